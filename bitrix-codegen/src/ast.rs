@@ -1,0 +1,155 @@
+//! The spec as written: every value with the byte range it came from, nothing resolved yet.
+
+use std::ops::Range;
+
+/// A value and the byte range of the spec text it was read from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sp<T> {
+    /// The value.
+    pub value: T,
+    /// Where it stands in the spec text.
+    pub span: Range<usize>,
+}
+
+/// A whole spec file.
+#[derive(Debug, Clone, Default)]
+pub struct SpecAst {
+    /// `method`: the REST method name.
+    pub method: Option<Sp<String>>,
+    /// `scope`: the permission scope.
+    pub scope: Option<Sp<String>>,
+    /// `callers`: who may call the method.
+    pub callers: Option<String>,
+    /// `summary`: one sentence.
+    pub summary: Option<Sp<String>>,
+    /// `description`: longer text.
+    pub description: Option<String>,
+    /// `docs`: address of the official page.
+    pub docs: Option<String>,
+    /// `idempotent`: safe to repeat.
+    pub idempotent: bool,
+    /// `[deprecated]`.
+    pub deprecated: Option<DeprecatedAst>,
+    /// `[[params]]`.
+    pub params: Vec<FieldAst>,
+    /// `[types.*]`, in file order.
+    pub types: Vec<TypeAst>,
+    /// `[result]`.
+    pub result: Option<ResultAst>,
+    /// `[[errors]]`.
+    pub errors: Vec<ErrorAst>,
+    /// `[[examples]]`.
+    pub examples: Vec<ExampleAst>,
+}
+
+/// `[deprecated]`.
+#[derive(Debug, Clone)]
+pub struct DeprecatedAst {
+    /// Where the table stands.
+    pub span: Range<usize>,
+    /// The method to use instead.
+    pub replacement: Option<Sp<String>>,
+    /// Free text.
+    pub note: Option<String>,
+}
+
+/// Whether a field must be given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Required {
+    /// Always.
+    Yes,
+    /// Never.
+    No,
+    /// Only on webhook calls.
+    Webhook,
+}
+
+/// One parameter or struct field.
+#[derive(Debug, Clone)]
+pub struct FieldAst {
+    /// Where the field's table stands.
+    pub span: Range<usize>,
+    /// Wire name.
+    pub name: Option<Sp<String>>,
+    /// Type expression, unparsed.
+    pub ty: Option<Sp<String>>,
+    /// `required`.
+    pub required: Required,
+    /// What it means.
+    pub description: Option<String>,
+    /// The server's default, as documentation.
+    pub default: Option<serde_json::Value>,
+}
+
+/// `[types.Name]`.
+#[derive(Debug, Clone)]
+pub struct TypeAst {
+    /// The name, spanned at its key.
+    pub name: Sp<String>,
+    /// What it is.
+    pub description: Option<String>,
+    /// Struct fields, when a struct.
+    pub fields: Option<Sp<Vec<FieldAst>>>,
+    /// Least number of fields to set.
+    pub min_fields: Option<Sp<i64>>,
+    /// Enum values, when an enum.
+    pub values: Option<Sp<Vec<EnumValueAst>>>,
+}
+
+/// One value of an enum type.
+#[derive(Debug, Clone)]
+pub struct EnumValueAst {
+    /// The wire value.
+    pub value: Sp<String>,
+    /// What it means.
+    pub description: Option<String>,
+}
+
+/// `[result]`.
+#[derive(Debug, Clone)]
+pub struct ResultAst {
+    /// Where the table stands.
+    pub span: Range<usize>,
+    /// Type expression, unparsed.
+    pub ty: Option<Sp<String>>,
+    /// What it means.
+    pub description: Option<String>,
+    /// A list method paged by `start`.
+    pub paged: bool,
+    /// Key of the list inside an object result.
+    pub items: Option<Sp<String>>,
+}
+
+/// One documented error row.
+#[derive(Debug, Clone)]
+pub struct ErrorAst {
+    /// Where the row stands.
+    pub span: Range<usize>,
+    /// The `error` code.
+    pub code: Option<Sp<String>>,
+    /// The server's `error_description`.
+    pub description: Option<String>,
+    /// What it means.
+    pub meaning: Option<String>,
+    /// HTTP status.
+    pub status: Option<Sp<i64>>,
+    /// Rust variant name.
+    pub variant: Option<Sp<String>>,
+}
+
+/// One documented example.
+#[derive(Debug, Clone)]
+pub struct ExampleAst {
+    /// Where the example stands.
+    pub span: Range<usize>,
+    /// Its name.
+    pub name: Option<Sp<String>>,
+    /// What it shows.
+    pub description: Option<String>,
+    /// Request body (JSON text).
+    pub request: Option<Sp<String>>,
+    /// HTTP status of the answer.
+    pub status: Option<Sp<i64>>,
+    /// Answer body (JSON text).
+    pub response: Option<Sp<String>>,
+}

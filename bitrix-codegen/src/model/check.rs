@@ -1,0 +1,115 @@
+//! Does a JSON value fit a spec type? Used for documented examples and by the emulator.
+//!
+//! The check is as lenient as Bitrix24 itself: form-encoded calls carry every scalar as a string,
+//! so numbers and flags are accepted in their text form, and PHP sends empty objects as `[]`.
+
+use serde_json::Value;
+
+use super::{Method, Required, Ty, TypeKind};
+
+/// Checks `value` against `ty` of `method`; the error names the path (`FIELDS.LANG[0].TITLE`).
+pub fn check_value(method: &Method, ty: &Ty, value: &Value, path: &str) -> Result<(), String> {
+    let wrong = |want: &str| Err(format!("`{path}` must be {want}, found {}", kind_of(value)));
+    match ty {
+        Ty::Nullable(inner) => match value {
+            Value::Null => Ok(()),
+            v => check_value(method, inner, v, path),
+        },
+        Ty::Any => Ok(()),
+        Ty::Integer => match value {
+            Value::Number(n) if n.is_i64() || n.is_u64() => Ok(()),
+            Value::String(s) if s.trim().parse::<i64>().is_ok() => Ok(()),
+            _ => wrong("an integer"),
+        },
+        Ty::Double => match value {
+            Value::Number(_) => Ok(()),
+            Value::String(s) if s.trim().parse::<f64>().is_ok() => Ok(()),
+            _ => wrong("a number"),
+        },
+        Ty::String | Ty::Url | Ty::Date | Ty::DateTime => match value {
+            Value::String(_) => Ok(()),
+            _ => wrong("a string"),
+        },
+        Ty::Boolean | Ty::Flag => match value {
+            Value::Bool(_) => Ok(()),
+            Value::String(s) if matches!(s.as_str(), "Y" | "N" | "true" | "false" | "1" | "0") => {
+                Ok(())
+            }
+            Value::Number(n) if n.as_i64().is_some_and(|n| n == 0 || n == 1) => Ok(()),
+            _ if *ty == Ty::Flag => wrong("\"Y\" or \"N\""),
+            _ => wrong("true or false"),
+        },
+        Ty::File => match value {
+            Value::Array(a) if !a.is_empty() && a.iter().all(Value::is_string) => Ok(()),
+            Value::String(_) | Value::Object(_) => Ok(()),
+            _ => wrong("a file ([\"name\", \"base64 content\"])"),
+        },
+        Ty::List(inner) => match value {
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .try_for_each(|(i, v)| check_value(method, inner, v, &format!("{path}[{i}]"))),
+            Value::Object(map) if map.keys().all(|k| k.parse::<usize>().is_ok()) => map
+                .iter()
+                .try_for_each(|(k, v)| check_value(method, inner, v, &format!("{path}[{k}]"))),
+            _ => wrong("an array"),
+        },
+        Ty::Map(inner) => match value {
+            Value::Object(map) => map
+                .iter()
+                .try_for_each(|(k, v)| check_value(method, inner, v, &format!("{path}.{k}"))),
+            Value::Array(a) if a.is_empty() => Ok(()),
+            _ => wrong("an object"),
+        },
+        Ty::Named(name) => {
+            let Some(def) = method.type_def(name) else {
+                return Err(format!("`{path}` has undefined type `{name}`"));
+            };
+            match &def.kind {
+                TypeKind::Enum { values } => match value {
+                    Value::String(s) if values.iter().any(|v| &v.value == s) => Ok(()),
+                    Value::String(s) => Err(format!(
+                        "`{path}` must be one of {}, found \"{s}\"",
+                        values
+                            .iter()
+                            .map(|v| format!("\"{}\"", v.value))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                    _ => wrong("a string"),
+                },
+                TypeKind::Struct { fields, .. } => {
+                    let empty = serde_json::Map::new();
+                    let map = match value {
+                        Value::Object(map) => map,
+                        Value::Array(a) if a.is_empty() => &empty,
+                        _ => return wrong("an object"),
+                    };
+                    for f in fields {
+                        match map.get(&f.wire) {
+                            None | Some(Value::Null) if f.required == Required::Yes => {
+                                return Err(format!("`{path}.{}` is required", f.wire));
+                            }
+                            None => {}
+                            Some(v) => {
+                                check_value(method, &f.ty, v, &format!("{path}.{}", f.wire))?
+                            }
+                        }
+                    }
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
+fn kind_of(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("the string \"{s}\""),
+        Value::Array(_) => "an array".into(),
+        Value::Object(_) => "an object".into(),
+    }
+}

@@ -1,0 +1,225 @@
+//! Step 3: the checked, resolved description of a method that the emitter and the emulator use.
+
+mod check;
+mod ty;
+
+pub use check::check_value;
+pub use ty::{parse_type, Ty, PRIMITIVES};
+
+use serde_json::Value;
+
+pub use crate::ast::Required;
+
+/// One REST method, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Method {
+    /// The REST name, e.g. `imbot.command.update`.
+    pub name: String,
+    /// The Rust name of the request type, e.g. `ImbotCommandUpdate`.
+    pub rust_name: String,
+    /// The permission scope, e.g. `imbot`.
+    pub scope: String,
+    /// Who may call it.
+    pub callers: Option<String>,
+    /// One sentence.
+    pub summary: String,
+    /// Longer text.
+    pub description: Option<String>,
+    /// Official page.
+    pub docs: Option<String>,
+    /// Safe to repeat.
+    pub idempotent: bool,
+    /// Deprecation, if any.
+    pub deprecated: Option<Deprecation>,
+    /// Parameters in documented order.
+    pub params: Vec<Field>,
+    /// Named types, in file order.
+    pub types: Vec<TypeDef>,
+    /// What `result` holds.
+    pub result: ResultDef,
+    /// Documented errors.
+    pub errors: Vec<ErrorDef>,
+    /// Documented examples.
+    pub examples: Vec<Example>,
+    /// The spec file it came from, as shown in messages.
+    pub source: String,
+    /// The spec file's path as read (absolute when loaded from a folder); tracked for rebuilds.
+    pub path: String,
+}
+
+/// A deprecated method's replacement and note.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deprecation {
+    /// The method to use instead.
+    pub replacement: Option<String>,
+    /// Free text.
+    pub note: Option<String>,
+}
+
+/// A parameter or a struct field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Wire name.
+    pub wire: String,
+    /// Rust field name (snake case, `r#` for keywords).
+    pub rust: String,
+    /// Its type.
+    pub ty: Ty,
+    /// Whether it must be given.
+    pub required: Required,
+    /// What it means.
+    pub description: Option<String>,
+    /// The server's default.
+    pub default: Option<Value>,
+}
+
+impl Field {
+    /// A constructor argument (`required = true`), as opposed to a setter.
+    pub fn is_required(&self) -> bool {
+        self.required == Required::Yes
+    }
+}
+
+/// A named type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// Name in the spec (`Fields`).
+    pub name: String,
+    /// Rust name (`ImbotCommandUpdateFields`).
+    pub rust_name: String,
+    /// What it is.
+    pub description: Option<String>,
+    /// Struct or enum.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// An object with known fields (and `extra` for the rest).
+    Struct {
+        /// Its fields.
+        fields: Vec<Field>,
+        /// Least number of fields that must be set.
+        min_fields: usize,
+    },
+    /// A string with a fixed set of values.
+    Enum {
+        /// The values.
+        values: Vec<EnumValue>,
+    },
+}
+
+/// One enum value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumValue {
+    /// The wire value.
+    pub value: String,
+    /// The Rust variant.
+    pub variant: String,
+    /// What it means.
+    pub description: Option<String>,
+}
+
+/// What `result` holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultDef {
+    /// Its type.
+    pub ty: Ty,
+    /// What it means.
+    pub description: Option<String>,
+    /// A list method paged by `start`.
+    pub paged: bool,
+    /// Key of the list inside an object result.
+    pub items: Option<String>,
+}
+
+/// One documented error row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorDef {
+    /// The `error` code.
+    pub code: String,
+    /// The server's `error_description`.
+    pub description: Option<String>,
+    /// What it means.
+    pub meaning: Option<String>,
+    /// HTTP status.
+    pub status: u16,
+    /// The Rust variant.
+    pub variant: String,
+    /// Whether another row has the same code (then the description tells them apart).
+    pub shared_code: bool,
+}
+
+/// One documented example.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// Its name.
+    pub name: String,
+    /// What it shows.
+    pub description: Option<String>,
+    /// Request body.
+    pub request: Option<Value>,
+    /// HTTP status of the answer.
+    pub status: u16,
+    /// Answer body.
+    pub response: Option<Value>,
+}
+
+impl Method {
+    /// The named type `name` of this method.
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types.iter().find(|t| t.name == name)
+    }
+
+    /// The parameter with wire name `wire`.
+    pub fn param(&self, wire: &str) -> Option<&Field> {
+        self.params.iter().find(|p| p.wire == wire)
+    }
+
+    /// Checks a request body (a JSON object) against the parameters: unknown keys, missing
+    /// required parameters and wrong types. `webhook` makes `required = "webhook"` parameters
+    /// required too.
+    pub fn check_request(&self, body: &Value, webhook: bool) -> Result<(), RequestProblem> {
+        let Value::Object(map) = body else {
+            return Err(RequestProblem::NotAnObject);
+        };
+        for p in &self.params {
+            let must = p.required == Required::Yes || (webhook && p.required == Required::Webhook);
+            if must && map.get(&p.wire).is_none_or(Value::is_null) {
+                return Err(RequestProblem::Missing(p.wire.clone()));
+            }
+        }
+        for (key, value) in map {
+            let Some(p) = self.param(key) else {
+                return Err(RequestProblem::Unknown(key.clone()));
+            };
+            check_value(self, &p.ty, value, key).map_err(RequestProblem::WrongType)?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a request body does not fit a method's parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RequestProblem {
+    /// The body is not a JSON object.
+    NotAnObject,
+    /// A required parameter is absent.
+    Missing(String),
+    /// A key that is no parameter.
+    Unknown(String),
+    /// A value of the wrong type; the text says where and what.
+    WrongType(String),
+}
+
+impl std::fmt::Display for RequestProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RequestProblem::NotAnObject => f.write_str("the request body is not a JSON object"),
+            RequestProblem::Missing(p) => write!(f, "required parameter `{p}` is missing"),
+            RequestProblem::Unknown(p) => write!(f, "`{p}` is not a parameter of this method"),
+            RequestProblem::WrongType(t) => f.write_str(t),
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! Type expressions: `integer`, `[Lang]`, `{string?}`, …
+
+use std::fmt;
+
+/// A parsed type expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ty {
+    /// `integer`: i64, quoted numbers accepted when decoding.
+    Integer,
+    /// `double`: f64.
+    Double,
+    /// `string`.
+    String,
+    /// `url`: a string that must be an http(s) address.
+    Url,
+    /// `boolean`: JSON true/false.
+    Boolean,
+    /// `flag`: `"Y"`/`"N"` on the wire, bool in Rust.
+    Flag,
+    /// `date`: text.
+    Date,
+    /// `datetime`: text.
+    DateTime,
+    /// `file`: `["name", "base64"]`.
+    File,
+    /// `any`: free JSON.
+    Any,
+    /// A named type of the spec.
+    Named(String),
+    /// `[T]`.
+    List(Box<Ty>),
+    /// `{T}`.
+    Map(Box<Ty>),
+    /// `T?`.
+    Nullable(Box<Ty>),
+}
+
+/// The primitive type names, for suggestions.
+pub const PRIMITIVES: &[&str] = &[
+    "integer", "double", "string", "url", "boolean", "flag", "date", "datetime", "file", "any",
+];
+
+/// Parses a type expression. The error says what is wrong.
+pub fn parse_type(text: &str) -> Result<Ty, String> {
+    let text = text.trim();
+    if let Some(inner) = text.strip_suffix('?') {
+        let inner = parse_type(inner)?;
+        if matches!(inner, Ty::Nullable(_)) {
+            return Err(format!("`{text}` marks a type nullable twice"));
+        }
+        return Ok(Ty::Nullable(Box::new(inner)));
+    }
+    if let Some(inner) = text.strip_prefix('[') {
+        let inner = inner
+            .strip_suffix(']')
+            .ok_or_else(|| format!("`{text}` opens `[` but does not close it"))?;
+        return Ok(Ty::List(Box::new(parse_type(inner)?)));
+    }
+    if let Some(inner) = text.strip_prefix('{') {
+        let inner = inner
+            .strip_suffix('}')
+            .ok_or_else(|| format!("`{text}` opens `{{` but does not close it"))?;
+        return Ok(Ty::Map(Box::new(parse_type(inner)?)));
+    }
+    Ok(match text {
+        "integer" => Ty::Integer,
+        "double" => Ty::Double,
+        "string" => Ty::String,
+        "url" => Ty::Url,
+        "boolean" => Ty::Boolean,
+        "flag" => Ty::Flag,
+        "date" => Ty::Date,
+        "datetime" => Ty::DateTime,
+        "file" => Ty::File,
+        "any" => Ty::Any,
+        "" => return Err("empty type".to_string()),
+        name if name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && name.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            Ty::Named(name.to_string())
+        }
+        other => return Err(format!("unknown type `{other}`")),
+    })
+}
+
+impl Ty {
+    /// Every named type this expression mentions.
+    pub fn named(&self) -> Vec<&str> {
+        match self {
+            Ty::Named(n) => vec![n.as_str()],
+            Ty::List(t) | Ty::Map(t) | Ty::Nullable(t) => t.named(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Named types reached without going through a list or a map (these make a type infinitely large).
+    pub fn named_inline(&self) -> Option<&str> {
+        match self {
+            Ty::Named(n) => Some(n),
+            Ty::Nullable(t) => t.named_inline(),
+            _ => None,
+        }
+    }
+
+    /// Whether an integer or a flag occurs in it (such values need lenient decoding).
+    pub fn contains(&self, pred: &dyn Fn(&Ty) -> bool) -> bool {
+        pred(self)
+            || match self {
+                Ty::List(t) | Ty::Map(t) | Ty::Nullable(t) => t.contains(pred),
+                _ => false,
+            }
+    }
+}
+
+impl fmt::Display for Ty {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ty::Integer => f.write_str("integer"),
+            Ty::Double => f.write_str("double"),
+            Ty::String => f.write_str("string"),
+            Ty::Url => f.write_str("url"),
+            Ty::Boolean => f.write_str("boolean"),
+            Ty::Flag => f.write_str("flag"),
+            Ty::Date => f.write_str("date"),
+            Ty::DateTime => f.write_str("datetime"),
+            Ty::File => f.write_str("file"),
+            Ty::Any => f.write_str("any"),
+            Ty::Named(n) => f.write_str(n),
+            Ty::List(t) => write!(f, "[{t}]"),
+            Ty::Map(t) => write!(f, "{{{t}}}"),
+            Ty::Nullable(t) => write!(f, "{t}?"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_nested_expressions() {
+        assert_eq!(
+            parse_type("[Lang]"),
+            Ok(Ty::List(Box::new(Ty::Named("Lang".into()))))
+        );
+        assert_eq!(
+            parse_type("{string?}"),
+            Ok(Ty::Map(Box::new(Ty::Nullable(Box::new(Ty::String)))))
+        );
+        assert_eq!(parse_type("integer").unwrap().to_string(), "integer");
+        assert_eq!(parse_type("[{flag}]").unwrap().to_string(), "[{flag}]");
+    }
+
+    #[test]
+    fn rejects_bad_expressions() {
+        assert!(parse_type("[Lang").is_err());
+        assert!(parse_type("strin").unwrap_err().contains("unknown type"));
+        assert!(parse_type("int??").is_err());
+        assert!(parse_type("").is_err());
+    }
+}

@@ -1,0 +1,219 @@
+//! Step 1: TOML text to [`SpecAst`]. Reports syntax errors, unknown keys and values of the wrong
+//! kind; meaning is checked later, in `valid`.
+
+mod table;
+
+use std::ops::Range;
+
+use toml::de::{DeTable, DeValue};
+
+use crate::ast::*;
+use crate::diag::Ctx;
+use table::{to_json, TableReader};
+
+const TOP_KEYS: &[&str] = &[
+    "method",
+    "scope",
+    "callers",
+    "summary",
+    "description",
+    "docs",
+    "idempotent",
+    "deprecated",
+    "params",
+    "types",
+    "result",
+    "errors",
+    "examples",
+];
+const DEPRECATED_KEYS: &[&str] = &["replacement", "note"];
+const FIELD_KEYS: &[&str] = &["name", "type", "required", "description", "default"];
+const TYPE_KEYS: &[&str] = &["description", "fields", "min_fields", "values"];
+const VALUE_KEYS: &[&str] = &["value", "description"];
+const RESULT_KEYS: &[&str] = &["type", "description", "paged", "items"];
+const ERROR_KEYS: &[&str] = &["code", "description", "meaning", "status", "variant"];
+const EXAMPLE_KEYS: &[&str] = &["name", "description", "request", "status", "response"];
+
+/// Parses one spec's text. Returns `None` when the TOML itself cannot be read; problems are in `ctx`.
+pub fn read_spec(ctx: &mut Ctx<'_>, text: &str) -> Option<SpecAst> {
+    let (doc, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        for e in errors {
+            let span = e.span().unwrap_or(0..0);
+            ctx.error_help(
+                span,
+                format!("TOML syntax error: {}", e.message().trim()),
+                "see specs/README.md for the format",
+            );
+        }
+        return None;
+    }
+    let top = TableReader::new(doc.get_ref(), "the spec", TOP_KEYS);
+    let mut spec = SpecAst {
+        method: top.string(ctx, "method"),
+        scope: top.string(ctx, "scope"),
+        callers: text_of(top.string(ctx, "callers")),
+        summary: top.string(ctx, "summary"),
+        description: text_of(top.string(ctx, "description")),
+        docs: text_of(top.string(ctx, "docs")),
+        idempotent: top.boolean(ctx, "idempotent").is_some_and(|b| b.value),
+        ..SpecAst::default()
+    };
+    if let Some((t, span)) = top.table(ctx, "deprecated") {
+        let r = TableReader::new(t, "[deprecated]", DEPRECATED_KEYS);
+        spec.deprecated = Some(DeprecatedAst {
+            span,
+            replacement: r.string(ctx, "replacement"),
+            note: text_of(r.string(ctx, "note")),
+        });
+        r.finish(ctx);
+    }
+    if let Some((rows, _)) = top.tables(ctx, "params") {
+        spec.params = rows
+            .into_iter()
+            .map(|(t, span)| read_field(ctx, t, span, "a [[params]] entry"))
+            .collect();
+    }
+    if let Some((types, _)) = top.table(ctx, "types") {
+        for (name, value) in types.iter() {
+            let name = Sp {
+                value: name.get_ref().to_string(),
+                span: name.span(),
+            };
+            match value.get_ref() {
+                DeValue::Table(t) => spec.types.push(read_type(ctx, t, name)),
+                other => ctx.error(
+                    value.span(),
+                    format!(
+                        "`types.{}` must be a table, found {}",
+                        name.value,
+                        other.type_str()
+                    ),
+                ),
+            }
+        }
+    }
+    if let Some((t, span)) = top.table(ctx, "result") {
+        let r = TableReader::new(t, "[result]", RESULT_KEYS);
+        spec.result = Some(ResultAst {
+            span,
+            ty: r.string(ctx, "type"),
+            description: text_of(r.string(ctx, "description")),
+            paged: r.boolean(ctx, "paged").is_some_and(|b| b.value),
+            items: r.string(ctx, "items"),
+        });
+        r.finish(ctx);
+    }
+    if let Some((rows, _)) = top.tables(ctx, "errors") {
+        for (t, span) in rows {
+            let r = TableReader::new(t, "an [[errors]] row", ERROR_KEYS);
+            spec.errors.push(ErrorAst {
+                span,
+                code: r.string(ctx, "code"),
+                description: text_of(r.string(ctx, "description")),
+                meaning: text_of(r.string(ctx, "meaning")),
+                status: r.integer(ctx, "status"),
+                variant: r.string(ctx, "variant"),
+            });
+            r.finish(ctx);
+        }
+    }
+    if let Some((rows, _)) = top.tables(ctx, "examples") {
+        for (t, span) in rows {
+            let r = TableReader::new(t, "an [[examples]] entry", EXAMPLE_KEYS);
+            spec.examples.push(ExampleAst {
+                span,
+                name: r.string(ctx, "name"),
+                description: text_of(r.string(ctx, "description")),
+                request: r.string(ctx, "request"),
+                status: r.integer(ctx, "status"),
+                response: r.string(ctx, "response"),
+            });
+            r.finish(ctx);
+        }
+    }
+    top.finish(ctx);
+    Some(spec)
+}
+
+fn read_field(
+    ctx: &mut Ctx<'_>,
+    t: &DeTable<'_>,
+    span: Range<usize>,
+    what: &'static str,
+) -> FieldAst {
+    let r = TableReader::new(t, what, FIELD_KEYS);
+    let required = match r.get("required") {
+        None => Required::No,
+        Some(v) => match v.get_ref() {
+            DeValue::Boolean(true) => Required::Yes,
+            DeValue::Boolean(false) => Required::No,
+            DeValue::String(s) if s == "webhook" => Required::Webhook,
+            _ => {
+                ctx.error_help(
+                    v.span(),
+                    format!("`required` in {what} must be true, false or \"webhook\""),
+                    "use \"webhook\" for parameters that only webhook calls must send",
+                );
+                Required::No
+            }
+        },
+    };
+    let field = FieldAst {
+        span,
+        name: r.string(ctx, "name"),
+        ty: r.string(ctx, "type"),
+        required,
+        description: text_of(r.string(ctx, "description")),
+        default: r.get("default").map(|v| to_json(v.get_ref())),
+    };
+    r.finish(ctx);
+    field
+}
+
+fn read_type(ctx: &mut Ctx<'_>, t: &DeTable<'_>, name: Sp<String>) -> TypeAst {
+    let r = TableReader::new(t, "a [types.*] table", TYPE_KEYS);
+    let fields = r.tables(ctx, "fields").map(|(rows, span)| Sp {
+        value: rows
+            .into_iter()
+            .map(|(t, s)| read_field(ctx, t, s, "a type's field"))
+            .collect(),
+        span,
+    });
+    let values = r.tables(ctx, "values").map(|(rows, span)| Sp {
+        value: rows
+            .into_iter()
+            .filter_map(|(t, s)| {
+                let v = TableReader::new(t, "an enum value", VALUE_KEYS);
+                let value = v.string(ctx, "value");
+                if value.is_none() {
+                    ctx.error_help(
+                        s,
+                        "an enum value has no `value`",
+                        "write `{ value = \"…\", description = \"…\" }`",
+                    );
+                }
+                let description = text_of(v.string(ctx, "description"));
+                v.finish(ctx);
+                Some(EnumValueAst {
+                    value: value?,
+                    description,
+                })
+            })
+            .collect(),
+        span,
+    });
+    let ty = TypeAst {
+        name,
+        description: text_of(r.string(ctx, "description")),
+        fields,
+        min_fields: r.integer(ctx, "min_fields"),
+        values,
+    };
+    r.finish(ctx);
+    ty
+}
+
+fn text_of(s: Option<Sp<String>>) -> Option<String> {
+    s.map(|s| s.value.trim().to_string())
+}

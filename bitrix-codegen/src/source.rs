@@ -1,0 +1,110 @@
+//! Finding and reading spec files.
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::Diagnostic;
+
+/// The text of one spec file.
+#[derive(Debug, Clone)]
+pub struct SpecSource {
+    /// Where it was read from (absolute when loaded from disk).
+    pub path: PathBuf,
+    /// The path shown in messages (relative to the folder's parent when possible).
+    pub display: String,
+    /// The TOML text.
+    pub text: String,
+}
+
+impl SpecSource {
+    /// A spec held in memory, e.g. in tests or embedded in a binary.
+    pub fn new(display: impl Into<String>, text: impl Into<String>) -> Self {
+        let display = display.into();
+        SpecSource {
+            path: PathBuf::from(&display),
+            display,
+            text: text.into(),
+        }
+    }
+
+    /// File name without `.toml`: the method name it must hold.
+    pub fn stem(&self) -> Option<&str> {
+        self.path.file_name()?.to_str()?.strip_suffix(".toml")
+    }
+
+    /// Line and column of a top-level key, for problems that concern the whole file.
+    pub fn position_of_key(&self, key: &str) -> (usize, usize) {
+        let at = self
+            .text
+            .lines()
+            .scan(0, |offset, line| {
+                let start = *offset;
+                *offset += line.len() + 1;
+                Some((start, line))
+            })
+            .find(|(_, line)| line.trim_start().starts_with(key))
+            .map_or(0, |(start, _)| start);
+        crate::diag::line_column(&self.text, at)
+    }
+}
+
+/// Reads every `*.toml` below `dir`, sorted by path, skipping nothing silently: an unreadable file
+/// is a diagnostic.
+pub fn load_dir(dir: &Path) -> Result<Vec<SpecSource>, Vec<Diagnostic>> {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    collect(dir, &mut files, &mut problems);
+    files.sort();
+    let base = dir.parent().unwrap_or(dir);
+    let mut out = Vec::new();
+    for path in files {
+        let display = path
+            .strip_prefix(base)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        match std::fs::read_to_string(&path) {
+            Ok(text) => out.push(SpecSource {
+                path,
+                display,
+                text,
+            }),
+            Err(e) => problems.push(io_problem(&display, format!("cannot read spec: {e}"))),
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
+fn collect(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<Diagnostic>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            problems.push(io_problem(
+                &dir.display().to_string(),
+                format!("cannot read spec folder: {e}"),
+            ));
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, files, problems);
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            files.push(path);
+        }
+    }
+}
+
+fn io_problem(file: &str, message: String) -> Diagnostic {
+    Diagnostic {
+        file: file.to_string(),
+        line: 1,
+        column: 1,
+        message,
+        help: None,
+    }
+}

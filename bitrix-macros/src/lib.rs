@@ -1,0 +1,58 @@
+//! `include_specs!`: generates typed Bitrix24 REST methods from a folder of TOML specs.
+//!
+//! This crate is a thin shell: it reads the folder, hands the text to `bitrix_codegen` and turns
+//! its diagnostics into compile errors. All the logic lives in `bitrix-codegen`, where it can be
+//! tested without a compiler in the loop.
+
+mod args;
+
+use std::path::PathBuf;
+
+use proc_macro::TokenStream;
+use quote::quote;
+
+/// Generates, for every `*.toml` spec below a folder (relative to the calling crate's
+/// `Cargo.toml`): the request type with its nested types, the error enum, the `Method` impl and
+/// a client function, grouped in one module per scope.
+///
+/// ```ignore
+/// bitrix_macros::include_specs!("specs");
+/// bitrix_macros::include_specs!("specs", client_trait = "MyPortalMethods");
+/// ```
+///
+/// Options (all optional): `client = "trait" | "inherent" | "none"`, `client_trait = "Name"`
+/// (default `SpecMethods`), `scope_features = true` (gate each scope module on the feature of
+/// that name), `runtime = "path"` (default `::bitrix_rest`).
+///
+/// A bad spec fails the build with `file:line:col: what is wrong` and a hint; the other specs are
+/// still generated so one mistake does not bury the rest.
+#[proc_macro]
+pub fn include_specs(input: TokenStream) -> TokenStream {
+    let args = match syn::parse::<args::Args>(input) {
+        Ok(a) => a,
+        Err(e) => return e.to_compile_error().into(),
+    };
+    let span = args.path.span();
+    let root = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let dir = root.join(args.path.value());
+    let sources = match bitrix_codegen::load_dir(&dir) {
+        Ok(s) => s,
+        Err(problems) => return errors(span, problems.iter().map(ToString::to_string)).into(),
+    };
+    let checked = bitrix_codegen::check_all(&sources);
+    let code = bitrix_codegen::expand(&checked.methods, &args.options);
+    let errors = errors(span, checked.problems.iter().map(ToString::to_string));
+    // Each file is tracked through include_str! in `code`; the folder itself (new files) is
+    // tracked by a build script printing `cargo:rerun-if-changed=<folder>`.
+    quote!(#errors #code).into()
+}
+
+fn errors(
+    span: proc_macro2::Span,
+    messages: impl Iterator<Item = String>,
+) -> proc_macro2::TokenStream {
+    let errs = messages.map(|m| quote::quote_spanned!(span=> ::core::compile_error!(#m);));
+    quote!(#(#errs)*)
+}

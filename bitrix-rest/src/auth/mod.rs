@@ -1,0 +1,17 @@
+//! How calls are authorized: an incoming webhook (code in the URL) or an OAuth application
+//! (token in the body, renewed through the OAuth server).
+
+mod address;
+mod oauth;
+mod webhook;
+
+pub use address::check_address;
+pub use oauth::{OAuth, OAuthConfig, RefreshCallback, TokenPair, DEFAULT_OAUTH_SERVER};
+pub use webhook::Webhook;
+
+/// The authorization of a client.
+#[derive(Debug)]
+pub(crate) enum Auth {
+    Webhook(Webhook),
+    OAuth(Box<OAuth>),
+}

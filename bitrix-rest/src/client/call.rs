@@ -1,0 +1,141 @@
+//! The shared call path: validate, serialize, authorize, send, read, type.
+
+use serde_json::Value;
+
+use super::answer::{classify, typed_failure, Answer};
+use super::Client;
+use crate::auth::Auth;
+use crate::envelope::Response;
+use crate::error::{
+    Error, InvalidRequest, MethodError, RawError, TransportError, UnexpectedResponse,
+};
+use crate::method::Method;
+
+impl Client {
+    /// Calls a method with a typed request. Rules the spec states (required fields, "at least
+    /// one field", URL schemes) are checked before anything is sent.
+    pub async fn call<M: Method>(
+        &self,
+        request: &M,
+    ) -> Result<Response<M::Output>, Error<M::Error>> {
+        request.validate()?;
+        let params = serde_json::to_value(request)
+            .map_err(|e| InvalidRequest::new("", format!("cannot be encoded as JSON: {e}")))?;
+        let (answer, status, body) = self.execute(M::NAME, params).await?;
+        match answer {
+            Answer::Success(envelope) => {
+                let Response {
+                    result,
+                    time,
+                    next,
+                    total,
+                } = envelope;
+                match M::decode_output(result) {
+                    Ok(result) => Ok(Response {
+                        result,
+                        time,
+                        next,
+                        total,
+                    }),
+                    Err(e) => Err(Error::UnexpectedResponse(UnexpectedResponse {
+                        status,
+                        reason: format!(
+                            "`result` does not fit {}: {e}",
+                            std::any::type_name::<M::Output>()
+                        ),
+                        body: String::from_utf8_lossy(&body).into_owned(),
+                    })),
+                }
+            }
+            Answer::Failure {
+                code,
+                description,
+                status,
+            } => Err(typed_failure(code, description, status)),
+        }
+    }
+
+    /// Calls any method by name with JSON parameters, for methods that have no spec yet.
+    ///
+    /// ```no_run
+    /// # async fn run(client: bitrix_rest::Client) -> Result<(), bitrix_rest::Error> {
+    /// let answer = client.call_raw("user.current", serde_json::json!({})).await?;
+    /// println!("{}", answer.result["NAME"]);
+    /// # Ok(()) }
+    /// ```
+    pub async fn call_raw(
+        &self,
+        method: &str,
+        params: Value,
+    ) -> Result<Response<Value>, Error<RawError>> {
+        if !matches!(params, Value::Object(_) | Value::Null) {
+            return Err(InvalidRequest::new("", "parameters must be a JSON object").into());
+        }
+        let (answer, _, _) = self.execute(method, params).await?;
+        match answer {
+            Answer::Success(envelope) => Ok(envelope),
+            Answer::Failure {
+                code,
+                description,
+                status,
+            } => Err(typed_failure(code, description, status)),
+        }
+    }
+
+    /// Sends once, and for OAuth renews the token and sends again on `expired_token`.
+    async fn execute<E: MethodError>(
+        &self,
+        method: &str,
+        params: Value,
+    ) -> Result<(Answer, u16, Vec<u8>), Error<E>> {
+        let mut params = match params {
+            Value::Object(map) => map,
+            _ => serde_json::Map::new(),
+        };
+        match &self.inner.auth {
+            Auth::Webhook(w) => {
+                self.send(w.method_url(method), &Value::Object(params))
+                    .await
+            }
+            Auth::OAuth(o) => {
+                let url = o.method_url(method);
+                let (token, generation) = o.current();
+                params.insert("auth".into(), Value::String(token.expose().to_string()));
+                let (answer, status, body) = self
+                    .send(url.clone(), &Value::Object(params.clone()))
+                    .await?;
+                if !matches!(&answer, Answer::Failure { code, .. } if code == "expired_token") {
+                    return Ok((answer, status, body));
+                }
+                o.renew(&self.inner.http, generation).await?;
+                let (token, _) = o.current();
+                params.insert("auth".into(), Value::String(token.expose().to_string()));
+                self.send(url, &Value::Object(params)).await
+            }
+        }
+    }
+
+    async fn send<E: MethodError>(
+        &self,
+        url: String,
+        body: &Value,
+    ) -> Result<(Answer, u16, Vec<u8>), Error<E>> {
+        let answer = self
+            .inner
+            .http
+            .post(url)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .json(body)
+            .send()
+            .await
+            .map_err(TransportError::from_reqwest)?;
+        let status = answer.status().as_u16();
+        let bytes = answer
+            .bytes()
+            .await
+            .map_err(TransportError::from_reqwest)?
+            .to_vec();
+        let classified = classify(status, &bytes)?;
+        Ok((classified, status, bytes))
+    }
+}

@@ -1,0 +1,143 @@
+//! The client: one shared call path for every method, typed or not.
+
+mod answer;
+mod call;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::auth::{Auth, OAuth, OAuthConfig, TokenPair, Webhook};
+
+/// A Bitrix24 REST client. Cheap to clone; clones share the connection pool and OAuth tokens.
+#[derive(Clone, Debug)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    http: reqwest::Client,
+    auth: Auth,
+}
+
+/// A client that cannot be built as configured.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// An address that cannot be used.
+    #[error("bad {what} address: {reason}")]
+    BadUrl {
+        /// Which address.
+        what: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// Plain `http://` to a host other than this machine would send secrets in clear text.
+    #[error("the {what} address uses plain http://; use https:// (plain http is allowed only for loopback addresses)")]
+    InsecureUrl {
+        /// Which address.
+        what: &'static str,
+    },
+    /// The HTTP client could not be created.
+    #[error("cannot create the HTTP client: {0}")]
+    Http(String),
+}
+
+impl Client {
+    /// A client for an incoming webhook, `https://PORTAL/rest/USER_ID/CODE/`.
+    pub fn webhook(url: &str) -> Result<Client, ConfigError> {
+        ClientBuilder::default().webhook(url)
+    }
+
+    /// A client for an OAuth application.
+    pub fn oauth(config: OAuthConfig) -> Result<Client, ConfigError> {
+        ClientBuilder::default().oauth(config)
+    }
+
+    /// A builder for more options (timeouts, the token-refresh callback).
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The current OAuth tokens (after any renewal), or `None` for a webhook client.
+    pub fn oauth_tokens(&self) -> Option<TokenPair> {
+        match &self.inner.auth {
+            Auth::OAuth(o) => Some(o.tokens()),
+            Auth::Webhook(_) => None,
+        }
+    }
+}
+
+/// Options for a [`Client`].
+#[derive(Default)]
+pub struct ClientBuilder {
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    on_refresh: Option<crate::auth::RefreshCallback>,
+    http: Option<reqwest::Client>,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// Time limit of a whole call (Bitrix24 stops a call after 60 s; default 75 s).
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Time limit to connect (default 10 s).
+    #[must_use]
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Called with each new OAuth token pair, so the app can store it.
+    #[must_use]
+    pub fn on_token_refresh(mut self, f: impl Fn(&TokenPair) + Send + Sync + 'static) -> Self {
+        self.on_refresh = Some(Arc::new(f));
+        self
+    }
+
+    /// Uses a prepared `reqwest::Client` (proxies, custom TLS roots). Timeouts set here are ignored then.
+    #[must_use]
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Builds a webhook client.
+    pub fn webhook(self, url: &str) -> Result<Client, ConfigError> {
+        let auth = Auth::Webhook(Webhook::parse(url)?);
+        self.build(auth)
+    }
+
+    /// Builds an OAuth client.
+    pub fn oauth(mut self, config: OAuthConfig) -> Result<Client, ConfigError> {
+        let auth = Auth::OAuth(Box::new(OAuth::new(config, self.on_refresh.take())?));
+        self.build(auth)
+    }
+
+    fn build(self, auth: Auth) -> Result<Client, ConfigError> {
+        let http = match self.http {
+            Some(h) => h,
+            None => reqwest::Client::builder()
+                .timeout(self.timeout.unwrap_or(Duration::from_secs(75)))
+                .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
+                .user_agent(concat!("bitrix-rest/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .map_err(|e| ConfigError::Http(e.without_url().to_string()))?,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner { http, auth }),
+        })
+    }
+}

@@ -1,0 +1,101 @@
+//! Errors any method can answer, from the reference's system error table and the limits page.
+
+use std::fmt;
+
+macro_rules! system_errors {
+    ($($(#[$doc:meta])* $variant:ident = ($code:literal, $status:literal),)*) => {
+        /// An error common to all methods, with the HTTP status the documentation gives for it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum SystemError {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl SystemError {
+            /// Every system error.
+            pub const ALL: &'static [SystemError] = &[$(SystemError::$variant,)*];
+
+            /// The system error with this code.
+            pub fn from_code(code: &str) -> Option<Self> {
+                match code {
+                    $($code => Some(SystemError::$variant),)*
+                    _ => None,
+                }
+            }
+
+            /// The code as sent.
+            pub fn code(self) -> &'static str {
+                match self {
+                    $(SystemError::$variant => $code,)*
+                }
+            }
+
+            /// The documented HTTP status.
+            pub fn status(self) -> u16 {
+                match self {
+                    $(SystemError::$variant => $status,)*
+                }
+            }
+        }
+    };
+}
+
+system_errors! {
+    /// The portal failed internally.
+    InternalServerError = ("INTERNAL_SERVER_ERROR", 500),
+    /// The portal produced an answer it could not deliver.
+    ErrorUnexpectedAnswer = ("ERROR_UNEXPECTED_ANSWER", 500),
+    /// Too many requests: the portal's leaky bucket is full. The call did not run.
+    QueryLimitExceeded = ("QUERY_LIMIT_EXCEEDED", 503),
+    /// The method may not be called inside `batch`.
+    ErrorBatchMethodNotAllowed = ("ERROR_BATCH_METHOD_NOT_ALLOWED", 405),
+    /// A `batch` had more than 50 commands.
+    ErrorBatchLengthExceeded = ("ERROR_BATCH_LENGTH_EXCEEDED", 400),
+    /// The token or webhook code is wrong.
+    NoAuthFound = ("NO_AUTH_FOUND", 401),
+    /// The portal requires HTTPS.
+    InvalidRequest = ("INVALID_REQUEST", 400),
+    /// The REST API of the portal was blocked by hand for overload.
+    OverloadLimit = ("OVERLOAD_LIMIT", 503),
+    /// The REST API needs a commercial plan.
+    AccessDenied = ("ACCESS_DENIED", 403),
+    /// The user behind the token or webhook lacks the rights.
+    InvalidCredentials = ("INVALID_CREDENTIALS", 403),
+    /// The manifest is not available.
+    ErrorManifestIsNotAvailable = ("ERROR_MANIFEST_IS_NOT_AVAILABLE", 404),
+    /// The method needs a scope the token or webhook lacks.
+    InsufficientScope = ("insufficient_scope", 403),
+    /// The access token has expired; the client renews it and retries once.
+    ExpiredToken = ("expired_token", 401),
+    /// The administrator limited the application to other users.
+    UserAccessError = ("user_access_error", 403),
+    /// The portal's public part is closed or the portal was deleted.
+    PortalDeleted = ("PORTAL_DELETED", 500),
+    /// The method's operating-time budget for this application is spent until `operating_reset_at`.
+    OperationTimeLimit = ("OPERATION_TIME_LIMIT", 429),
+    /// No such method.
+    ErrorMethodNotFound = ("ERROR_METHOD_NOT_FOUND", 404),
+    /// The access token is not valid.
+    InvalidToken = ("invalid_token", 401),
+}
+
+impl fmt::Display for SystemError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for e in SystemError::ALL {
+            assert_eq!(SystemError::from_code(e.code()), Some(*e));
+        }
+        assert_eq!(SystemError::QueryLimitExceeded.status(), 503);
+        assert_eq!(SystemError::OperationTimeLimit.status(), 429);
+        assert_eq!(SystemError::from_code(""), None);
+    }
+}

@@ -1,0 +1,61 @@
+//! A typed Bitrix24 REST client whose API is generated from method specs.
+//!
+//! Every method in the crate's `specs/` folder becomes a request type (required parameters in
+//! `new`, optional ones as setters), a result type, an error enum and a client function; all of
+//! them go through one generic call path, [`Client::call`]. Methods without a spec can still be
+//! called with [`Client::call_raw`].
+//!
+//! ```no_run
+//! use bitrix_rest::api::imbot::{ImbotCommandUpdate, ImbotCommandUpdateFields};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = bitrix_rest::Client::webhook("https://example.bitrix24.com/rest/1/webhook_code/")?;
+//! let fields = ImbotCommandUpdateFields::new().hidden(false);
+//! # #[allow(deprecated)]
+//! let answer = client.call(&ImbotCommandUpdate::new(99, fields)).await?;
+//! assert!(answer.result);
+//! # Ok(()) }
+//! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![warn(missing_docs)]
+
+extern crate self as bitrix_rest;
+
+pub mod auth;
+mod client;
+mod envelope;
+mod error;
+mod method;
+mod secret;
+mod wire;
+
+pub use auth::{OAuthConfig, TokenPair};
+pub use client::{Client, ClientBuilder, ConfigError};
+pub use envelope::{Response, Time};
+pub use error::{
+    ApiError, AuthError, Error, InvalidRequest, MethodError, RawError, SystemError, TransportError,
+    TransportErrorKind, UnexpectedResponse, UnknownCode,
+};
+pub use method::Method;
+pub use secret::Secret;
+pub use wire::file::File;
+pub use wire::validate::Validate;
+
+/// The generated API: one module per scope, one request type per method.
+pub mod api {
+    bitrix_macros::include_specs!("specs", client = "inherent", runtime = "crate");
+}
+
+/// Items generated code refers to. Not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::wire::flag;
+    pub use crate::wire::lenient::{lenient, TextOrNumber};
+    pub use crate::wire::validate::{check_url, join_path, Validate};
+    pub use serde;
+    pub use serde_json;
+    pub use serde_json::{Map as JsonMap, Value};
+
+    /// Unknown keys of a struct.
+    pub type Map = serde_json::Map<String, Value>;
+}

@@ -1,0 +1,26 @@
+//! The one trait every generated request implements; `Client::call` is generic over it.
+
+use serde::Serialize;
+
+use crate::error::{InvalidRequest, MethodError};
+use crate::wire::validate::Validate;
+
+/// A REST method call: a request type generated from a spec (or written by hand).
+pub trait Method: Serialize + Validate + Send + Sync {
+    /// The REST method name, e.g. `imbot.command.update`.
+    const NAME: &'static str;
+    /// Whether a call may be repeated safely after a lost connection.
+    const IDEMPOTENT: bool = false;
+    /// What `result` holds.
+    type Output: Send + 'static;
+    /// The method's documented errors.
+    type Error: MethodError;
+
+    /// Checks what can be checked before sending.
+    fn validate(&self) -> Result<(), InvalidRequest> {
+        self.validate_at("")
+    }
+
+    /// Decodes `result` into [`Self::Output`].
+    fn decode_output(value: serde_json::Value) -> Result<Self::Output, serde_json::Error>;
+}
