@@ -96,12 +96,36 @@ pub fn validate(
 
     let params = fields(ctx, &spec.params, &known, "parameter");
     let mut types = Vec::new();
+    let error_rust = format!("{method_rust}Error");
+    let mut rust_seen: BTreeMap<String, &str> = BTreeMap::new();
     for t in &spec.types {
         let rust_name = if t.name.value.starts_with(&method_rust) {
             t.name.value.clone()
         } else {
             format!("{method_rust}{}", t.name.value)
         };
+        if !method_rust.is_empty() {
+            let clash = if rust_name == method_rust {
+                Some("the request type".to_string())
+            } else if rust_name == error_rust {
+                Some("the error enum".to_string())
+            } else {
+                rust_seen
+                    .get(rust_name.as_str())
+                    .map(|other| format!("type `{other}`"))
+            };
+            if let Some(clash) = clash {
+                ctx.error_help(
+                    t.name.span.clone(),
+                    format!(
+                        "type `{}` would be named `{rust_name}` in Rust, the same as {clash}",
+                        t.name.value
+                    ),
+                    format!("rename the type; generated types are named `{method_rust}<Name>`, so a short name such as `Info` or `Details` is enough"),
+                );
+            }
+            rust_seen.entry(rust_name.clone()).or_insert(&t.name.value);
+        }
         let kind = match (&t.fields, &t.values) {
             (Some(_), Some(v)) => {
                 ctx.error_help(
@@ -152,7 +176,11 @@ pub fn validate(
                     .value
                     .iter()
                     .map(|e| {
-                        let variant = names::variant_name(&e.value.value);
+                        let mut variant = names::variant_name(&e.value.value);
+                        // `Unknown(String)` is the catch-all for values the spec does not list.
+                        if variant == "Unknown" {
+                            variant = "UnknownValue".to_string();
+                        }
                         if !seen.insert(variant.clone()) {
                             ctx.error(e.value.span.clone(), format!("enum value `{}` repeats (or has the same Rust name as) another value", e.value.value));
                         }
@@ -341,8 +369,8 @@ fn type_expr(ctx: &mut Ctx<'_>, t: &Sp<String>, known: &[&str]) -> Option<Ty> {
             for n in ty.named() {
                 if !known.contains(&n) {
                     ok = false;
-                    let candidates = known.iter().copied().chain(PRIMITIVES.iter().copied());
-                    let help = match did_you_mean(n, candidates) {
+                    // A PascalCase name is meant as a named type: suggest declared types only.
+                    let help = match did_you_mean(n, known.iter().copied()) {
                         Some(c) => format!("did you mean `{c}`?"),
                         None => format!(
                             "declare it as `[types.{n}]`, or use a primitive: {}",
@@ -367,7 +395,13 @@ fn type_expr(ctx: &mut Ctx<'_>, t: &Sp<String>, known: &[&str]) -> Option<Ty> {
                 Some(c) => format!("did you mean `{c}`?"),
                 None => "see the type table in specs/README.md".to_string(),
             };
-            ctx.error_help(t.span.clone(), format!("bad type `{}`: {e}", t.value), help);
+            // `unknown type `integr`` says it all when the whole expression is the unknown word.
+            let message = if t.value.trim() == word {
+                e
+            } else {
+                format!("bad type `{}`: {e}", t.value)
+            };
+            ctx.error_help(t.span.clone(), message, help);
             None
         }
     }
@@ -389,9 +423,14 @@ fn check_cycles(ctx: &mut Ctx<'_>, types: &[TypeAst]) {
             (t.name.value.clone(), inline)
         })
         .collect();
+    let mut reported: BTreeSet<String> = BTreeSet::new();
     for t in types {
         let start = t.name.value.as_str();
+        if reported.contains(start) {
+            continue;
+        }
         if let Some(cycle) = find_cycle(&edges, start, &mut vec![start]) {
+            reported.extend(cycle.iter().cloned());
             ctx.error_help(
                 t.name.span.clone(),
                 format!("type `{start}` contains itself: {}", cycle.join(" -> ")),
@@ -481,6 +520,16 @@ fn errors(ctx: &mut Ctx<'_>, rows: &[ErrorAst]) -> Vec<ErrorDef> {
                 ),
                 "give the server's `error_description` so the rows can be told apart",
             );
+        }
+        if variant == "Unknown" {
+            ctx.error_help(
+                r.variant
+                    .as_ref()
+                    .map_or(code.span.clone(), |v| v.span.clone()),
+                "the error variant `Unknown` is reserved for codes the spec does not list",
+                "set another `variant` on this row, e.g. `variant = \"UnknownEntity\"`",
+            );
+            continue;
         }
         if !variants.insert(variant.clone()) {
             ctx.error_help(

@@ -50,7 +50,9 @@ pub mod api {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::wire::flag;
-    pub use crate::wire::lenient::{lenient, TextOrNumber};
+    pub use crate::wire::lenient::{
+        lenient, object_or_empty_array, take_items, Lenient, TextOrNumber,
+    };
     pub use crate::wire::validate::{check_url, join_path, Validate};
     pub use serde;
     pub use serde_json;

@@ -11,6 +11,8 @@ pub trait Method: Serialize + Validate + Send + Sync {
     const NAME: &'static str;
     /// Whether a call may be repeated safely after a lost connection.
     const IDEMPOTENT: bool = false;
+    /// Whether this is a list method paged by `start` (answers carry `next` and `total`).
+    const PAGED: bool = false;
     /// What `result` holds.
     type Output: Send + 'static;
     /// The method's documented errors.

@@ -17,7 +17,8 @@ pub fn expand(m: &Method, opts: &Options) -> TokenStream {
     let strukt = types::expand_struct(m, &name, &doc, &m.params, 0, deprecated.as_ref(), opts);
     let method_name = &m.name;
     let output = rust_type(m, &m.result.ty, opts);
-    let decode = decode_expr(&m.result.ty, opts);
+    let decode = decode_expr(&m.result.ty, m.result.items.as_deref(), opts);
+    let paged = m.result.paged;
     let idempotent = m.idempotent;
     quote! {
         #strukt
@@ -26,6 +27,7 @@ pub fn expand(m: &Method, opts: &Options) -> TokenStream {
         impl #rt::Method for #name {
             const NAME: &'static str = #method_name;
             const IDEMPOTENT: bool = #idempotent;
+            const PAGED: bool = #paged;
             type Output = #output;
             type Error = #error;
 

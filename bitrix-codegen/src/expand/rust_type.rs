@@ -53,7 +53,7 @@ pub fn field_type(m: &Method, f: &Field, opts: &Options) -> TokenStream {
 pub enum Adapter {
     /// Plain serde.
     None,
-    /// Decoding accepts quoted numbers and text booleans.
+    /// Decoding accepts quoted numbers, text booleans, and `[]` for empty objects (PHP).
     Lenient,
     /// `"Y"`/`"N"` on the wire.
     Flag,
@@ -63,7 +63,12 @@ pub enum Adapter {
 pub fn adapter(ty: &Ty) -> Adapter {
     if ty.contains(&|t| *t == Ty::Flag) {
         Adapter::Flag
-    } else if ty.contains(&|t| matches!(t, Ty::Integer | Ty::Double | Ty::Boolean)) {
+    } else if ty.contains(&|t| {
+        matches!(
+            t,
+            Ty::Integer | Ty::Double | Ty::Boolean | Ty::Map(_) | Ty::Named(_)
+        )
+    }) {
         Adapter::Lenient
     } else {
         Adapter::None
@@ -106,12 +111,15 @@ pub fn needs_validation(m: &Method, ty: &Ty) -> bool {
     })
 }
 
-/// An expression decoding `value` (a JSON value) into `ty`.
-pub fn decode_expr(ty: &Ty, opts: &Options) -> TokenStream {
+/// An expression decoding `value` (a JSON value) into `ty`; `items` names the key of the list
+/// inside an object result.
+pub fn decode_expr(ty: &Ty, items: Option<&str>, opts: &Options) -> TokenStream {
     let rt = &opts.runtime;
-    match adapter(ty) {
+    let unwrap = items.map(|key| quote!(let value = #rt::__private::take_items(value, #key)?;));
+    let decode = match adapter(ty) {
         Adapter::None => quote!(#rt::__private::serde_json::from_value(value)),
         Adapter::Lenient => quote!(#rt::__private::lenient(value)),
         Adapter::Flag => quote!(#rt::__private::flag::deserialize(value)),
-    }
+    };
+    quote! { #unwrap #decode }
 }

@@ -122,6 +122,13 @@ pub fn expand_struct(
         }
 
         #[allow(deprecated)]
+        impl #rt::__private::Lenient for #name {
+            fn deserialize_lenient<'de, D: #rt::__private::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                #rt::__private::object_or_empty_array(deserializer)
+            }
+        }
+
+        #[allow(deprecated)]
         impl #rt::__private::Validate for #name {
             fn validate_at(&self, path: &str) -> ::std::result::Result<(), #rt::InvalidRequest> {
                 #validate
@@ -227,6 +234,12 @@ fn expand_enum(name: &Ident, doc: &str, values: &[EnumValue], opts: &Options) ->
         impl #rt::__private::serde::Serialize for #name {
             fn serialize<S: #rt::__private::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl #rt::__private::Lenient for #name {
+            fn deserialize_lenient<'de, D: #rt::__private::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                #rt::__private::serde::Deserialize::deserialize(deserializer)
             }
         }
 

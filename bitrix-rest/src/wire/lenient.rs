@@ -43,10 +43,80 @@ impl<T: Lenient> Lenient for Vec<T> {
 
 impl<T: Lenient> Lenient for BTreeMap<String, T> {
     fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(BTreeMap::<String, Wrap<T>>::deserialize(d)?
-            .into_iter()
-            .map(|(k, w)| (k, w.0))
-            .collect())
+        d.deserialize_any(MapVisitor(std::marker::PhantomData))
+    }
+}
+
+struct MapVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Lenient> Visitor<'de> for MapVisitor<T> {
+    type Value = BTreeMap<String, T>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object (or an empty array, as PHP sends empty objects)")
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = BTreeMap::new();
+        while let Some((k, v)) = map.next_entry::<String, Wrap<T>>()? {
+            out.insert(k, v.0);
+        }
+        Ok(out)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        match seq.next_element::<de::IgnoredAny>()? {
+            None => Ok(BTreeMap::new()),
+            Some(_) => Err(de::Error::custom(
+                "expected an object, found a non-empty array",
+            )),
+        }
+    }
+}
+
+impl Lenient for String {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(TextOrNumber::deserialize(d)?.0)
+    }
+}
+
+impl Lenient for serde_json::Value {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde_json::Value::deserialize(d)
+    }
+}
+
+impl Lenient for crate::wire::file::File {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::wire::file::File::deserialize(d)
+    }
+}
+
+/// Decodes a struct, taking `[]` (PHP's empty object) as `{}`.
+pub fn object_or_empty_array<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let value = match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Array(a) if a.is_empty() => {
+            serde_json::Value::Object(serde_json::Map::new())
+        }
+        other => other,
+    };
+    T::deserialize(value).map_err(de::Error::custom)
+}
+
+/// The list under `key` of an object result (`{"items": [...]}`); an absent key is an empty list.
+pub fn take_items(
+    value: serde_json::Value,
+    key: &str,
+) -> Result<serde_json::Value, serde_json::Error> {
+    match value {
+        serde_json::Value::Object(mut map) => Ok(map
+            .remove(key)
+            .unwrap_or(serde_json::Value::Array(Vec::new()))),
+        serde_json::Value::Array(a) if a.is_empty() => Ok(serde_json::Value::Array(a)),
+        other => Err(de::Error::custom(format!(
+            "expected an object with `{key}`, found {other}"
+        ))),
     }
 }
 
@@ -174,6 +244,12 @@ impl<'de> Deserialize<'de> for TextOrNumber {
                 Ok(TextOrNumber(v.to_string()))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<TextOrNumber, E> {
+                Ok(TextOrNumber(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<TextOrNumber, E> {
+                Ok(TextOrNumber(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<TextOrNumber, E> {
                 Ok(TextOrNumber(v.to_string()))
             }
         }

@@ -1,0 +1,528 @@
+//! The validator over bad specs, without a compiler in the loop: each case asserts the message,
+//! the line and the column (and the hint) that `include_specs!` would report.
+//!
+//! The same cases are compiled by trybuild in `tests/ui/fail/spec_*.rs` (specs in
+//! `tests/ui/specs/<case>/`), where the snapshots show what a user sees.
+
+use bitrix_codegen::model::TypeKind;
+use bitrix_codegen::{check_all, parse_spec, Diagnostic, Method, SpecSource};
+
+/// The head every case starts from: a valid spec of `demo.ping` up to its parameters.
+const HEAD: &str = r#"method = "demo.ping"
+scope = "demo"
+summary = "Answers pong."
+"#;
+
+fn check(file: &str, text: &str) -> Result<Method, Vec<Diagnostic>> {
+    parse_spec(&SpecSource::new(file, text))
+}
+
+fn problems(text: &str) -> Vec<Diagnostic> {
+    match check("x/demo.ping.toml", text) {
+        Ok(_) => panic!("the spec passed, but it has a problem:\n{text}"),
+        Err(p) => p,
+    }
+}
+
+/// The only problem of `text`.
+fn problem(text: &str) -> Diagnostic {
+    let mut p = problems(text);
+    assert_eq!(p.len(), 1, "expected one problem, got {p:#?}");
+    p.remove(0)
+}
+
+#[track_caller]
+fn assert_at(d: &Diagnostic, line: usize, column: usize, message: &str, help: Option<&str>) {
+    assert_eq!(
+        (d.line, d.column, d.message.as_str()),
+        (line, column, message),
+        "{d}"
+    );
+    if let Some(help) = help {
+        assert_eq!(d.help.as_deref(), Some(help), "{d}");
+    }
+}
+
+fn ok(text: &str) -> Method {
+    match check("x/demo.ping.toml", text) {
+        Ok(m) => m,
+        Err(p) => panic!(
+            "{}",
+            p.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+    }
+}
+
+#[test]
+fn display_names_file_line_column_and_help() {
+    let d = problem(&format!(
+        "{HEAD}\n[result]\ntype = \"boolean\"\nextra_key = 1\n"
+    ));
+    assert_eq!(
+        d.to_string(),
+        "x/demo.ping.toml:7:1: unknown key `extra_key` in [result]\n  help: the keys allowed here are: type, description, paged, items"
+    );
+}
+
+#[test]
+fn toml_syntax_error() {
+    let d = problem("method = \"demo.ping\"\nscope = demo\n");
+    assert_at(
+        &d,
+        2,
+        9,
+        "TOML syntax error: string values must be quoted, expected literal string",
+        Some("see specs/README.md for the format"),
+    );
+}
+
+#[test]
+fn unknown_key_with_did_you_mean() {
+    let d = problem(&format!(
+        "{HEAD}\n[[params]]\nname = \"ID\"\ntype = \"integer\"\nrequird = true\n\n[result]\ntype = \"boolean\"\n"
+    ));
+    assert_at(
+        &d,
+        8,
+        1,
+        "unknown key `requird` in a [[params]] entry",
+        Some("did you mean `required`?"),
+    );
+}
+
+#[test]
+fn unknown_top_level_key_without_close_match_lists_the_keys() {
+    let d = problem(&format!(
+        "{HEAD}colour = \"red\"\n[result]\ntype = \"boolean\"\n"
+    ));
+    assert_at(&d, 4, 1, "unknown key `colour` in the spec", None);
+    assert!(d
+        .help
+        .unwrap()
+        .starts_with("the keys allowed here are: method, scope"));
+}
+
+#[test]
+fn unknown_type_name() {
+    let d = problem(&format!(
+        "{HEAD}\n[[params]]\nname = \"ID\"\ntype = \"integr\"\n\n[result]\ntype = \"boolean\"\n"
+    ));
+    assert_at(
+        &d,
+        7,
+        8,
+        "unknown type `integr`",
+        Some("did you mean `integer`?"),
+    );
+}
+
+#[test]
+fn unknown_type_inside_a_list() {
+    let d = problem(&format!(
+        "{HEAD}\n[[params]]\nname = \"IDS\"\ntype = \"[strng]\"\n\n[result]\ntype = \"boolean\"\n"
+    ));
+    assert_at(
+        &d,
+        7,
+        8,
+        "bad type `[strng]`: unknown type `strng`",
+        Some("did you mean `string`?"),
+    );
+}
+
+#[test]
+fn undefined_nested_type() {
+    let d = problem(&format!(
+        "{HEAD}\n[[params]]\nname = \"LANG\"\ntype = \"[Lang]\"\n\n[result]\ntype = \"boolean\"\n"
+    ));
+    assert_at(&d, 7, 8, "type `Lang` is not defined in this spec", None);
+    assert!(d.help.unwrap().starts_with("declare it as `[types.Lang]`"));
+}
+
+#[test]
+fn misspelt_nested_type_suggests_the_declared_one() {
+    let d = problem(&format!(
+        "{HEAD}\n[[params]]\nname = \"LANG\"\ntype = \"Lnag\"\n\n[types.Lang]\nvalues = [{{ value = \"en\" }}]\n\n[result]\ntype = \"boolean\"\n"
+    ));
+    assert_at(
+        &d,
+        7,
+        8,
+        "type `Lnag` is not defined in this spec",
+        Some("did you mean `Lang`?"),
+    );
+}
+
+#[test]
+fn cycle_of_nested_types_is_reported_once() {
+    let d = problem(&format!(
+        r#"{HEAD}
+[[params]]
+name = "NODE"
+type = "Node"
+
+[types.Node]
+[[types.Node.fields]]
+name = "LEAF"
+type = "Leaf"
+
+[types.Leaf]
+[[types.Leaf.fields]]
+name = "PARENT"
+type = "Node?"
+
+[result]
+type = "boolean"
+"#
+    ));
+    assert_at(
+        &d,
+        9,
+        8,
+        "type `Node` contains itself: Node -> Leaf -> Node",
+        Some("break the cycle with a list (`[T]`) or a map (`{T}`)"),
+    );
+}
+
+#[test]
+fn a_cycle_through_a_list_is_fine() {
+    ok(&format!(
+        "{HEAD}\n[types.Node]\n[[types.Node.fields]]\nname = \"CHILDREN\"\ntype = \"[Node]\"\n\n[result]\ntype = \"Node\"\n"
+    ));
+}
+
+#[test]
+fn duplicate_parameter() {
+    let d = problem(&format!(
+        "{HEAD}\n[[params]]\nname = \"ID\"\ntype = \"integer\"\n\n[[params]]\nname = \"ID\"\ntype = \"string\"\n\n[result]\ntype = \"boolean\"\n"
+    ));
+    assert_at(
+        &d,
+        10,
+        8,
+        "duplicate parameter `ID`",
+        Some("each name may appear once; remove or rename the copy"),
+    );
+}
+
+#[test]
+fn two_specs_with_the_same_method_name() {
+    let text = format!("{HEAD}\n[result]\ntype = \"boolean\"\n");
+    let other = text.replace("\"demo\"", "\"other\"");
+    let checked = check_all(&[
+        SpecSource::new("specs/demo/demo.ping.toml", text),
+        SpecSource::new("specs/other/demo.ping.toml", other),
+    ]);
+    assert_eq!(checked.methods.len(), 1);
+    assert_eq!(checked.failed, ["demo.ping"]);
+    assert_eq!(checked.problems.len(), 1);
+    let d = &checked.problems[0];
+    assert_eq!(d.file, "specs/other/demo.ping.toml");
+    assert_at(
+        d,
+        1,
+        1,
+        "method `demo.ping` is already defined in specs/demo/demo.ping.toml",
+        Some("each method has exactly one spec; remove one of them"),
+    );
+}
+
+#[test]
+fn method_name_not_matching_the_file() {
+    let text = format!("{HEAD}\n[result]\ntype = \"boolean\"\n").replace("demo.ping", "demo.pong");
+    let d = problem(&text);
+    assert_at(
+        &d,
+        1,
+        10,
+        "method `demo.pong` is in a file named `demo.ping.toml`",
+        Some("rename the file to `demo.pong.toml` or fix the name"),
+    );
+}
+
+#[test]
+fn invalid_method_name() {
+    let text =
+        format!("{HEAD}\n[result]\ntype = \"boolean\"\n").replace("demo.ping\"", "demo..ping\"");
+    let d = problem(&text);
+    assert_at(&d, 1, 10, "`demo..ping` is not a valid method name", None);
+}
+
+#[test]
+fn missing_method_name() {
+    let d =
+        problem("scope = \"demo\"\nsummary = \"Answers pong.\"\n\n[result]\ntype = \"boolean\"\n");
+    assert_at(
+        &d,
+        1,
+        1,
+        "the spec has no `method`",
+        Some("add `method = \"scope.name\"` at the top"),
+    );
+}
+
+#[test]
+fn missing_scope() {
+    let d = problem(
+        "method = \"demo.ping\"\nsummary = \"Answers pong.\"\n\n[result]\ntype = \"boolean\"\n",
+    );
+    assert_at(
+        &d,
+        1,
+        1,
+        "the spec has no `scope`",
+        Some("add `scope = \"…\"`, e.g. `scope = \"imbot\"`"),
+    );
+}
+
+#[test]
+fn missing_result() {
+    let d = problem(HEAD);
+    assert_at(&d, 1, 1, "the spec has no `[result]`", None);
+}
+
+#[test]
+fn error_row_without_code() {
+    let d = problem(&format!(
+        "{HEAD}\n[result]\ntype = \"boolean\"\n\n[[errors]]\ndescription = \"Ping refused\"\nstatus = 403\n"
+    ));
+    assert_at(
+        &d,
+        8,
+        1,
+        "an [[errors]] row has no `code`",
+        Some("add `code = \"ERROR_CODE\"` as the server sends it"),
+    );
+}
+
+#[test]
+fn error_rows_sharing_a_code_need_variants() {
+    let d = problem(&format!(
+        "{HEAD}\n[result]\ntype = \"boolean\"\n\n[[errors]]\ncode = \"WRONG\"\ndescription = \"a\"\n\n[[errors]]\ncode = \"WRONG\"\ndescription = \"b\"\nvariant = \"B\"\n"
+    ));
+    assert_at(
+        &d,
+        9,
+        8,
+        "code `WRONG` appears in several rows, so each needs its own `variant`",
+        None,
+    );
+}
+
+#[test]
+fn error_variant_unknown_is_reserved() {
+    let d = problem(&format!(
+        "{HEAD}\n[result]\ntype = \"boolean\"\n\n[[errors]]\ncode = \"UNKNOWN\"\n"
+    ));
+    assert_at(
+        &d,
+        9,
+        8,
+        "the error variant `Unknown` is reserved for codes the spec does not list",
+        None,
+    );
+}
+
+#[test]
+fn empty_enum_value_list() {
+    let d = problem(&format!(
+        "{HEAD}\n[[params]]\nname = \"COLOR\"\ntype = \"Color\"\n\n[types.Color]\ndescription = \"A color.\"\nvalues = []\n\n[result]\ntype = \"boolean\"\n"
+    ));
+    assert_at(
+        &d,
+        11,
+        10,
+        "enum type `Color` has no values",
+        Some("list the allowed values: `values = [{ value = \"…\" }]`"),
+    );
+}
+
+#[test]
+fn enum_value_unknown_does_not_collide_with_the_catch_all() {
+    let m = ok(&format!(
+        "{HEAD}\n[types.Color]\nvalues = [{{ value = \"UNKNOWN\" }}, {{ value = \"red\" }}]\n\n[result]\ntype = \"Color\"\n"
+    ));
+    let TypeKind::Enum { values } = &m.types[0].kind else {
+        panic!("not an enum");
+    };
+    let variants: Vec<&str> = values.iter().map(|v| v.variant.as_str()).collect();
+    assert_eq!(variants, ["UnknownValue", "Red"]);
+}
+
+#[test]
+fn deprecation_replacement_that_is_not_a_method_name() {
+    let d = problem(&format!(
+        "{HEAD}\n[deprecated]\nreplacement = \"the v2 ping\"\n\n[result]\ntype = \"boolean\"\n"
+    ));
+    assert_at(
+        &d,
+        6,
+        15,
+        "replacement `the v2 ping` is not a valid method name",
+        Some("name the method to use instead, e.g. `imbot.v2.Command.update`"),
+    );
+}
+
+#[test]
+fn parameters_colliding_after_case_conversion() {
+    let d = problem(&format!(
+        "{HEAD}\n[[params]]\nname = \"FIELDS\"\ntype = \"string\"\n\n[[params]]\nname = \"fields\"\ntype = \"string\"\n\n[result]\ntype = \"boolean\"\n"
+    ));
+    assert_at(
+        &d,
+        10,
+        8,
+        "parameters `FIELDS` and `fields` both become `fields` in Rust",
+        None,
+    );
+}
+
+#[test]
+fn fields_colliding_after_case_conversion() {
+    let d = problem(&format!(
+        "{HEAD}\n[types.Filter]\n[[types.Filter.fields]]\nname = \"entityTypeId\"\ntype = \"integer\"\n[[types.Filter.fields]]\nname = \"ENTITY_TYPE_ID\"\ntype = \"integer\"\n\n[result]\ntype = \"Filter\"\n"
+    ));
+    assert_at(
+        &d,
+        10,
+        8,
+        "fields `entityTypeId` and `ENTITY_TYPE_ID` both become `entity_type_id` in Rust",
+        None,
+    );
+}
+
+#[test]
+fn keyword_names_are_not_errors() {
+    let m = ok(&format!(
+        "{HEAD}\n[[params]]\nname = \"type\"\ntype = \"integer\"\nrequired = true\n\n[[params]]\nname = \"match\"\ntype = \"string\"\n\n[[params]]\nname = \"ref\"\ntype = \"string\"\n\n[[params]]\nname = \"self\"\ntype = \"flag\"\n\n[result]\ntype = \"boolean\"\n"
+    ));
+    let rust: Vec<&str> = m.params.iter().map(|p| p.rust.as_str()).collect();
+    assert_eq!(rust, ["r#type", "r#match", "r#ref", "self_"]);
+}
+
+#[test]
+fn type_named_like_the_request_type() {
+    let text = "method = \"app.info\"\nscope = \"app\"\nsummary = \"Describes the app.\"\n\n[types.AppInfo]\n[[types.AppInfo.fields]]\nname = \"ID\"\ntype = \"integer\"\n\n[result]\ntype = \"AppInfo\"\n";
+    let p = check("x/app.info.toml", text).unwrap_err();
+    assert_eq!(p.len(), 1, "{p:#?}");
+    assert_at(
+        &p[0],
+        5,
+        8,
+        "type `AppInfo` would be named `AppInfo` in Rust, the same as the request type",
+        Some("rename the type; generated types are named `AppInfo<Name>`, so a short name such as `Info` or `Details` is enough"),
+    );
+}
+
+#[test]
+fn type_named_like_the_error_enum() {
+    let d = problem(&format!(
+        "{HEAD}\n[types.Error]\n[[types.Error.fields]]\nname = \"CODE\"\ntype = \"string\"\n\n[result]\ntype = \"Error\"\n"
+    ));
+    assert_at(
+        &d,
+        5,
+        8,
+        "type `Error` would be named `DemoPingError` in Rust, the same as the error enum",
+        None,
+    );
+}
+
+#[test]
+fn two_types_with_the_same_rust_name() {
+    let d = problem(&format!(
+        "{HEAD}\n[types.Info]\nvalues = [{{ value = \"A\" }}]\n\n[types.DemoPingInfo]\nvalues = [{{ value = \"B\" }}]\n\n[result]\ntype = \"Info\"\n"
+    ));
+    assert_at(
+        &d,
+        8,
+        8,
+        "type `DemoPingInfo` would be named `DemoPingInfo` in Rust, the same as type `Info`",
+        None,
+    );
+}
+
+#[test]
+fn example_request_with_unknown_key() {
+    let d = problem(&format!(
+        "{HEAD}\n[[params]]\nname = \"ID\"\ntype = \"integer\"\nrequired = true\n\n[result]\ntype = \"boolean\"\n\n[[examples]]\nname = \"ping\"\nrequest = '{{\"ID\": 1, \"COUNT\": 2}}'\nresponse = '{{\"result\": true}}'\n"
+    ));
+    assert_at(
+        &d,
+        15,
+        11,
+        "example `ping`: `COUNT` is not a parameter of this method",
+        Some("the example request must use the spec's own parameters"),
+    );
+}
+
+#[test]
+fn example_request_missing_a_required_parameter() {
+    let d = problem(&format!(
+        "{HEAD}\n[[params]]\nname = \"ID\"\ntype = \"integer\"\nrequired = true\n\n[[params]]\nname = \"TEXT\"\ntype = \"string\"\n\n[result]\ntype = \"boolean\"\n\n[[examples]]\nname = \"ping\"\nrequest = '{{\"TEXT\": \"hi\"}}'\n"
+    ));
+    assert_at(
+        &d,
+        19,
+        11,
+        "example `ping`: required parameter `ID` is missing",
+        None,
+    );
+}
+
+#[test]
+fn example_request_with_a_wrong_type() {
+    let d = problem(&format!(
+        "{HEAD}\n[[params]]\nname = \"ID\"\ntype = \"integer\"\nrequired = true\n\n[result]\ntype = \"boolean\"\n\n[[examples]]\nname = \"ping\"\nrequest = '{{\"ID\": \"first\"}}'\n"
+    ));
+    assert_at(
+        &d,
+        15,
+        11,
+        "example `ping`: `ID` must be an integer, found the string \"first\"",
+        None,
+    );
+}
+
+#[test]
+fn several_problems_of_one_spec_are_all_reported() {
+    let p = problems(&format!(
+        r#"{HEAD}
+[[params]]
+name = "ID"
+type = "integr"
+requird = true
+
+[[params]]
+name = "ID"
+type = "string"
+
+[[params]]
+name = "LANG"
+type = "Lang"
+
+[result]
+type = "boolean"
+
+[[errors]]
+description = "Ping refused"
+"#
+    ));
+    let found: Vec<(usize, usize, &str)> = p
+        .iter()
+        .map(|d| (d.line, d.column, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (8, 1, "unknown key `requird` in a [[params]] entry"),
+            (7, 8, "unknown type `integr`"),
+            (11, 8, "duplicate parameter `ID`"),
+            (16, 8, "type `Lang` is not defined in this spec"),
+            (21, 1, "an [[errors]] row has no `code`"),
+        ]
+    );
+}

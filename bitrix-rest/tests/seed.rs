@@ -1,0 +1,216 @@
+//! The seed method `imbot.command.update` end to end over real HTTP on loopback: the documented
+//! request, the documented answers, every documented error, every system error.
+
+#![allow(deprecated)] // imbot.command.update is deprecated upstream; it is still the seed.
+
+mod support;
+
+use std::path::Path;
+
+use bitrix_codegen::{parse_spec, SpecSource};
+use bitrix_rest::api::imbot::{
+    ImbotCommandRegister, ImbotCommandUpdate, ImbotCommandUpdateError, ImbotCommandUpdateFields,
+    ImbotCommandUpdateLang,
+};
+use bitrix_rest::{Client, Error, Method, SystemError};
+use support::ScriptedServer;
+
+fn seed_spec() -> bitrix_codegen::Method {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/imbot/imbot.command.update.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    parse_spec(&SpecSource::new("imbot/imbot.command.update.toml", text)).unwrap()
+}
+
+fn example(name: &str) -> bitrix_codegen::model::Example {
+    seed_spec()
+        .examples
+        .into_iter()
+        .find(|e| e.name == name)
+        .unwrap()
+}
+
+fn seed_request() -> ImbotCommandUpdate {
+    let fields = ImbotCommandUpdateFields::new()
+        .command("echo2")
+        .event_command_add("https://example.com/bot/command.php")
+        .hidden(false)
+        .extranet_support(true)
+        .lang(vec![
+            ImbotCommandUpdateLang::new("de", "Echo 2").params("text"),
+            ImbotCommandUpdateLang::new("en", "Echo 2").params("text"),
+        ]);
+    ImbotCommandUpdate::new(99, fields).client_id("**put_your_client_id_here**")
+}
+
+async fn webhook(server: &ScriptedServer) -> Client {
+    Client::webhook(&format!("{}rest/1/hook-c0de/", server.base)).unwrap()
+}
+
+#[test]
+fn typed_request_serializes_to_the_documented_body() {
+    let expected = example("update_command").request.unwrap();
+    assert_eq!(serde_json::to_value(seed_request()).unwrap(), expected);
+}
+
+#[tokio::test]
+async fn documented_success_decodes_to_true_with_time() {
+    let server = ScriptedServer::start().await;
+    server.answer(200, example("update_command").response.unwrap().to_string());
+    let answer = webhook(&server)
+        .await
+        .imbot_command_update(&seed_request())
+        .await
+        .unwrap();
+    assert!(answer.result);
+    let time = answer.time.expect("time is kept");
+    assert_eq!(time.start, 1772103002.0);
+    assert_eq!(time.operating_reset_at, Some(1772103603));
+    assert_eq!(time.date_finish, "2026-02-26T13:50:03+01:00");
+    let seen = server.seen();
+    assert_eq!(seen[0].path, "/rest/1/hook-c0de/imbot.command.update");
+    assert_eq!(seen[0].body, example("update_command").request.unwrap());
+}
+
+#[tokio::test]
+async fn each_documented_error_row_decodes_to_its_own_variant() {
+    let server = ScriptedServer::start().await;
+    let client = webhook(&server).await;
+    let spec = seed_spec();
+    let expected = [
+        ImbotCommandUpdateError::CommandIdError,
+        ImbotCommandUpdateError::AppIdError,
+        ImbotCommandUpdateError::EventCommandAddError,
+        ImbotCommandUpdateError::EmptyFields,
+        ImbotCommandUpdateError::UpdateFailed,
+    ];
+    assert_eq!(spec.errors.len(), expected.len());
+    for (row, want) in spec.errors.iter().zip(expected) {
+        let body = serde_json::json!({"error": row.code, "error_description": row.description});
+        server.answer(row.status, body.to_string());
+        match client.call(&seed_request()).await {
+            Err(Error::Method(e)) => {
+                assert_eq!(e.kind, want, "{}", row.code);
+                assert_eq!(e.status, row.status);
+                assert_eq!(Some(e.description.as_str()), row.description.as_deref());
+            }
+            other => panic!("{}: {other:?}", row.code),
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_documented_error_example_is_empty_fields() {
+    let server = ScriptedServer::start().await;
+    let ex = example("empty_fields");
+    server.answer(ex.status, ex.response.unwrap().to_string());
+    let err = webhook(&server)
+        .await
+        .call(&seed_request())
+        .await
+        .unwrap_err();
+    assert_eq!(err.method(), Some(&ImbotCommandUpdateError::EmptyFields));
+    assert_eq!(err.status(), Some(400));
+}
+
+#[tokio::test]
+async fn each_system_error_decodes_to_its_own_variant() {
+    let server = ScriptedServer::start().await;
+    let client = webhook(&server).await;
+    for kind in SystemError::ALL {
+        let body = serde_json::json!({"error": kind.code(), "error_description": "x"});
+        server.answer(kind.status(), body.to_string());
+        let err = client.call(&seed_request()).await.unwrap_err();
+        assert_eq!(err.system(), Some(kind), "{}", kind.code());
+        assert_eq!(err.status(), Some(kind.status()));
+    }
+}
+
+#[tokio::test]
+async fn unknown_codes_are_kept() {
+    let server = ScriptedServer::start().await;
+    server.answer(
+        400,
+        r#"{"error":"BRAND_NEW_CODE","error_description":"Something new"}"#,
+    );
+    match webhook(&server).await.call(&seed_request()).await {
+        Err(Error::Method(e)) => match e.kind {
+            ImbotCommandUpdateError::Unknown(u) => {
+                assert_eq!(u.code, "BRAND_NEW_CODE");
+                assert_eq!(u.description, "Something new");
+            }
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+    // A shared code with a description the spec does not know is not guessed.
+    server.answer(
+        400,
+        r#"{"error":"WRONG_REQUEST","error_description":"Other text"}"#,
+    );
+    let err = webhook(&server)
+        .await
+        .call(&seed_request())
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err.method(),
+        Some(ImbotCommandUpdateError::Unknown(_))
+    ));
+}
+
+#[tokio::test]
+async fn odd_answers_are_typed_errors_that_keep_the_body() {
+    let server = ScriptedServer::start().await;
+    let client = webhook(&server).await;
+    for (status, body) in [
+        (200, r#"{"error":"","error_description":""}"#),
+        (500, r#"{"error":"","error_description":""}"#),
+        (502, "<html>Bad gateway</html>"),
+        (200, r#"{"result":"not a bool"}"#),
+        (200, ""),
+    ] {
+        server.answer(status, body);
+        match client.call(&seed_request()).await {
+            Err(Error::UnexpectedResponse(u)) => {
+                assert_eq!(u.status, status);
+                assert_eq!(u.body, body);
+            }
+            other => panic!("{body}: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn ids_decode_from_numbers_and_quoted_strings() {
+    let server = ScriptedServer::start().await;
+    let client = webhook(&server).await;
+    let lang = vec![bitrix_rest::api::imbot::ImbotCommandRegisterLang::new(
+        "en", "Echo",
+    )];
+    let req = ImbotCommandRegister::new(1, "echo", "https://example.com/h", lang);
+    for body in [r#"{"result":99}"#, r#"{"result":"99"}"#] {
+        server.answer(200, body);
+        assert_eq!(client.call(&req).await.unwrap().result, 99);
+    }
+}
+
+#[tokio::test]
+async fn empty_fields_and_bad_urls_are_refused_before_sending() {
+    let server = ScriptedServer::start().await;
+    let client = webhook(&server).await;
+    let empty = ImbotCommandUpdate::new(99, ImbotCommandUpdateFields::new());
+    match client.call(&empty).await {
+        Err(Error::InvalidRequest(e)) => assert_eq!(e.path(), "FIELDS"),
+        other => panic!("{other:?}"),
+    }
+    let bad_url = ImbotCommandUpdate::new(
+        99,
+        ImbotCommandUpdateFields::new().event_command_add("ftp://x"),
+    );
+    match client.call(&bad_url).await {
+        Err(Error::InvalidRequest(e)) => assert_eq!(e.path(), "FIELDS.EVENT_COMMAND_ADD"),
+        other => panic!("{other:?}"),
+    }
+    assert!(server.seen().is_empty(), "nothing was sent");
+    assert!(<ImbotCommandUpdate as Method>::NAME == "imbot.command.update");
+}

@@ -1,0 +1,30 @@
+//! The committed snapshot of the generated code (bitrix-codegen/tests/snapshots) compiles against
+//! this runtime and behaves like the macro's output.
+
+#![allow(deprecated)]
+
+mod generated {
+    include!("../../bitrix-codegen/tests/snapshots/imbot_command_update.rs");
+}
+
+use bitrix_rest::{Method, MethodError};
+use generated::imbot::{
+    ImbotCommandUpdate, ImbotCommandUpdateError, ImbotCommandUpdateFields, SpecMethods,
+};
+
+#[test]
+fn snapshot_types_work() {
+    let req = ImbotCommandUpdate::new(5, ImbotCommandUpdateFields::new().hidden(true));
+    assert_eq!(
+        serde_json::to_value(&req).unwrap(),
+        serde_json::json!({"COMMAND_ID": 5, "FIELDS": {"HIDDEN": "Y"}})
+    );
+    assert_eq!(<ImbotCommandUpdate as Method>::NAME, "imbot.command.update");
+    assert_eq!(
+        ImbotCommandUpdateError::from_documented("WRONG_REQUEST", "Command can't be updated"),
+        Some(ImbotCommandUpdateError::UpdateFailed)
+    );
+    // The extension trait is implemented for the client.
+    fn assert_ext<T: SpecMethods>() {}
+    assert_ext::<bitrix_rest::Client>();
+}
