@@ -8,6 +8,8 @@ use syn::{Ident, Lit, LitStr, Token};
 pub struct Args {
     pub path: LitStr,
     pub options: Options,
+    /// Path of the generated API, for `example_tests!`.
+    pub api: proc_macro2::TokenStream,
 }
 
 impl Parse for Args {
@@ -19,6 +21,7 @@ impl Parse for Args {
         };
         let mut client_kind = "trait".to_string();
         let mut trait_name = "SpecMethods".to_string();
+        let mut api = quote::quote!(::bitrix_rest::api);
         while input.parse::<Option<Token![,]>>()?.is_some() {
             if input.is_empty() {
                 break;
@@ -41,6 +44,10 @@ impl Parse for Args {
                     }
                 }
                 "client_trait" => trait_name = text()?,
+                "api" => {
+                    let path: syn::Path = syn::parse_str(&text()?)?;
+                    api = quote::quote!(#path);
+                }
                 "runtime" => {
                     let path: syn::Path = syn::parse_str(&text()?)?;
                     options.runtime = quote::quote!(#path);
@@ -52,7 +59,7 @@ impl Parse for Args {
                 other => {
                     return Err(syn::Error::new(
                         key.span(),
-                        format!("unknown option `{other}`; the options are client, client_trait, runtime, scope_features"),
+                        format!("unknown option `{other}`; the options are client, client_trait, runtime, scope_features, api"),
                     ))
                 }
             }
@@ -62,6 +69,6 @@ impl Parse for Args {
             "none" => ClientMethods::None,
             _ => ClientMethods::Trait(trait_name),
         };
-        Ok(Args { path, options })
+        Ok(Args { path, options, api })
     }
 }

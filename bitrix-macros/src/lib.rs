@@ -49,6 +49,34 @@ pub fn include_specs(input: TokenStream) -> TokenStream {
     quote!(#errors #code).into()
 }
 
+/// Generates one `#[test]` per spec of a folder from its documented examples: the typed request
+/// rebuilds the documented JSON body, the documented success answer decodes into the result type,
+/// each documented error answer and each error row maps to its own variant. A spec without
+/// examples fails its test.
+///
+/// ```ignore
+/// bitrix_macros::example_tests!("specs", api = "bitrix_rest::api");
+/// ```
+#[proc_macro]
+pub fn example_tests(input: TokenStream) -> TokenStream {
+    let args = match syn::parse::<args::Args>(input) {
+        Ok(a) => a,
+        Err(e) => return e.to_compile_error().into(),
+    };
+    let span = args.path.span();
+    let root = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let sources = match bitrix_codegen::load_dir(&root.join(args.path.value())) {
+        Ok(s) => s,
+        Err(problems) => return errors(span, problems.iter().map(ToString::to_string)).into(),
+    };
+    let checked = bitrix_codegen::check_all(&sources);
+    let errors = errors(span, checked.problems.iter().map(ToString::to_string));
+    let tests = bitrix_codegen::expand::expand_tests(&checked.methods, &args.api, &args.options);
+    quote!(#errors #tests).into()
+}
+
 fn errors(
     span: proc_macro2::Span,
     messages: impl Iterator<Item = String>,

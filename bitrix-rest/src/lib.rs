@@ -49,6 +49,7 @@ pub mod api {
 /// Items generated code refers to. Not part of the public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::wire::compare::assert_same_json;
     pub use crate::wire::flag;
     pub use crate::wire::lenient::{
         lenient, object_or_empty_array, take_items, Lenient, TextOrNumber,

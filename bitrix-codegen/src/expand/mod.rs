@@ -6,12 +6,15 @@
 mod client;
 mod docs;
 mod errors;
+mod examples;
 mod request;
 mod rust_type;
 mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
+
+pub use examples::expand_tests;
 
 use crate::model::Method;
 use crate::names;
