@@ -5,7 +5,7 @@
 //! 1. [`read`]: TOML text to a spanned syntax tree ([`ast`]), reporting syntax errors and unknown keys;
 //! 2. [`valid`]: the rules of `specs/README.md`, reporting every problem with file, line and column;
 //! 3. [`model`]: the resolved description of each method, shared with the emulator;
-//! 4. [`expand`]: Rust tokens for request types, result types, error enums and client methods.
+//! 4. [`mod@expand`]: Rust tokens for request types, result types, error enums and client methods.
 //!
 //! The proc-macro crate only reads the folder and turns [`Diagnostic`]s into `compile_error!`s.
 

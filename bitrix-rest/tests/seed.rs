@@ -1,6 +1,7 @@
 //! The seed method `imbot.command.update` end to end over real HTTP on loopback: the documented
 //! request, the documented answers, every documented error, every system error.
 
+#![cfg(feature = "imbot")]
 #![allow(deprecated)] // imbot.command.update is deprecated upstream; it is still the seed.
 
 mod support;

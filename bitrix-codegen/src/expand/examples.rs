@@ -70,7 +70,10 @@ pub fn expand_tests(methods: &[Method], api: &TokenStream, opts: &Options) -> To
         });
         let has_examples = !m.examples.is_empty();
         let method_name = &m.name;
+        let scope = &m.scope;
+        let gate = opts.feature_per_scope.then(|| quote!(#[cfg(feature = #scope)]));
         quote! {
+            #gate
             #[test]
             #[allow(deprecated)]
             fn #test() {
