@@ -1,0 +1,139 @@
+//! How an emulator is set up: address, plan (request limits), token lifetime, operating-time budget,
+//! scopes and the emulated cost of calls.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// The portal's plan, which decides the leaky-bucket request limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plan {
+    /// Most plans: drains 2 requests a second, blocks above 50.
+    Standard,
+    /// Enterprise: drains 5 a second, blocks above 250.
+    Enterprise,
+    /// No request limit, for functional tests.
+    Unlimited,
+}
+
+impl Plan {
+    /// `(drain per second, capacity)`, or `None` when unlimited.
+    pub fn bucket(self) -> Option<(f64, f64)> {
+        match self {
+            Plan::Standard => Some((2.0, 50.0)),
+            Plan::Enterprise => Some((5.0, 250.0)),
+            Plan::Unlimited => None,
+        }
+    }
+
+    /// Parses `standard`, `enterprise` or `unlimited` (case-insensitive).
+    pub fn parse(text: &str) -> Option<Plan> {
+        match text.to_ascii_lowercase().as_str() {
+            "standard" => Some(Plan::Standard),
+            "enterprise" => Some(Plan::Enterprise),
+            "unlimited" => Some(Plan::Unlimited),
+            _ => None,
+        }
+    }
+}
+
+/// Settings of an [`Emulator`](crate::Emulator), built with setters.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub(crate) addr: SocketAddr,
+    pub(crate) plan: Plan,
+    pub(crate) token_ttl: Duration,
+    pub(crate) operating_limit: Duration,
+    pub(crate) clock_speed: f64,
+    pub(crate) scopes: Option<Vec<String>>,
+    pub(crate) default_cost: Duration,
+    pub(crate) method_costs: BTreeMap<String, Duration>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::new()
+    }
+}
+
+impl Config {
+    /// Defaults for library use: `127.0.0.1:0`, [`Plan::Unlimited`], tokens live 3600 s, operating
+    /// limit 480 s, every call costs 0.01 s of operating time, real-time clock, all scopes.
+    pub fn new() -> Self {
+        Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            plan: Plan::Unlimited,
+            token_ttl: Duration::from_secs(3600),
+            operating_limit: Duration::from_secs(480),
+            clock_speed: 1.0,
+            scopes: None,
+            default_cost: Duration::from_millis(10),
+            method_costs: BTreeMap::new(),
+        }
+    }
+
+    /// The address to listen on (port 0 picks a free one).
+    #[must_use]
+    pub fn addr(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// The plan, which sets the request-rate limit.
+    #[must_use]
+    pub fn plan(mut self, plan: Plan) -> Self {
+        self.plan = plan;
+        self
+    }
+
+    /// Lifetime of issued access tokens, in emulated time.
+    #[must_use]
+    pub fn token_ttl(mut self, ttl: Duration) -> Self {
+        self.token_ttl = ttl;
+        self
+    }
+
+    /// Operating time a method may use per application in ten minutes before it answers 429.
+    #[must_use]
+    pub fn operating_limit(mut self, limit: Duration) -> Self {
+        self.operating_limit = limit;
+        self
+    }
+
+    /// Initial speed of the emulated clock (`0.0` freezes it until tests advance it).
+    #[must_use]
+    pub fn clock_speed(mut self, speed: f64) -> Self {
+        self.clock_speed = speed;
+        self
+    }
+
+    /// Restricts the scopes of the OAuth application and the webhook (default: every scope of the
+    /// specs). Methods of scope `core` need no scope, as on a real portal.
+    #[must_use]
+    pub fn scopes(mut self, scopes: &[&str]) -> Self {
+        self.scopes = Some(scopes.iter().map(|s| s.to_string()).collect());
+        self
+    }
+
+    /// Emulated operating time charged for each call of a method without its own cost.
+    #[must_use]
+    pub fn default_cost(mut self, cost: Duration) -> Self {
+        self.default_cost = cost;
+        self
+    }
+
+    /// Emulated operating time charged for each call of `method`, so tests can exhaust the budget.
+    #[must_use]
+    pub fn method_cost(mut self, method: &str, cost: Duration) -> Self {
+        self.method_costs.insert(method.to_string(), cost);
+        self
+    }
+
+    /// The cost of one call of `method`.
+    pub(crate) fn cost_of(&self, method: &str) -> f64 {
+        self.method_costs
+            .get(method)
+            .unwrap_or(&self.default_cost)
+            .as_secs_f64()
+    }
+}

@@ -1,0 +1,159 @@
+//! `bitrix-mock`: a Bitrix24 portal emulator driven by the same specs as the SDK.
+//!
+//! It serves webhook and OAuth REST calls and the OAuth token endpoint on loopback, checks every
+//! call against `specs/`, keeps state for the legacy bot and command family, enforces the request
+//! bucket and operating-time limits on an adjustable clock, and can inject faults.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let emu = bitrix_mock::Emulator::start(bitrix_mock::Config::new()).await?;
+//! println!("call {}imbot.bot.list", emu.webhook_url());
+//! # Ok(()) }
+//! ```
+
+mod clock;
+mod config;
+mod envelope;
+mod faults;
+mod limits;
+mod methods;
+mod params;
+mod routes;
+mod server;
+mod specs;
+mod state;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+pub use clock::Clock;
+pub use config::{Config, Plan};
+pub use faults::Fault;
+pub use state::{AuthKind, Bot, CallRecord, ChatMessage, Command, Credentials, Snapshot};
+
+use state::Shared;
+
+/// A running emulator. Dropping it stops the server and closes its connections.
+#[derive(Debug)]
+pub struct Emulator {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    /// Dropping the sender tells the accept loop and every connection to stop.
+    _shutdown: tokio::sync::watch::Sender<()>,
+}
+
+impl Emulator {
+    /// Binds `config`'s address and serves on the current tokio runtime. Returns once the listener is
+    /// bound, so calls may start at once. Fails when the address cannot be bound or a spec is invalid.
+    pub async fn start(config: Config) -> std::io::Result<Emulator> {
+        let methods = specs::methods()
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        let listener = tokio::net::TcpListener::bind(config.addr).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared::new(config, methods, seed(addr), addr));
+        let (tx, rx) = tokio::sync::watch::channel(());
+        tokio::spawn(server::serve(listener, shared.clone(), rx));
+        Ok(Emulator {
+            shared,
+            addr,
+            _shutdown: tx,
+        })
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The portal address, `http://127.0.0.1:PORT/`.
+    pub fn portal_url(&self) -> String {
+        self.shared.portal_url()
+    }
+
+    /// The webhook address, `http://127.0.0.1:PORT/rest/1/CODE/`.
+    pub fn webhook_url(&self) -> String {
+        let creds = self.credentials();
+        format!(
+            "{}rest/{}/{}/",
+            self.portal_url(),
+            creds.webhook_user_id,
+            creds.webhook_code
+        )
+    }
+
+    /// The OAuth server address (it serves `/oauth/token/`); the same host as the portal.
+    pub fn oauth_server_url(&self) -> String {
+        self.portal_url()
+    }
+
+    /// The current credentials (tokens change on each refresh).
+    pub fn credentials(&self) -> Credentials {
+        self.shared.data().tokens.creds.clone()
+    }
+
+    /// A copy of the bots, commands, chat log and calls received.
+    pub fn state(&self) -> Snapshot {
+        let data = self.shared.data();
+        Snapshot {
+            bots: data.bots.clone(),
+            commands: data.commands.clone(),
+            messages: data.messages.clone(),
+            calls: data.calls.clone(),
+        }
+    }
+
+    /// Stores a bot directly (an `id` of 0 gets the next free ID) and returns its ID.
+    pub fn seed_bot(&self, bot: Bot) -> u64 {
+        self.shared.data().add_bot(bot)
+    }
+
+    /// Stores a command directly (an `id` of 0 gets the next free ID) and returns its ID, e.g. a
+    /// command owned by another application to provoke `APP_ID_ERROR`.
+    pub fn seed_command(&self, command: Command) -> u64 {
+        self.shared.data().add_command(command)
+    }
+
+    /// Sets the items a list method (spec `paged = true`) pages through, instead of its example.
+    pub fn seed_list(&self, method: &str, items: Vec<serde_json::Value>) {
+        self.shared.data().lists.insert(method.to_string(), items);
+    }
+
+    /// Makes the next `times` REST calls fail with `fault`, after any faults already queued.
+    pub fn inject(&self, fault: Fault, times: usize) {
+        self.shared
+            .data()
+            .faults
+            .extend(std::iter::repeat_n(fault, times));
+    }
+
+    /// Makes the current access token answer `401 expired_token` from now on.
+    pub fn expire_access_token(&self) {
+        let mut data = self.shared.data();
+        let token = data.tokens.creds.access_token.clone();
+        data.tokens.access_expiry.insert(token, f64::NEG_INFINITY);
+    }
+
+    /// The emulated clock used by limits, token expiry and `time` fields.
+    pub fn clock(&self) -> &Clock {
+        &self.shared.clock
+    }
+
+    /// How many token refreshes `/oauth/token/` has granted.
+    pub fn refresh_count(&self) -> usize {
+        self.shared.data().tokens.refresh_count
+    }
+}
+
+/// A seed that differs between emulators, so their tokens differ.
+fn seed(addr: SocketAddr) -> u64 {
+    static STARTED: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    nanos
+        ^ (u64::from(addr.port()) << 48)
+        ^ STARTED.fetch_add(1, Ordering::Relaxed)
+        ^ u64::from(std::process::id())
+}

@@ -1,0 +1,74 @@
+//! Operating time: the emulated execution time of one method for one application, summed over ten
+//! minute buckets. Each bucket starts at its first call and stops counting ten minutes later.
+
+use std::collections::HashMap;
+
+use crate::envelope::Operating;
+
+/// How long a minute bucket counts.
+const WINDOW: f64 = 600.0;
+/// How long a bucket collects calls.
+const MINUTE: f64 = 60.0;
+
+/// Operating time of every (application, method) pair.
+#[derive(Debug, Default)]
+pub struct OperatingTime {
+    buckets: HashMap<(String, String), Vec<(f64, f64)>>,
+}
+
+impl OperatingTime {
+    /// The current figures for `app` and `method`, with expired buckets dropped. Before any call,
+    /// `reset_at` is ten minutes from `now`.
+    pub fn current(&mut self, app: &str, method: &str, now: f64) -> Operating {
+        let list = self
+            .buckets
+            .entry((app.to_string(), method.to_string()))
+            .or_default();
+        list.retain(|(start, _)| start + WINDOW > now);
+        let operating = list.iter().map(|(_, sum)| sum).sum();
+        let reset_at = list
+            .first()
+            .map_or(now + WINDOW, |(start, _)| start + WINDOW);
+        Operating {
+            operating,
+            reset_at: reset_at.floor() as i64,
+        }
+    }
+
+    /// Whether the method is blocked for the application: the sum already exceeds `limit`.
+    pub fn blocked(&mut self, app: &str, method: &str, now: f64, limit: f64) -> bool {
+        self.current(app, method, now).operating > limit
+    }
+
+    /// Charges `cost` seconds at `now` and returns the figures after the call.
+    pub fn record(&mut self, app: &str, method: &str, now: f64, cost: f64) -> Operating {
+        let _ = self.current(app, method, now);
+        let list = self
+            .buckets
+            .entry((app.to_string(), method.to_string()))
+            .or_default();
+        match list.last_mut() {
+            Some((start, sum)) if now < *start + MINUTE => *sum += cost,
+            _ => list.push((now, cost)),
+        }
+        self.current(app, method, now)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_after_exceeding_and_frees_after_ten_minutes() {
+        let mut op = OperatingTime::default();
+        for i in 0..3 {
+            assert!(!op.blocked("app", "m", i as f64, 1.0));
+            op.record("app", "m", i as f64, 0.5);
+        }
+        assert!(op.blocked("app", "m", 3.0, 1.0));
+        assert!(!op.blocked("other", "m", 3.0, 1.0));
+        assert_eq!(op.current("app", "m", 3.0).reset_at, 600);
+        assert!(!op.blocked("app", "m", 600.0, 1.0));
+    }
+}

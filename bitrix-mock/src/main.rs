@@ -1,0 +1,102 @@
+//! `bitrix-mock` binary: starts an emulator, prints its addresses and credentials one per line
+//! (`webhook=…`, `portal=…`, …, then `ready`) and serves until killed. The credentials are printed on
+//! purpose: this is a local test server and scripts read them from stdout.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use bitrix_mock::{Config, Emulator, Plan};
+
+const USAGE: &str =
+    "usage: bitrix-mock [--addr 127.0.0.1:0] [--plan standard|enterprise|unlimited] \
+[--token-ttl SECONDS] [--operating-limit SECONDS]";
+
+fn main() {
+    let config = match parse_args(std::env::args().skip(1)) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("bitrix-mock: {e}\n{USAGE}");
+            std::process::exit(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("bitrix-mock: cannot start the runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    runtime.block_on(async move {
+        let emu = match Emulator::start(config).await {
+            Ok(emu) => emu,
+            Err(e) => {
+                eprintln!("bitrix-mock: cannot start: {e}");
+                std::process::exit(1);
+            }
+        };
+        let c = emu.credentials();
+        let mut out = std::io::stdout().lock();
+        let lines = [
+            format!("webhook={}", emu.webhook_url()),
+            format!("portal={}", emu.portal_url()),
+            format!("access_token={}", c.access_token),
+            format!("refresh_token={}", c.refresh_token),
+            format!("client_id={}", c.client_id),
+            format!("client_secret={}", c.client_secret),
+            format!("application_token={}", c.application_token),
+            "ready".to_string(),
+        ];
+        for line in lines {
+            let _ = writeln!(out, "{line}");
+        }
+        let _ = out.flush();
+        drop(out);
+        std::future::pending::<()>().await;
+    });
+}
+
+/// Reads the flags; the binary defaults to the standard plan, as most portals are.
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Config, String> {
+    let mut config = Config::new().plan(Plan::Standard);
+    while let Some(flag) = args.next() {
+        let (name, inline) = match flag.split_once('=') {
+            Some((n, v)) => (n.to_string(), Some(v.to_string())),
+            None => (flag.clone(), None),
+        };
+        if name == "--help" || name == "-h" {
+            println!("{USAGE}");
+            std::process::exit(0);
+        }
+        let value = match inline.or_else(|| args.next()) {
+            Some(v) => v,
+            None => return Err(format!("`{name}` needs a value")),
+        };
+        config = match name.as_str() {
+            "--addr" => config.addr(
+                value
+                    .parse::<SocketAddr>()
+                    .map_err(|e| format!("bad --addr `{value}`: {e}"))?,
+            ),
+            "--plan" => {
+                config.plan(Plan::parse(&value).ok_or_else(|| format!("unknown plan `{value}`"))?)
+            }
+            "--token-ttl" => config.token_ttl(seconds(&name, &value)?),
+            "--operating-limit" => config.operating_limit(seconds(&name, &value)?),
+            other => return Err(format!("unknown option `{other}`")),
+        };
+    }
+    Ok(config)
+}
+
+fn seconds(name: &str, value: &str) -> Result<Duration, String> {
+    value
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| format!("`{name}` wants a number of seconds, got `{value}`"))
+}

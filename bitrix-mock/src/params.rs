@@ -1,0 +1,182 @@
+//! Request parameters to JSON: a JSON body, a form body or a query string. Form and query use PHP's
+//! bracket keys (`FIELDS[LANG][0][LANGUAGE_ID]=en`), which become nested objects; objects whose keys
+//! are `0..n` become arrays, as PHP's `json_encode` would send them.
+
+use serde_json::{Map, Value};
+
+/// Parses `a=1&b[c]=2` into a JSON object. Values stay strings, as PHP receives them.
+pub fn parse_query(text: &str) -> Value {
+    let mut root = Value::Object(Map::new());
+    for pair in text.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = decode(key);
+        let value = decode(value);
+        insert(&mut root, &key, Value::String(value));
+    }
+    listify(root)
+}
+
+/// Merges `extra` into `base` (both objects); keys of `extra` win, nested objects merge.
+pub fn merge(base: &mut Value, extra: Value) {
+    match (base, extra) {
+        (Value::Object(b), Value::Object(e)) => {
+            for (k, v) in e {
+                match b.get_mut(&k) {
+                    Some(slot @ Value::Object(_)) if v.is_object() => merge(slot, v),
+                    _ => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (b, e) => *b = e,
+    }
+}
+
+/// Percent-decoding with `+` as space; bad escapes are kept as written, bad UTF-8 is replaced.
+pub fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+/// Splits `a[b][0][]` into `["a", "b", "0", ""]`. A key without a closing bracket is taken whole,
+/// as PHP does.
+fn segments(key: &str) -> Vec<String> {
+    let Some(open) = key.find('[') else {
+        return vec![key.to_string()];
+    };
+    if open == 0 {
+        return vec![key.to_string()];
+    }
+    let mut segs = vec![key[..open].to_string()];
+    let mut rest = &key[open..];
+    while let Some(after) = rest.strip_prefix('[') {
+        let Some(close) = after.find(']') else {
+            break;
+        };
+        segs.push(after[..close].to_string());
+        rest = &after[close + 1..];
+    }
+    segs
+}
+
+/// Deepest bracket nesting kept; deeper keys are dropped, as PHP's `max_input_nesting_level` (64)
+/// does. It also keeps recursive handling of the value far from the stack's end.
+const MAX_DEPTH: usize = 64;
+
+/// Puts `value` at the bracket path `key` below `root`; `[]` appends.
+fn insert(root: &mut Value, key: &str, value: Value) {
+    let segs = segments(key);
+    if segs.len() > MAX_DEPTH {
+        return;
+    }
+    let mut node = root;
+    for (i, seg) in segs.iter().enumerate() {
+        if !node.is_object() {
+            // A scalar given earlier under the same name is replaced by the deeper structure.
+            *node = Value::Object(Map::new());
+        }
+        let Value::Object(map) = node else {
+            return;
+        };
+        let seg = if seg.is_empty() {
+            next_index(map).to_string()
+        } else {
+            seg.clone()
+        };
+        if i + 1 == segs.len() {
+            map.insert(seg, value);
+            return;
+        }
+        node = map.entry(seg).or_insert_with(|| Value::Object(Map::new()));
+    }
+}
+
+fn next_index(map: &Map<String, Value>) -> usize {
+    map.keys()
+        .filter_map(|k| k.parse::<usize>().ok())
+        .map(|n| n + 1)
+        .max()
+        .unwrap_or(0)
+}
+
+/// Turns objects keyed exactly `0..n` (in any order) into arrays, recursively.
+pub fn listify(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let n = map.len();
+            let sequential = n > 0
+                && map.keys().all(|k| {
+                    k.parse::<usize>()
+                        .is_ok_and(|i| i < n && i.to_string() == *k)
+                });
+            if sequential {
+                let mut items: Vec<(usize, Value)> = map
+                    .into_iter()
+                    .map(|(k, v)| (k.parse().unwrap_or(0), listify(v)))
+                    .collect();
+                items.sort_by_key(|(i, _)| *i);
+                Value::Array(items.into_iter().map(|(_, v)| v).collect())
+            } else {
+                Value::Object(map.into_iter().map(|(k, v)| (k, listify(v))).collect())
+            }
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(listify).collect()),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn brackets_nest_and_number_keys_become_arrays() {
+        let v = parse_query(
+            "COMMAND_ID=7&FIELDS[LANG][0][LANGUAGE_ID]=en&FIELDS[LANG][0][TITLE]=Echo+2&FIELDS[LANG][1][LANGUAGE_ID]=de&FIELDS[HIDDEN]=N",
+        );
+        assert_eq!(
+            v,
+            json!({"COMMAND_ID":"7","FIELDS":{"HIDDEN":"N","LANG":[{"LANGUAGE_ID":"en","TITLE":"Echo 2"},{"LANGUAGE_ID":"de"}]}})
+        );
+    }
+
+    #[test]
+    fn empty_brackets_append_and_escapes_decode() {
+        let v = parse_query("select[]=id&select[]=title&q=a%26b%3Dc&bad=%zz");
+        assert_eq!(v, json!({"select":["id","title"],"q":"a&b=c","bad":"%zz"}));
+    }
+
+    #[test]
+    fn too_deep_keys_are_dropped() {
+        let deep = format!("a{}=1&b=2", "[x]".repeat(100));
+        assert_eq!(parse_query(&deep), json!({"b": "2"}));
+    }
+
+    #[test]
+    fn sparse_numbers_stay_objects() {
+        assert_eq!(parse_query("a[1]=x"), json!({"a":{"1":"x"}}));
+        assert_eq!(parse_query("a[b=1"), json!({"a":"1"}));
+    }
+}

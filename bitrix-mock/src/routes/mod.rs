@@ -1,0 +1,88 @@
+//! Routing of one HTTP request to the REST handler or the OAuth server.
+
+pub mod oauth;
+pub mod rest;
+
+use serde_json::Value;
+
+use crate::envelope::ApiError;
+use crate::state::Shared;
+
+/// What to send back.
+#[derive(Debug)]
+pub enum Reply {
+    /// A JSON body with a status.
+    Json(u16, Value),
+    /// A non-JSON body (an HTML error page), for the `NotJson` fault.
+    Html(u16, String),
+    /// Close the connection without answering.
+    Drop,
+}
+
+impl From<ApiError> for Reply {
+    fn from(e: ApiError) -> Self {
+        Reply::Json(e.status, e.body())
+    }
+}
+
+/// The parts of a request the handlers need.
+#[derive(Debug)]
+pub struct Request {
+    /// The path, e.g. `/rest/1/abc/imbot.register.json`.
+    pub path: String,
+    /// The raw query string, if any.
+    pub query: String,
+    /// The `Content-Type` header.
+    pub content_type: String,
+    /// The raw body.
+    pub body: Vec<u8>,
+}
+
+/// Answers one request.
+pub async fn route(shared: &Shared, req: Request) -> Reply {
+    if req.path.starts_with("/oauth/token") {
+        oauth::token(shared, &req)
+    } else if req.path.starts_with("/rest/") {
+        rest::handle(shared, req).await
+    } else {
+        Reply::Json(
+            404,
+            serde_json::json!({"error": "NOT_FOUND", "error_description": "Unknown address"}),
+        )
+    }
+}
+
+/// Query-string and body parameters merged into one JSON object (body keys win).
+pub fn parameters(req: &Request) -> Result<Value, ApiError> {
+    let mut params = crate::params::parse_query(&req.query);
+    let body = String::from_utf8_lossy(&req.body);
+    let trimmed = body.trim();
+    if trimmed.is_empty() {
+        return Ok(params);
+    }
+    let is_json = req.content_type.contains("json") || trimmed.starts_with('{');
+    let parsed = if is_json {
+        match serde_json::from_str::<Value>(trimmed) {
+            Ok(v @ Value::Object(_)) => v,
+            Ok(Value::Array(a)) if a.is_empty() => Value::Object(Default::default()),
+            Ok(_) => {
+                return Err(ApiError::new(
+                    400,
+                    "INVALID_REQUEST",
+                    "The JSON body must be an object",
+                ))
+            }
+            Err(e) => {
+                return Err(ApiError::new(
+                    400,
+                    "INVALID_REQUEST",
+                    format!("The body is not valid JSON: {e}"),
+                ))
+            }
+        }
+    } else {
+        crate::params::parse_query(trimmed)
+    };
+    crate::params::merge(&mut params, parsed);
+    Ok(params)
+}

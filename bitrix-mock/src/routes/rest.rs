@@ -1,0 +1,154 @@
+//! `/rest/USER/CODE/METHOD` (webhook) and `/rest/METHOD` with `auth` (OAuth): faults, parameters,
+//! authentication, the request bucket, the call, and the envelope.
+
+use serde_json::Value;
+
+use super::{parameters, Reply, Request};
+use crate::envelope::{success_body, time_json, ApiError};
+use crate::faults::Fault;
+use crate::methods::{call, Caller};
+use crate::state::{AuthKind, CallRecord, Shared};
+
+/// Answers one REST call and records it.
+pub async fn handle(shared: &Shared, req: Request) -> Reply {
+    let start = shared.clock.now();
+    let rest = req.path.trim_start_matches("/rest/").trim_end_matches('/');
+    let segments: Vec<&str> = rest.split('/').collect();
+    let (webhook, raw_method) = match segments.as_slice() {
+        [method] => (None, *method),
+        [user, code, method] => (Some((*user, *code)), *method),
+        _ => (None, ""),
+    };
+    let method = raw_method
+        .strip_suffix(".json")
+        .unwrap_or(raw_method)
+        .to_string();
+    let fault = shared.data().faults.pop_front();
+    let (reply, kind) = match fault {
+        Some(Fault::Status500) => (
+            ApiError::new(500, "INTERNAL_SERVER_ERROR", "Internal server error").into(),
+            AuthKind::None,
+        ),
+        Some(Fault::Status503) => (
+            ApiError::new(503, "QUERY_LIMIT_EXCEEDED", "Too many requests").into(),
+            AuthKind::None,
+        ),
+        Some(Fault::NotJson) => (
+            Reply::Html(
+                200,
+                "<html><body><h1>502 Bad Gateway</h1></body></html>".into(),
+            ),
+            AuthKind::None,
+        ),
+        Some(Fault::DropConnection) => (Reply::Drop, AuthKind::None),
+        Some(Fault::Slow(delay)) => {
+            tokio::time::sleep(delay).await;
+            answer(shared, &req, webhook, &method, start)
+        }
+        None => answer(shared, &req, webhook, &method, start),
+    };
+    let status = match &reply {
+        Reply::Json(s, _) | Reply::Html(s, _) => *s,
+        Reply::Drop => 0,
+    };
+    shared.data().calls.push(CallRecord {
+        method,
+        auth_kind: kind,
+        status,
+        at: start,
+    });
+    reply
+}
+
+/// The normal answer, with how the caller authenticated.
+fn answer(
+    shared: &Shared,
+    req: &Request,
+    webhook: Option<(&str, &str)>,
+    method: &str,
+    start: f64,
+) -> (Reply, AuthKind) {
+    if method.is_empty() {
+        return (
+            ApiError::new(404, "ERROR_METHOD_NOT_FOUND", "Method not found").into(),
+            AuthKind::None,
+        );
+    }
+    let mut params = match parameters(req) {
+        Ok(p) => p,
+        Err(e) => return (e.into(), AuthKind::None),
+    };
+    let auth = match &mut params {
+        Value::Object(map) => map.remove("auth"),
+        _ => None,
+    };
+    let caller = match authenticate(shared, webhook, auth, start) {
+        Ok(c) => c,
+        Err(e) => return (e.into(), AuthKind::None),
+    };
+    let allowed = {
+        let mut data = shared.data();
+        match &mut data.bucket {
+            Some(bucket) => bucket.try_add(shared.clock.now()),
+            None => true,
+        }
+    };
+    if !allowed {
+        return (
+            ApiError::new(503, "QUERY_LIMIT_EXCEEDED", "Too many requests").into(),
+            caller.kind,
+        );
+    }
+    let (outcome, operating) = call(shared, &caller, method, params, false);
+    let reply = match outcome {
+        Ok(success) => {
+            let time = time_json(start, shared.clock.now(), operating);
+            Reply::Json(200, success_body(&success, time))
+        }
+        Err(e) => e.into(),
+    };
+    (reply, caller.kind)
+}
+
+/// Who is calling, or the 401 a portal answers.
+fn authenticate(
+    shared: &Shared,
+    webhook: Option<(&str, &str)>,
+    auth: Option<Value>,
+    now: f64,
+) -> Result<Caller, ApiError> {
+    let no_auth = || ApiError::new(401, "NO_AUTH_FOUND", "Wrong authorization data");
+    let data = shared.data();
+    let creds = &data.tokens.creds;
+    if let Some((user, code)) = webhook {
+        if user.parse::<u64>().ok() != Some(creds.webhook_user_id) || code != creds.webhook_code {
+            return Err(no_auth());
+        }
+        return Ok(Caller {
+            kind: AuthKind::Webhook,
+            app: format!("webhook:{user}"),
+            client_id: None,
+        });
+    }
+    let token = match auth {
+        Some(Value::String(s)) if !s.is_empty() => s,
+        _ => return Err(no_auth()),
+    };
+    match data.tokens.access_expiry.get(&token) {
+        None => Err(ApiError::new(
+            401,
+            "invalid_token",
+            "Unable to get application by token",
+        )),
+        Some(expiry) if now >= *expiry => Err(ApiError::new(
+            401,
+            "expired_token",
+            "The access token provided has expired.",
+        )),
+        Some(_) => Ok(Caller {
+            kind: AuthKind::OAuth,
+            app: creds.client_id.clone(),
+            client_id: Some(creds.client_id.clone()),
+        }),
+    }
+}

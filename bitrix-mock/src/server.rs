@@ -1,0 +1,124 @@
+//! The HTTP/1 server: an accept loop on the bound listener, one task per connection, all of them
+//! stopped when the [`Emulator`](crate::Emulator) is dropped. Hyper is used directly (not a router
+//! framework) because a dropped-connection fault must close the socket without any answer, which a
+//! service error does.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{HeaderValue, CONTENT_TYPE};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::routes::{route, Reply, Request};
+use crate::state::Shared;
+
+/// Largest body accepted; bigger ones are refused rather than buffered.
+const MAX_BODY: usize = 64 * 1024 * 1024;
+
+/// The error that makes hyper close the connection without answering.
+#[derive(Debug)]
+struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by an injected fault")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+/// Serves until `shutdown` changes or its sender is dropped.
+pub async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<()>) {
+    loop {
+        let accepted = tokio::select! {
+            _ = shutdown.changed() => break,
+            accepted = listener.accept() => accepted,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // Out of file descriptors and the like: back off instead of spinning.
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let shared = shared.clone();
+        let mut stop = shutdown.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |req| {
+                let shared = shared.clone();
+                async move { respond(&shared, req).await }
+            });
+            let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+            tokio::select! {
+                _ = conn => {}
+                _ = stop.changed() => {}
+            }
+        });
+    }
+}
+
+async fn respond(
+    shared: &Shared,
+    req: hyper::Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Dropped> {
+    let path = req.uri().path().to_string();
+    let query = req.uri().query().unwrap_or("").to_string();
+    let content_type = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let body = match Limited::new(req.into_body(), MAX_BODY).collect().await {
+        Ok(collected) => collected.to_bytes().to_vec(),
+        Err(_) => {
+            let e = crate::envelope::ApiError::new(
+                400,
+                "INVALID_REQUEST",
+                "Unreadable or too large body",
+            );
+            return Ok(json_response(e.status, &e.body()));
+        }
+    };
+    let reply = route(
+        shared,
+        Request {
+            path,
+            query,
+            content_type,
+            body,
+        },
+    )
+    .await;
+    match reply {
+        Reply::Json(status, body) => Ok(json_response(status, &body)),
+        Reply::Html(status, text) => Ok(response(
+            status,
+            "text/html; charset=utf-8",
+            text.into_bytes(),
+        )),
+        Reply::Drop => Err(Dropped),
+    }
+}
+
+fn json_response(status: u16, body: &serde_json::Value) -> Response<Full<Bytes>> {
+    let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
+    response(status, "application/json; charset=utf-8", bytes)
+}
+
+fn response(status: u16, content_type: &'static str, body: Vec<u8>) -> Response<Full<Bytes>> {
+    let mut resp = Response::new(Full::new(Bytes::from(body)));
+    *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    resp.headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    resp
+}

@@ -1,0 +1,143 @@
+//! Every method of the specs answers its documented requests, and hostile input never breaks the
+//! server.
+
+mod common;
+
+use bitrix_codegen::{check_all, load_dir};
+use bitrix_mock::{Config, Emulator};
+use common::{get, post_json, post_raw};
+use serde_json::json;
+
+/// Methods whose answers depend on emulated state, so the example's literal result cannot match.
+const STATEFUL: &[&str] = &[
+    "imbot.register",
+    "imbot.unregister",
+    "imbot.bot.list",
+    "imbot.command.register",
+    "imbot.command.unregister",
+    "imbot.command.update",
+    "imbot.command.answer",
+    "imbot.message.add",
+];
+
+#[tokio::test]
+async fn every_spec_method_answers_its_examples() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs");
+    let sources = load_dir(&dir).expect("specs readable");
+    let checked = check_all(&sources);
+    assert!(checked.problems.is_empty(), "{:?}", checked.problems);
+    assert!(checked.methods.len() > 50);
+    let emu = Emulator::start(Config::new()).await.expect("starts");
+    let hook = emu.webhook_url();
+    for method in &checked.methods {
+        let mut sent = false;
+        for example in method.examples.iter().filter(|e| e.status == 200) {
+            let Some(request) = &example.request else {
+                continue;
+            };
+            sent = true;
+            let (status, body) = post_json(&format!("{hook}{}", method.name), request).await;
+            assert!(
+                status != 404 && status < 500,
+                "{} {}: {status} {body}",
+                method.name,
+                example.name
+            );
+            if status == 200 {
+                assert!(
+                    body["time"]["operating"].is_number(),
+                    "{}: {body}",
+                    method.name
+                );
+                if !STATEFUL.contains(&method.name.as_str()) && !method.result.paged {
+                    // The emulator answers the first documented success that shows a `result`.
+                    let documented = method
+                        .examples
+                        .iter()
+                        .filter(|e| e.status == 200)
+                        .find_map(|e| e.response.as_ref()?.get("result"));
+                    if let Some(documented) = documented {
+                        assert_eq!(&body["result"], documented, "{}", method.name);
+                    }
+                }
+            } else {
+                let code = body["error"].as_str().unwrap_or("");
+                assert!(
+                    code == "INVALID_ARGUMENTS" || method.errors.iter().any(|e| e.code == code),
+                    "{} {}: undocumented {body}",
+                    method.name,
+                    example.name
+                );
+            }
+        }
+        if !sent {
+            // Methods without a documented request still answer (or name what is missing).
+            let (status, body) = post_json(&format!("{hook}{}", method.name), &json!({})).await;
+            assert!(
+                status == 200 || status == 400,
+                "{}: {status} {body}",
+                method.name
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn hostile_input_gets_answers_not_crashes() {
+    let emu = Emulator::start(Config::new()).await.expect("starts");
+    let hook = emu.webhook_url();
+    let portal = emu.portal_url();
+    let deep = format!("{}1{}", "[".repeat(5000), "]".repeat(5000));
+    let cases: Vec<(String, &str, String)> = vec![
+        (
+            format!("{hook}user.current"),
+            "application/json",
+            "{not json".into(),
+        ),
+        (
+            format!("{hook}user.current"),
+            "application/json",
+            "[1,2]".into(),
+        ),
+        (format!("{hook}user.current"), "application/json", deep),
+        (
+            format!("{hook}imbot.command.update"),
+            "application/x-www-form-urlencoded",
+            "FIELDS[[[=%ff%fe&COMMAND_ID[]=1&&==&%".into(),
+        ),
+        (
+            format!("{hook}imbot.command.update"),
+            "application/x-www-form-urlencoded",
+            format!("a{}=1", "[x]".repeat(2000)),
+        ),
+        (
+            format!("{hook}batch"),
+            "application/json",
+            r#"{"cmd":{"a":"$result[a][b][c]","b":"?","c":42}}"#.into(),
+        ),
+        (
+            format!("{hook}batch"),
+            "application/json",
+            r#"{"cmd":"nope","halt":"maybe"}"#.into(),
+        ),
+        (format!("{portal}rest/"), "text/plain", String::new()),
+        (
+            format!("{portal}rest/a/b/c/d/e"),
+            "text/plain",
+            String::new(),
+        ),
+        (
+            format!("{portal}oauth/token/"),
+            "text/plain",
+            "grant_type=refresh_token".into(),
+        ),
+        (format!("{portal}elsewhere"), "text/plain", String::new()),
+    ];
+    for (url, content_type, body) in cases {
+        let (status, answer) = post_raw(&url, content_type, &body).await;
+        assert!((200..500).contains(&status), "{url}: {status} {answer}");
+        assert!(answer.is_object(), "{url}: {answer}");
+    }
+    // Still serving.
+    assert_eq!(get(&format!("{hook}user.current")).await.0, 200);
+}
