@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 /// How an injected call fails.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fault {
     /// HTTP 500 `INTERNAL_SERVER_ERROR`.
     Status500,
@@ -15,4 +15,12 @@ pub enum Fault {
     Slow(Duration),
     /// The connection is closed without any HTTP answer.
     DropConnection,
+    /// This exact status and body (sent as JSON content), to test how a client reads answers the
+    /// emulator would not produce by itself, e.g. every documented error row of a method.
+    Respond {
+        /// HTTP status.
+        status: u16,
+        /// The body, sent as is.
+        body: String,
+    },
 }

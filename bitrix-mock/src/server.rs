@@ -101,11 +101,9 @@ async fn respond(
     .await;
     match reply {
         Reply::Json(status, body) => Ok(json_response(status, &body)),
-        Reply::Html(status, text) => Ok(response(
-            status,
-            "text/html; charset=utf-8",
-            text.into_bytes(),
-        )),
+        Reply::Text(status, content_type, text) => {
+            Ok(response(status, content_type, text.into_bytes()))
+        }
         Reply::Drop => Err(Dropped),
     }
 }

@@ -13,8 +13,8 @@ use std::error::Error as _;
 
 use bitrix_rest::api::imbot::{
     ImbotCommandRegister, ImbotCommandRegisterLang, ImbotCommandUnregister, ImbotCommandUpdate,
-    ImbotCommandUpdateError, ImbotCommandUpdateFields, ImbotCommandUpdateLang, ImbotRegister, ImbotRegisterColor, ImbotRegisterProperties,
-    ImbotUnregister,
+    ImbotCommandUpdateError, ImbotCommandUpdateFields, ImbotCommandUpdateLang, ImbotRegister,
+    ImbotRegisterColor, ImbotRegisterProperties, ImbotUnregister,
 };
 use bitrix_rest::{Client, Error};
 
@@ -37,7 +37,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
 
     step("1. imbot.register");
-    let properties = ImbotRegisterProperties::new().name("Echo bot").color(ImbotRegisterColor::Green);
+    let properties = ImbotRegisterProperties::new()
+        .name("Echo bot")
+        .color(ImbotRegisterColor::Green);
     let register = ImbotRegister::new("quickstart_echo_bot", properties)
         .event_handler("https://example.com/bot/events")
         .client_id(CLIENT_ID);
@@ -46,7 +48,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     step("2. imbot.command.register");
     let lang = vec![ImbotCommandRegisterLang::new("en", "Echo").params("text")];
-    let register = ImbotCommandRegister::new(bot_id, "echo", "https://example.com/bot/command", lang).client_id(CLIENT_ID);
+    let register =
+        ImbotCommandRegister::new(bot_id, "echo", "https://example.com/bot/command", lang)
+            .client_id(CLIENT_ID);
     let command_id = client.imbot_command_register(&register).await?.result;
     println!("   command id {command_id}");
 
@@ -55,13 +59,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .command("echo2")
         .hidden(false)
         .extranet_support(true)
-        .lang(vec![ImbotCommandUpdateLang::new("en", "Echo 2").params("text")]);
-    let answer = client.imbot_command_update(&ImbotCommandUpdate::new(command_id, fields).client_id(CLIENT_ID)).await?;
+        .lang(vec![
+            ImbotCommandUpdateLang::new("en", "Echo 2").params("text")
+        ]);
+    let answer = client
+        .imbot_command_update(&ImbotCommandUpdate::new(command_id, fields).client_id(CLIENT_ID))
+        .await?;
     let operating = answer.time.as_ref().and_then(|t| t.operating);
-    println!("   result {} (operating time used: {operating:?} s)", answer.result);
+    println!(
+        "   result {} (operating time used: {operating:?} s)",
+        answer.result
+    );
 
     step("4. documented errors of imbot.command.update");
-    let empty = ImbotCommandUpdate::new(command_id, ImbotCommandUpdateFields::new()).client_id(CLIENT_ID);
+    let empty =
+        ImbotCommandUpdate::new(command_id, ImbotCommandUpdateFields::new()).client_id(CLIENT_ID);
     match client.imbot_command_update(&empty).await {
         Err(Error::InvalidRequest(e)) => println!("   empty FIELDS refused before sending: {e}"),
         other => return Err(format!("empty FIELDS was not refused: {other:?}").into()),
@@ -71,22 +83,35 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Err(e) => println!("   the portal's answer to empty FIELDS: {e}"),
         Ok(a) => return Err(format!("empty FIELDS was accepted: {a:?}").into()),
     }
-    let unknown = ImbotCommandUpdate::new(987_654, ImbotCommandUpdateFields::new().command("x")).client_id(CLIENT_ID);
-    expect(client.imbot_command_update(&unknown).await, ImbotCommandUpdateError::CommandIdError)?;
+    let unknown = ImbotCommandUpdate::new(987_654, ImbotCommandUpdateFields::new().command("x"))
+        .client_id(CLIENT_ID);
+    expect(
+        client.imbot_command_update(&unknown).await,
+        ImbotCommandUpdateError::CommandIdError,
+    )?;
     let raw = serde_json::json!({"COMMAND_ID": command_id, "FIELDS": {"EVENT_COMMAND_ADD": "ftp://example.com/h"}, "CLIENT_ID": CLIENT_ID});
     match client.call_raw("imbot.command.update", raw).await {
         Err(e) => println!("   handler address that is not http(s): {e}"),
         Ok(a) => return Err(format!("a non-http handler was accepted: {a:?}").into()),
     }
-    let other_app = ImbotCommandUpdate::new(command_id, ImbotCommandUpdateFields::new().command("x")).client_id("another-app");
-    expect(client.imbot_command_update(&other_app).await, ImbotCommandUpdateError::AppIdError)?;
+    let other_app =
+        ImbotCommandUpdate::new(command_id, ImbotCommandUpdateFields::new().command("x"))
+            .client_id("another-app");
+    expect(
+        client.imbot_command_update(&other_app).await,
+        ImbotCommandUpdateError::AppIdError,
+    )?;
 
     step("5. imbot.command.unregister");
-    let done = client.imbot_command_unregister(&ImbotCommandUnregister::new(command_id).client_id(CLIENT_ID)).await?;
+    let done = client
+        .imbot_command_unregister(&ImbotCommandUnregister::new(command_id).client_id(CLIENT_ID))
+        .await?;
     println!("   result {}", done.result);
 
     step("6. imbot.unregister");
-    let done = client.imbot_unregister(&ImbotUnregister::new(bot_id).client_id(CLIENT_ID)).await?;
+    let done = client
+        .imbot_unregister(&ImbotUnregister::new(bot_id).client_id(CLIENT_ID))
+        .await?;
     println!("   result {}", done.result);
 
     println!("done");

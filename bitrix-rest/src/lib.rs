@@ -43,7 +43,12 @@ pub use wire::validate::Validate;
 
 /// The generated API: one module per scope, one request type per method.
 pub mod api {
-    bitrix_macros::include_specs!("specs", client = "inherent", runtime = "crate", scope_features = true);
+    bitrix_macros::include_specs!(
+        "specs",
+        client = "inherent",
+        runtime = "crate",
+        scope_features = true
+    );
 }
 
 /// Items generated code refers to. Not part of the public API.

@@ -27,8 +27,14 @@ async fn register_command(emu: &Emulator, client: &Client) -> i64 {
 
 fn oauth(emu: &Emulator) -> OAuthConfig {
     let c = emu.credentials();
-    OAuthConfig::new(emu.portal_url(), c.client_id, c.client_secret, c.access_token, c.refresh_token)
-        .oauth_server(emu.oauth_server_url())
+    OAuthConfig::new(
+        emu.portal_url(),
+        c.client_id,
+        c.client_secret,
+        c.access_token,
+        c.refresh_token,
+    )
+    .oauth_server(emu.oauth_server_url())
 }
 
 #[tokio::test]
@@ -40,7 +46,10 @@ async fn typed_update_changes_the_portal_state() {
         .command("echo2")
         .hidden(true)
         .lang(vec![ImbotCommandUpdateLang::new("de", "Echo 2")]);
-    let answer = client.imbot_command_update(&ImbotCommandUpdate::new(id, fields).client_id(APP)).await.unwrap();
+    let answer = client
+        .imbot_command_update(&ImbotCommandUpdate::new(id, fields).client_id(APP))
+        .await
+        .unwrap();
     assert!(answer.result);
     let time = answer.time.unwrap();
     assert!(time.operating.is_some() && time.operating_reset_at.is_some());
@@ -56,17 +65,35 @@ async fn documented_errors_come_back_typed() {
     let emu = Emulator::start(Config::new()).await.unwrap();
     let client = Client::webhook(&emu.webhook_url()).unwrap();
     let fields = || ImbotCommandUpdateFields::new().command("x");
-    let err = client.call(&ImbotCommandUpdate::new(4242, fields()).client_id(APP)).await.unwrap_err();
+    let err = client
+        .call(&ImbotCommandUpdate::new(4242, fields()).client_id(APP))
+        .await
+        .unwrap_err();
     assert_eq!(err.method(), Some(&ImbotCommandUpdateError::CommandIdError));
     let foreign = emu.seed_command(Command::new(1, "theirs", "another-app"));
-    let err = client.call(&ImbotCommandUpdate::new(foreign as i64, fields()).client_id(APP)).await.unwrap_err();
+    let err = client
+        .call(&ImbotCommandUpdate::new(foreign as i64, fields()).client_id(APP))
+        .await
+        .unwrap_err();
     assert_eq!(err.method(), Some(&ImbotCommandUpdateError::AppIdError));
     // What the types refuse locally, the portal refuses too: sent raw.
     let id = register_command(&emu, &client).await;
     let raw = |fields| json!({"COMMAND_ID": id, "FIELDS": fields, "CLIENT_ID": APP});
-    let err = client.call_raw("imbot.command.update", raw(json!({}))).await.unwrap_err();
-    assert_eq!((err.code(), err.status()), (Some("WRONG_REQUEST"), Some(400)));
-    let err = client.call_raw("imbot.command.update", raw(json!({"EVENT_COMMAND_ADD": "ftp://x"}))).await.unwrap_err();
+    let err = client
+        .call_raw("imbot.command.update", raw(json!({})))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), err.status()),
+        (Some("WRONG_REQUEST"), Some(400))
+    );
+    let err = client
+        .call_raw(
+            "imbot.command.update",
+            raw(json!({"EVENT_COMMAND_ADD": "ftp://x"})),
+        )
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Some("EVENT_COMMAND_ADD_ERROR"));
 }
 
@@ -75,7 +102,10 @@ async fn expired_token_is_renewed_once_for_twenty_concurrent_calls() {
     let emu = Emulator::start(Config::new()).await.unwrap();
     let stored = Arc::new(Mutex::new(Vec::new()));
     let sink = stored.clone();
-    let client = Client::builder().on_token_refresh(move |p| sink.lock().unwrap().push(p.clone())).oauth(oauth(&emu)).unwrap();
+    let client = Client::builder()
+        .on_token_refresh(move |p| sink.lock().unwrap().push(p.clone()))
+        .oauth(oauth(&emu))
+        .unwrap();
     client.call_raw("imbot.bot.list", json!({})).await.unwrap();
     emu.expire_access_token();
     let calls: Vec<_> = (0..20)
@@ -97,26 +127,42 @@ async fn expired_token_is_renewed_once_for_twenty_concurrent_calls() {
 
 #[tokio::test]
 async fn system_errors_from_the_portal() {
-    let emu = Emulator::start(Config::new().scopes(&["crm"])).await.unwrap();
+    let emu = Emulator::start(Config::new().scopes(&["crm"]))
+        .await
+        .unwrap();
     let client = Client::webhook(&emu.webhook_url()).unwrap();
-    let err = client.call_raw("no.such.method", json!({})).await.unwrap_err();
+    let err = client
+        .call_raw("no.such.method", json!({}))
+        .await
+        .unwrap_err();
     assert_eq!(err.system(), Some(&SystemError::ErrorMethodNotFound));
-    let err = client.call_raw("imbot.bot.list", json!({})).await.unwrap_err();
+    let err = client
+        .call_raw("imbot.bot.list", json!({}))
+        .await
+        .unwrap_err();
     assert_eq!(err.system(), Some(&SystemError::InsufficientScope));
     assert_eq!(err.status(), Some(403));
     let wrong = Client::webhook(&format!("{}rest/1/not-the-code/", emu.portal_url())).unwrap();
-    let err = wrong.call_raw("crm.item.fields", json!({"entityTypeId": 2})).await.unwrap_err();
+    let err = wrong
+        .call_raw("crm.item.fields", json!({"entityTypeId": 2}))
+        .await
+        .unwrap_err();
     assert_eq!(err.system(), Some(&SystemError::NoAuthFound));
 }
 
 #[tokio::test]
 async fn the_rate_limit_answers_query_limit_exceeded() {
-    let emu = Emulator::start(Config::new().plan(Plan::Standard).clock_speed(0.0)).await.unwrap();
+    let emu = Emulator::start(Config::new().plan(Plan::Standard).clock_speed(0.0))
+        .await
+        .unwrap();
     let client = Client::webhook(&emu.webhook_url()).unwrap();
     for _ in 0..50 {
         client.call_raw("imbot.bot.list", json!({})).await.unwrap();
     }
-    let err = client.call_raw("imbot.bot.list", json!({})).await.unwrap_err();
+    let err = client
+        .call_raw("imbot.bot.list", json!({}))
+        .await
+        .unwrap_err();
     assert_eq!(err.system(), Some(&SystemError::QueryLimitExceeded));
     assert_eq!(err.status(), Some(503));
 }
@@ -124,13 +170,22 @@ async fn the_rate_limit_answers_query_limit_exceeded() {
 #[tokio::test]
 async fn injected_faults_become_typed_errors() {
     let emu = Emulator::start(Config::new()).await.unwrap();
-    let client = Client::builder().timeout(Duration::from_millis(300)).webhook(&emu.webhook_url()).unwrap();
+    let client = Client::builder()
+        .timeout(Duration::from_millis(300))
+        .webhook(&emu.webhook_url())
+        .unwrap();
     let call = || client.call_raw("imbot.bot.list", json!({}));
 
     emu.inject(Fault::Status500, 1);
-    assert_eq!(call().await.unwrap_err().system(), Some(&SystemError::InternalServerError));
+    assert_eq!(
+        call().await.unwrap_err().system(),
+        Some(&SystemError::InternalServerError)
+    );
     emu.inject(Fault::Status503, 1);
-    assert_eq!(call().await.unwrap_err().system(), Some(&SystemError::QueryLimitExceeded));
+    assert_eq!(
+        call().await.unwrap_err().system(),
+        Some(&SystemError::QueryLimitExceeded)
+    );
     emu.inject(Fault::NotJson, 1);
     match call().await.unwrap_err() {
         Error::UnexpectedResponse(u) => assert!(u.body.contains('<'), "raw body kept: {}", u.body),

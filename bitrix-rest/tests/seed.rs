@@ -1,20 +1,19 @@
-//! The seed method `imbot.command.update` end to end over real HTTP on loopback: the documented
-//! request, the documented answers, every documented error, every system error.
+//! The seed method `imbot.command.update` over real HTTP against the emulator: the documented
+//! request, the documented answers, every documented error, every system error. Answers the
+//! emulator would not give by itself are injected with `Fault::Respond`.
 
 #![cfg(feature = "imbot")]
 #![allow(deprecated)] // imbot.command.update is deprecated upstream; it is still the seed.
 
-mod support;
-
 use std::path::Path;
 
 use bitrix_codegen::{parse_spec, SpecSource};
+use bitrix_mock::{Config, Emulator, Fault};
 use bitrix_rest::api::imbot::{
     ImbotCommandRegister, ImbotCommandUpdate, ImbotCommandUpdateError, ImbotCommandUpdateFields,
     ImbotCommandUpdateLang,
 };
 use bitrix_rest::{Client, Error, Method, SystemError};
-use support::ScriptedServer;
 
 fn seed_spec() -> bitrix_codegen::Method {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/imbot/imbot.command.update.toml");
@@ -43,8 +42,20 @@ fn seed_request() -> ImbotCommandUpdate {
     ImbotCommandUpdate::new(99, fields).client_id("**put_your_client_id_here**")
 }
 
-async fn webhook(server: &ScriptedServer) -> Client {
-    Client::webhook(&format!("{}rest/1/hook-c0de/", server.base)).unwrap()
+async fn start() -> (Emulator, Client) {
+    let emu = Emulator::start(Config::new()).await.unwrap();
+    let client = Client::webhook(&emu.webhook_url()).unwrap();
+    (emu, client)
+}
+
+fn respond(emu: &Emulator, status: u16, body: impl Into<String>) {
+    emu.inject(
+        Fault::Respond {
+            status,
+            body: body.into(),
+        },
+        1,
+    );
 }
 
 #[test]
@@ -55,27 +66,24 @@ fn typed_request_serializes_to_the_documented_body() {
 
 #[tokio::test]
 async fn documented_success_decodes_to_true_with_time() {
-    let server = ScriptedServer::start().await;
-    server.answer(200, example("update_command").response.unwrap().to_string());
-    let answer = webhook(&server)
-        .await
-        .imbot_command_update(&seed_request())
-        .await
-        .unwrap();
+    let (emu, client) = start().await;
+    respond(
+        &emu,
+        200,
+        example("update_command").response.unwrap().to_string(),
+    );
+    let answer = client.imbot_command_update(&seed_request()).await.unwrap();
     assert!(answer.result);
     let time = answer.time.expect("time is kept");
     assert_eq!(time.start, 1772103002.0);
     assert_eq!(time.operating_reset_at, Some(1772103603));
     assert_eq!(time.date_finish, "2026-02-26T13:50:03+01:00");
-    let seen = server.seen();
-    assert_eq!(seen[0].path, "/rest/1/hook-c0de/imbot.command.update");
-    assert_eq!(seen[0].body, example("update_command").request.unwrap());
+    assert_eq!(emu.state().calls[0].method, "imbot.command.update");
 }
 
 #[tokio::test]
 async fn each_documented_error_row_decodes_to_its_own_variant() {
-    let server = ScriptedServer::start().await;
-    let client = webhook(&server).await;
+    let (emu, client) = start().await;
     let spec = seed_spec();
     let expected = [
         ImbotCommandUpdateError::CommandIdError,
@@ -87,7 +95,7 @@ async fn each_documented_error_row_decodes_to_its_own_variant() {
     assert_eq!(spec.errors.len(), expected.len());
     for (row, want) in spec.errors.iter().zip(expected) {
         let body = serde_json::json!({"error": row.code, "error_description": row.description});
-        server.answer(row.status, body.to_string());
+        respond(&emu, row.status, body.to_string());
         match client.call(&seed_request()).await {
             Err(Error::Method(e)) => {
                 assert_eq!(e.kind, want, "{}", row.code);
@@ -101,25 +109,20 @@ async fn each_documented_error_row_decodes_to_its_own_variant() {
 
 #[tokio::test]
 async fn the_documented_error_example_is_empty_fields() {
-    let server = ScriptedServer::start().await;
+    let (emu, client) = start().await;
     let ex = example("empty_fields");
-    server.answer(ex.status, ex.response.unwrap().to_string());
-    let err = webhook(&server)
-        .await
-        .call(&seed_request())
-        .await
-        .unwrap_err();
+    respond(&emu, ex.status, ex.response.unwrap().to_string());
+    let err = client.call(&seed_request()).await.unwrap_err();
     assert_eq!(err.method(), Some(&ImbotCommandUpdateError::EmptyFields));
     assert_eq!(err.status(), Some(400));
 }
 
 #[tokio::test]
 async fn each_system_error_decodes_to_its_own_variant() {
-    let server = ScriptedServer::start().await;
-    let client = webhook(&server).await;
+    let (emu, client) = start().await;
     for kind in SystemError::ALL {
         let body = serde_json::json!({"error": kind.code(), "error_description": "x"});
-        server.answer(kind.status(), body.to_string());
+        respond(&emu, kind.status(), body.to_string());
         let err = client.call(&seed_request()).await.unwrap_err();
         assert_eq!(err.system(), Some(kind), "{}", kind.code());
         assert_eq!(err.status(), Some(kind.status()));
@@ -128,12 +131,13 @@ async fn each_system_error_decodes_to_its_own_variant() {
 
 #[tokio::test]
 async fn unknown_codes_are_kept() {
-    let server = ScriptedServer::start().await;
-    server.answer(
+    let (emu, client) = start().await;
+    respond(
+        &emu,
         400,
         r#"{"error":"BRAND_NEW_CODE","error_description":"Something new"}"#,
     );
-    match webhook(&server).await.call(&seed_request()).await {
+    match client.call(&seed_request()).await {
         Err(Error::Method(e)) => match e.kind {
             ImbotCommandUpdateError::Unknown(u) => {
                 assert_eq!(u.code, "BRAND_NEW_CODE");
@@ -144,15 +148,12 @@ async fn unknown_codes_are_kept() {
         other => panic!("{other:?}"),
     }
     // A shared code with a description the spec does not know is not guessed.
-    server.answer(
+    respond(
+        &emu,
         400,
         r#"{"error":"WRONG_REQUEST","error_description":"Other text"}"#,
     );
-    let err = webhook(&server)
-        .await
-        .call(&seed_request())
-        .await
-        .unwrap_err();
+    let err = client.call(&seed_request()).await.unwrap_err();
     assert!(matches!(
         err.method(),
         Some(ImbotCommandUpdateError::Unknown(_))
@@ -161,8 +162,7 @@ async fn unknown_codes_are_kept() {
 
 #[tokio::test]
 async fn odd_answers_are_typed_errors_that_keep_the_body() {
-    let server = ScriptedServer::start().await;
-    let client = webhook(&server).await;
+    let (emu, client) = start().await;
     for (status, body) in [
         (200, r#"{"error":"","error_description":""}"#),
         (500, r#"{"error":"","error_description":""}"#),
@@ -170,7 +170,7 @@ async fn odd_answers_are_typed_errors_that_keep_the_body() {
         (200, r#"{"result":"not a bool"}"#),
         (200, ""),
     ] {
-        server.answer(status, body);
+        respond(&emu, status, body);
         match client.call(&seed_request()).await {
             Err(Error::UnexpectedResponse(u)) => {
                 assert_eq!(u.status, status);
@@ -183,22 +183,20 @@ async fn odd_answers_are_typed_errors_that_keep_the_body() {
 
 #[tokio::test]
 async fn ids_decode_from_numbers_and_quoted_strings() {
-    let server = ScriptedServer::start().await;
-    let client = webhook(&server).await;
+    let (emu, client) = start().await;
     let lang = vec![bitrix_rest::api::imbot::ImbotCommandRegisterLang::new(
         "en", "Echo",
     )];
     let req = ImbotCommandRegister::new(1, "echo", "https://example.com/h", lang);
     for body in [r#"{"result":99}"#, r#"{"result":"99"}"#] {
-        server.answer(200, body);
+        respond(&emu, 200, body);
         assert_eq!(client.call(&req).await.unwrap().result, 99);
     }
 }
 
 #[tokio::test]
 async fn empty_fields_and_bad_urls_are_refused_before_sending() {
-    let server = ScriptedServer::start().await;
-    let client = webhook(&server).await;
+    let (emu, client) = start().await;
     let empty = ImbotCommandUpdate::new(99, ImbotCommandUpdateFields::new());
     match client.call(&empty).await {
         Err(Error::InvalidRequest(e)) => assert_eq!(e.path(), "FIELDS"),
@@ -212,6 +210,6 @@ async fn empty_fields_and_bad_urls_are_refused_before_sending() {
         Err(Error::InvalidRequest(e)) => assert_eq!(e.path(), "FIELDS.EVENT_COMMAND_ADD"),
         other => panic!("{other:?}"),
     }
-    assert!(server.seen().is_empty(), "nothing was sent");
+    assert!(emu.state().calls.is_empty(), "nothing was sent");
     assert!(<ImbotCommandUpdate as Method>::NAME == "imbot.command.update");
 }

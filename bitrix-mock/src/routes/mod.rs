@@ -13,8 +13,8 @@ use crate::state::Shared;
 pub enum Reply {
     /// A JSON body with a status.
     Json(u16, Value),
-    /// A non-JSON body (an HTML error page), for the `NotJson` fault.
-    Html(u16, String),
+    /// A body sent as is with its content type (the `NotJson` and `Respond` faults).
+    Text(u16, &'static str, String),
     /// Close the connection without answering.
     Drop,
 }

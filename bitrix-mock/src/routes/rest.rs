@@ -34,13 +34,18 @@ pub async fn handle(shared: &Shared, req: Request) -> Reply {
             AuthKind::None,
         ),
         Some(Fault::NotJson) => (
-            Reply::Html(
+            Reply::Text(
                 200,
+                "text/html; charset=utf-8",
                 "<html><body><h1>502 Bad Gateway</h1></body></html>".into(),
             ),
             AuthKind::None,
         ),
         Some(Fault::DropConnection) => (Reply::Drop, AuthKind::None),
+        Some(Fault::Respond { status, body }) => (
+            Reply::Text(status, "application/json; charset=utf-8", body),
+            AuthKind::None,
+        ),
         Some(Fault::Slow(delay)) => {
             tokio::time::sleep(delay).await;
             answer(shared, &req, webhook, &method, start)
@@ -48,7 +53,7 @@ pub async fn handle(shared: &Shared, req: Request) -> Reply {
         None => answer(shared, &req, webhook, &method, start),
     };
     let status = match &reply {
-        Reply::Json(s, _) | Reply::Html(s, _) => *s,
+        Reply::Json(s, _) | Reply::Text(s, _, _) => *s,
         Reply::Drop => 0,
     };
     shared.data().calls.push(CallRecord {
