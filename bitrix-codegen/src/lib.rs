@@ -11,6 +11,7 @@
 
 pub mod ast;
 pub mod diag;
+pub mod events;
 pub mod expand;
 pub mod model;
 pub mod names;
@@ -28,7 +29,9 @@ pub fn parse_spec(source: &SpecSource) -> Result<Method, Vec<Diagnostic>> {
     let mut ctx = diag::Ctx::new(&source.display, &source.text);
     let method = read::read_spec(&mut ctx, &source.text)
         .and_then(|ast| valid::validate(&mut ctx, ast, source.stem(), source));
-    let problems = ctx.finish();
+    let mut problems = ctx.finish();
+    // Reported in the order they stand in the file, whichever step found them.
+    problems.sort_by_key(|d| (d.line, d.column));
     match method {
         Some(m) if problems.is_empty() => Ok(m),
         _ => Err(problems),

@@ -136,7 +136,7 @@ mod tests {
         assert_eq!(field_ident("type"), "r#type");
         assert_eq!(field_ident("self"), "self_");
         assert_eq!(field_ident("ufCrm5_123"), "uf_crm5_123");
-        assert_eq!(field_ident("1C"), "n_1c");
+        assert_eq!(field_ident("1C"), "n_1_c");
     }
 
     #[test]

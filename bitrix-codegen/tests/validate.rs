@@ -518,8 +518,8 @@ description = "Ping refused"
     assert_eq!(
         found,
         [
-            (8, 1, "unknown key `requird` in a [[params]] entry"),
             (7, 8, "unknown type `integr`"),
+            (8, 1, "unknown key `requird` in a [[params]] entry"),
             (11, 8, "duplicate parameter `ID`"),
             (16, 8, "type `Lang` is not defined in this spec"),
             (21, 1, "an [[errors]] row has no `code`"),

@@ -43,7 +43,8 @@ pub fn expand_struct(
     let args = required.iter().map(|f| {
         let id = ident(&f.rust);
         let ty = field_type(m, f, opts);
-        quote!(#id: impl ::std::convert::Into<#ty>)
+        let ty = argument_type(&f.ty, ty);
+        quote!(#id: #ty)
     });
     let inits = fields.iter().map(|f| {
         let id = ident(&f.rust);
@@ -59,7 +60,7 @@ pub fn expand_struct(
             "new" | "with_extra" | "validate" => format_ident!("set_{}", f.rust),
             _ => id.clone(),
         };
-        let inner = super::rust_type::rust_type(m, &f.ty, opts);
+        let inner = argument_type(&f.ty, super::rust_type::rust_type(m, &f.ty, opts));
         let doc = format!(
             "Sets `{}`: {}",
             f.wire,
@@ -70,7 +71,7 @@ pub fn expand_struct(
         quote! {
             #[doc = #doc]
             #[must_use]
-            pub fn #setter(mut self, value: impl ::std::convert::Into<#inner>) -> Self {
+            pub fn #setter(mut self, value: #inner) -> Self {
                 self.#id = ::std::option::Option::Some(value.into());
                 self
             }
@@ -135,6 +136,16 @@ pub fn expand_struct(
                 ::std::result::Result::Ok(())
             }
         }
+    }
+}
+
+/// How a constructor or setter takes a value: `bool` as is (so a `"Y"` is a plain type error),
+/// anything else as `impl Into<T>` (strings from `&str`, integers from smaller integers).
+fn argument_type(ty: &Ty, rust: TokenStream) -> TokenStream {
+    if matches!(ty, Ty::Boolean | Ty::Flag) {
+        rust
+    } else {
+        quote!(impl ::std::convert::Into<#rust>)
     }
 }
 

@@ -284,16 +284,13 @@ Part of `imbot.command.update` ([`ImbotCommandUpdate`]).*/
         }
         ///Sets `HIDDEN`: Whether the command is hidden from the command list.
         #[must_use]
-        pub fn hidden(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        pub fn hidden(mut self, value: bool) -> Self {
             self.hidden = ::std::option::Option::Some(value.into());
             self
         }
         ///Sets `EXTRANET_SUPPORT`: Whether extranet users may use the command.
         #[must_use]
-        pub fn extranet_support(
-            mut self,
-            value: impl ::std::convert::Into<bool>,
-        ) -> Self {
+        pub fn extranet_support(mut self, value: bool) -> Self {
             self.extranet_support = ::std::option::Option::Some(value.into());
             self
         }

@@ -1,0 +1,4 @@
+// A reference to a nested type that is not declared.
+bitrix_macros::include_specs!("ui/specs/undefined_nested_type", client = "none");
+
+fn main() {}
