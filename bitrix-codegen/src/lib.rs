@@ -11,7 +11,6 @@
 
 pub mod ast;
 pub mod diag;
-pub mod events;
 pub mod expand;
 pub mod model;
 pub mod names;
