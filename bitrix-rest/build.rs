@@ -2,5 +2,6 @@
 //! generated code's `include_str!`; this catches files that are new.)
 fn main() {
     println!("cargo:rerun-if-changed=specs");
+    println!("cargo:rerun-if-changed=events");
     println!("cargo:rustc-check-cfg=cfg(docsrs)");
 }

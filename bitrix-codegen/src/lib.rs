@@ -11,6 +11,7 @@
 
 pub mod ast;
 pub mod diag;
+pub mod events;
 pub mod expand;
 pub mod model;
 pub mod names;

@@ -84,3 +84,34 @@ fn errors(
     let errs = messages.map(|m| quote::quote_spanned!(span=> ::core::compile_error!(#m);));
     quote!(#(#errs)*)
 }
+
+/// Generates, for every `*.toml` event spec below a folder (relative to the calling crate's
+/// `Cargo.toml`; format in `events/README.md`): a typed struct per event payload (`data`) in a
+/// module per scope, and one `#[non_exhaustive] enum Event` over all of them with
+/// `Event::parse(raw)` dispatching by event name (unknown events kept as `Event::Unknown`).
+///
+/// ```ignore
+/// bitrix_macros::include_events!("events");
+/// ```
+///
+/// Option: `runtime = "path"` (default `::bitrix_rest`). A bad spec fails the build with
+/// `file:line:col: what is wrong` and a hint.
+#[proc_macro]
+pub fn include_events(input: TokenStream) -> TokenStream {
+    let args = match syn::parse::<args::Args>(input) {
+        Ok(a) => a,
+        Err(e) => return e.to_compile_error().into(),
+    };
+    let span = args.path.span();
+    let root = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let sources = match bitrix_codegen::load_dir(&root.join(args.path.value())) {
+        Ok(s) => s,
+        Err(problems) => return errors(span, problems.iter().map(ToString::to_string)).into(),
+    };
+    let checked = bitrix_codegen::events::check_events(&sources);
+    let code = bitrix_codegen::events::expand_events(&checked.events, &args.options);
+    let errors = errors(span, checked.problems.iter().map(ToString::to_string));
+    quote!(#errors #code).into()
+}

@@ -14,6 +14,7 @@
 mod clock;
 mod config;
 mod envelope;
+mod events;
 mod faults;
 mod limits;
 mod methods;
@@ -29,6 +30,7 @@ use std::sync::Arc;
 
 pub use clock::Clock;
 pub use config::{Config, Plan};
+pub use events::DeliveryReport;
 pub use faults::Fault;
 pub use state::{AuthKind, Bot, CallRecord, ChatMessage, Command, Credentials, Snapshot};
 
@@ -139,10 +141,30 @@ impl Emulator {
         &self.shared.clock
     }
 
+    /// A simulated user (the webhook's user) writes `text` to bot `bot_id` in a private chat, and
+    /// the emulator delivers the event as Bitrix24 does, form-encoded with the `auth` block signed
+    /// by [`Credentials::application_token`]: `/word args` for a command of that bot POSTs
+    /// `ONIMCOMMANDADD` to the command's `EVENT_COMMAND_ADD` handler; other text POSTs
+    /// `ONIMBOTMESSAGEADD` to the bot's `EVENT_MESSAGE_ADD`. Returns once the handler answered;
+    /// its replies (`imbot.command.answer`, `imbot.message.add`) are in [`state`](Self::state)`().messages`.
+    ///
+    /// Only `http://` handlers on loopback addresses are called; others are an `InvalidInput` error.
+    pub async fn user_writes(&self, bot_id: u64, text: &str) -> std::io::Result<DeliveryReport> {
+        let out = events::prepare(&self.shared, bot_id, text)?;
+        events::deliver(out).await
+    }
+
     /// How many token refreshes `/oauth/token/` has granted.
     pub fn refresh_count(&self) -> usize {
         self.shared.data().tokens.refresh_count
     }
+}
+
+/// Decodes a PHP bracket query string (`FIELDS[LANG][0][LANGUAGE_ID]=en&...`) the way the
+/// emulator reads form bodies, query strings and `batch` commands: nested objects, objects keyed
+/// `0..n` as arrays, values as strings.
+pub fn decode_query(text: &str) -> serde_json::Value {
+    params::parse_query(text)
 }
 
 /// A seed that differs between emulators, so their tokens differ.

@@ -22,14 +22,19 @@
 extern crate self as bitrix_rest;
 
 pub mod auth;
+pub mod batch;
 mod client;
 mod envelope;
 mod error;
+pub mod events;
 mod method;
+mod pacing;
 mod secret;
+mod stream;
 mod wire;
 
 pub use auth::{OAuthConfig, TokenPair};
+pub use batch::{Batch, BatchError, BatchResults, Handle, Reference};
 pub use client::{Client, ClientBuilder, ConfigError};
 pub use envelope::{Response, Time};
 pub use error::{
@@ -37,8 +42,11 @@ pub use error::{
     TransportErrorKind, UnexpectedResponse, UnknownCode,
 };
 pub use method::Method;
+pub use pacing::{Plan, RetryPolicy};
 pub use secret::Secret;
+pub use stream::{FastExport, PAGE_SIZE};
 pub use wire::file::File;
+pub use wire::query::encode as encode_query;
 pub use wire::validate::Validate;
 
 /// The generated API: one module per scope, one request type per method.

@@ -155,7 +155,12 @@ async fn the_rate_limit_answers_query_limit_exceeded() {
     let emu = Emulator::start(Config::new().plan(Plan::Standard).clock_speed(0.0))
         .await
         .unwrap();
-    let client = Client::webhook(&emu.webhook_url()).unwrap();
+    // Client-side pacing and retries off: this test is about the portal's own answer.
+    let client = Client::builder()
+        .plan(bitrix_rest::Plan::Unlimited)
+        .retry(bitrix_rest::RetryPolicy::none())
+        .webhook(&emu.webhook_url())
+        .unwrap();
     for _ in 0..50 {
         client.call_raw("imbot.bot.list", json!({})).await.unwrap();
     }
@@ -172,6 +177,7 @@ async fn injected_faults_become_typed_errors() {
     let emu = Emulator::start(Config::new()).await.unwrap();
     let client = Client::builder()
         .timeout(Duration::from_millis(300))
+        .retry(bitrix_rest::RetryPolicy::none())
         .webhook(&emu.webhook_url())
         .unwrap();
     let call = || client.call_raw("imbot.bot.list", json!({}));

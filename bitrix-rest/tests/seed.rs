@@ -44,7 +44,12 @@ fn seed_request() -> ImbotCommandUpdate {
 
 async fn start() -> (Emulator, Client) {
     let emu = Emulator::start(Config::new()).await.unwrap();
-    let client = Client::webhook(&emu.webhook_url()).unwrap();
+    // Pacing and retries off: these tests read single scripted answers, limits included.
+    let client = Client::builder()
+        .plan(bitrix_rest::Plan::Unlimited)
+        .retry(bitrix_rest::RetryPolicy::none())
+        .webhook(&emu.webhook_url())
+        .unwrap();
     (emu, client)
 }
 

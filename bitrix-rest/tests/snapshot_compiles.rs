@@ -3,6 +3,7 @@
 
 #![allow(deprecated)]
 
+#[allow(dead_code)]
 mod generated {
     include!("../../bitrix-codegen/tests/snapshots/imbot_command_update.rs");
 }

@@ -43,7 +43,7 @@ pub fn expand(m: &Method, opts: &Options) -> TokenStream {
         let by_description = rows.iter().map(|r| {
             let id = format_ident!("{}", r.variant);
             let d = r.description.clone().unwrap_or_default().to_lowercase();
-            quote!(d if d == #d => ::std::option::Option::Some(Self::#id),)
+            quote!(#d => ::std::option::Option::Some(Self::#id),)
         });
         Some(quote! {
             #code => match description.trim().to_lowercase().as_str() {

@@ -4,12 +4,12 @@
 //! an app can generate its own methods against the same client.
 
 mod client;
-mod docs;
+pub(crate) mod docs;
 mod errors;
 mod examples;
 mod request;
-mod rust_type;
-mod types;
+pub(crate) mod rust_type;
+pub(crate) mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};

@@ -49,7 +49,8 @@ pub fn expand_struct(
     let inits = fields.iter().map(|f| {
         let id = ident(&f.rust);
         if f.is_required() {
-            quote!(#id: #id.into())
+            let value = convert(&f.ty, quote!(#id));
+            quote!(#id: #value)
         } else {
             quote!(#id: ::std::option::Option::None)
         }
@@ -61,6 +62,7 @@ pub fn expand_struct(
             _ => id.clone(),
         };
         let inner = argument_type(&f.ty, super::rust_type::rust_type(m, &f.ty, opts));
+        let value = convert(&f.ty, quote!(value));
         let doc = format!(
             "Sets `{}`: {}",
             f.wire,
@@ -72,7 +74,7 @@ pub fn expand_struct(
             #[doc = #doc]
             #[must_use]
             pub fn #setter(mut self, value: #inner) -> Self {
-                self.#id = ::std::option::Option::Some(value.into());
+                self.#id = ::std::option::Option::Some(#value);
                 self
             }
         }
@@ -90,6 +92,12 @@ pub fn expand_struct(
         )
     };
     let validate = validate_body(m, fields, min_fields, opts);
+    // A type with nothing to check does not look at its path.
+    let path_arg = if validate.is_empty() {
+        quote!(_path)
+    } else {
+        quote!(path)
+    };
     quote! {
         #[doc = #doc]
         #deprecated
@@ -131,7 +139,7 @@ pub fn expand_struct(
 
         #[allow(deprecated)]
         impl #rt::__private::Validate for #name {
-            fn validate_at(&self, path: &str) -> ::std::result::Result<(), #rt::InvalidRequest> {
+            fn validate_at(&self, #path_arg: &str) -> ::std::result::Result<(), #rt::InvalidRequest> {
                 #validate
                 ::std::result::Result::Ok(())
             }
@@ -146,6 +154,15 @@ fn argument_type(ty: &Ty, rust: TokenStream) -> TokenStream {
         rust
     } else {
         quote!(impl ::std::convert::Into<#rust>)
+    }
+}
+
+/// The value stored for an argument taken by [`argument_type`].
+fn convert(ty: &Ty, value: TokenStream) -> TokenStream {
+    if matches!(ty, Ty::Boolean | Ty::Flag) {
+        value
+    } else {
+        quote!(#value.into())
     }
 }
 
@@ -167,7 +184,7 @@ fn validate_body(m: &Method, fields: &[Field], min_fields: usize, opts: &Options
             .join(", ");
         let reason = format!("at least {min_fields} of {names} must be set");
         quote! {
-            let set = 0usize #(+ #set)* + self.extra.len();
+            let set = #(#set +)* self.extra.len();
             if set < #min_fields {
                 return ::std::result::Result::Err(#rt::InvalidRequest::new(path, #reason));
             }

@@ -1,7 +1,7 @@
 //! Step 1: TOML text to [`SpecAst`]. Reports syntax errors, unknown keys and values of the wrong
 //! kind; meaning is checked later, in `valid`.
 
-mod table;
+pub(crate) mod table;
 
 use std::ops::Range;
 
@@ -136,7 +136,7 @@ pub fn read_spec(ctx: &mut Ctx<'_>, text: &str) -> Option<SpecAst> {
     Some(spec)
 }
 
-fn read_field(
+pub(crate) fn read_field(
     ctx: &mut Ctx<'_>,
     t: &DeTable<'_>,
     span: Range<usize>,
@@ -171,7 +171,7 @@ fn read_field(
     field
 }
 
-fn read_type(ctx: &mut Ctx<'_>, t: &DeTable<'_>, name: Sp<String>) -> TypeAst {
+pub(crate) fn read_type(ctx: &mut Ctx<'_>, t: &DeTable<'_>, name: Sp<String>) -> TypeAst {
     let r = TableReader::new(t, "a [types.*] table", TYPE_KEYS);
     let fields = r.tables(ctx, "fields").map(|(rows, span)| Sp {
         value: rows
@@ -214,6 +214,6 @@ fn read_type(ctx: &mut Ctx<'_>, t: &DeTable<'_>, name: Sp<String>) -> TypeAst {
     ty
 }
 
-fn text_of(s: Option<Sp<String>>) -> Option<String> {
+pub(crate) fn text_of(s: Option<Sp<String>>) -> Option<String> {
     s.map(|s| s.value.trim().to_string())
 }

@@ -285,13 +285,13 @@ Part of `imbot.command.update` ([`ImbotCommandUpdate`]).*/
         ///Sets `HIDDEN`: Whether the command is hidden from the command list.
         #[must_use]
         pub fn hidden(mut self, value: bool) -> Self {
-            self.hidden = ::std::option::Option::Some(value.into());
+            self.hidden = ::std::option::Option::Some(value);
             self
         }
         ///Sets `EXTRANET_SUPPORT`: Whether extranet users may use the command.
         #[must_use]
         pub fn extranet_support(mut self, value: bool) -> Self {
-            self.extranet_support = ::std::option::Option::Some(value.into());
+            self.extranet_support = ::std::option::Option::Some(value);
             self
         }
         ///Sets `LANG`: Titles and parameter hints of the command, one entry per language.
@@ -329,7 +329,7 @@ Part of `imbot.command.update` ([`ImbotCommandUpdate`]).*/
             &self,
             path: &str,
         ) -> ::std::result::Result<(), ::bitrix_rest::InvalidRequest> {
-            let set = 0usize + usize::from(self.command.is_some())
+            let set = usize::from(self.command.is_some())
                 + usize::from(self.event_command_add.is_some())
                 + usize::from(self.hidden.is_some())
                 + usize::from(self.extranet_support.is_some())
@@ -431,7 +431,7 @@ Part of `imbot.command.update` ([`ImbotCommandUpdate`]).*/
     impl ::bitrix_rest::__private::Validate for ImbotCommandUpdateLang {
         fn validate_at(
             &self,
-            path: &str,
+            _path: &str,
         ) -> ::std::result::Result<(), ::bitrix_rest::InvalidRequest> {
             ::std::result::Result::Ok(())
         }
@@ -467,10 +467,10 @@ Part of `imbot.command.update` ([`ImbotCommandUpdate`]).*/
                 }
                 "WRONG_REQUEST" => {
                     match description.trim().to_lowercase().as_str() {
-                        d if d == "update fields can't be empty" => {
+                        "update fields can't be empty" => {
                             ::std::option::Option::Some(Self::EmptyFields)
                         }
-                        d if d == "command can't be updated" => {
+                        "command can't be updated" => {
                             ::std::option::Option::Some(Self::UpdateFailed)
                         }
                         _ => ::std::option::Option::None,

@@ -28,6 +28,7 @@ pub fn answer(method: &Method, params: &Map<String, Value>, data: &mut Data) -> 
             _ => Vec::new(),
         }
     });
+    let items = select(items, params);
     let start = super::int(params, "start").unwrap_or(0);
     // `start=-1` asks the portal not to count: first page, no `total`, no `next`.
     let (from, counted) = if start < 0 {
@@ -46,6 +47,63 @@ pub fn answer(method: &Method, params: &Map<String, Value>, data: &mut Data) -> 
         next: (counted && end < items.len()).then_some(end as u64),
         total: counted.then_some(items.len() as u64),
     }
+}
+
+/// Applies a list call's numeric `filter` conditions (`>F`, `>=F`, `<F`, `<=F`, `=F`, `F`, `!F`) and
+/// the first key of its `order` (`ASC`/`DESC`), as a portal would; other conditions are ignored.
+fn select(mut items: Vec<Value>, params: &Map<String, Value>) -> Vec<Value> {
+    fn number(v: Option<&Value>) -> Option<f64> {
+        match v? {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+    fn field<'a>(item: &'a Value, name: &str) -> Option<&'a Value> {
+        let map = item.as_object()?;
+        map.get(name).or_else(|| {
+            map.iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v)
+        })
+    }
+    if let Some(Value::Object(filter)) = params.get("filter") {
+        for (key, want) in filter {
+            let Some(want) = number(Some(want)) else {
+                continue;
+            };
+            let ops = [">=", "<=", "!=", ">", "<", "=", "!"];
+            let (op, name) = ops
+                .iter()
+                .find_map(|op| key.strip_prefix(op).map(|rest| (*op, rest)))
+                .unwrap_or(("=", key.as_str()));
+            items.retain(|item| {
+                number(field(item, name)).is_some_and(|v| match op {
+                    ">=" => v >= want,
+                    "<=" => v <= want,
+                    ">" => v > want,
+                    "<" => v < want,
+                    "!=" | "!" => v != want,
+                    _ => v == want,
+                })
+            });
+        }
+    }
+    if let Some(Value::Object(order)) = params.get("order") {
+        if let Some((name, dir)) = order.iter().next() {
+            let desc = dir.as_str().is_some_and(|d| d.eq_ignore_ascii_case("desc"));
+            items.sort_by(|a, b| {
+                let (x, y) = (number(field(a, name)), number(field(b, name)));
+                let o = x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal);
+                if desc {
+                    o.reverse()
+                } else {
+                    o
+                }
+            });
+        }
+    }
+    items
 }
 
 /// `result` of the first documented answer with status 200.

@@ -14,14 +14,45 @@ use crate::method::Method;
 impl Client {
     /// Calls a method with a typed request. Rules the spec states (required fields, "at least
     /// one field", URL schemes) are checked before anything is sent.
+    ///
+    /// The call is paced to the portal's limits and retried as the client's
+    /// [`RetryPolicy`](crate::RetryPolicy) allows; after a timeout or broken connection it is
+    /// retried only when the method is idempotent ([`Method::IDEMPOTENT`]).
     pub async fn call<M: Method>(
         &self,
         request: &M,
     ) -> Result<Response<M::Output>, Error<M::Error>> {
+        self.call_with(request, M::IDEMPOTENT).await
+    }
+
+    /// Like [`Client::call`], but the caller vouches that doing the call twice does no harm (a
+    /// write with its own deduplication, an update setting fixed values), so it is also retried
+    /// after a timeout or a connection broken after sending.
+    pub async fn call_idempotent<M: Method>(
+        &self,
+        request: &M,
+    ) -> Result<Response<M::Output>, Error<M::Error>> {
+        self.call_with(request, true).await
+    }
+
+    async fn call_with<M: Method>(
+        &self,
+        request: &M,
+        idempotent: bool,
+    ) -> Result<Response<M::Output>, Error<M::Error>> {
         request.validate()?;
         let params = serde_json::to_value(request)
             .map_err(|e| InvalidRequest::new("", format!("cannot be encoded as JSON: {e}")))?;
-        let (answer, status, body) = self.execute(M::NAME, params).await?;
+        self.call_params::<M>(params, idempotent).await
+    }
+
+    /// Calls `M` with already encoded parameters (list streams add `start`, `filter`, `order`).
+    pub(crate) async fn call_params<M: Method>(
+        &self,
+        params: Value,
+        idempotent: bool,
+    ) -> Result<Response<M::Output>, Error<M::Error>> {
+        let (answer, status, body) = self.execute_paced(M::NAME, params, idempotent).await?;
         match answer {
             Answer::Success(envelope) => {
                 let Response {
@@ -71,7 +102,7 @@ impl Client {
         if !matches!(params, Value::Object(_) | Value::Null) {
             return Err(InvalidRequest::new("", "parameters must be a JSON object").into());
         }
-        let (answer, _, _) = self.execute(method, params).await?;
+        let (answer, _, _) = self.execute_paced(method, params, false).await?;
         match answer {
             Answer::Success(envelope) => Ok(envelope),
             Answer::Failure {
@@ -83,7 +114,7 @@ impl Client {
     }
 
     /// Sends once, and for OAuth renews the token and sends again on `expired_token`.
-    async fn execute<E: MethodError>(
+    pub(crate) async fn execute<E: MethodError>(
         &self,
         method: &str,
         params: Value,

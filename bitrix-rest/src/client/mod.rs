@@ -1,6 +1,6 @@
 //! The client: one shared call path for every method, typed or not.
 
-mod answer;
+pub(crate) mod answer;
 mod call;
 
 use std::sync::Arc;
@@ -11,13 +11,15 @@ use crate::auth::{Auth, OAuth, OAuthConfig, TokenPair, Webhook};
 /// A Bitrix24 REST client. Cheap to clone; clones share the connection pool and OAuth tokens.
 #[derive(Clone, Debug)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
 #[derive(Debug)]
-struct Inner {
+pub(crate) struct Inner {
     http: reqwest::Client,
     auth: Auth,
+    /// Rate, concurrency and operating-time pacing shared by every clone.
+    pub(crate) pacer: crate::pacing::Pacer,
 }
 
 /// A client that cannot be built as configured.
@@ -75,6 +77,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     on_refresh: Option<crate::auth::RefreshCallback>,
     http: Option<reqwest::Client>,
+    pub(crate) pacing: crate::pacing::PacingConfig,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -137,7 +140,11 @@ impl ClientBuilder {
                 .map_err(|e| ConfigError::Http(e.without_url().to_string()))?,
         };
         Ok(Client {
-            inner: Arc::new(Inner { http, auth }),
+            inner: Arc::new(Inner {
+                http,
+                auth,
+                pacer: crate::pacing::Pacer::new(&self.pacing),
+            }),
         })
     }
 }

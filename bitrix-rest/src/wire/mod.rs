@@ -5,4 +5,5 @@ pub mod compare;
 pub mod file;
 pub mod flag;
 pub mod lenient;
+pub mod query;
 pub mod validate;

@@ -1,0 +1,254 @@
+//! Step 4 for events: one struct per payload (`data`), its named types, and one `Event` enum
+//! over all events with a dispatching `parse`.
+//!
+//! Payload structs only decode (events arrive, they are not sent): every field decodes
+//! leniently (numbers and booleans as text, as form-encoded deliveries carry them), unknown keys
+//! are kept in `extra`, and fields listed in `secrets` become `Secret`s that never print.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::EventDef;
+use crate::expand::docs::field_doc;
+use crate::expand::rust_type::rust_type;
+use crate::expand::{ident, Options};
+use crate::model::{Field, Method, Ty, TypeKind};
+use crate::names;
+
+/// Everything generated for a folder of event specs: a module per scope with the payload types,
+/// and `Event` (with `parse`) next to them.
+pub fn expand_events(events: &[EventDef], opts: &Options) -> TokenStream {
+    let rt = &opts.runtime;
+    let mut scopes: Vec<&str> = events.iter().map(|e| e.scope.as_str()).collect();
+    scopes.sort();
+    scopes.dedup();
+    let modules = scopes.iter().map(|scope| {
+        let module = ident(&names::module_name(scope));
+        let items = events
+            .iter()
+            .filter(|e| e.scope == *scope)
+            .map(|e| expand_event(e, opts));
+        let doc = format!("Payloads of the events of the `{scope}` scope.");
+        quote! {
+            #[doc = #doc]
+            pub mod #module {
+                #(#items)*
+            }
+        }
+    });
+    let variants = events.iter().map(|e| {
+        let v = format_ident!("{}", e.rust_name);
+        let path = payload_path(e);
+        let doc = format!("`{}`: {}", e.name, e.summary);
+        quote!(#[doc = #doc] #v(#path),)
+    });
+    let arms = events.iter().map(|e| {
+        let v = format_ident!("{}", e.rust_name);
+        let name = &e.name;
+        quote!(#name => #rt::events::decode_data(&raw).map(Self::#v),)
+    });
+    let name_arms = events.iter().map(|e| {
+        let v = format_ident!("{}", e.rust_name);
+        let name = &e.name;
+        quote!(Self::#v(_) => #name,)
+    });
+    let names_list = events.iter().map(|e| &e.name);
+    let list_doc = events
+        .iter()
+        .map(|e| format!("- `{}` ([`{}`])", e.name, payload_doc_path(e)))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let enum_doc = format!(
+        "An incoming event, decoded by its name. Events without a spec are kept as \
+         [`Unknown`](Self::Unknown) with their raw `data`.\n\n{list_doc}"
+    );
+    quote! {
+        #(#modules)*
+
+        #[doc = #enum_doc]
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum Event {
+            #(#variants)*
+            /// An event this crate has no spec for, kept as sent.
+            Unknown(#rt::events::RawEvent),
+        }
+
+        impl Event {
+            /// The event names that decode to a typed variant.
+            pub const NAMES: &'static [&'static str] = &[#(#names_list),*];
+
+            /// Decodes `raw.data` by `raw.name` (compared case-insensitively). Unknown names give
+            /// [`Event::Unknown`]; a known event whose `data` does not fit its spec is an error.
+            pub fn parse(raw: #rt::events::RawEvent) -> ::std::result::Result<Self, #rt::events::EventError> {
+                match raw.name.to_ascii_uppercase().as_str() {
+                    #(#arms)*
+                    _ => ::std::result::Result::Ok(Self::Unknown(raw)),
+                }
+            }
+
+            /// The event name, upper case as Bitrix24 sends it (as sent for unknown events).
+            pub fn name(&self) -> &str {
+                match self {
+                    #(#name_arms)*
+                    Self::Unknown(raw) => &raw.name,
+                }
+            }
+        }
+
+        impl #rt::events::FromRawEvent for Event {
+            fn from_raw(raw: #rt::events::RawEvent) -> ::std::result::Result<Self, #rt::events::EventError> {
+                Self::parse(raw)
+            }
+        }
+    }
+}
+
+fn payload_path(e: &EventDef) -> TokenStream {
+    let module = ident(&names::module_name(&e.scope));
+    let name = format_ident!("{}", e.rust_name);
+    quote!(#module::#name)
+}
+
+fn payload_doc_path(e: &EventDef) -> String {
+    format!("{}::{}", names::module_name(&e.scope), e.rust_name)
+}
+
+/// The payload struct of one event, its named types and the rebuild tracking of its file.
+pub fn expand_event(e: &EventDef, opts: &Options) -> TokenStream {
+    let m = &e.data;
+    let name = format_ident!("{}", e.rust_name);
+    let payload = expand_struct(e, &name, &event_doc(e), &m.params, opts);
+    let event_name = &e.name;
+    let types = m.types.iter().map(|t| match &t.kind {
+        TypeKind::Struct { fields, .. } => {
+            let doc = format!(
+                "{}\n\nPart of the `{}` payload ([`{}`]).",
+                t.description.as_deref().unwrap_or("A nested object."),
+                e.name,
+                e.rust_name
+            );
+            expand_struct(e, &format_ident!("{}", t.rust_name), &doc, fields, opts)
+        }
+        TypeKind::Enum { .. } => crate::expand::types::expand(m, t, opts),
+    });
+    let track = opts.track_files.then(|| {
+        let path = &e.path;
+        quote! { const _: &str = include_str!(#path); }
+    });
+    quote! {
+        #payload
+        impl #name {
+            /// The event name as Bitrix24 sends it.
+            pub const EVENT: &'static str = #event_name;
+        }
+        #(#types)*
+        #track
+    }
+}
+
+fn event_doc(e: &EventDef) -> String {
+    let mut d = format!("{}\n\nThe `data` of the `{}` event.", e.summary, e.name);
+    if let Some(desc) = &e.description {
+        d.push_str("\n\n");
+        d.push_str(desc);
+    }
+    if let Some(dep) = &e.deprecated {
+        d.push_str("\n\n**Deprecated upstream**");
+        if let Some(r) = &dep.replacement {
+            d.push_str(&format!(": handle `{r}` instead"));
+        }
+        d.push('.');
+        if let Some(n) = &dep.note {
+            d.push(' ');
+            d.push_str(n);
+        }
+    }
+    if let Some(docs) = &e.docs {
+        d.push_str(&format!("\n\nOfficial page: <{docs}>"));
+    }
+    d
+}
+
+fn expand_struct(
+    e: &EventDef,
+    name: &Ident,
+    doc: &str,
+    fields: &[Field],
+    opts: &Options,
+) -> TokenStream {
+    let m: &Method = &e.data;
+    let rt = &opts.runtime;
+    let serde_path = format!("{rt}::__private::serde").replace(' ', "");
+    let lenient = format!("{rt}::__private::lenient").replace(' ', "");
+    let flag = format!("{rt}::__private::flag::deserialize").replace(' ', "");
+    let defs = fields.iter().map(|f| {
+        let id = ident(&f.rust);
+        let ty = field_type(e, m, f, opts);
+        let wire = &f.wire;
+        let with = if f.ty.contains(&|t| *t == Ty::Flag) {
+            &flag
+        } else {
+            &lenient
+        };
+        let optional = (!f.is_required()).then(|| quote!(default,));
+        let doc = field_doc(f);
+        quote! {
+            #[doc = #doc]
+            #[serde(rename = #wire, #optional deserialize_with = #with)]
+            pub #id: #ty,
+        }
+    });
+    let debug_fields = fields.iter().map(|f| {
+        let id = ident(&f.rust);
+        let label = f.rust.trim_start_matches("r#");
+        quote!(.field(#label, &self.#id))
+    });
+    let label = name.to_string();
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, PartialEq, #rt::__private::serde::Deserialize)]
+        #[serde(crate = #serde_path)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#defs)*
+            /// Keys the spec does not describe, kept as sent (values of keys that look like
+            /// tokens are hidden from `Debug`).
+            #[serde(flatten)]
+            pub extra: #rt::__private::Map,
+        }
+
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#label)
+                    #(#debug_fields)*
+                    .field("extra", &#rt::events::Redacted(&self.extra))
+                    .finish()
+            }
+        }
+
+        impl #rt::__private::Lenient for #name {
+            fn deserialize_lenient<'de, D: #rt::__private::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                #rt::__private::object_or_empty_array(deserializer)
+            }
+        }
+    }
+}
+
+/// The Rust type of a payload field: secrets become `Secret`, optional fields `Option`.
+fn field_type(e: &EventDef, m: &Method, f: &Field, opts: &Options) -> TokenStream {
+    let rt = &opts.runtime;
+    let t = if e.secrets.contains(&f.wire) {
+        match &f.ty {
+            Ty::Nullable(_) => quote!(::std::option::Option<#rt::Secret>),
+            _ => quote!(#rt::Secret),
+        }
+    } else {
+        rust_type(m, &f.ty, opts)
+    };
+    if f.is_required() {
+        t
+    } else {
+        quote!(::std::option::Option<#t>)
+    }
+}

@@ -1,0 +1,173 @@
+//! Step 1 for events: TOML text to [`EventAst`], reporting syntax errors and unknown keys.
+
+use std::ops::Range;
+
+use toml::de::{DeTable, DeValue};
+
+use crate::ast::{DeprecatedAst, FieldAst, Sp, TypeAst};
+use crate::diag::Ctx;
+use crate::read::table::TableReader;
+use crate::read::{read_field, read_type, text_of};
+
+const TOP_KEYS: &[&str] = &[
+    "event",
+    "rust_name",
+    "scope",
+    "summary",
+    "description",
+    "docs",
+    "deprecated",
+    "secrets",
+    "fields",
+    "types",
+    "examples",
+];
+const DEPRECATED_KEYS: &[&str] = &["replacement", "note"];
+const EXAMPLE_KEYS: &[&str] = &["name", "description", "body", "data", "form"];
+
+/// An event spec as written.
+#[derive(Debug, Clone, Default)]
+pub struct EventAst {
+    /// `event`.
+    pub event: Option<Sp<String>>,
+    /// `rust_name`.
+    pub rust_name: Option<Sp<String>>,
+    /// `scope`.
+    pub scope: Option<Sp<String>>,
+    /// `summary`.
+    pub summary: Option<Sp<String>>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `docs`.
+    pub docs: Option<String>,
+    /// `[deprecated]`.
+    pub deprecated: Option<DeprecatedAst>,
+    /// `secrets`.
+    pub secrets: Vec<Sp<String>>,
+    /// `[[fields]]`: the keys of `data`.
+    pub fields: Vec<FieldAst>,
+    /// `[types.*]`.
+    pub types: Vec<TypeAst>,
+    /// `[[examples]]`.
+    pub examples: Vec<ExampleAst>,
+}
+
+/// One documented delivery, unparsed.
+#[derive(Debug, Clone)]
+pub struct ExampleAst {
+    /// Where it stands.
+    pub span: Range<usize>,
+    /// Its name.
+    pub name: Option<Sp<String>>,
+    /// What it shows.
+    pub description: Option<String>,
+    /// Whole JSON body.
+    pub body: Option<Sp<String>>,
+    /// Only `data`, as JSON.
+    pub data: Option<Sp<String>>,
+    /// Form body.
+    pub form: Option<Sp<String>>,
+}
+
+/// Parses one event spec's text. `None` when the TOML itself cannot be read.
+pub fn read_event(ctx: &mut Ctx<'_>, text: &str) -> Option<EventAst> {
+    let (doc, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        for e in errors {
+            ctx.error_help(
+                e.span().unwrap_or(0..0),
+                format!("TOML syntax error: {}", e.message().trim()),
+                "see events/README.md for the format",
+            );
+        }
+        return None;
+    }
+    let top = TableReader::new(doc.get_ref(), "the event spec", TOP_KEYS);
+    let mut ev = EventAst {
+        event: top.string(ctx, "event"),
+        rust_name: top.string(ctx, "rust_name"),
+        scope: top.string(ctx, "scope"),
+        summary: top.string(ctx, "summary"),
+        description: text_of(top.string(ctx, "description")),
+        docs: text_of(top.string(ctx, "docs")),
+        ..EventAst::default()
+    };
+    if let Some((t, span)) = top.table(ctx, "deprecated") {
+        let r = TableReader::new(t, "[deprecated]", DEPRECATED_KEYS);
+        ev.deprecated = Some(DeprecatedAst {
+            span,
+            replacement: r.string(ctx, "replacement"),
+            note: text_of(r.string(ctx, "note")),
+        });
+        r.finish(ctx);
+    }
+    if let Some(v) = top.get("secrets") {
+        match v.get_ref() {
+            DeValue::Array(items) => {
+                for item in items.iter() {
+                    match item.get_ref() {
+                        DeValue::String(s) => ev.secrets.push(Sp {
+                            value: s.to_string(),
+                            span: item.span(),
+                        }),
+                        other => ctx.error(
+                            item.span(),
+                            format!(
+                                "`secrets` lists wire names (strings), found {}",
+                                other.type_str()
+                            ),
+                        ),
+                    }
+                }
+            }
+            other => ctx.error(
+                v.span(),
+                format!(
+                    "`secrets` must be an array of strings, found {}",
+                    other.type_str()
+                ),
+            ),
+        }
+    }
+    if let Some((rows, _)) = top.tables(ctx, "fields") {
+        ev.fields = rows
+            .into_iter()
+            .map(|(t, span)| read_field(ctx, t, span, "a [[fields]] entry"))
+            .collect();
+    }
+    if let Some((types, _)) = top.table(ctx, "types") {
+        for (name, value) in types.iter() {
+            let name = Sp {
+                value: name.get_ref().to_string(),
+                span: name.span(),
+            };
+            match value.get_ref() {
+                DeValue::Table(t) => ev.types.push(read_type(ctx, t, name)),
+                other => ctx.error(
+                    value.span(),
+                    format!(
+                        "`types.{}` must be a table, found {}",
+                        name.value,
+                        other.type_str()
+                    ),
+                ),
+            }
+        }
+    }
+    if let Some((rows, _)) = top.tables(ctx, "examples") {
+        for (t, span) in rows {
+            let r = TableReader::new(t, "an [[examples]] entry", EXAMPLE_KEYS);
+            ev.examples.push(ExampleAst {
+                span,
+                name: r.string(ctx, "name"),
+                description: text_of(r.string(ctx, "description")),
+                body: r.string(ctx, "body"),
+                data: r.string(ctx, "data"),
+                form: r.string(ctx, "form"),
+            });
+            r.finish(ctx);
+        }
+    }
+    top.finish(ctx);
+    Some(ev)
+}

@@ -1,0 +1,276 @@
+//! Step 2 for events: the rules of `events/README.md`. The `data` fields and types go through the
+//! method validator (same grammar, same messages); the rest is checked here.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::read::{EventAst, ExampleAst};
+use super::{EventDef, EventExample};
+use crate::ast::{ResultAst, Sp, SpecAst};
+use crate::diag::Ctx;
+use crate::model::{Deprecation, Method, Ty, TypeKind};
+use crate::source::SpecSource;
+
+/// Validates one event spec. `stem` is the file name without `.toml` (the event name must equal it).
+pub fn validate(
+    ctx: &mut Ctx<'_>,
+    ev: EventAst,
+    stem: Option<&str>,
+    source: &SpecSource,
+) -> Option<EventDef> {
+    let name = match &ev.event {
+        None => {
+            ctx.error_help(
+                0..0,
+                "the event spec has no `event`",
+                "add `event = \"ONIMCOMMANDADD\"`: the name as Bitrix24 sends it",
+            );
+            None
+        }
+        Some(e) if !is_event_name(&e.value) => {
+            ctx.error_help(
+                e.span.clone(),
+                format!("`{}` is not a valid event name", e.value),
+                "event names are upper-case letters and digits, e.g. `ONIMCOMMANDADD`",
+            );
+            None
+        }
+        Some(e) => {
+            if let Some(stem) = stem.filter(|s| *s != e.value) {
+                ctx.error_help(
+                    e.span.clone(),
+                    format!("event `{}` is in a file named `{stem}.toml`", e.value),
+                    format!("rename the file to `{}.toml` or fix the name", e.value),
+                );
+            }
+            Some(e.value.clone())
+        }
+    };
+    let rust_name = match &ev.rust_name {
+        None => {
+            ctx.error_help(
+                0..0,
+                "the event spec has no `rust_name`",
+                "add `rust_name = \"OnImCommandAdd\"`: event names carry no word breaks, so the Rust name is spelled out",
+            );
+            None
+        }
+        Some(r) if !is_pascal(&r.value) || r.value == "Unknown" => {
+            ctx.error_help(
+                r.span.clone(),
+                format!("`{}` is not a usable Rust name for an event", r.value),
+                "use PascalCase letters and digits, e.g. `OnImBotMessageAdd` (`Unknown` is reserved)",
+            );
+            None
+        }
+        Some(r) => Some(r.value.clone()),
+    };
+    if let Some(dep) = &ev.deprecated {
+        if let Some(r) = dep
+            .replacement
+            .as_ref()
+            .filter(|r| !is_event_name(&r.value))
+        {
+            ctx.error_help(
+                r.span.clone(),
+                format!("replacement `{}` is not a valid event name", r.value),
+                "name the event to handle instead, e.g. `ONIMBOTV2COMMANDADD`",
+            );
+        }
+    }
+
+    // The payload is checked by the method validator: `fields` act as its parameters.
+    let spec = SpecAst {
+        method: Some(Sp {
+            value: rust_name.clone().unwrap_or_else(|| "Event".into()),
+            span: ev.rust_name.as_ref().map_or(0..0, |r| r.span.clone()),
+        }),
+        scope: ev.scope.clone(),
+        summary: ev.summary.clone(),
+        description: ev.description.clone(),
+        docs: ev.docs.clone(),
+        params: ev.fields.clone(),
+        types: ev.types.clone(),
+        result: Some(ResultAst {
+            span: 0..0,
+            ty: Some(Sp {
+                value: "any".into(),
+                span: 0..0,
+            }),
+            description: None,
+            paged: false,
+            items: None,
+        }),
+        ..SpecAst::default()
+    };
+    let data = crate::valid::validate(ctx, spec, None, source);
+
+    let mut secrets = Vec::new();
+    if let Some(data) = &data {
+        for s in &ev.secrets {
+            let uses = secret_uses(data, &s.value);
+            if uses.is_empty() {
+                ctx.error_help(
+                    s.span.clone(),
+                    format!("secret `{}` is not a field of the payload", s.value),
+                    "list wire names of `string` fields that hold tokens",
+                );
+            } else if let Some(ty) = uses.iter().find(|t| !is_text(t)) {
+                ctx.error_help(
+                    s.span.clone(),
+                    format!("secret `{}` has type `{ty}`", s.value),
+                    "secrets are `string` (or `string?`) fields",
+                );
+            }
+            secrets.push(s.value.clone());
+        }
+    }
+    let examples = examples(ctx, &ev.examples, name.as_deref());
+    if ctx.has_errors() {
+        return None;
+    }
+    let data = data?;
+    Some(EventDef {
+        name: name?,
+        rust_name: rust_name?,
+        scope: data.scope.clone(),
+        summary: data.summary.clone(),
+        description: data.description.clone(),
+        docs: data.docs.clone(),
+        deprecated: ev.deprecated.as_ref().map(|d| Deprecation {
+            replacement: d.replacement.as_ref().map(|r| r.value.clone()),
+            note: d.note.clone(),
+        }),
+        secrets,
+        data,
+        examples,
+        source: source.display.clone(),
+        path: source.path.display().to_string(),
+    })
+}
+
+/// The types of every field named `wire`, in the payload and its struct types.
+fn secret_uses<'m>(data: &'m Method, wire: &str) -> Vec<&'m Ty> {
+    let nested = data.types.iter().filter_map(|t| match &t.kind {
+        TypeKind::Struct { fields, .. } => Some(fields),
+        TypeKind::Enum { .. } => None,
+    });
+    std::iter::once(&data.params)
+        .chain(nested)
+        .flatten()
+        .filter(|f| f.wire == wire)
+        .map(|f| &f.ty)
+        .collect()
+}
+
+fn is_text(ty: &Ty) -> bool {
+    match ty {
+        Ty::String => true,
+        Ty::Nullable(t) => **t == Ty::String,
+        _ => false,
+    }
+}
+
+fn examples(ctx: &mut Ctx<'_>, rows: &[ExampleAst], event: Option<&str>) -> Vec<EventExample> {
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    for r in rows {
+        let Some(name) = &r.name else {
+            ctx.error_help(
+                r.span.clone(),
+                "an example has no `name`",
+                "add `name = \"snake_case_name\"`",
+            );
+            continue;
+        };
+        if !seen.insert(name.value.clone()) {
+            ctx.error(
+                name.span.clone(),
+                format!("two examples are named `{}`", name.value),
+            );
+        }
+        if r.body.is_none() && r.data.is_none() && r.form.is_none() {
+            ctx.error_help(
+                r.span.clone(),
+                format!("example `{}` has no payload", name.value),
+                "give `body` (the JSON body), `data` (only the data object) or `form` (the form body)",
+            );
+        }
+        let body = r.body.as_ref().and_then(|b| json(ctx, b, "body"));
+        if let (Some(b), Some(text)) = (&body, &r.body) {
+            let sent = b.get("event").and_then(Value::as_str);
+            match (sent, event) {
+                (None, _) => ctx.error_help(
+                    text.span.clone(),
+                    format!("example `{}`: the body has no `event` string", name.value),
+                    "a delivered body carries `event`, `data` and `auth`",
+                ),
+                (Some(s), Some(e)) if !s.eq_ignore_ascii_case(e) => ctx.error(
+                    text.span.clone(),
+                    format!("example `{}` is an `{s}` body, not `{e}`", name.value),
+                ),
+                _ => {}
+            }
+            if !b.get("data").is_some_and(Value::is_object) {
+                ctx.error(
+                    text.span.clone(),
+                    format!("example `{}`: the body has no `data` object", name.value),
+                );
+            }
+        }
+        let data = r.data.as_ref().and_then(|d| {
+            let v = json(ctx, d, "data")?;
+            if !v.is_object() {
+                ctx.error(
+                    d.span.clone(),
+                    format!("example `{}`: `data` is not a JSON object", name.value),
+                );
+            }
+            Some(v)
+        });
+        if let Some(f) = &r.form {
+            let form = f.value.trim();
+            if !form.split('&').any(|pair| pair.starts_with("event=")) {
+                ctx.error_help(
+                    f.span.clone(),
+                    format!("example `{}`: the form body has no `event=` field", name.value),
+                    "write the body as sent: `event=ONIMCOMMANDADD&data%5B…%5D=…&auth%5Bapplication_token%5D=…`",
+                );
+            }
+        }
+        out.push(EventExample {
+            name: name.value.clone(),
+            description: r.description.clone(),
+            body,
+            data,
+            form: r.form.as_ref().map(|f| f.value.trim().to_string()),
+        });
+    }
+    out
+}
+
+fn json(ctx: &mut Ctx<'_>, text: &Sp<String>, what: &str) -> Option<Value> {
+    match serde_json::from_str(&text.value) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            ctx.error_help(
+                text.span.clone(),
+                format!("example `{what}` is not valid JSON: {e}"),
+                "paste the JSON exactly as documented",
+            );
+            None
+        }
+    }
+}
+
+fn is_event_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.starts_with(|c: char| c.is_ascii_uppercase())
+        && s.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn is_pascal(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_uppercase()) && s.chars().all(|c| c.is_ascii_alphanumeric())
+}

@@ -1,0 +1,451 @@
+//! Incoming events: the body Bitrix24 POSTs to a handler, verified and decoded.
+//!
+//! The core is framework-neutral: body bytes and the content type in, a verified typed event out.
+//!
+//! ```
+//! use bitrix_rest::events::{Event, EventError, Receiver};
+//!
+//! let receiver = Receiver::new("app-token-from-install");
+//! let body = "event=ONIMBOTDELETE&data[BOT_ID]=42&data[BOT_CODE]=echo&ts=1772109486\
+//!             &auth[domain]=example.bitrix24.com&auth[application_token]=app-token-from-install";
+//! let incoming = receiver.receive(Some("application/x-www-form-urlencoded"), body.as_bytes())?;
+//! match incoming.event {
+//!     Event::OnImBotDelete(data) => assert_eq!(data.bot_id, Some(42)),
+//!     other => panic!("unexpected {other:?}"),
+//! }
+//! assert_eq!(incoming.auth.domain.as_deref(), Some("example.bitrix24.com"));
+//!
+//! let forged = body.replace("app-token-from-install", "guess");
+//! assert!(matches!(receiver.receive(None, forged.as_bytes()), Err(EventError::Forged)));
+//! # Ok::<(), EventError>(())
+//! ```
+//!
+//! * Form bodies (`data[PARAMS][MESSAGE]=…`, what Bitrix24 sends) and JSON bodies are accepted;
+//!   numbers and booleans that arrive as text decode into their types.
+//! * `auth[application_token]` is compared in constant time with the application's token before
+//!   anything else is decoded: a forged or missing token is an error and no payload is returned.
+//! * Events without a spec arrive as [`Event::Unknown`] with their raw `data`; unknown fields of
+//!   known events are kept in each struct's `extra`.
+//! * Tokens (`auth`, the bots' tokens in `data`) are [`Secret`]s and never show in `Debug`.
+
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod axum;
+pub mod form;
+
+use std::fmt;
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::wire::lenient::{Lenient, TextOrNumber};
+use crate::Secret;
+
+bitrix_macros::include_events!("events", runtime = "crate");
+
+/// An event as delivered, before its `data` is decoded: the name and the raw payload.
+#[derive(Clone, PartialEq)]
+pub struct RawEvent {
+    /// The event name as sent, e.g. `ONIMCOMMANDADD`.
+    pub name: String,
+    /// The `data` object as sent (form bodies give strings for every scalar).
+    pub data: Value,
+}
+
+impl fmt::Debug for RawEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawEvent")
+            .field("name", &self.name)
+            .field("data", &Redacted(&self.data))
+            .finish()
+    }
+}
+
+/// The `auth` block of a delivery: where the event comes from, and the tokens of the user on whose
+/// behalf it was raised. Tokens never show in `Debug`.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[non_exhaustive]
+pub struct Auth {
+    /// The portal's address, e.g. `example.bitrix24.com`.
+    #[serde(default, deserialize_with = "crate::wire::lenient::lenient")]
+    pub domain: Option<String>,
+    /// Base address for REST calls to the portal, e.g. `https://example.bitrix24.com/rest/`.
+    #[serde(default, deserialize_with = "crate::wire::lenient::lenient")]
+    pub client_endpoint: Option<String>,
+    /// The OAuth server's address.
+    #[serde(default, deserialize_with = "crate::wire::lenient::lenient")]
+    pub server_endpoint: Option<String>,
+    /// The portal's unique identifier.
+    #[serde(default, deserialize_with = "crate::wire::lenient::lenient")]
+    pub member_id: Option<String>,
+    /// The user on whose behalf the event was raised.
+    #[serde(default, deserialize_with = "crate::wire::lenient::lenient")]
+    pub user_id: Option<i64>,
+    /// Scopes of the tokens.
+    #[serde(default, deserialize_with = "crate::wire::lenient::lenient")]
+    pub scope: Option<String>,
+    /// The application's status on the portal.
+    #[serde(default, deserialize_with = "crate::wire::lenient::lenient")]
+    pub status: Option<String>,
+    /// Unix time at which the access token expires.
+    #[serde(default, deserialize_with = "crate::wire::lenient::lenient")]
+    pub expires: Option<i64>,
+    /// Lifetime of the access token in seconds.
+    #[serde(default, deserialize_with = "crate::wire::lenient::lenient")]
+    pub expires_in: Option<i64>,
+    /// OAuth access token of that user (absent for events of applications without UI).
+    #[serde(default, deserialize_with = "crate::wire::lenient::lenient")]
+    pub access_token: Option<Secret>,
+    /// OAuth refresh token of that user.
+    #[serde(default, deserialize_with = "crate::wire::lenient::lenient")]
+    pub refresh_token: Option<Secret>,
+    /// The application token the delivery was verified with.
+    #[serde(default, deserialize_with = "crate::wire::lenient::lenient")]
+    pub application_token: Option<Secret>,
+}
+
+/// A verified delivery: the decoded event and the envelope around it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Incoming<E = Event> {
+    /// The event.
+    pub event: E,
+    /// The `auth` block (its `application_token` matched).
+    pub auth: Auth,
+    /// When the event left the portal's queue (Unix time), if sent.
+    pub ts: Option<i64>,
+    /// The identifier of the event binding, if sent.
+    pub event_handler_id: Option<i64>,
+}
+
+/// Why a delivery was refused. The handler must not run for any of them.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EventError {
+    /// The body is not a readable event (bad encoding, no `event`, a known event whose `data`
+    /// does not fit). HTTP 400.
+    #[error("malformed event: {reason}")]
+    Malformed {
+        /// What is wrong, without secrets.
+        reason: String,
+    },
+    /// The body has no `auth[application_token]`. HTTP 401.
+    #[error("the event carries no application token")]
+    MissingToken,
+    /// `auth[application_token]` is not the application's token (or none is configured). HTTP 401.
+    #[error("the event's application token does not match")]
+    Forged,
+    /// The content type is neither a form nor JSON. HTTP 415.
+    #[error("unsupported content type `{content_type}`")]
+    UnsupportedContentType {
+        /// The content type as sent.
+        content_type: String,
+    },
+}
+
+impl EventError {
+    /// The HTTP status to answer the sender with.
+    pub fn status(&self) -> u16 {
+        match self {
+            EventError::Malformed { .. } => 400,
+            EventError::MissingToken | EventError::Forged => 401,
+            EventError::UnsupportedContentType { .. } => 415,
+        }
+    }
+
+    fn malformed(reason: impl Into<String>) -> Self {
+        EventError::Malformed {
+            reason: reason.into(),
+        }
+    }
+}
+
+/// A set of events an app decodes deliveries into; implemented by the generated `Event` enums
+/// (this crate's [`Event`], or one from an app's own `include_events!`).
+pub trait FromRawEvent: Sized {
+    /// Decodes `raw.data` by `raw.name`.
+    fn from_raw(raw: RawEvent) -> Result<Self, EventError>;
+}
+
+/// Verifies and decodes deliveries for one application.
+#[derive(Debug, Clone)]
+pub struct Receiver {
+    token: Secret,
+}
+
+impl Receiver {
+    /// A receiver that trusts deliveries carrying `application_token` (the token Bitrix24 hands the
+    /// application at installation, `auth[application_token]` of `ONAPPINSTALL`). An empty token
+    /// trusts nothing.
+    pub fn new(application_token: impl Into<Secret>) -> Self {
+        Receiver {
+            token: application_token.into(),
+        }
+    }
+
+    /// Verifies a delivery and decodes it into this crate's [`Event`].
+    pub fn receive(
+        &self,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Incoming<Event>, EventError> {
+        self.receive_as(content_type, body)
+    }
+
+    /// Verifies a delivery and decodes it into `E` (an app's own generated event enum).
+    pub fn receive_as<E: FromRawEvent>(
+        &self,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Incoming<E>, EventError> {
+        let mut value = parse_body(content_type, body)?;
+        let Value::Object(top) = &mut value else {
+            return Err(EventError::malformed("the body is not an object"));
+        };
+        // Verify before decoding anything else.
+        let auth_value = top.remove("auth").unwrap_or(Value::Null);
+        let sent = match auth_value.get("application_token") {
+            Some(Value::String(s)) if !s.is_empty() => s.as_str(),
+            Some(Value::String(_)) | None | Some(Value::Null) => {
+                return Err(EventError::MissingToken)
+            }
+            Some(_) => return Err(EventError::Forged),
+        };
+        let expected = self.token.expose();
+        if !constant_time_eq(sent.as_bytes(), expected.as_bytes()) || expected.is_empty() {
+            return Err(EventError::Forged);
+        }
+        let auth: Auth = crate::wire::lenient::lenient(auth_value)
+            .map_err(|e| EventError::malformed(format!("`auth`: {e}")))?;
+        let name = match top.remove("event") {
+            Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
+            _ => return Err(EventError::malformed("the body has no `event` name")),
+        };
+        let ts = number(top.get("ts"), "ts")?;
+        let event_handler_id = number(top.get("event_handler_id"), "event_handler_id")?;
+        let data = top.remove("data").unwrap_or(Value::Object(Map::new()));
+        let event = E::from_raw(RawEvent { name, data })?;
+        Ok(Incoming {
+            event,
+            auth,
+            ts,
+            event_handler_id,
+        })
+    }
+}
+
+fn number(value: Option<&Value>, key: &str) -> Result<Option<i64>, EventError> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.is_empty() => Ok(None),
+        Some(v) => crate::wire::lenient::lenient::<_, i64>(v)
+            .map(Some)
+            .map_err(|_| EventError::malformed(format!("`{key}` is not a number"))),
+    }
+}
+
+/// Reads a body as a form (`application/x-www-form-urlencoded`, also when no content type is
+/// given) or as JSON (`application/json`, or a body starting with `{`) into a JSON value.
+pub fn parse_body(content_type: Option<&str>, body: &[u8]) -> Result<Value, EventError> {
+    let mime = content_type
+        .map(|c| {
+            c.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .unwrap_or_default();
+    let json = match mime.as_str() {
+        "application/json" => true,
+        "application/x-www-form-urlencoded" => false,
+        "" | "text/plain" => body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{'),
+        _ => {
+            return Err(EventError::UnsupportedContentType {
+                content_type: content_type.unwrap_or_default().chars().take(100).collect(),
+            })
+        }
+    };
+    if json {
+        serde_json::from_slice(body)
+            .map_err(|e| EventError::malformed(format!("the JSON body does not parse: {e}")))
+    } else {
+        form::parse(body).map_err(EventError::malformed)
+    }
+}
+
+/// Decodes `raw.data` into a payload type; used by generated `Event::parse`.
+pub fn decode_data<T: Lenient>(raw: &RawEvent) -> Result<T, EventError> {
+    crate::wire::lenient::lenient(&raw.data).map_err(|e| {
+        EventError::malformed(format!(
+            "`data` of `{}` does not fit its spec: {e}",
+            raw.name
+        ))
+    })
+}
+
+/// Compares two byte strings in time that depends only on their lengths, not on where they differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    let mut diff = u8::from(a.len() != b.len());
+    let n = a.len().max(b.len());
+    for i in 0..n {
+        let x = a.get(i).copied().unwrap_or(0);
+        let y = b.get(i).copied().unwrap_or(0);
+        diff |= std::hint::black_box(x ^ y);
+    }
+    std::hint::black_box(diff) == 0
+}
+
+/// Prints a JSON value with the values of token-like keys (`*token*`, `*secret*`, `password`,
+/// `AUTH`) replaced by `***`; used by the `Debug` of payloads.
+pub struct Redacted<'a, T>(pub &'a T);
+
+impl fmt::Debug for Redacted<'_, Value> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&redact(self.0), f)
+    }
+}
+
+impl fmt::Debug for Redacted<'_, Map<String, Value>> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&redact_map(self.0), f)
+    }
+}
+
+fn is_secret_key(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    k.contains("token") || k.contains("secret") || k.contains("password") || k == "auth"
+}
+
+fn redact(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(redact_map(m)),
+        Value::Array(items) => Value::Array(items.iter().map(redact).collect()),
+        other => other.clone(),
+    }
+}
+
+fn redact_map(m: &Map<String, Value>) -> Map<String, Value> {
+    m.iter()
+        .map(|(k, v)| {
+            let v = if is_secret_key(k) {
+                Value::String("***".into())
+            } else {
+                redact(v)
+            };
+            (k.clone(), v)
+        })
+        .collect()
+}
+
+impl Lenient for Auth {
+    fn deserialize_lenient<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::wire::lenient::object_or_empty_array(d)
+    }
+}
+
+impl Lenient for Secret {
+    fn deserialize_lenient<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Secret::new(TextOrNumber::deserialize(d)?.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constant_time_compare() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"abcd"));
+        assert!(!constant_time_eq(b"", b"a"));
+        assert!(constant_time_eq(b"", b""));
+    }
+
+    fn body(token: &str) -> String {
+        format!("event=ONIMCOMMANDADD&data[COMMAND][7][COMMAND]=echo&data[COMMAND][7][COMMAND_ID]=7&data[COMMAND][7][access_token]=bot-secret&data[PARAMS][MESSAGE]=/echo+hi&data[PARAMS][MESSAGE_ID]=12&data[NEW_THING]=x&ts=1772109486&auth[application_token]={token}&auth[access_token]=user-secret&auth[domain]=d.example")
+    }
+
+    #[test]
+    fn verified_form_event_decodes_and_hides_tokens() {
+        let r = Receiver::new("app");
+        let got = r.receive(None, body("app").as_bytes()).unwrap();
+        assert_eq!(got.ts, Some(1772109486));
+        let Event::OnImCommandAdd(cmd) = &got.event else {
+            panic!("{got:?}")
+        };
+        let c = &cmd.command.as_ref().unwrap()["7"];
+        assert_eq!(c.command.as_deref(), Some("echo"));
+        assert_eq!(c.command_id, Some(7));
+        assert_eq!(c.access_token.as_ref().unwrap().expose(), "bot-secret");
+        assert_eq!(cmd.params.as_ref().unwrap().message_id, Some(12));
+        assert_eq!(cmd.extra["NEW_THING"], "x");
+        let debug = format!("{got:?}");
+        for secret in ["bot-secret", "user-secret", "app\""] {
+            assert!(!debug.contains(secret), "{secret} in {debug}");
+        }
+    }
+
+    #[test]
+    fn forged_missing_and_unconfigured_tokens_are_refused() {
+        let r = Receiver::new("app");
+        assert_eq!(
+            r.receive(None, body("apq").as_bytes()).unwrap_err(),
+            EventError::Forged
+        );
+        assert_eq!(
+            r.receive(None, body("").as_bytes()).unwrap_err(),
+            EventError::MissingToken
+        );
+        let none = body("x").replace("auth[application_token]=x", "");
+        assert_eq!(
+            r.receive(None, none.as_bytes()).unwrap_err(),
+            EventError::MissingToken
+        );
+        assert_eq!(
+            Receiver::new("")
+                .receive(None, body("").as_bytes())
+                .unwrap_err(),
+            EventError::MissingToken
+        );
+        let json = br#"{"event":"X","auth":{"application_token":["app"]}}"#;
+        assert_eq!(
+            r.receive(Some("application/json"), json).unwrap_err(),
+            EventError::Forged
+        );
+    }
+
+    #[test]
+    fn unknown_events_are_kept_raw_and_bad_bodies_are_malformed() {
+        let r = Receiver::new("app");
+        let got = r
+            .receive(
+                Some("application/json; charset=utf-8"),
+                br#"{"event":"ONSOMETHINGNEW","data":{"A":1,"refresh_token":"s"},"auth":{"application_token":"app"}}"#,
+            )
+            .unwrap();
+        let Event::Unknown(raw) = &got.event else {
+            panic!()
+        };
+        assert_eq!(raw.data["A"], 1);
+        assert!(!format!("{got:?}").contains("\"s\""));
+        for (ct, bad) in [
+            (Some("application/json"), &b"{"[..]),
+            (None, b"auth[application_token]=app"),
+            (
+                None,
+                b"event=ONIMCOMMANDADD&data[PARAMS][MESSAGE_ID]=nope&auth[application_token]=app",
+            ),
+            (None, b"a[b=1&auth[application_token]=app"),
+            (Some("application/json"), b"[1,2]"),
+        ] {
+            let e = r.receive(ct, bad).unwrap_err();
+            assert_eq!(e.status(), 400, "{e:?}");
+        }
+        assert_eq!(
+            r.receive(Some("image/png"), b"x").unwrap_err().status(),
+            415
+        );
+    }
+}

@@ -1,0 +1,444 @@
+//! Limit-aware calling: a client-side leaky bucket set to the portal's plan, a bound on
+//! concurrent requests, per-method operating-time tracking, and bounded retries with backoff and
+//! jitter. One [`Pacer`] lives in the client's shared state, so every clone of a client and every
+//! task calling through it share the same budget.
+
+mod bucket;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio::time::Instant;
+
+use self::bucket::Bucket;
+use crate::client::answer::Answer;
+use crate::client::{Client, ClientBuilder};
+use crate::envelope::Time;
+use crate::error::{Error, MethodError};
+
+/// The portal's plan, which sets how many HTTP requests it accepts (the leaky bucket).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum Plan {
+    /// Most plans: 2 requests a second, bursts up to 50.
+    Standard,
+    /// Enterprise: 5 requests a second, bursts up to 250.
+    Enterprise,
+    /// Another rate, e.g. an on-premise portal's own setting.
+    Custom {
+        /// Requests the bucket drains per second.
+        per_second: f64,
+        /// Requests it holds before refusing.
+        burst: u32,
+    },
+    /// No client-side rate limit (an unlimited test portal, or pacing done elsewhere).
+    Unlimited,
+}
+
+impl Plan {
+    /// `(drain per second, capacity)`, or `None` when unlimited (or a custom rate is not positive).
+    pub fn bucket(self) -> Option<(f64, f64)> {
+        match self {
+            Plan::Standard => Some((2.0, 50.0)),
+            Plan::Enterprise => Some((5.0, 250.0)),
+            Plan::Custom { per_second, burst }
+                if per_second.is_finite() && per_second > 0.0 && burst > 0 =>
+            {
+                Some((per_second, f64::from(burst)))
+            }
+            Plan::Custom { .. } | Plan::Unlimited => None,
+        }
+    }
+}
+
+/// When and how often a call is tried again.
+///
+/// Retried: `503 QUERY_LIMIT_EXCEEDED` (the call did not run) after a backoff with jitter;
+/// `429 OPERATION_TIME_LIMIT` after waiting until the method's `operating_reset_at` (from the last
+/// answer of that method) if that is at most `max_operating_wait` away; a connection that could not
+/// be made; and a timeout or broken connection after sending only for idempotent calls
+/// ([`Method::IDEMPOTENT`](crate::Method::IDEMPOTENT) or [`Client::call_idempotent`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Tries in all, the first included (1 = never retry).
+    pub max_tries: u32,
+    /// Backoff before the first retry; it doubles with each retry.
+    pub base_delay: Duration,
+    /// Upper bound of one backoff.
+    pub max_delay: Duration,
+    /// Longest wait for a method's operating-time reset (before a call, or after a 429).
+    pub max_operating_wait: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// 5 tries, backoff from 0.5 s up to 30 s, waits for an operating-time reset up to 10 minutes.
+    fn default() -> Self {
+        RetryPolicy {
+            max_tries: 5,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(30),
+            max_operating_wait: Duration::from_secs(600),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry (each call is tried once); pacing before sending still applies.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_tries: 1,
+            ..RetryPolicy::default()
+        }
+    }
+}
+
+/// Pacing settings gathered by [`ClientBuilder`].
+#[derive(Debug, Clone)]
+pub(crate) struct PacingConfig {
+    plan: Plan,
+    retry: RetryPolicy,
+    max_concurrent: usize,
+    time_scale: f64,
+    operating_budget: Duration,
+    operating_reserve: Option<Duration>,
+}
+
+impl Default for PacingConfig {
+    fn default() -> Self {
+        PacingConfig {
+            plan: Plan::Standard,
+            retry: RetryPolicy::default(),
+            max_concurrent: 50,
+            time_scale: 1.0,
+            operating_budget: Duration::from_secs(480),
+            operating_reserve: None,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The portal's plan: the client paces requests to its leaky bucket (default
+    /// [`Plan::Standard`], the safe choice when unsure). The client keeps one drop of the burst in
+    /// reserve against network jitter.
+    #[must_use]
+    pub fn plan(mut self, plan: Plan) -> Self {
+        self.pacing.plan = plan;
+        self
+    }
+
+    /// Retry policy (default [`RetryPolicy::default`]; [`RetryPolicy::none`] turns retries off).
+    #[must_use]
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.pacing.retry = retry;
+        self
+    }
+
+    /// Most requests in flight at once across all clones (default 50; at least 1).
+    #[must_use]
+    pub fn max_concurrent(mut self, n: usize) -> Self {
+        self.pacing.max_concurrent = n.max(1);
+        self
+    }
+
+    /// The operating-time budget of one method over ten minutes (default 480 s, the cloud limit)
+    /// and the reserve below it (default 5 % of it): when the last answer of a method reports
+    /// `operating` at or above `budget - reserve`, the next call of that method waits until its
+    /// `operating_reset_at` (at most [`RetryPolicy::max_operating_wait`]) instead of being blocked.
+    #[must_use]
+    pub fn operating_budget(mut self, budget: Duration, reserve: Duration) -> Self {
+        self.pacing.operating_budget = budget;
+        self.pacing.operating_reserve = Some(reserve);
+        self
+    }
+
+    /// **Testing only.** Portal seconds per real second, to pace against an emulator whose clock
+    /// runs `factor` times faster (`bitrix_mock::Config::clock_speed`). Every pacing wait and
+    /// backoff is divided by it. Never set it for a real portal.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn time_scale(mut self, factor: f64) -> Self {
+        if factor.is_finite() && factor > 0.0 {
+            self.pacing.time_scale = factor;
+        }
+        self
+    }
+}
+
+/// What the last answer of one method said about its operating time.
+#[derive(Debug, Clone, Copy)]
+struct Operating {
+    operating: f64,
+    reset_at: f64,
+    server_now: f64,
+    seen: Instant,
+}
+
+/// The shared pacing state of a client.
+#[derive(Debug)]
+pub(crate) struct Pacer {
+    bucket: Option<Mutex<Bucket>>,
+    permits: Semaphore,
+    operating: Mutex<HashMap<String, Operating>>,
+    retry: RetryPolicy,
+    scale: f64,
+    threshold: f64,
+    seed: AtomicU64,
+}
+
+impl Pacer {
+    pub(crate) fn new(config: &PacingConfig) -> Self {
+        let scale = config.time_scale;
+        let bucket = config.plan.bucket().map(|(rate, capacity)| {
+            // Keep up to one drop of the burst free: requests sent in order can arrive a few
+            // milliseconds apart in another order, and a full bucket would then refuse one.
+            let safety = (capacity * 0.02).clamp(0.0, 1.0);
+            Mutex::new(Bucket::new(rate, capacity - safety, scale))
+        });
+        let budget = config.operating_budget.as_secs_f64();
+        let reserve = config
+            .operating_reserve
+            .map_or(budget * 0.05, |r| r.as_secs_f64());
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0x9E37_79B9, |d| d.as_nanos() as u64)
+            | 1;
+        Pacer {
+            bucket,
+            permits: Semaphore::new(config.max_concurrent.clamp(1, Semaphore::MAX_PERMITS)),
+            operating: Mutex::new(HashMap::new()),
+            retry: config.retry.clone(),
+            scale,
+            threshold: budget - reserve,
+            seed: AtomicU64::new(seed),
+        }
+    }
+
+    fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+        // Only plain numbers are updated under these locks; a panic elsewhere leaves them usable.
+        m.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Waits for the method's operating budget, a concurrency permit and a bucket slot.
+    pub(crate) async fn acquire(&self, method: &str) -> Option<SemaphorePermit<'_>> {
+        if let Some(wait) = self.operating_wait(method, true) {
+            tokio::time::sleep(wait).await;
+            if let Some(op) = Self::lock(&self.operating).get_mut(method) {
+                // The oldest minute has left the window; the next answer tells the new figure.
+                op.operating = 0.0;
+            }
+        }
+        // The semaphore is never closed, so this only fails if it were.
+        let permit = self.permits.acquire().await.ok();
+        if let Some(bucket) = &self.bucket {
+            let wait = Self::lock(bucket).reserve(Instant::now());
+            if !wait.is_zero() {
+                tokio::time::sleep(wait).await;
+            }
+        }
+        permit
+    }
+
+    /// Notes the operating time an answer of `method` reported.
+    pub(crate) fn record(&self, method: &str, time: Option<&Time>) {
+        let Some(time) = time else { return };
+        let (Some(operating), Some(reset_at)) = (time.operating, time.operating_reset_at) else {
+            return;
+        };
+        let server_now = if time.finish > 0.0 {
+            time.finish
+        } else {
+            time.start
+        };
+        Self::lock(&self.operating).insert(
+            method.to_string(),
+            Operating {
+                operating,
+                reset_at: reset_at as f64,
+                server_now,
+                seen: Instant::now(),
+            },
+        );
+    }
+
+    /// The real time until the method's `operating_reset_at` (plus a second, as the portal
+    /// rounds it down), if known, in the future and within the policy's limit. With `only_near`,
+    /// only when the method is at or above its threshold.
+    fn operating_wait(&self, method: &str, only_near: bool) -> Option<Duration> {
+        let op = *Self::lock(&self.operating).get(method)?;
+        if only_near && op.operating < self.threshold {
+            return None;
+        }
+        let server_now = op.server_now + op.seen.elapsed().as_secs_f64() * self.scale;
+        let remaining = op.reset_at + 1.0 - server_now;
+        if remaining.is_nan() || remaining <= 0.0 {
+            return None;
+        }
+        let wait = Duration::from_secs_f64(remaining / self.scale);
+        (wait <= self.retry.max_operating_wait).then_some(wait)
+    }
+
+    /// A backoff for retry number `retry` (1-based): exponential, capped, with full jitter in
+    /// its upper half.
+    fn backoff(&self, retry: u32) -> Duration {
+        let base = self.retry.base_delay.as_secs_f64();
+        let cap = self.retry.max_delay.as_secs_f64();
+        let exp = base * 2f64.powi(retry.saturating_sub(1).min(30) as i32);
+        let jitter = 0.5 + 0.5 * self.random();
+        Duration::from_secs_f64((exp.min(cap) * jitter / self.scale).max(0.0))
+    }
+
+    /// A number in `[0, 1)` (xorshift; only for jitter).
+    fn random(&self) -> f64 {
+        let mut x = self.seed.load(Ordering::Relaxed);
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.seed.store(x, Ordering::Relaxed);
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Why a finished try is tried again.
+enum Verdict {
+    Done,
+    RetryAfter(Duration),
+}
+
+impl Client {
+    /// Sends through the pacer: waits for its turn, sends, records operating time, and retries what
+    /// the policy allows. `idempotent` allows retries after a timeout or broken connection.
+    pub(crate) async fn execute_paced<E: MethodError>(
+        &self,
+        method: &str,
+        params: Value,
+        idempotent: bool,
+    ) -> Result<(Answer, u16, Vec<u8>), Error<E>> {
+        let pacer = &self.inner.pacer;
+        let mut tries = 0u32;
+        loop {
+            tries += 1;
+            let permit = pacer.acquire(method).await;
+            let outcome = self.execute::<E>(method, params.clone()).await;
+            drop(permit);
+            let verdict = match &outcome {
+                Ok((Answer::Success(r), _, _)) => {
+                    pacer.record(method, r.time.as_ref());
+                    Verdict::Done
+                }
+                Ok((Answer::Failure { code, .. }, _, _)) if code == "QUERY_LIMIT_EXCEEDED" => {
+                    if let Some(bucket) = &pacer.bucket {
+                        Pacer::lock(bucket).saturate(Instant::now());
+                    }
+                    Verdict::RetryAfter(pacer.backoff(tries))
+                }
+                Ok((Answer::Failure { code, .. }, _, _)) if code == "OPERATION_TIME_LIMIT" => {
+                    match pacer.operating_wait(method, false) {
+                        Some(wait) => Verdict::RetryAfter(wait.max(pacer.backoff(1))),
+                        None => Verdict::RetryAfter(pacer.backoff(tries)),
+                    }
+                }
+                Err(Error::Transport(t)) if t.not_sent() || idempotent => {
+                    Verdict::RetryAfter(pacer.backoff(tries))
+                }
+                _ => Verdict::Done,
+            };
+            match verdict {
+                Verdict::RetryAfter(wait) if tries < pacer.retry.max_tries => {
+                    tokio::time::sleep(wait).await;
+                }
+                _ => return outcome,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plans_have_their_buckets() {
+        assert_eq!(Plan::Standard.bucket(), Some((2.0, 50.0)));
+        assert_eq!(Plan::Enterprise.bucket(), Some((5.0, 250.0)));
+        assert_eq!(Plan::Unlimited.bucket(), None);
+        let bad = Plan::Custom {
+            per_second: 0.0,
+            burst: 5,
+        };
+        assert_eq!(bad.bucket(), None);
+    }
+
+    #[test]
+    fn backoff_grows_is_capped_and_jittered() {
+        let p = Pacer::new(&PacingConfig::default());
+        for retry in 1..10 {
+            let d = p.backoff(retry).as_secs_f64();
+            let full = (0.5 * 2f64.powi(retry as i32 - 1)).min(30.0);
+            assert!(d >= full * 0.5 - 1e-9 && d <= full + 1e-9, "{retry}: {d}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn eight_tasks_share_one_bucket() {
+        let p = std::sync::Arc::new(Pacer::new(&PacingConfig::default()));
+        let start = Instant::now();
+        let mut tasks = Vec::new();
+        for _ in 0..8 {
+            let p = p.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut at = Vec::new();
+                for _ in 0..20 {
+                    drop(p.acquire("m").await);
+                    at.push(start.elapsed().as_secs_f64());
+                }
+                at
+            }));
+        }
+        let mut all = Vec::new();
+        for t in tasks {
+            all.extend(t.await.unwrap());
+        }
+        all.sort_by(f64::total_cmp);
+        // 160 requests: 49 at once, then one every 0.5 s.
+        assert!(all[48] < 1e-6);
+        assert!(
+            (all[159] - (160.0 - 49.0) * 0.5).abs() < 1e-3,
+            "{}",
+            all[159]
+        );
+        // At every moment the portal's bucket (50, 2/s) would accept what was sent.
+        for (i, t) in all.iter().enumerate() {
+            let sent = (i + 1) as f64;
+            assert!(sent - t * 2.0 <= 50.0 + 1e-9, "request {i} at {t}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn waits_for_the_operating_reset_when_near_the_budget() {
+        let p = Pacer::new(&PacingConfig {
+            operating_budget: Duration::from_secs(10),
+            operating_reserve: Some(Duration::from_secs(1)),
+            ..PacingConfig::default()
+        });
+        let time = |operating: f64| Time {
+            finish: 1000.0,
+            operating: Some(operating),
+            operating_reset_at: Some(1100),
+            ..Time::default()
+        };
+        p.record("m", Some(&time(5.0)));
+        let start = Instant::now();
+        drop(p.acquire("m").await);
+        assert!(start.elapsed() < Duration::from_millis(1));
+        p.record("m", Some(&time(9.5)));
+        drop(p.acquire("other").await);
+        assert!(start.elapsed() < Duration::from_millis(1));
+        drop(p.acquire("m").await);
+        let waited = start.elapsed().as_secs_f64();
+        assert!((waited - 101.0).abs() < 0.01, "{waited}");
+    }
+}

@@ -1,0 +1,247 @@
+//! Every item of a list method (`PAGED = true`) as a `Stream`, across all pages: plain paging by
+//! `start`/`next`, or a keyset export (`start=-1`, ordered by ID ascending, filtered `>ID`, stopping
+//! on a short page) that counts nothing and cannot lose or repeat items.
+
+use std::collections::VecDeque;
+
+use futures_core::Stream;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::error::{Error, InvalidRequest, UnexpectedResponse};
+use crate::method::Method;
+use crate::Client;
+
+/// Items on a full page of a list method.
+pub const PAGE_SIZE: usize = 50;
+
+/// How a list method is exported by ID ([`Client::export`]): which field of an item is its
+/// stable, increasing numeric ID, and which parameters take the filter and the order.
+///
+/// `crm.item.list` is `FastExport::new("id")`; classic methods such as `crm.deal.list` use
+/// `FastExport::new("ID")`. The export sets `order` to `{id_field: "ASC"}` (replacing any order
+/// given), adds `">id_field": last_id` to the request's filter (keeping its other conditions) and
+/// `start = -1`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FastExport {
+    /// The ID field of an item as it is named on the wire (`id`, `ID`).
+    pub id_field: String,
+    /// The filter parameter (`filter`).
+    pub filter_param: String,
+    /// The order parameter (`order`).
+    pub order_param: String,
+}
+
+impl FastExport {
+    /// Export by `id_field` with the usual `filter` and `order` parameters.
+    pub fn new(id_field: &str) -> Self {
+        FastExport {
+            id_field: id_field.to_string(),
+            filter_param: "filter".to_string(),
+            order_param: "order".to_string(),
+        }
+    }
+}
+
+/// Where a traversal is.
+enum Cursor {
+    /// Plain paging: the next `start`.
+    Start(u64),
+    /// Keyset paging: the last ID seen (0 before the first page).
+    After(FastExport, i64),
+    Done,
+}
+
+struct State<T> {
+    client: Client,
+    params: Value,
+    cursor: Cursor,
+    buffer: VecDeque<T>,
+    pending: Option<InvalidRequest>,
+}
+
+impl Client {
+    /// Every item of a list method, page by page through `start`/`next`, as the portal orders them.
+    ///
+    /// Plain paging counts by offset: items added at the end while it runs are included, but
+    /// items removed before the current offset shift the rest (one may be skipped), and items
+    /// added before it shift them back (one may repeat). For exports that must be exact while the
+    /// data changes, and for large ones, use [`Client::export`].
+    ///
+    /// ```no_run
+    /// use futures_util::StreamExt;
+    /// use bitrix_rest::api::crm::CrmItemList;
+    ///
+    /// # async fn run(client: bitrix_rest::Client) -> Result<(), bitrix_rest::Error<bitrix_rest::api::crm::CrmItemListError>> {
+    /// let mut items = std::pin::pin!(client.stream(&CrmItemList::new(2)));
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?.id);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn stream<M, T>(
+        &self,
+        request: &M,
+    ) -> impl Stream<Item = Result<T, Error<M::Error>>> + Send + 'static
+    where
+        M: Method<Output = Vec<T>>,
+        T: Serialize + Send + 'static,
+    {
+        self.traverse(request, Cursor::Start(0))
+    }
+
+    /// Every item of a list method by keyset paging, the fast mode for large exports
+    /// (`start=-1`: the portal skips counting `total`): ordered by the ID ascending, each page
+    /// filtered to IDs above the last one seen, stopping at the first page shorter than 50.
+    ///
+    /// No item is lost or repeated when items are added or removed during the export: every item
+    /// that exists throughout is returned exactly once, in ID order; items added with a higher ID
+    /// than the last seen are included.
+    pub fn export<M, T>(
+        &self,
+        request: &M,
+        by: FastExport,
+    ) -> impl Stream<Item = Result<T, Error<M::Error>>> + Send + 'static
+    where
+        M: Method<Output = Vec<T>>,
+        T: Serialize + Send + 'static,
+    {
+        self.traverse(request, Cursor::After(by, 0))
+    }
+
+    fn traverse<M, T>(
+        &self,
+        request: &M,
+        cursor: Cursor,
+    ) -> impl Stream<Item = Result<T, Error<M::Error>>> + Send + 'static
+    where
+        M: Method<Output = Vec<T>>,
+        T: Serialize + Send + 'static,
+    {
+        let encoded = request.validate().and_then(|()| {
+            serde_json::to_value(request)
+                .map_err(|e| InvalidRequest::new("", format!("cannot be encoded as JSON: {e}")))
+        });
+        let (params, pending) = match encoded {
+            Ok(p) => (p, None),
+            Err(e) => (Value::Null, Some(e)),
+        };
+        let state = State {
+            client: self.clone(),
+            params,
+            cursor,
+            buffer: VecDeque::new(),
+            pending,
+        };
+        futures_util::stream::unfold(state, |mut st| async move {
+            loop {
+                if let Some(e) = st.pending.take() {
+                    st.cursor = Cursor::Done;
+                    return Some((Err(Error::InvalidRequest(e)), st));
+                }
+                if let Some(item) = st.buffer.pop_front() {
+                    return Some((Ok(item), st));
+                }
+                match next_page::<M, T>(&mut st).await {
+                    Ok(true) => continue,
+                    Ok(false) => return None,
+                    Err(e) => {
+                        st.cursor = Cursor::Done;
+                        return Some((Err(e), st));
+                    }
+                }
+            }
+        })
+    }
+}
+
+/// Fetches the next page into the buffer; `false` when the traversal is over.
+async fn next_page<M, T>(st: &mut State<T>) -> Result<bool, Error<M::Error>>
+where
+    M: Method<Output = Vec<T>>,
+    T: Serialize + Send + 'static,
+{
+    let mut params = match &st.params {
+        Value::Object(map) => map.clone(),
+        _ => Map::new(),
+    };
+    match &st.cursor {
+        Cursor::Done => Ok(false),
+        Cursor::Start(start) => {
+            let start = *start;
+            params.insert("start".into(), Value::from(start));
+            let page = st
+                .client
+                .call_params::<M>(Value::Object(params), M::IDEMPOTENT)
+                .await?;
+            st.cursor = match page.next {
+                Some(next) if next > start => Cursor::Start(next),
+                Some(next) => {
+                    return Err(unexpected(format!(
+                        "`next` ({next}) does not advance past `start` ({start})"
+                    )))
+                }
+                None => Cursor::Done,
+            };
+            let any = !page.result.is_empty();
+            st.buffer.extend(page.result);
+            Ok(any || !matches!(st.cursor, Cursor::Done))
+        }
+        Cursor::After(by, last) => {
+            let (by, last) = (by.clone(), *last);
+            let mut filter = match params.remove(&by.filter_param) {
+                Some(Value::Object(f)) => f,
+                _ => Map::new(),
+            };
+            filter.insert(format!(">{}", by.id_field), Value::from(last));
+            params.insert(by.filter_param.clone(), Value::Object(filter));
+            let mut order = Map::new();
+            order.insert(by.id_field.clone(), Value::from("ASC"));
+            params.insert(by.order_param.clone(), Value::Object(order));
+            params.insert("start".into(), Value::from(-1));
+            let page = st
+                .client
+                .call_params::<M>(Value::Object(params), M::IDEMPOTENT)
+                .await?;
+            let items = page.result;
+            let short = items.len() < PAGE_SIZE;
+            let mut max = last;
+            for item in &items {
+                let id = id_of(item, &by.id_field).ok_or_else(|| {
+                    unexpected(format!("an item has no numeric `{}`", by.id_field))
+                })?;
+                if id <= last {
+                    return Err(unexpected(format!(
+                        "item `{}` {id} is not above {last}: the method ignores the ID filter or order",
+                        by.id_field
+                    )));
+                }
+                max = max.max(id);
+            }
+            st.cursor = if short {
+                Cursor::Done
+            } else {
+                Cursor::After(by, max)
+            };
+            let any = !items.is_empty();
+            st.buffer.extend(items);
+            Ok(any)
+        }
+    }
+}
+
+fn id_of<T: Serialize>(item: &T, field: &str) -> Option<i64> {
+    match serde_json::to_value(item).ok()?.get(field)? {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn unexpected<E>(reason: String) -> Error<E> {
+    Error::UnexpectedResponse(UnexpectedResponse {
+        status: 200,
+        reason,
+        body: String::new(),
+    })
+}
