@@ -1,6 +1,5 @@
 //! Incoming events end to end over loopback: the emulator delivers, an axum bot verifies and
 //! answers through the client, the answer lands in the emulator's chat log.
-#![cfg(feature = "axum")]
 #![allow(deprecated)]
 
 use std::sync::Arc;

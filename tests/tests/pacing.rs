@@ -1,7 +1,6 @@
 //! Limit-aware calling against the emulator: the client-side bucket under concurrent tasks, the
 //! operating-time wait, and the retry rules (503 retried, unmarked writes never repeated).
 
-#![cfg(feature = "imbot")]
 #![allow(deprecated)]
 
 use std::time::Duration;

@@ -1,8 +1,6 @@
 //! List streams against the emulator: every item across pages, plain (`start`/`next`) and keyset
 //! export (`start=-1`, `>id`), with items added and removed during the traversal.
 
-#![cfg(feature = "crm")]
-
 use std::collections::HashSet;
 use std::pin::pin;
 

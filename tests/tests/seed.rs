@@ -2,7 +2,6 @@
 //! request, the documented answers, every documented error, every system error. Answers the
 //! emulator would not give by itself are injected with `Fault::Respond`.
 
-#![cfg(feature = "imbot")]
 #![allow(deprecated)] // imbot.command.update is deprecated upstream; it is still the seed.
 
 use std::path::Path;
@@ -16,7 +15,8 @@ use bitrix_rest::api::imbot::{
 use bitrix_rest::{Client, Error, Method, SystemError};
 
 fn seed_spec() -> bitrix_codegen::Method {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/imbot/imbot.command.update.toml");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/imbot/imbot.command.update.toml");
     let text = std::fs::read_to_string(&path).unwrap();
     parse_spec(&SpecSource::new("imbot/imbot.command.update.toml", text)).unwrap()
 }

@@ -1,7 +1,6 @@
 //! `Client::batch` against the emulator: chunking at 50/51/101 commands, references between
 //! commands (within a chunk and across chunks), `halt`, and per-command typed errors.
 
-#![cfg(feature = "imbot")]
 #![allow(deprecated)]
 
 use bitrix_mock::{Bot, Config, Emulator};

@@ -2,7 +2,6 @@
 //! state, OAuth renewal round-trips through its token endpoint, and its limits, auth failures
 //! and injected faults come back as the right typed errors.
 
-#![cfg(feature = "imbot")]
 #![allow(deprecated)]
 
 use std::sync::{Arc, Mutex};
