@@ -26,15 +26,24 @@ pub use source::{load_dir, SpecSource};
 
 /// Reads and validates one spec. All of its problems are returned together.
 pub fn parse_spec(source: &SpecSource) -> Result<Method, Vec<Diagnostic>> {
+    match parse_spec_with_fallback(source) {
+        (Some(m), problems) if problems.is_empty() => Ok(m),
+        (_, problems) => Err(problems),
+    }
+}
+
+/// Reads and validates one spec; on problems, also returns the method as far as it could be
+/// understood when that is sound enough to generate (see [`valid::Validated::Fallback`]).
+pub fn parse_spec_with_fallback(source: &SpecSource) -> (Option<Method>, Vec<Diagnostic>) {
     let mut ctx = diag::Ctx::new(&source.display, &source.text);
-    let method = read::read_spec(&mut ctx, &source.text)
-        .and_then(|ast| valid::validate(&mut ctx, ast, source.stem(), source));
+    let outcome = read::read_spec(&mut ctx, &source.text)
+        .map(|ast| valid::validate(&mut ctx, ast, source.stem(), source));
     let mut problems = ctx.finish();
     // Reported in the order they stand in the file, whichever step found them.
     problems.sort_by_key(|d| (d.line, d.column));
-    match method {
-        Some(m) if problems.is_empty() => Ok(m),
-        _ => Err(problems),
+    match outcome {
+        Some(valid::Validated::Valid(m) | valid::Validated::Fallback(m)) => (Some(m), problems),
+        _ => (None, problems),
     }
 }
 
@@ -45,8 +54,11 @@ pub struct Checked {
     pub methods: Vec<Method>,
     /// Problems, grouped by file in the order the files were given.
     pub problems: Vec<Diagnostic>,
-    /// Method names of specs that failed, where the name could be read (for fallback code).
+    /// Method names of specs that failed, where the name could be read.
     pub failed: Vec<String>,
+    /// Specs that failed but are sound enough to generate from what was understood, so that code
+    /// using them gets only the spec's own errors, not follow-on ones.
+    pub fallback: Vec<Method>,
 }
 
 /// Reads and validates many specs, then checks what only shows across files (two specs of one method).
@@ -54,28 +66,29 @@ pub fn check_all(sources: &[SpecSource]) -> Checked {
     let mut out = Checked::default();
     let mut by_name: std::collections::BTreeMap<String, String> = Default::default();
     for s in sources {
-        match parse_spec(s) {
-            Ok(m) => {
-                if let Some(first) = by_name.insert(m.name.clone(), s.display.clone()) {
-                    let (line, column) = s.position_of_key("method");
-                    out.problems.push(Diagnostic {
-                        file: s.display.clone(),
-                        line,
-                        column,
-                        message: format!("method `{}` is already defined in {first}", m.name),
-                        help: Some("each method has exactly one spec; remove one of them".into()),
-                    });
-                    out.failed.push(m.name);
-                } else {
-                    out.methods.push(m);
-                }
-            }
-            Err(problems) => {
-                out.problems.extend(problems);
-                if let Some(name) = s.stem() {
-                    out.failed.push(name.to_string());
-                }
-            }
+        let (method, problems) = parse_spec_with_fallback(s);
+        let Some(m) = method else {
+            out.problems.extend(problems);
+            out.failed.extend(s.stem().map(str::to_string));
+            continue;
+        };
+        if let Some(first) = by_name.insert(m.name.clone(), s.display.clone()) {
+            let (line, column) = s.position_of_key("method");
+            out.problems.extend(problems);
+            out.problems.push(Diagnostic {
+                file: s.display.clone(),
+                line,
+                column,
+                message: format!("method `{}` is already defined in {first}", m.name),
+                help: Some("each method has exactly one spec; remove one of them".into()),
+            });
+            out.failed.push(m.name);
+        } else if problems.is_empty() {
+            out.methods.push(m);
+        } else {
+            out.problems.extend(problems);
+            out.failed.push(m.name.clone());
+            out.fallback.push(m);
         }
     }
     out.methods.sort_by(|a, b| a.name.cmp(&b.name));

@@ -11,13 +11,27 @@ use crate::model::{parse_type, Ty, PRIMITIVES};
 use crate::names;
 use crate::source::SpecSource;
 
+/// What validation made of a spec.
+#[derive(Debug)]
+pub enum Validated {
+    /// No problem: the method.
+    Valid(Method),
+    /// Problems were reported, but the spec is sound enough to generate its types from what was
+    /// understood (bad fields left out), so that code using it gets no follow-on errors.
+    Fallback(Method),
+    /// Nothing can be generated.
+    Invalid,
+}
+
 /// Validates one spec. `stem` is the file name without `.toml` (the method name must equal it).
 pub fn validate(
     ctx: &mut Ctx<'_>,
     spec: SpecAst,
     stem: Option<&str>,
     source: &SpecSource,
-) -> Option<Method> {
+) -> Validated {
+    // Whether the names that become Rust identifiers are usable, for fallback code.
+    let mut sound = true;
     let name = required_text(
         ctx,
         &spec.method,
@@ -25,8 +39,10 @@ pub fn validate(
         "method",
         "add `method = \"scope.name\"` at the top",
     );
+    sound &= name.is_some();
     if let Some(m) = &spec.method {
         if !is_method_name(&m.value) {
+            sound = false;
             ctx.error_help(m.span.clone(), format!("`{}` is not a valid method name", m.value), "a method name is dot-separated segments of letters, digits and `_`, e.g. `imbot.command.update`");
         } else if let Some(stem) = stem.filter(|s| *s != m.value) {
             ctx.error_help(
@@ -43,6 +59,7 @@ pub fn validate(
         "scope",
         "add `scope = \"…\"`, e.g. `scope = \"imbot\"`",
     );
+    sound &= scope.is_some();
     if let Some(s) = &spec.scope {
         if !s
             .value
@@ -50,6 +67,7 @@ pub fn validate(
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
             || s.value.is_empty()
         {
+            sound = false;
             ctx.error_help(
                 s.span.clone(),
                 format!("scope `{}` is not a valid scope name", s.value),
@@ -80,6 +98,7 @@ pub fn validate(
     let mut type_names: BTreeMap<&str, &TypeAst> = BTreeMap::new();
     for t in &spec.types {
         if !is_type_name(&t.name.value) {
+            sound = false;
             ctx.error_help(
                 t.name.span.clone(),
                 format!("type name `{}` is not PascalCase", t.name.value),
@@ -115,6 +134,7 @@ pub fn validate(
                     .map(|other| format!("type `{other}`"))
             };
             if let Some(clash) = clash {
+                sound = false;
                 ctx.error_help(
                     t.name.span.clone(),
                     format!(
@@ -175,7 +195,7 @@ pub fn validate(
                 let values = v
                     .value
                     .iter()
-                    .map(|e| {
+                    .filter_map(|e| {
                         let mut variant = names::variant_name(&e.value.value);
                         // `Unknown(String)` is the catch-all for values the spec does not list.
                         if variant == "Unknown" {
@@ -183,8 +203,9 @@ pub fn validate(
                         }
                         if !seen.insert(variant.clone()) {
                             ctx.error(e.value.span.clone(), format!("enum value `{}` repeats (or has the same Rust name as) another value", e.value.value));
+                            return None;
                         }
-                        EnumValue { value: e.value.value.clone(), variant, description: e.description.clone() }
+                        Some(EnumValue { value: e.value.value.clone(), variant, description: e.description.clone() })
                     })
                     .collect();
                 TypeKind::Enum { values }
@@ -197,7 +218,7 @@ pub fn validate(
             kind,
         });
     }
-    check_cycles(ctx, &spec.types);
+    sound &= !check_cycles(ctx, &spec.types);
 
     let result = match &spec.result {
         None => {
@@ -267,10 +288,30 @@ pub fn validate(
     if !ctx.has_errors() {
         method.examples = examples(ctx, &spec.examples, &method);
     }
-    if ctx.has_errors() {
-        None
+    if !ctx.has_errors() {
+        Validated::Valid(method)
+    } else if sound && method.errors.iter().all(|e| is_type_name(&e.variant)) {
+        prune_unresolved(&mut method);
+        Validated::Fallback(method)
     } else {
-        Some(method)
+        Validated::Invalid
+    }
+}
+
+/// Fallback code keeps only what resolves: fields whose type names a type that was left out are
+/// dropped, and a result of such a type becomes free JSON.
+fn prune_unresolved(method: &mut Method) {
+    let known: BTreeSet<String> = method.types.iter().map(|t| t.name.clone()).collect();
+    let resolves = |ty: &Ty| ty.named().iter().all(|n| known.contains(*n));
+    method.params.retain(|f| resolves(&f.ty));
+    for t in &mut method.types {
+        if let TypeKind::Struct { fields, min_fields } = &mut t.kind {
+            fields.retain(|f| resolves(&f.ty));
+            *min_fields = (*min_fields).min(fields.len());
+        }
+    }
+    if !resolves(&method.result.ty) {
+        method.result.ty = Ty::Any;
     }
 }
 
@@ -343,6 +384,7 @@ fn fields(ctx: &mut Ctx<'_>, rows: &[FieldAst], known: &[&str], what: &str) -> V
                 ),
                 "this name is reserved",
             );
+            continue;
         }
         if let Some(other) = rust_seen.insert(rust.clone(), name.value.clone()) {
             ctx.error_help(name.span.clone(), format!("{what}s `{other}` and `{}` both become `{rust}` in Rust", name.value), "Rust names are the snake case of wire names; two wire names that differ only in case cannot both be fields");
@@ -407,8 +449,8 @@ fn type_expr(ctx: &mut Ctx<'_>, t: &Sp<String>, known: &[&str]) -> Option<Ty> {
     }
 }
 
-/// A struct may not contain itself other than through a list or a map.
-fn check_cycles(ctx: &mut Ctx<'_>, types: &[TypeAst]) {
+/// A struct may not contain itself other than through a list or a map. True when one does.
+fn check_cycles(ctx: &mut Ctx<'_>, types: &[TypeAst]) -> bool {
     let edges: BTreeMap<String, Vec<String>> = types
         .iter()
         .map(|t| {
@@ -438,6 +480,7 @@ fn check_cycles(ctx: &mut Ctx<'_>, types: &[TypeAst]) {
             );
         }
     }
+    !reported.is_empty()
 }
 
 fn find_cycle<'a>(

@@ -526,3 +526,50 @@ description = "Ping refused"
         ]
     );
 }
+
+#[test]
+fn a_sound_spec_with_problems_falls_back_to_what_was_understood() {
+    let text = r#"method = "demo.ping"
+scope = "demo"
+summary = "Answers pong."
+
+[[params]]
+name = "ID"
+type = "integer"
+required = true
+
+[[params]]
+name = "NOTE"
+type = "strng"
+
+[result]
+type = "boolean"
+"#;
+    let checked = bitrix_codegen::check_all(&[SpecSource::new("demo/demo.ping.toml", text)]);
+    assert_eq!(checked.problems.len(), 1);
+    assert!(checked.methods.is_empty());
+    let fallback = &checked.fallback[0];
+    let params: Vec<&str> = fallback.params.iter().map(|p| p.wire.as_str()).collect();
+    assert_eq!(
+        params,
+        ["ID"],
+        "the bad parameter is left out, the good one kept"
+    );
+}
+
+#[test]
+fn names_that_would_clash_in_rust_get_no_fallback() {
+    let text = r#"method = "demo.ping"
+scope = "demo"
+summary = "Answers pong."
+
+[types.Error]
+fields = [{ name = "A", type = "string" }]
+
+[result]
+type = "boolean"
+"#;
+    let checked = bitrix_codegen::check_all(&[SpecSource::new("demo/demo.ping.toml", text)]);
+    assert!(!checked.problems.is_empty());
+    assert!(checked.fallback.is_empty());
+}

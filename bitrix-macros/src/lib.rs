@@ -25,28 +25,24 @@ use quote::quote;
 /// that name), `runtime = "path"` (default `::bitrix_rest`).
 ///
 /// A bad spec fails the build with `file:line:col: what is wrong` and a hint; the other specs are
-/// still generated so one mistake does not bury the rest.
+/// still generated, and so is what could be understood of the bad one, so one mistake does not
+/// bury the rest under follow-on errors.
 #[proc_macro]
 pub fn include_specs(input: TokenStream) -> TokenStream {
-    let args = match syn::parse::<args::Args>(input) {
-        Ok(a) => a,
-        Err(e) => return e.to_compile_error().into(),
-    };
-    let span = args.path.span();
-    let root = std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_default();
-    let dir = root.join(args.path.value());
-    let sources = match bitrix_codegen::load_dir(&dir) {
-        Ok(s) => s,
-        Err(problems) => return errors(span, problems.iter().map(ToString::to_string)).into(),
-    };
-    let checked = bitrix_codegen::check_all(&sources);
-    let code = bitrix_codegen::expand(&checked.methods, &args.options);
-    let errors = errors(span, checked.problems.iter().map(ToString::to_string));
-    // Each file is tracked through include_str! in `code`; the folder itself (new files) is
-    // tracked by a build script printing `cargo:rerun-if-changed=<folder>`.
-    quote!(#errors #code).into()
+    with_sources(input, |args, sources| {
+        let checked = bitrix_codegen::check_all(sources);
+        // Specs with problems that are still sound are generated too (what was understood of
+        // them), so code that uses them shows only the spec's own errors.
+        let mut methods = checked.methods;
+        methods.extend(checked.fallback);
+        methods.sort_by(|a, b| a.name.cmp(&b.name));
+        // Each file is tracked through include_str! in the code; the folder itself (new files)
+        // is tracked by a build script printing `cargo:rerun-if-changed=<folder>`.
+        (
+            checked.problems,
+            bitrix_codegen::expand(&methods, &args.options),
+        )
+    })
 }
 
 /// Generates one `#[test]` per spec of a folder from its documented examples: the typed request
@@ -59,6 +55,23 @@ pub fn include_specs(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro]
 pub fn example_tests(input: TokenStream) -> TokenStream {
+    with_sources(input, |args, sources| {
+        let checked = bitrix_codegen::check_all(sources);
+        let tests =
+            bitrix_codegen::expand::expand_tests(&checked.methods, &args.api, &args.options);
+        (checked.problems, tests)
+    })
+}
+
+/// Parses the arguments, reads the folder (relative to the calling crate's `Cargo.toml`) and
+/// turns the problems `generate` reports into compile errors placed next to its code.
+fn with_sources(
+    input: TokenStream,
+    generate: impl FnOnce(
+        &args::Args,
+        &[bitrix_codegen::SpecSource],
+    ) -> (Vec<bitrix_codegen::Diagnostic>, proc_macro2::TokenStream),
+) -> TokenStream {
     let args = match syn::parse::<args::Args>(input) {
         Ok(a) => a,
         Err(e) => return e.to_compile_error().into(),
@@ -71,10 +84,9 @@ pub fn example_tests(input: TokenStream) -> TokenStream {
         Ok(s) => s,
         Err(problems) => return errors(span, problems.iter().map(ToString::to_string)).into(),
     };
-    let checked = bitrix_codegen::check_all(&sources);
-    let errors = errors(span, checked.problems.iter().map(ToString::to_string));
-    let tests = bitrix_codegen::expand::expand_tests(&checked.methods, &args.api, &args.options);
-    quote!(#errors #tests).into()
+    let (problems, code) = generate(&args, &sources);
+    let errors = errors(span, problems.iter().map(ToString::to_string));
+    quote!(#errors #code).into()
 }
 
 fn errors(
@@ -98,20 +110,9 @@ fn errors(
 /// `file:line:col: what is wrong` and a hint.
 #[proc_macro]
 pub fn include_events(input: TokenStream) -> TokenStream {
-    let args = match syn::parse::<args::Args>(input) {
-        Ok(a) => a,
-        Err(e) => return e.to_compile_error().into(),
-    };
-    let span = args.path.span();
-    let root = std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_default();
-    let sources = match bitrix_codegen::load_dir(&root.join(args.path.value())) {
-        Ok(s) => s,
-        Err(problems) => return errors(span, problems.iter().map(ToString::to_string)).into(),
-    };
-    let checked = bitrix_codegen::events::check_events(&sources);
-    let code = bitrix_codegen::events::expand_events(&checked.events, &args.options);
-    let errors = errors(span, checked.problems.iter().map(ToString::to_string));
-    quote!(#errors #code).into()
+    with_sources(input, |args, sources| {
+        let checked = bitrix_codegen::events::check_events(sources);
+        let code = bitrix_codegen::events::expand_events(&checked.events, &args.options);
+        (checked.problems, code)
+    })
 }

@@ -104,7 +104,11 @@ pub fn validate(
         }),
         ..SpecAst::default()
     };
-    let data = crate::valid::validate(ctx, spec, None, source);
+    let data = match crate::valid::validate(ctx, spec, None, source) {
+        crate::valid::Validated::Valid(m) => Some(m),
+        // Events have no fallback code: a bad event spec fails the whole enum.
+        _ => None,
+    };
 
     let mut secrets = Vec::new();
     if let Some(data) = &data {
