@@ -6,16 +6,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
 target=$(mktemp -d)
+scratch=$(mktemp -d)
 export CARGO_TARGET_DIR=$target
 spec=specs/imbot/imbot.command.update.toml
-cp "$spec" "$target/spec.bak"
-trap 'cp "$target/spec.bak" "$spec"; rm -rf "$target"' EXIT
+cp "$spec" "$scratch/spec.bak"
+trap 'cp "$scratch/spec.bak" "$spec"; rm -rf "$target" "$scratch"' EXIT
 
 # Prints "seconds peak_MiB" of one command.
 measure() {
-  local out
-  out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-  awk '{printf "%.1f %.0f\n", $1, $2/1024}' <<<"$out"
+  /usr/bin/time -o "$scratch/time" -f "%e %M" "$@" >/dev/null 2>&1 || true
+  awk '{printf "%.1f %.0f\n", $1, $2/1024}' "$scratch/time"
 }
 
 median() { sort -n | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}'; }
