@@ -5,17 +5,9 @@ use bitrix_mock::{AuthKind, Config, Emulator};
 use bitrix_rest::{AuthError, Client, ConfigError, Error, OAuthConfig};
 use serde_json::json;
 
-fn oauth(emu: &Emulator) -> OAuthConfig {
-    let c = emu.credentials();
-    OAuthConfig::new(
-        emu.portal_url(),
-        c.client_id,
-        c.client_secret,
-        c.access_token,
-        c.refresh_token,
-    )
-    .oauth_server(emu.oauth_server_url())
-}
+mod common;
+
+use common::oauth;
 
 #[tokio::test]
 async fn oauth_and_webhook_calls_authenticate() {

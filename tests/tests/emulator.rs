@@ -12,7 +12,7 @@ use bitrix_rest::api::imbot::{
     ImbotCommandRegister, ImbotCommandRegisterLang, ImbotCommandUpdate, ImbotCommandUpdateError,
     ImbotCommandUpdateFields, ImbotCommandUpdateLang,
 };
-use bitrix_rest::{Client, Error, OAuthConfig, SystemError, TransportErrorKind};
+use bitrix_rest::{Client, Error, SystemError, TransportErrorKind};
 use serde_json::json;
 
 const APP: &str = "e2e-app";
@@ -24,17 +24,9 @@ async fn register_command(emu: &Emulator, client: &Client) -> i64 {
     client.call(&req).await.unwrap().result
 }
 
-fn oauth(emu: &Emulator) -> OAuthConfig {
-    let c = emu.credentials();
-    OAuthConfig::new(
-        emu.portal_url(),
-        c.client_id,
-        c.client_secret,
-        c.access_token,
-        c.refresh_token,
-    )
-    .oauth_server(emu.oauth_server_url())
-}
+mod common;
+
+use common::oauth;
 
 #[tokio::test]
 async fn typed_update_changes_the_portal_state() {

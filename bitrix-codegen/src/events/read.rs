@@ -7,7 +7,7 @@ use toml::de::{DeTable, DeValue};
 use crate::ast::{DeprecatedAst, FieldAst, Sp, TypeAst};
 use crate::diag::Ctx;
 use crate::read::table::TableReader;
-use crate::read::{read_field, read_type, text_of};
+use crate::read::{read_field, text_of};
 
 const TOP_KEYS: &[&str] = &[
     "event",
@@ -135,25 +135,7 @@ pub fn read_event(ctx: &mut Ctx<'_>, text: &str) -> Option<EventAst> {
             .map(|(t, span)| read_field(ctx, t, span, "a [[fields]] entry"))
             .collect();
     }
-    if let Some((types, _)) = top.table(ctx, "types") {
-        for (name, value) in types.iter() {
-            let name = Sp {
-                value: name.get_ref().to_string(),
-                span: name.span(),
-            };
-            match value.get_ref() {
-                DeValue::Table(t) => ev.types.push(read_type(ctx, t, name)),
-                other => ctx.error(
-                    value.span(),
-                    format!(
-                        "`types.{}` must be a table, found {}",
-                        name.value,
-                        other.type_str()
-                    ),
-                ),
-            }
-        }
-    }
+    ev.types = crate::read::read_types(ctx, &top);
     if let Some((rows, _)) = top.tables(ctx, "examples") {
         for (t, span) in rows {
             let r = TableReader::new(t, "an [[examples]] entry", EXAMPLE_KEYS);

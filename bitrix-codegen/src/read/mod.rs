@@ -74,25 +74,7 @@ pub fn read_spec(ctx: &mut Ctx<'_>, text: &str) -> Option<SpecAst> {
             .map(|(t, span)| read_field(ctx, t, span, "a [[params]] entry"))
             .collect();
     }
-    if let Some((types, _)) = top.table(ctx, "types") {
-        for (name, value) in types.iter() {
-            let name = Sp {
-                value: name.get_ref().to_string(),
-                span: name.span(),
-            };
-            match value.get_ref() {
-                DeValue::Table(t) => spec.types.push(read_type(ctx, t, name)),
-                other => ctx.error(
-                    value.span(),
-                    format!(
-                        "`types.{}` must be a table, found {}",
-                        name.value,
-                        other.type_str()
-                    ),
-                ),
-            }
-        }
-    }
+    spec.types = read_types(ctx, &top);
     if let Some((t, span)) = top.table(ctx, "result") {
         let r = TableReader::new(t, "[result]", RESULT_KEYS);
         spec.result = Some(ResultAst {
@@ -134,6 +116,31 @@ pub fn read_spec(ctx: &mut Ctx<'_>, text: &str) -> Option<SpecAst> {
     }
     top.finish(ctx);
     Some(spec)
+}
+
+/// The `[types.*]` tables of a spec (methods and events share the grammar).
+pub(crate) fn read_types(ctx: &mut Ctx<'_>, top: &TableReader<'_, '_>) -> Vec<TypeAst> {
+    let mut out = Vec::new();
+    if let Some((types, _)) = top.table(ctx, "types") {
+        for (name, value) in types.iter() {
+            let name = Sp {
+                value: name.get_ref().to_string(),
+                span: name.span(),
+            };
+            match value.get_ref() {
+                DeValue::Table(t) => out.push(read_type(ctx, t, name)),
+                other => ctx.error(
+                    value.span(),
+                    format!(
+                        "`types.{}` must be a table, found {}",
+                        name.value,
+                        other.type_str()
+                    ),
+                ),
+            }
+        }
+    }
+    out
 }
 
 pub(crate) fn read_field(
