@@ -179,3 +179,9 @@ fn seed(addr: SocketAddr) -> u64 {
         ^ STARTED.fetch_add(1, Ordering::Relaxed)
         ^ u64::from(std::process::id())
 }
+
+/// PHP has one array type: turns objects keyed exactly `0..n` into arrays, recursively, as the
+/// emulator does with decoded parameters.
+pub fn php_arrays(value: serde_json::Value) -> serde_json::Value {
+    params::listify(value)
+}

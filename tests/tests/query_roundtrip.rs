@@ -24,32 +24,6 @@ fn as_decoded(value: &Value) -> Value {
     }
 }
 
-/// PHP has one array type: an object keyed exactly `0..n` is the same as a list.
-fn php_arrays(value: Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            let n = map.len();
-            let sequential = n > 0
-                && map.keys().all(|k| {
-                    k.parse::<usize>()
-                        .is_ok_and(|i| i < n && i.to_string() == *k)
-                });
-            if sequential {
-                let mut items: Vec<(usize, Value)> = map
-                    .into_iter()
-                    .map(|(k, v)| (k.parse().unwrap_or(0), php_arrays(v)))
-                    .collect();
-                items.sort_by_key(|(i, _)| *i);
-                Value::Array(items.into_iter().map(|(_, v)| v).collect())
-            } else {
-                Value::Object(map.into_iter().map(|(k, v)| (k, php_arrays(v))).collect())
-            }
-        }
-        Value::Array(items) => Value::Array(items.into_iter().map(php_arrays).collect()),
-        other => other,
-    }
-}
-
 #[test]
 fn every_spec_request_round_trips() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
@@ -66,7 +40,7 @@ fn every_spec_request_round_trips() {
             // The top level is the parameter list itself: empty stays an empty object.
             let expected = match request {
                 Value::Object(map) if map.is_empty() => request.clone(),
-                other => php_arrays(as_decoded(other)),
+                other => bitrix_mock::php_arrays(as_decoded(other)),
             };
             assert_eq!(
                 decoded, expected,
