@@ -44,6 +44,14 @@ pub fn validate(
         if !is_method_name(&m.value) {
             sound = false;
             ctx.error_help(m.span.clone(), format!("`{}` is not a valid method name", m.value), "a method name is dot-separated segments of letters, digits and `_`, e.g. `imbot.command.update`");
+        } else if m.value == "batch" {
+            // Its parameters are other calls and its result theirs: no spec can type it.
+            sound = false;
+            ctx.error_help(
+                m.span.clone(),
+                "`batch` is built into the runtime and cannot be a spec",
+                "use `bitrix_rest::Batch` with `Client::batch`; see specs/README.md, *Methods that are not specs*",
+            );
         } else if let Some(stem) = stem.filter(|s| *s != m.value) {
             ctx.error_help(
                 m.span.clone(),

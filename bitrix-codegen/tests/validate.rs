@@ -252,6 +252,19 @@ fn invalid_method_name() {
 }
 
 #[test]
+fn batch_is_not_a_spec() {
+    let text = format!("{HEAD}\n[result]\ntype = \"boolean\"\n").replace("demo.ping\"", "batch\"");
+    let d = problem(&text);
+    assert_at(
+        &d,
+        1,
+        10,
+        "`batch` is built into the runtime and cannot be a spec",
+        Some("use `bitrix_rest::Batch` with `Client::batch`; see specs/README.md, *Methods that are not specs*"),
+    );
+}
+
+#[test]
 fn missing_method_name() {
     let d =
         problem("scope = \"demo\"\nsummary = \"Answers pong.\"\n\n[result]\ntype = \"boolean\"\n");
