@@ -43,6 +43,8 @@ pub struct Emulator {
     addr: SocketAddr,
     /// Dropping the sender tells the accept loop and every connection to stop.
     _shutdown: tokio::sync::watch::Sender<()>,
+    /// The accept loop, awaited by [`Emulator::shutdown`].
+    server: tokio::task::JoinHandle<()>,
 }
 
 impl Emulator {
@@ -55,12 +57,24 @@ impl Emulator {
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared::new(config, methods, seed(addr), addr));
         let (tx, rx) = tokio::sync::watch::channel(());
-        tokio::spawn(server::serve(listener, shared.clone(), rx));
+        let server = tokio::spawn(server::serve(listener, shared.clone(), rx));
         Ok(Emulator {
             shared,
             addr,
             _shutdown: tx,
+            server,
         })
+    }
+
+    /// Stops the server and returns once the listener is closed, so that a new connection is
+    /// refused from then on. (Dropping the emulator stops it too, but without waiting.)
+    pub async fn shutdown(self) {
+        let Emulator {
+            _shutdown, server, ..
+        } = self;
+        drop(_shutdown);
+        // The loop only ends by the signal; a panic in it has nothing left to stop.
+        let _ = server.await;
     }
 
     /// The bound address.

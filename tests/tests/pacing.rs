@@ -57,9 +57,10 @@ async fn eight_tasks_never_trip_the_standard_bucket() {
     let calls = statuses(&emu, "imbot.bot.list");
     assert_eq!(calls.len(), 96);
     assert!(calls.iter().all(|s| *s == 200), "{calls:?}");
-    // 96 requests: 49 at once, 47 more at 2 a second; the bucket must not be much slower.
+    // 96 requests: 49 at once, 47 more at 2 a second, so no less than 23.5 emulated seconds. How
+    // close to that the client gets is a speed figure, measured by `bench_throughput`, not here.
     let took = emu.clock().now() - start;
-    assert!((22.0..30.0).contains(&took), "took {took} emulated s");
+    assert!(took >= 23.0, "took {took} emulated s");
 }
 
 #[tokio::test]
