@@ -227,6 +227,28 @@ pub fn validate(
         });
     }
     sound &= !check_cycles(ctx, &spec.types);
+    // Every struct also gets its batch reference type, `<Rust name>Ref`.
+    let reference_types: BTreeMap<String, &str> = types
+        .iter()
+        .filter(|t| matches!(t.kind, TypeKind::Struct { .. }))
+        .map(|t| (format!("{}Ref", t.rust_name), t.name.as_str()))
+        .collect();
+    for t in &types {
+        if let (Some(owner), Some(ast)) = (
+            reference_types.get(&t.rust_name),
+            type_names.get(t.name.as_str()),
+        ) {
+            sound = false;
+            ctx.error_help(
+                ast.name.span.clone(),
+                format!(
+                    "type `{}` would be named `{}` in Rust, the same as the batch reference type of `{owner}`",
+                    t.name, t.rust_name
+                ),
+                "rename the type; names ending in `Ref` are taken by the reference types of structs",
+            );
+        }
+    }
 
     let result = match &spec.result {
         None => {

@@ -265,6 +265,20 @@ fn batch_is_not_a_spec() {
 }
 
 #[test]
+fn type_named_like_a_reference_type() {
+    let d = problem(&format!(
+        "{HEAD}\n[types.Kind]\nvalues = [{{ value = \"A\" }}]\n\n[types.Info]\n\n[[types.Info.fields]]\nname = \"x\"\ntype = \"string\"\n\n[types.InfoRef]\nvalues = [{{ value = \"B\" }}]\n\n[result]\ntype = \"Info\"\n"
+    ));
+    assert_at(
+        &d,
+        14,
+        8,
+        "type `InfoRef` would be named `DemoPingInfoRef` in Rust, the same as the batch reference type of `Info`",
+        Some("rename the type; names ending in `Ref` are taken by the reference types of structs"),
+    );
+}
+
+#[test]
 fn missing_method_name() {
     let d =
         problem("scope = \"demo\"\nsummary = \"Answers pong.\"\n\n[result]\ntype = \"boolean\"\n");

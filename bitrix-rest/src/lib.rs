@@ -34,7 +34,7 @@ mod stream;
 mod wire;
 
 pub use auth::{OAuthConfig, TokenPair};
-pub use batch::{Batch, BatchError, BatchResults, Handle, Reference};
+pub use batch::{Batch, BatchError, BatchResults, Handle, ListRef, MapRef, Referable, Reference};
 pub use client::{Client, ClientBuilder, ConfigError};
 pub use envelope::{Response, Time};
 pub use error::{

@@ -108,6 +108,38 @@ async fn later_commands_take_earlier_results() {
 }
 
 #[tokio::test]
+async fn references_typed_after_the_result_reach_into_objects_and_maps() {
+    let (emu, client) = setup().await;
+    let seeded = emu.seed_bot(Bot::new("listed", APP));
+    let mut batch = Batch::new();
+    let list = batch.add("list", &ImbotBotList::new()).unwrap();
+    // `imbot.bot.list` answers a map of bots by ID: `key` picks one, `id()` its `ID` field.
+    let listed_id = list.result().key(&seeded.to_string()).id();
+    assert_eq!(
+        listed_id.to_string(),
+        format!("$result[list][{seeded}][ID]")
+    );
+    let cmd = batch
+        .add(
+            "cmd",
+            &ImbotCommandRegister::new(
+                0,
+                "typed",
+                "https://example.com/c",
+                vec![ImbotCommandRegisterLang::new("en", "Typed")],
+            )
+            .client_id(APP)
+            .with_extra("BOT_ID", listed_id),
+        )
+        .unwrap();
+    let answers = client.batch(&batch).await.unwrap();
+    let id = answers.get(&cmd).unwrap().result;
+    let state = emu.state();
+    let made = state.commands.iter().find(|c| c.id as i64 == id).unwrap();
+    assert_eq!(made.bot_id, seeded);
+}
+
+#[tokio::test]
 async fn each_command_gets_its_typed_error() {
     let (emu, client) = setup().await;
     emu.seed_bot(Bot::new("b", APP));

@@ -13,9 +13,82 @@ pub fn expand(m: &Method, t: &TypeDef, opts: &Options) -> TokenStream {
     let doc = docs::type_doc(m, t);
     match &t.kind {
         TypeKind::Struct { fields, min_fields } => {
-            expand_struct(m, &name, &doc, fields, *min_fields, None, opts)
+            let strukt = expand_struct(m, &name, &doc, fields, *min_fields, None, opts);
+            let reference = expand_reference(m, &name, fields, opts);
+            quote! { #strukt #reference }
         }
-        TypeKind::Enum { values } => expand_enum(&name, &doc, values, opts),
+        TypeKind::Enum { values } => {
+            let rt = &opts.runtime;
+            let enm = expand_enum(&name, &doc, values, opts);
+            quote! {
+                #enm
+                impl #rt::Referable for #name {
+                    type Ref = #rt::Reference;
+                }
+            }
+        }
+    }
+}
+
+/// The batch reference to a struct: one method per field, each returning the reference typed
+/// after that field, so `$result[key][bot][id]` paths are checked against the result type.
+fn expand_reference(m: &Method, name: &Ident, fields: &[Field], opts: &Options) -> TokenStream {
+    let rt = &opts.runtime;
+    let ref_name = format_ident!("{name}Ref");
+    let doc = format!(
+        "A `$result[…]` reference to a [`{name}`] in an earlier command of a batch (see \
+         `Handle::result`): each method is the reference to that field."
+    );
+    let accessors = fields.iter().map(|f| {
+        let method = match f.rust.as_str() {
+            // Would shadow the derived traits' methods of the reference itself.
+            "clone" | "fmt" | "eq" | "ne" | "into" | "from" | "to_string" | "to_owned" => {
+                format_ident!("field_{}", f.rust)
+            }
+            _ => ident(&f.rust),
+        };
+        let ty = field_type(m, f, opts);
+        let wire = &f.wire;
+        let doc = format!("The reference to `{wire}`: `$result[…][{wire}]`.");
+        quote! {
+            #[doc = #doc]
+            pub fn #method(&self) -> <#ty as #rt::Referable>::Ref {
+                ::std::convert::From::from(self.0.clone().field(#wire))
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct #ref_name(#rt::Reference);
+
+        // A field of a plain type converts `Reference` into itself.
+        #[allow(clippy::useless_conversion)]
+        impl #ref_name {
+            #(#accessors)*
+        }
+
+        impl ::std::convert::From<#rt::Reference> for #ref_name {
+            fn from(reference: #rt::Reference) -> Self {
+                Self(reference)
+            }
+        }
+
+        impl ::std::convert::From<#ref_name> for #rt::Reference {
+            fn from(reference: #ref_name) -> Self {
+                reference.0
+            }
+        }
+
+        impl ::std::convert::From<#ref_name> for #rt::__private::Value {
+            fn from(reference: #ref_name) -> Self {
+                reference.0.into()
+            }
+        }
+
+        impl #rt::Referable for #name {
+            type Ref = #ref_name;
+        }
     }
 }
 

@@ -15,6 +15,7 @@
 //! ```
 
 mod reference;
+mod typed;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -23,6 +24,7 @@ use std::marker::PhantomData;
 use serde_json::{json, Map, Value};
 
 pub use self::reference::Reference;
+pub use self::typed::{ListRef, MapRef, Referable};
 use crate::client::answer::{typed_failure, Answer};
 use crate::envelope::{Response, Time};
 use crate::error::{Error, InvalidRequest, MethodError, RawError, SystemError, UnexpectedResponse};
@@ -63,14 +65,29 @@ impl<M> Handle<M> {
         &self.key
     }
 
-    /// A reference to the command's whole result (`$result[key]`), e.g. the ID an `add` returns.
-    pub fn result(&self) -> Reference {
+    /// An untyped reference to the command's whole result (`$result[key]`); prefer
+    /// [`Handle::result`], which knows the result's shape.
+    pub fn reference(&self) -> Reference {
         Reference::new(&self.key)
     }
 
-    /// A reference to a field of the command's result (`$result[key][name]`).
+    /// An untyped reference to a field of the command's result (`$result[key][name]`), for
+    /// fields the spec does not describe (`UF_*`); prefer [`Handle::result`].
     pub fn field(&self, name: &str) -> Reference {
         Reference::new(&self.key).field(name)
+    }
+}
+
+impl<M: Method> Handle<M>
+where
+    M::Output: Referable,
+{
+    /// A reference to the command's result, typed after it: a plain result (the ID an `add`
+    /// returns) is a [`Reference`] to send as it is; an object's reference has one method per
+    /// field (`handle.result().bot().id()` is `$result[key][bot][id]`), a list's
+    /// [`ListRef::index`], a map's [`MapRef::key`]. A path the result type lacks does not compile.
+    pub fn result(&self) -> <M::Output as Referable>::Ref {
+        Reference::new(&self.key).into()
     }
 }
 
