@@ -112,6 +112,10 @@ pub struct ChatMessage {
     pub command_id: Option<u64>,
     /// The message answered, for command answers.
     pub reply_to: Option<u64>,
+    /// `ATTACH` as received (form and bracket bodies decoded to JSON), if any.
+    pub attach: Option<serde_json::Value>,
+    /// `KEYBOARD` as received, if any.
+    pub keyboard: Option<serde_json::Value>,
 }
 
 /// How a call authenticated.

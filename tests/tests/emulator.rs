@@ -198,3 +198,68 @@ async fn injected_faults_become_typed_errors() {
     // Faults are used up: the next call is answered normally.
     call().await.unwrap();
 }
+
+#[tokio::test]
+async fn typed_attachments_and_keyboards_reach_the_chat_log_in_both_encodings() {
+    use bitrix_rest::api::imbot::{
+        ImbotMessageAdd, ImbotMessageAddAttach, ImbotMessageAddAttachBlock,
+        ImbotMessageAddAttachLink, ImbotMessageAddKeyboard, ImbotMessageAddKeyboardButton,
+    };
+    use bitrix_rest::Batch;
+
+    let emu = Emulator::start(Config::new()).await.unwrap();
+    let client = Client::webhook(&emu.webhook_url()).unwrap();
+    let bot = emu.seed_bot(Bot::new("rich_bot", APP)) as i64;
+    let attach = ImbotMessageAddAttach::new().blocks(vec![
+        ImbotMessageAddAttachBlock::new().message("Release notes"),
+        ImbotMessageAddAttachBlock::new().link(
+            ImbotMessageAddAttachLink::new("https://example.com/notes")
+                .name("Read them")
+                .width(100),
+        ),
+    ]);
+    let keyboard = ImbotMessageAddKeyboard::new().buttons(vec![
+        ImbotMessageAddKeyboardButton::new()
+            .text("Again")
+            .command("echo")
+            .command_params("again")
+            .block(true),
+        ImbotMessageAddKeyboardButton::new()
+            .text("Off")
+            .disabled(false),
+    ]);
+    let message = ImbotMessageAdd::new("Here you are")
+        .bot_id(bot)
+        .dialog_id("chat7")
+        .attach(attach)
+        .keyboard(keyboard)
+        .client_id(APP);
+    let expected_attach = json!({"BLOCKS": [
+        {"MESSAGE": "Release notes"},
+        {"LINK": {"LINK": "https://example.com/notes", "NAME": "Read them", "WIDTH": 100}},
+    ]});
+    let expected_keyboard = json!({"BUTTONS": [
+        {"TEXT": "Again", "COMMAND": "echo", "COMMAND_PARAMS": "again", "BLOCK": "Y"},
+        {"TEXT": "Off", "DISABLED": "N"},
+    ]});
+
+    // A JSON body.
+    client.call(&message).await.unwrap();
+    // Inside a batch: a `method?query` string in PHP bracket form, decoded by the portal.
+    let mut batch = Batch::new();
+    batch.add("m", &message).unwrap();
+    client.batch(&batch).await.unwrap();
+
+    let log = emu.state().messages;
+    assert_eq!(log.len(), 2, "{log:?}");
+    let (json_body, query) = (&log[0], &log[1]);
+    assert_eq!(json_body.attach.as_ref(), Some(&expected_attach));
+    // A query string carries text only: the portal reads the number as "100".
+    let mut as_text = expected_attach;
+    as_text["BLOCKS"][1]["LINK"]["WIDTH"] = json!("100");
+    assert_eq!(query.attach.as_ref(), Some(&as_text));
+    for m in [json_body, query] {
+        assert_eq!(m.dialog_id, "chat7");
+        assert_eq!(m.keyboard.as_ref(), Some(&expected_keyboard));
+    }
+}

@@ -290,6 +290,8 @@ fn command_answer(method: &Method, owner: &str, p: &Params, data: &mut Data) -> 
         message,
         command_id: Some(cmd.id),
         reply_to: int(p, "MESSAGE_ID").and_then(|i| u64::try_from(i).ok()),
+        attach: p.get("ATTACH").cloned(),
+        keyboard: p.get("KEYBOARD").cloned(),
     });
     Ok(Success::of(json!(id)))
 }
@@ -326,6 +328,8 @@ fn message_add(method: &Method, owner: &str, p: &Params, data: &mut Data) -> Ans
         message,
         command_id: None,
         reply_to: None,
+        attach: p.get("ATTACH").cloned(),
+        keyboard: p.get("KEYBOARD").cloned(),
     });
     Ok(Success::of(json!(id)))
 }
