@@ -227,7 +227,8 @@ pub fn validate(
         });
     }
     sound &= !check_cycles(ctx, &spec.types);
-    // Every struct also gets its batch reference type, `<Rust name>Ref`.
+    // Every struct also gets its batch reference type, `<Rust name>Ref`. Checked for all structs,
+    // not only those the result holds, so editing `[result]` cannot make a name clash appear.
     let reference_types: BTreeMap<String, &str> = types
         .iter()
         .filter(|t| matches!(t.kind, TypeKind::Struct { .. }))

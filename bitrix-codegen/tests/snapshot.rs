@@ -1,5 +1,6 @@
-//! The generated code of the seed method, formatted, compared with a committed snapshot.
-//! The snapshot is also compiled, by `tests/tests/snapshot_compiles.rs` of the workspace.
+//! The generated code of the seed method and of a method whose result holds structs, formatted,
+//! compared with committed snapshots.
+//! The snapshots are also compiled, by `tests/tests/snapshot_compiles.rs` of the workspace.
 //!
 //! Refresh after an intended change: `UPDATE_SNAPSHOTS=1 cargo test -p bitrix-codegen --test snapshot`.
 
@@ -49,4 +50,10 @@ fn check(spec: &str, snapshot: &str) {
 #[test]
 fn imbot_command_update() {
     check("imbot/imbot.command.update.toml", "imbot_command_update.rs");
+}
+
+/// A result holding structs: covers the batch reference types (`ImbotBotListBotRef`).
+#[test]
+fn imbot_bot_list() {
+    check("imbot/imbot.bot.list.toml", "imbot_bot_list.rs");
 }

@@ -1,11 +1,16 @@
-//! The committed snapshot of the generated code (bitrix-codegen/tests/snapshots) compiles against
-//! this runtime and behaves like the macro's output.
+//! The committed snapshots of the generated code (bitrix-codegen/tests/snapshots) compile against
+//! this runtime and behave like the macro's output.
 
 #![allow(deprecated)]
 
 #[allow(dead_code)]
 mod generated {
     include!("../../bitrix-codegen/tests/snapshots/imbot_command_update.rs");
+}
+
+#[allow(dead_code)]
+mod generated_list {
+    include!("../../bitrix-codegen/tests/snapshots/imbot_bot_list.rs");
 }
 
 use bitrix_rest::{Method, MethodError};
@@ -28,4 +33,17 @@ fn snapshot_types_work() {
     // The extension trait is implemented for the client.
     fn assert_ext<T: SpecMethods>() {}
     assert_ext::<bitrix_rest::Client>();
+}
+
+#[test]
+fn snapshot_reference_types_follow_the_result() {
+    let mut batch = bitrix_rest::Batch::new();
+    let list = batch
+        .add("l", &generated_list::imbot::ImbotBotList::new())
+        .unwrap();
+    assert_eq!(list.result().key("1").id().to_string(), "$result[l][1][ID]");
+    assert_eq!(
+        serde_json::Value::from(list.result().key("1")),
+        serde_json::json!("$result[l][1]")
+    );
 }

@@ -130,7 +130,7 @@ pub fn expand_event(e: &EventDef, opts: &Options) -> TokenStream {
             );
             expand_struct(e, &format_ident!("{}", t.rust_name), &doc, fields, opts)
         }
-        TypeKind::Enum { .. } => crate::expand::types::expand(m, t, opts),
+        TypeKind::Enum { .. } => crate::expand::types::expand(m, t, false, opts),
     });
     let track = opts.track_files.then(|| {
         let path = &e.path;

@@ -87,7 +87,11 @@ pub fn expand(methods: &[Method], opts: &Options) -> TokenStream {
 /// Everything generated for one method: request, nested types, error enum, `Method` impl.
 pub fn expand_method(m: &Method, opts: &Options) -> TokenStream {
     let request = request::expand(m, opts);
-    let types = m.types.iter().map(|t| types::expand(m, t, opts));
+    let referable = m.result_types();
+    let types = m
+        .types
+        .iter()
+        .map(|t| types::expand(m, t, referable.contains(t.name.as_str()), opts));
     let errors = errors::expand(m, opts);
     let track = opts.track_files.then(|| {
         let path = &m.path;

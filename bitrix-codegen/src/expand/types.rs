@@ -7,25 +7,28 @@ use super::rust_type::{field_type, needs_validation, serde_attr};
 use super::{docs, ident, Options};
 use crate::model::{EnumValue, Field, Method, Ty, TypeDef, TypeKind};
 
-/// A named type of the spec.
-pub fn expand(m: &Method, t: &TypeDef, opts: &Options) -> TokenStream {
+/// A named type of the spec. `referable`: the result can hold it, so batch references into it
+/// get typed paths (request-only types do not need them).
+pub fn expand(m: &Method, t: &TypeDef, referable: bool, opts: &Options) -> TokenStream {
     let name = format_ident!("{}", t.rust_name);
     let doc = docs::type_doc(m, t);
     match &t.kind {
         TypeKind::Struct { fields, min_fields } => {
             let strukt = expand_struct(m, &name, &doc, fields, *min_fields, None, opts);
-            let reference = expand_reference(m, &name, fields, opts);
+            let reference = referable.then(|| expand_reference(m, &name, fields, opts));
             quote! { #strukt #reference }
         }
         TypeKind::Enum { values } => {
             let rt = &opts.runtime;
             let enm = expand_enum(&name, &doc, values, opts);
-            quote! {
-                #enm
-                impl #rt::Referable for #name {
-                    type Ref = #rt::Reference;
+            let reference = referable.then(|| {
+                quote! {
+                    impl #rt::Referable for #name {
+                        type Ref = #rt::Reference;
+                    }
                 }
-            }
+            });
+            quote! { #enm #reference }
         }
     }
 }

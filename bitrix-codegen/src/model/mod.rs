@@ -172,6 +172,26 @@ impl Method {
         self.types.iter().find(|t| t.name == name)
     }
 
+    /// The named types `result` can hold, directly or through other types' fields: the ones a
+    /// batch reference can point into.
+    pub fn result_types(&self) -> std::collections::BTreeSet<&str> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut todo = self.result.ty.named();
+        while let Some(name) = todo.pop() {
+            if !seen.insert(name) {
+                continue;
+            }
+            if let Some(TypeDef {
+                kind: TypeKind::Struct { fields, .. },
+                ..
+            }) = self.type_def(name)
+            {
+                todo.extend(fields.iter().flat_map(|f| f.ty.named()));
+            }
+        }
+        seen
+    }
+
     /// The parameter with wire name `wire`.
     pub fn param(&self, wire: &str) -> Option<&Field> {
         self.params.iter().find(|p| p.wire == wire)

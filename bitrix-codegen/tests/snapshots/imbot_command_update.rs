@@ -353,67 +353,6 @@ Part of `imbot.command.update` ([`ImbotCommandUpdate`]).*/
             ::std::result::Result::Ok(())
         }
     }
-    ///A `$result[…]` reference to a [`ImbotCommandUpdateFields`] in an earlier command of a batch (see `Handle::result`): each method is the reference to that field.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub struct ImbotCommandUpdateFieldsRef(::bitrix_rest::Reference);
-    #[allow(clippy::useless_conversion)]
-    impl ImbotCommandUpdateFieldsRef {
-        ///The reference to `COMMAND`: `$result[…][COMMAND]`.
-        pub fn command(
-            &self,
-        ) -> <::std::option::Option<
-            ::std::string::String,
-        > as ::bitrix_rest::Referable>::Ref {
-            ::std::convert::From::from(self.0.clone().field("COMMAND"))
-        }
-        ///The reference to `EVENT_COMMAND_ADD`: `$result[…][EVENT_COMMAND_ADD]`.
-        pub fn event_command_add(
-            &self,
-        ) -> <::std::option::Option<
-            ::std::string::String,
-        > as ::bitrix_rest::Referable>::Ref {
-            ::std::convert::From::from(self.0.clone().field("EVENT_COMMAND_ADD"))
-        }
-        ///The reference to `HIDDEN`: `$result[…][HIDDEN]`.
-        pub fn hidden(
-            &self,
-        ) -> <::std::option::Option<bool> as ::bitrix_rest::Referable>::Ref {
-            ::std::convert::From::from(self.0.clone().field("HIDDEN"))
-        }
-        ///The reference to `EXTRANET_SUPPORT`: `$result[…][EXTRANET_SUPPORT]`.
-        pub fn extranet_support(
-            &self,
-        ) -> <::std::option::Option<bool> as ::bitrix_rest::Referable>::Ref {
-            ::std::convert::From::from(self.0.clone().field("EXTRANET_SUPPORT"))
-        }
-        ///The reference to `LANG`: `$result[…][LANG]`.
-        pub fn lang(
-            &self,
-        ) -> <::std::option::Option<
-            ::std::vec::Vec<ImbotCommandUpdateLang>,
-        > as ::bitrix_rest::Referable>::Ref {
-            ::std::convert::From::from(self.0.clone().field("LANG"))
-        }
-    }
-    impl ::std::convert::From<::bitrix_rest::Reference> for ImbotCommandUpdateFieldsRef {
-        fn from(reference: ::bitrix_rest::Reference) -> Self {
-            Self(reference)
-        }
-    }
-    impl ::std::convert::From<ImbotCommandUpdateFieldsRef> for ::bitrix_rest::Reference {
-        fn from(reference: ImbotCommandUpdateFieldsRef) -> Self {
-            reference.0
-        }
-    }
-    impl ::std::convert::From<ImbotCommandUpdateFieldsRef>
-    for ::bitrix_rest::__private::Value {
-        fn from(reference: ImbotCommandUpdateFieldsRef) -> Self {
-            reference.0.into()
-        }
-    }
-    impl ::bitrix_rest::Referable for ImbotCommandUpdateFields {
-        type Ref = ImbotCommandUpdateFieldsRef;
-    }
     /**The command's title and parameter hint in one language.
 
 Part of `imbot.command.update` ([`ImbotCommandUpdate`]).*/
@@ -496,49 +435,6 @@ Part of `imbot.command.update` ([`ImbotCommandUpdate`]).*/
         ) -> ::std::result::Result<(), ::bitrix_rest::InvalidRequest> {
             ::std::result::Result::Ok(())
         }
-    }
-    ///A `$result[…]` reference to a [`ImbotCommandUpdateLang`] in an earlier command of a batch (see `Handle::result`): each method is the reference to that field.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub struct ImbotCommandUpdateLangRef(::bitrix_rest::Reference);
-    #[allow(clippy::useless_conversion)]
-    impl ImbotCommandUpdateLangRef {
-        ///The reference to `LANGUAGE_ID`: `$result[…][LANGUAGE_ID]`.
-        pub fn language_id(
-            &self,
-        ) -> <::std::string::String as ::bitrix_rest::Referable>::Ref {
-            ::std::convert::From::from(self.0.clone().field("LANGUAGE_ID"))
-        }
-        ///The reference to `TITLE`: `$result[…][TITLE]`.
-        pub fn title(&self) -> <::std::string::String as ::bitrix_rest::Referable>::Ref {
-            ::std::convert::From::from(self.0.clone().field("TITLE"))
-        }
-        ///The reference to `PARAMS`: `$result[…][PARAMS]`.
-        pub fn params(
-            &self,
-        ) -> <::std::option::Option<
-            ::std::string::String,
-        > as ::bitrix_rest::Referable>::Ref {
-            ::std::convert::From::from(self.0.clone().field("PARAMS"))
-        }
-    }
-    impl ::std::convert::From<::bitrix_rest::Reference> for ImbotCommandUpdateLangRef {
-        fn from(reference: ::bitrix_rest::Reference) -> Self {
-            Self(reference)
-        }
-    }
-    impl ::std::convert::From<ImbotCommandUpdateLangRef> for ::bitrix_rest::Reference {
-        fn from(reference: ImbotCommandUpdateLangRef) -> Self {
-            reference.0
-        }
-    }
-    impl ::std::convert::From<ImbotCommandUpdateLangRef>
-    for ::bitrix_rest::__private::Value {
-        fn from(reference: ImbotCommandUpdateLangRef) -> Self {
-            reference.0.into()
-        }
-    }
-    impl ::bitrix_rest::Referable for ImbotCommandUpdateLang {
-        type Ref = ImbotCommandUpdateLangRef;
     }
     ///Errors that `imbot.command.update` documents. System errors (limits, auth) are in [`::bitrix_rest::SystemError`] instead; codes the spec does not list arrive as `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq)]
