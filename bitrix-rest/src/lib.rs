@@ -63,6 +63,7 @@ pub mod api {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::wire::compare::assert_same_json;
+    pub use crate::wire::fields::{take_optional, take_required};
     pub use crate::wire::flag;
     pub use crate::wire::lenient::{
         lenient, object_or_empty_array, take_items, Lenient, TextOrNumber,

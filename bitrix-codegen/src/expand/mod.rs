@@ -9,6 +9,7 @@ mod errors;
 mod examples;
 mod request;
 pub(crate) mod rust_type;
+mod serde_impl;
 pub(crate) mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};

@@ -75,30 +75,6 @@ pub fn adapter(ty: &Ty) -> Adapter {
     }
 }
 
-/// `#[serde(...)]` for a field.
-pub fn serde_attr(f: &Field, opts: &Options) -> TokenStream {
-    let wire = &f.wire;
-    let rt = &opts.runtime;
-    let optional = (!f.is_required()).then(|| {
-        quote!(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-        )
-    });
-    let with = match adapter(&f.ty) {
-        Adapter::None => None,
-        Adapter::Lenient => {
-            let path = format!("{rt}::__private::lenient").replace(' ', "");
-            Some(quote!(deserialize_with = #path,))
-        }
-        Adapter::Flag => {
-            let path = format!("{rt}::__private::flag").replace(' ', "");
-            Some(quote!(with = #path,))
-        }
-    };
-    quote!(#[serde(rename = #wire, #optional #with)])
-}
-
 /// Whether values of this type need checks before sending (structs with rules, URLs).
 pub fn needs_validation(m: &Method, ty: &Ty) -> bool {
     ty.contains(&|t| match t {

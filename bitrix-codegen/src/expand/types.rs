@@ -3,8 +3,8 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::rust_type::{field_type, needs_validation, serde_attr};
-use super::{docs, ident, Options};
+use super::rust_type::{field_type, needs_validation};
+use super::{docs, ident, serde_impl, Options};
 use crate::model::{EnumValue, Field, Method, Ty, TypeDef, TypeKind};
 
 /// A named type of the spec. `referable`: the result can hold it, so batch references into it
@@ -107,13 +107,11 @@ pub fn expand_struct(
     opts: &Options,
 ) -> TokenStream {
     let rt = &opts.runtime;
-    let serde_path = format!("{rt}::__private::serde").replace(' ', "");
     let defs = fields.iter().map(|f| {
         let id = ident(&f.rust);
         let ty = field_type(m, f, opts);
-        let attr = serde_attr(f, opts);
         let doc = docs::field_doc(f);
-        quote! { #[doc = #doc] #attr pub #id: #ty, }
+        quote! { #[doc = #doc] pub #id: #ty, }
     });
     let required: Vec<&Field> = fields.iter().filter(|f| f.is_required()).collect();
     let args = required.iter().map(|f| {
@@ -167,6 +165,8 @@ pub fn expand_struct(
                 .join(", ")
         )
     };
+    let serialize = serde_impl::serialize(name, fields, opts);
+    let deserialize = serde_impl::deserialize(name, fields, opts);
     let validate = validate_body(m, fields, min_fields, opts);
     // A type with nothing to check does not look at its path.
     let path_arg = if validate.is_empty() {
@@ -177,15 +177,16 @@ pub fn expand_struct(
     quote! {
         #[doc = #doc]
         #deprecated
-        #[derive(Debug, Clone, PartialEq, #rt::__private::serde::Serialize, #rt::__private::serde::Deserialize)]
-        #[serde(crate = #serde_path)]
+        #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct #name {
             #(#defs)*
             /// Keys the spec does not describe, sent and received as they are (custom `UF_*` fields, newer parameters).
-            #[serde(flatten)]
             pub extra: #rt::__private::Map,
         }
+
+        #serialize
+        #deserialize
 
         #[allow(deprecated)]
         impl #name {

@@ -29,19 +29,36 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
     #[deprecated(
         note = "`imbot.bot.list` is deprecated: use `imbot.v2.Bot.list` instead. The legacy bot API is frozen; new code should use the v2 bot API."
     )]
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        ::bitrix_rest::__private::serde::Serialize,
-        ::bitrix_rest::__private::serde::Deserialize
-    )]
-    #[serde(crate = "::bitrix_rest::__private::serde")]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ImbotBotList {
         /// Keys the spec does not describe, sent and received as they are (custom `UF_*` fields, newer parameters).
-        #[serde(flatten)]
         pub extra: ::bitrix_rest::__private::Map,
+    }
+    #[allow(deprecated)]
+    impl ::bitrix_rest::__private::serde::Serialize for ImbotBotList {
+        fn serialize<S: ::bitrix_rest::__private::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::bitrix_rest::__private::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[allow(deprecated)]
+    impl<'de> ::bitrix_rest::__private::serde::Deserialize<'de> for ImbotBotList {
+        fn deserialize<D: ::bitrix_rest::__private::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let extra: ::bitrix_rest::__private::Map = ::bitrix_rest::__private::serde::Deserialize::deserialize(
+                deserializer,
+            )?;
+            ::std::result::Result::Ok(Self { extra })
+        }
     }
     #[allow(deprecated)]
     impl ImbotBotList {
@@ -106,44 +123,84 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
     /**Short description of one chat bot.
 
 Part of `imbot.bot.list` ([`ImbotBotList`]).*/
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        ::bitrix_rest::__private::serde::Serialize,
-        ::bitrix_rest::__private::serde::Deserialize
-    )]
-    #[serde(crate = "::bitrix_rest::__private::serde")]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ImbotBotListBot {
         ///`ID` (`integer`, required): ID of the bot.
-        #[serde(rename = "ID", deserialize_with = "::bitrix_rest::__private::lenient")]
         pub id: i64,
         ///`NAME` (`string`, optional): Full name of the bot.
-        #[serde(
-            rename = "NAME",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-        )]
         pub name: ::std::option::Option<::std::string::String>,
         ///`CODE` (`string`, optional): Text code of the bot.
-        #[serde(
-            rename = "CODE",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-        )]
         pub code: ::std::option::Option<::std::string::String>,
         ///`OPENLINE` (`flag`, optional): Whether the bot works with Open Channels.
-        #[serde(
-            rename = "OPENLINE",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            with = "::bitrix_rest::__private::flag",
-        )]
         pub openline: ::std::option::Option<bool>,
         /// Keys the spec does not describe, sent and received as they are (custom `UF_*` fields, newer parameters).
-        #[serde(flatten)]
         pub extra: ::bitrix_rest::__private::Map,
+    }
+    #[allow(deprecated)]
+    impl ::bitrix_rest::__private::serde::Serialize for ImbotBotListBot {
+        fn serialize<S: ::bitrix_rest::__private::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::bitrix_rest::__private::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let value = &self.id;
+            map.serialize_entry("ID", value)?;
+            if let ::std::option::Option::Some(value) = &self.name {
+                map.serialize_entry("NAME", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.code {
+                map.serialize_entry("CODE", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.openline {
+                map.serialize_entry(
+                    "OPENLINE",
+                    &::bitrix_rest::__private::flag::Ser(value),
+                )?;
+            }
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[allow(deprecated)]
+    impl<'de> ::bitrix_rest::__private::serde::Deserialize<'de> for ImbotBotListBot {
+        fn deserialize<D: ::bitrix_rest::__private::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let mut extra: ::bitrix_rest::__private::Map = ::bitrix_rest::__private::serde::Deserialize::deserialize(
+                deserializer,
+            )?;
+            ::std::result::Result::Ok(Self {
+                id: ::bitrix_rest::__private::take_required(
+                    &mut extra,
+                    "ID",
+                    false,
+                    ::bitrix_rest::__private::lenient,
+                )?,
+                name: ::bitrix_rest::__private::take_optional(
+                    &mut extra,
+                    "NAME",
+                    false,
+                    ::bitrix_rest::__private::serde_json::from_value,
+                )?,
+                code: ::bitrix_rest::__private::take_optional(
+                    &mut extra,
+                    "CODE",
+                    false,
+                    ::bitrix_rest::__private::serde_json::from_value,
+                )?,
+                openline: ::bitrix_rest::__private::take_optional(
+                    &mut extra,
+                    "OPENLINE",
+                    false,
+                    ::bitrix_rest::__private::flag::deserialize,
+                )?,
+                extra,
+            })
+        }
     }
     #[allow(deprecated)]
     impl ImbotBotListBot {

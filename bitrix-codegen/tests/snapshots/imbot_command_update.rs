@@ -86,38 +86,69 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
     #[deprecated(
         note = "`imbot.command.update` is deprecated: use `imbot.v2.Command.update` instead. The legacy bot API is frozen; new code should use the v2 bot API."
     )]
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        ::bitrix_rest::__private::serde::Serialize,
-        ::bitrix_rest::__private::serde::Deserialize
-    )]
-    #[serde(crate = "::bitrix_rest::__private::serde")]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ImbotCommandUpdate {
         ///`COMMAND_ID` (`integer`, required): ID of the command to change, as returned by `imbot.command.register`.
-        #[serde(
-            rename = "COMMAND_ID",
-            deserialize_with = "::bitrix_rest::__private::lenient",
-        )]
         pub command_id: i64,
         ///`FIELDS` (`Fields`, required): The command fields to change; at least one must be set.
-        #[serde(
-            rename = "FIELDS",
-            deserialize_with = "::bitrix_rest::__private::lenient",
-        )]
         pub fields: ImbotCommandUpdateFields,
         ///`CLIENT_ID` (`string`, required for webhook calls): The `CLIENT_ID` the bot was registered with. Webhook calls must send it; applications are known by their token.
-        #[serde(
-            rename = "CLIENT_ID",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-        )]
         pub client_id: ::std::option::Option<::std::string::String>,
         /// Keys the spec does not describe, sent and received as they are (custom `UF_*` fields, newer parameters).
-        #[serde(flatten)]
         pub extra: ::bitrix_rest::__private::Map,
+    }
+    #[allow(deprecated)]
+    impl ::bitrix_rest::__private::serde::Serialize for ImbotCommandUpdate {
+        fn serialize<S: ::bitrix_rest::__private::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::bitrix_rest::__private::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let value = &self.command_id;
+            map.serialize_entry("COMMAND_ID", value)?;
+            let value = &self.fields;
+            map.serialize_entry("FIELDS", value)?;
+            if let ::std::option::Option::Some(value) = &self.client_id {
+                map.serialize_entry("CLIENT_ID", value)?;
+            }
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[allow(deprecated)]
+    impl<'de> ::bitrix_rest::__private::serde::Deserialize<'de> for ImbotCommandUpdate {
+        fn deserialize<D: ::bitrix_rest::__private::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let mut extra: ::bitrix_rest::__private::Map = ::bitrix_rest::__private::serde::Deserialize::deserialize(
+                deserializer,
+            )?;
+            ::std::result::Result::Ok(Self {
+                command_id: ::bitrix_rest::__private::take_required(
+                    &mut extra,
+                    "COMMAND_ID",
+                    false,
+                    ::bitrix_rest::__private::lenient,
+                )?,
+                fields: ::bitrix_rest::__private::take_required(
+                    &mut extra,
+                    "FIELDS",
+                    false,
+                    ::bitrix_rest::__private::lenient,
+                )?,
+                client_id: ::bitrix_rest::__private::take_optional(
+                    &mut extra,
+                    "CLIENT_ID",
+                    false,
+                    ::bitrix_rest::__private::serde_json::from_value,
+                )?,
+                extra,
+            })
+        }
     }
     #[allow(deprecated)]
     impl ImbotCommandUpdate {
@@ -198,57 +229,100 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
     /**Fields of a command that can be changed. Fields left unset keep their current value.
 
 Part of `imbot.command.update` ([`ImbotCommandUpdate`]).*/
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        ::bitrix_rest::__private::serde::Serialize,
-        ::bitrix_rest::__private::serde::Deserialize
-    )]
-    #[serde(crate = "::bitrix_rest::__private::serde")]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ImbotCommandUpdateFields {
         ///`COMMAND` (`string`, optional): The command word users type after `/`.
-        #[serde(
-            rename = "COMMAND",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-        )]
         pub command: ::std::option::Option<::std::string::String>,
         ///`EVENT_COMMAND_ADD` (`url`, optional): Address that receives the `ONIMCOMMANDADD` event when the command is used.
-        #[serde(
-            rename = "EVENT_COMMAND_ADD",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-        )]
         pub event_command_add: ::std::option::Option<::std::string::String>,
         ///`HIDDEN` (`flag`, optional): Whether the command is hidden from the command list.
-        #[serde(
-            rename = "HIDDEN",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            with = "::bitrix_rest::__private::flag",
-        )]
         pub hidden: ::std::option::Option<bool>,
         ///`EXTRANET_SUPPORT` (`flag`, optional): Whether extranet users may use the command.
-        #[serde(
-            rename = "EXTRANET_SUPPORT",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            with = "::bitrix_rest::__private::flag",
-        )]
         pub extranet_support: ::std::option::Option<bool>,
         ///`LANG` (`[Lang]`, optional): Titles and parameter hints of the command, one entry per language.
-        #[serde(
-            rename = "LANG",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::bitrix_rest::__private::lenient",
-        )]
         pub lang: ::std::option::Option<::std::vec::Vec<ImbotCommandUpdateLang>>,
         /// Keys the spec does not describe, sent and received as they are (custom `UF_*` fields, newer parameters).
-        #[serde(flatten)]
         pub extra: ::bitrix_rest::__private::Map,
+    }
+    #[allow(deprecated)]
+    impl ::bitrix_rest::__private::serde::Serialize for ImbotCommandUpdateFields {
+        fn serialize<S: ::bitrix_rest::__private::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::bitrix_rest::__private::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(value) = &self.command {
+                map.serialize_entry("COMMAND", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.event_command_add {
+                map.serialize_entry("EVENT_COMMAND_ADD", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.hidden {
+                map.serialize_entry(
+                    "HIDDEN",
+                    &::bitrix_rest::__private::flag::Ser(value),
+                )?;
+            }
+            if let ::std::option::Option::Some(value) = &self.extranet_support {
+                map.serialize_entry(
+                    "EXTRANET_SUPPORT",
+                    &::bitrix_rest::__private::flag::Ser(value),
+                )?;
+            }
+            if let ::std::option::Option::Some(value) = &self.lang {
+                map.serialize_entry("LANG", value)?;
+            }
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[allow(deprecated)]
+    impl<'de> ::bitrix_rest::__private::serde::Deserialize<'de>
+    for ImbotCommandUpdateFields {
+        fn deserialize<D: ::bitrix_rest::__private::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let mut extra: ::bitrix_rest::__private::Map = ::bitrix_rest::__private::serde::Deserialize::deserialize(
+                deserializer,
+            )?;
+            ::std::result::Result::Ok(Self {
+                command: ::bitrix_rest::__private::take_optional(
+                    &mut extra,
+                    "COMMAND",
+                    false,
+                    ::bitrix_rest::__private::serde_json::from_value,
+                )?,
+                event_command_add: ::bitrix_rest::__private::take_optional(
+                    &mut extra,
+                    "EVENT_COMMAND_ADD",
+                    false,
+                    ::bitrix_rest::__private::serde_json::from_value,
+                )?,
+                hidden: ::bitrix_rest::__private::take_optional(
+                    &mut extra,
+                    "HIDDEN",
+                    false,
+                    ::bitrix_rest::__private::flag::deserialize,
+                )?,
+                extranet_support: ::bitrix_rest::__private::take_optional(
+                    &mut extra,
+                    "EXTRANET_SUPPORT",
+                    false,
+                    ::bitrix_rest::__private::flag::deserialize,
+                )?,
+                lang: ::bitrix_rest::__private::take_optional(
+                    &mut extra,
+                    "LANG",
+                    false,
+                    ::bitrix_rest::__private::lenient,
+                )?,
+                extra,
+            })
+        }
     }
     #[allow(deprecated)]
     impl ImbotCommandUpdateFields {
@@ -356,32 +430,70 @@ Part of `imbot.command.update` ([`ImbotCommandUpdate`]).*/
     /**The command's title and parameter hint in one language.
 
 Part of `imbot.command.update` ([`ImbotCommandUpdate`]).*/
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        ::bitrix_rest::__private::serde::Serialize,
-        ::bitrix_rest::__private::serde::Deserialize
-    )]
-    #[serde(crate = "::bitrix_rest::__private::serde")]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ImbotCommandUpdateLang {
         ///`LANGUAGE_ID` (`string`, required): Two-letter language code, such as `en` or `de`.
-        #[serde(rename = "LANGUAGE_ID")]
         pub language_id: ::std::string::String,
         ///`TITLE` (`string`, required): Title of the command shown in that language.
-        #[serde(rename = "TITLE")]
         pub title: ::std::string::String,
         ///`PARAMS` (`string`, optional): Hint about the command's arguments in that language.
-        #[serde(
-            rename = "PARAMS",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-        )]
         pub params: ::std::option::Option<::std::string::String>,
         /// Keys the spec does not describe, sent and received as they are (custom `UF_*` fields, newer parameters).
-        #[serde(flatten)]
         pub extra: ::bitrix_rest::__private::Map,
+    }
+    #[allow(deprecated)]
+    impl ::bitrix_rest::__private::serde::Serialize for ImbotCommandUpdateLang {
+        fn serialize<S: ::bitrix_rest::__private::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::bitrix_rest::__private::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let value = &self.language_id;
+            map.serialize_entry("LANGUAGE_ID", value)?;
+            let value = &self.title;
+            map.serialize_entry("TITLE", value)?;
+            if let ::std::option::Option::Some(value) = &self.params {
+                map.serialize_entry("PARAMS", value)?;
+            }
+            for (key, value) in &self.extra {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[allow(deprecated)]
+    impl<'de> ::bitrix_rest::__private::serde::Deserialize<'de>
+    for ImbotCommandUpdateLang {
+        fn deserialize<D: ::bitrix_rest::__private::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let mut extra: ::bitrix_rest::__private::Map = ::bitrix_rest::__private::serde::Deserialize::deserialize(
+                deserializer,
+            )?;
+            ::std::result::Result::Ok(Self {
+                language_id: ::bitrix_rest::__private::take_required(
+                    &mut extra,
+                    "LANGUAGE_ID",
+                    false,
+                    ::bitrix_rest::__private::serde_json::from_value,
+                )?,
+                title: ::bitrix_rest::__private::take_required(
+                    &mut extra,
+                    "TITLE",
+                    false,
+                    ::bitrix_rest::__private::serde_json::from_value,
+                )?,
+                params: ::bitrix_rest::__private::take_optional(
+                    &mut extra,
+                    "PARAMS",
+                    false,
+                    ::bitrix_rest::__private::serde_json::from_value,
+                )?,
+                extra,
+            })
+        }
     }
     #[allow(deprecated)]
     impl ImbotCommandUpdateLang {

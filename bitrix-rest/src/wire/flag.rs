@@ -27,7 +27,8 @@ pub fn deserialize<'de, T: FlagForm, D: Deserializer<'de>>(d: D) -> Result<T, D:
     T::deserialize_flag(d)
 }
 
-struct Ser<'a, T>(&'a T);
+/// Writes a flag value as `"Y"`/`"N"` (used by generated `Serialize` impls).
+pub struct Ser<'a, T>(pub &'a T);
 impl<T: FlagForm> serde::Serialize for Ser<'_, T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.0.serialize_flag(s)

@@ -2,6 +2,7 @@
 //! before a request is sent. Generated code reaches these through `__private`.
 
 pub mod compare;
+pub mod fields;
 pub mod file;
 pub mod flag;
 pub mod lenient;
