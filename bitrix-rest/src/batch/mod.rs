@@ -349,9 +349,7 @@ impl Client {
             let idempotent = batch.idempotent || chunk.iter().all(|c| c.idempotent);
             let params = json!({"halt": u8::from(batch.halt), "cmd": cmd});
             out.requests += 1;
-            let answer = self
-                .execute_paced::<RawError>("batch", params, idempotent)
-                .await;
+            let answer = self.execute_paced("batch", params, idempotent).await;
             let envelope = match answer {
                 Ok((Answer::Success(envelope), _, _)) => envelope,
                 Ok((
@@ -370,7 +368,7 @@ impl Client {
                 }
                 Err(error) => {
                     return Err(BatchError {
-                        error,
+                        error: error.into(),
                         completed: out,
                     })
                 }

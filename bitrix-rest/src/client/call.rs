@@ -7,7 +7,7 @@ use super::Client;
 use crate::auth::Auth;
 use crate::envelope::Response;
 use crate::error::{
-    Error, InvalidRequest, MethodError, RawError, TransportError, UnexpectedResponse,
+    AuthError, Error, InvalidRequest, RawError, TransportError, UnexpectedResponse,
 };
 use crate::method::Method;
 
@@ -114,11 +114,11 @@ impl Client {
     }
 
     /// Sends once, and for OAuth renews the token and sends again on `expired_token`.
-    pub(crate) async fn execute<E: MethodError>(
+    pub(crate) async fn execute(
         &self,
         method: &str,
         params: Value,
-    ) -> Result<(Answer, u16, Vec<u8>), Error<E>> {
+    ) -> Result<(Answer, u16, Vec<u8>), SendError> {
         let mut params = match params {
             Value::Object(map) => map,
             _ => serde_json::Map::new(),
@@ -138,7 +138,9 @@ impl Client {
                 if !matches!(&answer, Answer::Failure { code, .. } if code == "expired_token") {
                     return Ok((answer, status, body));
                 }
-                o.renew(&self.inner.http, generation).await?;
+                o.renew(&self.inner.http, generation)
+                    .await
+                    .map_err(SendError::Auth)?;
                 let (token, _) = o.current();
                 params.insert("auth".into(), Value::String(token.expose().to_string()));
                 self.send(url, &Value::Object(params)).await
@@ -146,11 +148,7 @@ impl Client {
         }
     }
 
-    async fn send<E: MethodError>(
-        &self,
-        url: String,
-        body: &Value,
-    ) -> Result<(Answer, u16, Vec<u8>), Error<E>> {
+    async fn send(&self, url: String, body: &Value) -> Result<(Answer, u16, Vec<u8>), SendError> {
         let answer = self
             .inner
             .http
@@ -159,14 +157,34 @@ impl Client {
             .json(body)
             .send()
             .await
-            .map_err(TransportError::from_reqwest)?;
+            .map_err(|e| SendError::Transport(TransportError::from_reqwest(e)))?;
         let status = answer.status().as_u16();
         let bytes = answer
             .bytes()
             .await
-            .map_err(TransportError::from_reqwest)?
+            .map_err(|e| SendError::Transport(TransportError::from_reqwest(e)))?
             .to_vec();
-        let classified = classify(status, &bytes)?;
+        let classified = classify(status, &bytes).map_err(SendError::Unexpected)?;
         Ok((classified, status, bytes))
+    }
+}
+
+/// What can go wrong between handing parameters to the transport and reading an answer. Not
+/// generic over the method's error type, so the whole send path (pacing, retries, OAuth renewal,
+/// HTTP) is compiled once instead of once per method; it becomes an [`Error`] at the typed edge.
+#[derive(Debug)]
+pub(crate) enum SendError {
+    Transport(TransportError),
+    Unexpected(UnexpectedResponse),
+    Auth(AuthError),
+}
+
+impl<E> From<SendError> for Error<E> {
+    fn from(e: SendError) -> Self {
+        match e {
+            SendError::Transport(e) => Error::Transport(e),
+            SendError::Unexpected(e) => Error::UnexpectedResponse(e),
+            SendError::Auth(e) => Error::Auth(e),
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! The client: one shared call path for every method, typed or not.
 
 pub(crate) mod answer;
-mod call;
+pub(crate) mod call;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -16,9 +16,9 @@ use tokio::time::Instant;
 
 use self::bucket::Bucket;
 use crate::client::answer::Answer;
+use crate::client::call::SendError;
 use crate::client::{Client, ClientBuilder};
 use crate::envelope::Time;
-use crate::error::{Error, MethodError};
 
 /// The portal's plan, which sets how many HTTP requests it accepts (the leaky bucket).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -311,18 +311,18 @@ enum Verdict {
 impl Client {
     /// Sends through the pacer: waits for its turn, sends, records operating time, and retries what
     /// the policy allows. `idempotent` allows retries after a timeout or broken connection.
-    pub(crate) async fn execute_paced<E: MethodError>(
+    pub(crate) async fn execute_paced(
         &self,
         method: &str,
         params: Value,
         idempotent: bool,
-    ) -> Result<(Answer, u16, Vec<u8>), Error<E>> {
+    ) -> Result<(Answer, u16, Vec<u8>), SendError> {
         let pacer = &self.inner.pacer;
         let mut tries = 0u32;
         loop {
             tries += 1;
             let permit = pacer.acquire(method).await;
-            let outcome = self.execute::<E>(method, params.clone()).await;
+            let outcome = self.execute(method, params.clone()).await;
             drop(permit);
             let verdict = match &outcome {
                 Ok((Answer::Success(r), _, _)) => {
@@ -341,7 +341,7 @@ impl Client {
                         None => Verdict::RetryAfter(pacer.backoff(tries)),
                     }
                 }
-                Err(Error::Transport(t)) if t.not_sent() || idempotent => {
+                Err(SendError::Transport(t)) if t.not_sent() || idempotent => {
                     Verdict::RetryAfter(pacer.backoff(tries))
                 }
                 _ => Verdict::Done,
