@@ -138,9 +138,7 @@ impl Client {
                 if !matches!(&answer, Answer::Failure { code, .. } if code == "expired_token") {
                     return Ok((answer, status, body));
                 }
-                o.renew(&self.inner.http, generation)
-                    .await
-                    .map_err(SendError::Auth)?;
+                o.renew(&self.inner.http, generation).await?;
                 let (token, _) = o.current();
                 params.insert("auth".into(), Value::String(token.expose().to_string()));
                 self.send(url, &Value::Object(params)).await
@@ -157,14 +155,14 @@ impl Client {
             .json(body)
             .send()
             .await
-            .map_err(|e| SendError::Transport(TransportError::from_reqwest(e)))?;
+            .map_err(TransportError::from_reqwest)?;
         let status = answer.status().as_u16();
         let bytes = answer
             .bytes()
             .await
-            .map_err(|e| SendError::Transport(TransportError::from_reqwest(e)))?
+            .map_err(TransportError::from_reqwest)?
             .to_vec();
-        let classified = classify(status, &bytes).map_err(SendError::Unexpected)?;
+        let classified = classify(status, &bytes)?;
         Ok((classified, status, bytes))
     }
 }
@@ -177,6 +175,24 @@ pub(crate) enum SendError {
     Transport(TransportError),
     Unexpected(UnexpectedResponse),
     Auth(AuthError),
+}
+
+impl From<TransportError> for SendError {
+    fn from(e: TransportError) -> Self {
+        SendError::Transport(e)
+    }
+}
+
+impl From<UnexpectedResponse> for SendError {
+    fn from(e: UnexpectedResponse) -> Self {
+        SendError::Unexpected(e)
+    }
+}
+
+impl From<AuthError> for SendError {
+    fn from(e: AuthError) -> Self {
+        SendError::Auth(e)
+    }
 }
 
 impl<E> From<SendError> for Error<E> {
