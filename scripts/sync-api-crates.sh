@@ -12,6 +12,7 @@ SHARDS = 8
 folders = sorted(d for d in os.listdir("specs") if os.path.isdir(os.path.join("specs", d))
                  and any(f.endswith(".toml") for f in os.listdir(os.path.join("specs", d))))
 features = "\n".join(f"{f} = []" for f in folders)
+BUILD_RS = open("bitrix-rest/build.rs").read()
 for i in range(SHARDS):
     root = f"bitrix-api/part-{i}"
     os.makedirs(f"{root}/src", exist_ok=True)
@@ -45,12 +46,7 @@ bitrix-macros.workspace = true
 #![cfg_attr(docsrs, feature(doc_cfg))]
 bitrix_macros::include_specs!("specs", runtime = "::bitrix_runtime", shared = "::bitrix_runtime::shared", shard = "{i}/{SHARDS}", scope_features = true);
 ''')
-    open(f"{root}/build.rs", "w").write('''// New spec files rebuild the crate (edited ones are tracked by the generated code).
-fn main() {
-    println!("cargo:rerun-if-changed=specs");
-    println!("cargo:rustc-check-cfg=cfg(docsrs)");
-}
-''')
+    open(f"{root}/build.rs", "w").write(BUILD_RS)
     link = f"{root}/specs"
     if not os.path.islink(link):
         os.symlink("../../specs", link)

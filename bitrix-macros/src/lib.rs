@@ -37,6 +37,7 @@ pub fn include_specs(input: TokenStream) -> TokenStream {
         // them), so code that uses them shows only the spec's own errors.
         let mut methods = checked.methods;
         methods.extend(checked.fallback);
+        methods.retain(|m| enabled(&args.options, &m.folder));
         methods.sort_by(|a, b| a.name.cmp(&b.name));
         // Each file is tracked through include_str! in the code; the folder itself (new files)
         // is tracked by a build script printing `cargo:rerun-if-changed=<folder>`.
@@ -59,6 +60,7 @@ pub fn include_api(input: TokenStream) -> TokenStream {
         let checked = bitrix_codegen::check_all(sources);
         let mut methods = checked.methods;
         methods.extend(checked.fallback);
+        methods.retain(|m| enabled(&args.options, &m.folder));
         methods.sort_by(|a, b| a.name.cmp(&b.name));
         let shared = match &args.options.shared {
             bitrix_codegen::expand::Shared::Extern(path) => path.clone(),
@@ -87,6 +89,20 @@ pub fn example_tests(input: TokenStream) -> TokenStream {
             bitrix_codegen::expand::expand_tests(&checked.methods, &args.api, &args.options);
         (checked.problems, tests)
     })
+}
+
+/// Whether the methods of `folder` are generated: with `scope_features`, only the folders whose
+/// Cargo feature is on, as the crate's build script lists them in `BITRIX_SPEC_FOLDERS` (the
+/// `#[cfg]` on each folder's module would drop the others too, but only after they were
+/// generated and parsed). Without that list every folder is generated.
+fn enabled(options: &bitrix_codegen::Options, folder: &str) -> bool {
+    if !options.feature_per_folder {
+        return true;
+    }
+    match std::env::var("BITRIX_SPEC_FOLDERS") {
+        Ok(list) => list.split(',').any(|f| f == folder),
+        Err(_) => true,
+    }
 }
 
 /// Parses the arguments, reads the folder (relative to the calling crate's `Cargo.toml`) and

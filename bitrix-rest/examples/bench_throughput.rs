@@ -9,8 +9,6 @@
 use std::time::Duration;
 
 use bitrix_mock::{Config, Emulator, Plan as EmuPlan};
-use bitrix_rest::api::crm::CrmItemList;
-use bitrix_rest::api::imbot::ImbotBotList;
 use bitrix_rest::{Batch, Client, FastExport, Plan};
 use futures_util::StreamExt;
 use serde_json::json;
@@ -46,7 +44,7 @@ async fn batched(speed: f64) -> (f64, usize, usize) {
     let mut batch = Batch::new();
     for i in 0..CALLS {
         batch
-            .add(&format!("c{i}"), &ImbotBotList::new())
+            .add(&format!("c{i}"), &bitrix_rest::api::imbot::bot::List::new())
             .expect("add");
     }
     let start = emu.clock().now();
@@ -64,7 +62,7 @@ async fn one_by_one(speed: f64) -> (f64, usize, usize) {
             let client = client.clone();
             tokio::spawn(async move {
                 for _ in (t..CALLS).step_by(8) {
-                    client.call(&ImbotBotList::new()).await.expect("call");
+                    client.call(&bitrix_rest::api::imbot::bot::List::new()).await.expect("call");
                 }
             })
         })
@@ -82,7 +80,7 @@ async fn export(speed: f64, fast: bool) -> (f64, usize, usize) {
         .collect();
     emu.seed_list("crm.item.list", items);
     let start = emu.clock().now();
-    let request = CrmItemList::new(2);
+    let request = bitrix_rest::api::crm::item::List::new(2);
     let n = if fast {
         client
             .export(&request, FastExport::new("id"))

@@ -20,10 +20,6 @@
 use std::sync::Arc;
 
 use axum::Router;
-use bitrix_rest::api::imbot::{
-    ImbotCommandAnswer, ImbotCommandRegister, ImbotCommandRegisterLang, ImbotRegister,
-    ImbotRegisterProperties,
-};
 use bitrix_rest::events::{Event, Incoming, Receiver};
 use bitrix_rest::Client;
 
@@ -45,11 +41,11 @@ async fn on_event(client: Arc<Client>, incoming: Incoming) {
         } else {
             text
         };
-        let answer = ImbotCommandAnswer::new(message_id)
+        let answer = bitrix_rest::api::imbot::command::Answer::new(message_id)
             .command_id(command_id)
             .message(text)
             .client_id(CLIENT_ID);
-        if let Err(e) = client.imbot_command_answer(&answer).await {
+        if let Err(e) = client.call(&answer).await {
             eprintln!("answer failed: {e}");
         }
     }
@@ -93,15 +89,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     println!("events handler: {public} (listening on {local})");
 
-    let properties = ImbotRegisterProperties::new().name("Echo bot");
-    let register = ImbotRegister::new("echo_bot_example", properties)
+    let properties = bitrix_rest::api::imbot::register::Properties::new().name("Echo bot");
+    let register = bitrix_rest::api::imbot::Register::new("echo_bot_example", properties)
         .event_handler(public.clone())
         .client_id(CLIENT_ID);
-    let bot_id = client.imbot_register(&register).await?.result;
-    let lang = vec![ImbotCommandRegisterLang::new("en", "Echo").params("text")];
+    let bot_id = client.call(&register).await?.result;
+    let lang = vec![bitrix_rest::api::imbot::command::register::Lang::new("en", "Echo").params("text")];
     let command =
-        ImbotCommandRegister::new(bot_id, "echo", public.clone(), lang).client_id(CLIENT_ID);
-    let command_id = client.imbot_command_register(&command).await?.result;
+        bitrix_rest::api::imbot::command::Register::new(bot_id, "echo", public.clone(), lang).client_id(CLIENT_ID);
+    let command_id = client.call(&command).await?.result;
     println!("bot {bot_id}, command /echo {command_id}");
 
     let Some(emu) = emulator else {

@@ -11,12 +11,8 @@
 
 use std::error::Error as _;
 
-use bitrix_rest::api::imbot::{
-    ImbotCommandRegister, ImbotCommandRegisterLang, ImbotCommandUnregister, ImbotCommandUpdate,
-    ImbotCommandUpdateError, ImbotCommandUpdateFields, ImbotCommandUpdateLang, ImbotRegister,
-    ImbotRegisterColor, ImbotRegisterProperties, ImbotUnregister,
-};
-use bitrix_rest::{Client, Error};
+use bitrix_rest::api::imbot::{self, command};
+use bitrix_rest::{Batch, Client, Error};
 
 /// The key a webhook caller ties its bots and commands to.
 const CLIENT_ID: &str = "quickstart-app";
@@ -35,35 +31,38 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             (Client::webhook(&emu.webhook_url())?, Some(emu))
         }
     };
+    run(&client).await?;
+    println!("done");
+    Ok(())
+}
 
+/// Every call's error converts into the one `bitrix_rest::Error` with `?`.
+async fn run(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
     step("1. imbot.register");
-    let properties = ImbotRegisterProperties::new()
+    let properties = imbot::register::Properties::new()
         .name("Echo bot")
-        .color(ImbotRegisterColor::Green);
-    let register = ImbotRegister::new("quickstart_echo_bot", properties)
+        .color(imbot::register::Color::Green);
+    let register = imbot::Register::new("quickstart_echo_bot", properties)
         .event_handler("https://example.com/bot/events")
         .client_id(CLIENT_ID);
-    let bot_id = client.imbot_register(&register).await?.result;
+    let bot_id = client.call(&register).await?.result;
     println!("   bot id {bot_id}");
 
     step("2. imbot.command.register");
-    let lang = vec![ImbotCommandRegisterLang::new("en", "Echo").params("text")];
-    let register =
-        ImbotCommandRegister::new(bot_id, "echo", "https://example.com/bot/command", lang)
-            .client_id(CLIENT_ID);
-    let command_id = client.imbot_command_register(&register).await?.result;
+    let lang = [command::register::Lang::new("en", "Echo").params("text")];
+    let register = command::Register::new(bot_id, "echo", "https://example.com/bot/command", lang)
+        .client_id(CLIENT_ID);
+    let command_id = client.call(&register).await?.result;
     println!("   command id {command_id}");
 
     step("3. imbot.command.update");
-    let fields = ImbotCommandUpdateFields::new()
+    let fields = command::update::Fields::new()
         .command("echo2")
         .hidden(false)
         .extranet_support(true)
-        .lang(vec![
-            ImbotCommandUpdateLang::new("en", "Echo 2").params("text")
-        ]);
+        .lang([command::update::Lang::new("en", "Echo 2").params("text")]);
     let answer = client
-        .imbot_command_update(&ImbotCommandUpdate::new(command_id, fields).client_id(CLIENT_ID))
+        .call(&command::Update::new(command_id, fields).client_id(CLIENT_ID))
         .await?;
     let operating = answer.time.as_ref().and_then(|t| t.operating);
     println!(
@@ -72,49 +71,54 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     step("4. documented errors of imbot.command.update");
-    let empty =
-        ImbotCommandUpdate::new(command_id, ImbotCommandUpdateFields::new()).client_id(CLIENT_ID);
-    match client.imbot_command_update(&empty).await {
+    let empty = command::Update::new(command_id, command::update::Fields::new()).client_id(CLIENT_ID);
+    match client.call(&empty).await {
         Err(Error::InvalidRequest(e)) => println!("   empty FIELDS refused before sending: {e}"),
         other => return Err(format!("empty FIELDS was not refused: {other:?}").into()),
+    }
+    let no_client_id = command::Update::new(command_id, command::update::Fields::new().command("x"));
+    match client.call(&no_client_id).await {
+        Err(Error::InvalidRequest(e)) => println!("   webhook call without CLIENT_ID refused: {e}"),
+        other => return Err(format!("a webhook call without CLIENT_ID was sent: {other:?}").into()),
     }
     let raw = serde_json::json!({"COMMAND_ID": command_id, "FIELDS": {}, "CLIENT_ID": CLIENT_ID});
     match client.call_raw("imbot.command.update", raw).await {
         Err(e) => println!("   the portal's answer to empty FIELDS: {e}"),
         Ok(a) => return Err(format!("empty FIELDS was accepted: {a:?}").into()),
     }
-    let unknown = ImbotCommandUpdate::new(987_654, ImbotCommandUpdateFields::new().command("x"))
+    let unknown = command::Update::new(987_654, command::update::Fields::new().command("x"))
         .client_id(CLIENT_ID);
-    expect(
-        client.imbot_command_update(&unknown).await,
-        ImbotCommandUpdateError::CommandIdError,
+    expect(client.call(&unknown).await, command::update::Error::CommandId)?;
+    let other_app = command::Update::new(command_id, command::update::Fields::new().command("x"))
+        .client_id("another-app");
+    expect(client.call(&other_app).await, command::update::Error::AppId)?;
+
+    step("5. a batch: a second command on the bot, registered with a reference to the list of bots");
+    let mut batch = Batch::new().halt(true);
+    let bots = batch.add("bots", &imbot::bot::List::new())?;
+    let lang = [command::register::Lang::new("en", "Ping")];
+    let bot = bots.result().key(&bot_id.to_string()).id();
+    let ping = batch.add(
+        "ping",
+        &command::Register::new(bot, "ping", "https://example.com/bot/command", lang).client_id(CLIENT_ID),
     )?;
-    let raw = serde_json::json!({"COMMAND_ID": command_id, "FIELDS": {"EVENT_COMMAND_ADD": "ftp://example.com/h"}, "CLIENT_ID": CLIENT_ID});
-    match client.call_raw("imbot.command.update", raw).await {
-        Err(e) => println!("   handler address that is not http(s): {e}"),
-        Ok(a) => return Err(format!("a non-http handler was accepted: {a:?}").into()),
+    let answers = client.batch(&batch).await?;
+    let ping_id = answers.get(&ping)?.result;
+    println!("   command id {ping_id}, bot found through $result[bots][{bot_id}][ID]");
+
+    step("6. imbot.command.unregister");
+    for id in [command_id, ping_id] {
+        let done = client
+            .call(&command::Unregister::new(id).client_id(CLIENT_ID))
+            .await?;
+        println!("   {id}: {}", done.result);
     }
-    let other_app =
-        ImbotCommandUpdate::new(command_id, ImbotCommandUpdateFields::new().command("x"))
-            .client_id("another-app");
-    expect(
-        client.imbot_command_update(&other_app).await,
-        ImbotCommandUpdateError::AppIdError,
-    )?;
 
-    step("5. imbot.command.unregister");
+    step("7. imbot.unregister");
     let done = client
-        .imbot_command_unregister(&ImbotCommandUnregister::new(command_id).client_id(CLIENT_ID))
+        .call(&imbot::Unregister::new(bot_id).client_id(CLIENT_ID))
         .await?;
     println!("   result {}", done.result);
-
-    step("6. imbot.unregister");
-    let done = client
-        .imbot_unregister(&ImbotUnregister::new(bot_id).client_id(CLIENT_ID))
-        .await?;
-    println!("   result {}", done.result);
-
-    println!("done");
     Ok(())
 }
 
@@ -124,8 +128,8 @@ fn step(name: &str) {
 
 /// Prints a documented error that was expected, and fails on anything else.
 fn expect<T: std::fmt::Debug>(
-    answer: Result<T, Error<ImbotCommandUpdateError>>,
-    want: ImbotCommandUpdateError,
+    answer: Result<T, Error<command::update::Error>>,
+    want: command::update::Error,
 ) -> Result<(), Box<dyn std::error::Error>> {
     match answer {
         Err(Error::Method(e)) if e.kind == want => {

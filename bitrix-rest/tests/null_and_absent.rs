@@ -2,20 +2,18 @@
 //! ("remove the attachment" and "leave it as it is"); both survive decoding and encoding.
 
 #![allow(deprecated)]
-
-use bitrix_rest::api::imbot::{ImbotMessageUpdate, ImbotMessageUpdateAttach};
 use serde_json::json;
 
 #[test]
 fn null_clears_and_absent_leaves() {
-    let clear = ImbotMessageUpdate::new(5).attach(None::<ImbotMessageUpdateAttach>);
+    let clear = bitrix_rest::api::imbot::message::Update::new(5).attach(None::<bitrix_rest::api::imbot::message::update::Attach>);
     assert_eq!(clear.attach, Some(None));
     assert_eq!(
         serde_json::to_value(&clear).unwrap(),
         json!({"MESSAGE_ID": 5, "ATTACH": null})
     );
 
-    let leave = ImbotMessageUpdate::new(5).message("new text");
+    let leave = bitrix_rest::api::imbot::message::Update::new(5).message("new text");
     assert_eq!(leave.attach, None);
     assert_eq!(
         serde_json::to_value(&leave).unwrap(),
@@ -26,7 +24,7 @@ fn null_clears_and_absent_leaves() {
         json!({"MESSAGE_ID": 5, "ATTACH": null}),
         json!({"MESSAGE_ID": "5", "MESSAGE": "x"}),
     ] {
-        let typed: ImbotMessageUpdate = serde_json::from_value(body.clone()).unwrap();
+        let typed: bitrix_rest::api::imbot::message::Update = serde_json::from_value(body.clone()).unwrap();
         let mut expected = body;
         expected["MESSAGE_ID"] = json!(5); // a quoted ID decodes as a number
         assert_eq!(serde_json::to_value(&typed).unwrap(), expected);
@@ -35,13 +33,13 @@ fn null_clears_and_absent_leaves() {
 
 #[test]
 fn decode_errors_name_the_field_and_keep_unknown_keys() {
-    let err = serde_json::from_value::<ImbotMessageUpdate>(json!({"MESSAGE_ID": "five"}))
+    let err = serde_json::from_value::<bitrix_rest::api::imbot::message::Update>(json!({"MESSAGE_ID": "five"}))
         .unwrap_err()
         .to_string();
     assert!(err.starts_with("`MESSAGE_ID`: "), "{err}");
-    let missing = serde_json::from_value::<ImbotMessageUpdate>(json!({})).unwrap_err();
+    let missing = serde_json::from_value::<bitrix_rest::api::imbot::message::Update>(json!({})).unwrap_err();
     assert_eq!(missing.to_string(), "missing field `MESSAGE_ID`");
-    let typed: ImbotMessageUpdate =
+    let typed: bitrix_rest::api::imbot::message::Update =
         serde_json::from_value(json!({"MESSAGE_ID": 1, "UF_NEW": [1, 2]})).unwrap();
     assert_eq!(typed.extra.get("UF_NEW"), Some(&json!([1, 2])));
 }

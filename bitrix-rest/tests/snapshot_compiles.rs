@@ -15,20 +15,20 @@ mod generated_list {
 
 use bitrix_rest::{Method, MethodError};
 use generated::imbot::{
-    ImbotCommandUpdate, ImbotCommandUpdateError, ImbotCommandUpdateFields, SpecMethods,
+    bitrix_rest::api::imbot::command::Update, bitrix_rest::api::imbot::command::update::Error, bitrix_rest::api::imbot::command::update::Fields, SpecMethods,
 };
 
 #[test]
 fn snapshot_types_work() {
-    let req = ImbotCommandUpdate::new(5, ImbotCommandUpdateFields::new().hidden(true));
+    let req = bitrix_rest::api::imbot::command::Update::new(5, bitrix_rest::api::imbot::command::update::Fields::new().hidden(true));
     assert_eq!(
         serde_json::to_value(&req).unwrap(),
         serde_json::json!({"COMMAND_ID": 5, "FIELDS": {"HIDDEN": "Y"}})
     );
-    assert_eq!(<ImbotCommandUpdate as Method>::NAME, "imbot.command.update");
+    assert_eq!(<bitrix_rest::api::imbot::command::Update as Method>::NAME, "imbot.command.update");
     assert_eq!(
-        ImbotCommandUpdateError::from_documented("WRONG_REQUEST", "Command can't be updated"),
-        Some(ImbotCommandUpdateError::UpdateFailed)
+        bitrix_rest::api::imbot::command::update::Error::from_documented("WRONG_REQUEST", "Command can't be updated"),
+        Some(bitrix_rest::api::imbot::command::update::Error::UpdateFailed)
     );
     // The extension trait is implemented for the client.
     fn assert_ext<T: SpecMethods>() {}
@@ -39,7 +39,7 @@ fn snapshot_types_work() {
 fn snapshot_reference_types_follow_the_result() {
     let mut batch = bitrix_rest::Batch::new();
     let list = batch
-        .add("l", &generated_list::imbot::ImbotBotList::new())
+        .add("l", &generated_list::imbot::bitrix_rest::api::imbot::bot::List::new())
         .unwrap();
     assert_eq!(list.result().key("1").id().to_string(), "$result[l][1][ID]");
     assert_eq!(

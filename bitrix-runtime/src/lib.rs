@@ -1,19 +1,13 @@
-//! A typed Bitrix24 REST client whose API is generated from method specs.
-//!
-//! Every method in the crate's `specs/` folder becomes a request type (required parameters in
-//! `new`, optional ones as setters), a result type, an error enum and a client function; all of
-//! them go through one generic call path, [`Client::call`]. Methods without a spec can still be
-//! called with [`Client::call_raw`].
+//! The runtime of `bitrix-rest`: the client (webhook and OAuth with renewal), the one generic call
+//! path ([`Client::call`]), the envelope, typed errors, pacing and retries, batch, streams and
+//! incoming events. The generated API lives in the `bitrix-api-*` crates and is re-exported,
+//! together with all of this, by `bitrix-rest`: depend on that crate, not on this one.
 //!
 //! ```no_run
-//! use bitrix_rest::api::imbot::{ImbotCommandUpdate, ImbotCommandUpdateFields};
-//!
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = bitrix_rest::Client::webhook("https://example.bitrix24.com/rest/1/webhook_code/")?;
-//! let fields = ImbotCommandUpdateFields::new().hidden(false);
-//! # #[allow(deprecated)]
-//! let answer = client.call(&ImbotCommandUpdate::new(99, fields)).await?;
-//! assert!(answer.result);
+//! # async fn run() -> Result<(), bitrix_runtime::Error> {
+//! let client = bitrix_runtime::Client::webhook("https://example.bitrix24.com/rest/1/webhook_code/")?;
+//! let answer = client.call_raw("user.current", serde_json::json!({})).await?;
+//! println!("{}", answer.result["NAME"]);
 //! # Ok(()) }
 //! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -47,7 +41,7 @@ pub use error::{
 pub use method::Method;
 pub use pacing::{Plan, RetryPolicy};
 pub use secret::Secret;
-pub use stream::{FastExport, PAGE_SIZE};
+pub use stream::{FastExport, Items, PAGE_SIZE};
 pub use wire::file::File;
 pub use wire::query::encode as encode_query;
 pub use wire::validate::Validate;

@@ -4,10 +4,6 @@
 #![allow(deprecated)]
 
 use bitrix_mock::{Bot, Config, Emulator};
-use bitrix_rest::api::imbot::{
-    ImbotBotList, ImbotCommandRegister, ImbotCommandRegisterLang, ImbotCommandUpdate,
-    ImbotCommandUpdateError, ImbotCommandUpdateFields, ImbotRegister, ImbotRegisterProperties,
-};
 use bitrix_rest::{Batch, Client, Error, SystemError};
 use serde_json::json;
 
@@ -35,7 +31,7 @@ async fn chunks_of_fifty_in_order() {
         let before = batch_calls(&emu);
         let mut batch = Batch::new();
         let handles: Vec<_> = (0..n)
-            .map(|i| batch.add(&format!("c{i}"), &ImbotBotList::new()).unwrap())
+            .map(|i| batch.add(&format!("c{i}"), &bitrix_rest::api::imbot::bot::List::new()).unwrap())
             .collect();
         let answers = client.batch(&batch).await.unwrap();
         assert_eq!(answers.requests(), requests, "{n} commands");
@@ -49,7 +45,7 @@ async fn chunks_of_fifty_in_order() {
     // Keys `0..n` come back from PHP as a list; they are still found by key.
     let mut batch = Batch::new();
     let h: Vec<_> = (0..3)
-        .map(|i| batch.add(&i.to_string(), &ImbotBotList::new()).unwrap())
+        .map(|i| batch.add(&i.to_string(), &bitrix_rest::api::imbot::bot::List::new()).unwrap())
         .collect();
     let answers = client.batch(&batch).await.unwrap();
     assert!(h.iter().all(|h| answers.get(h).is_ok()));
@@ -59,38 +55,35 @@ async fn chunks_of_fifty_in_order() {
 async fn later_commands_take_earlier_results() {
     let (emu, client) = setup().await;
     let mut batch = Batch::new();
-    let props = ImbotRegisterProperties::new().name("Ref bot");
+    let props = bitrix_rest::api::imbot::register::Properties::new().name("Ref bot");
     let bot = batch
         .add(
             "bot",
-            &ImbotRegister::new("ref_bot", props)
+            &bitrix_rest::api::imbot::Register::new("ref_bot", props)
                 .event_handler("https://example.com/h")
                 .client_id(APP),
         )
         .unwrap();
-    let lang = || vec![ImbotCommandRegisterLang::new("en", "Echo")];
-    // The typed constructor takes an integer; the reference goes in through `with_extra`,
-    // which wins over the typed field of the same name.
+    let lang = || vec![bitrix_rest::api::imbot::command::register::Lang::new("en", "Echo")];
+    // `BOT_ID` is an integer: the constructor takes an integer or a reference typed `i64`.
     let same_chunk = batch
         .add(
             "same",
-            &ImbotCommandRegister::new(0, "same", "https://example.com/c", lang())
-                .client_id(APP)
-                .with_extra("BOT_ID", bot.result()),
+            &bitrix_rest::api::imbot::command::Register::new(bot.result(), "same", "https://example.com/c", lang())
+                .client_id(APP),
         )
         .unwrap();
     for i in 0..50 {
         batch
-            .add(&format!("fill{i}"), &ImbotBotList::new())
+            .add(&format!("fill{i}"), &bitrix_rest::api::imbot::bot::List::new())
             .unwrap();
     }
     // Command 52 is in the second chunk: the client resolves the reference before sending.
     let next_chunk = batch
         .add(
             "next",
-            &ImbotCommandRegister::new(0, "next", "https://example.com/c", lang())
-                .client_id(APP)
-                .with_extra("BOT_ID", bot.result()),
+            &bitrix_rest::api::imbot::command::Register::new(bot.result(), "next", "https://example.com/c", lang())
+                .client_id(APP),
         )
         .unwrap();
     let answers = client.batch(&batch).await.unwrap();
@@ -112,24 +105,23 @@ async fn references_typed_after_the_result_reach_into_objects_and_maps() {
     let (emu, client) = setup().await;
     let seeded = emu.seed_bot(Bot::new("listed", APP));
     let mut batch = Batch::new();
-    let list = batch.add("list", &ImbotBotList::new()).unwrap();
+    let list = batch.add("list", &bitrix_rest::api::imbot::bot::List::new()).unwrap();
     // `imbot.bot.list` answers a map of bots by ID: `key` picks one, `id()` its `ID` field.
     let listed_id = list.result().key(&seeded.to_string()).id();
     assert_eq!(
-        listed_id.to_string(),
+        listed_id.reference().to_string(),
         format!("$result[list][{seeded}][ID]")
     );
     let cmd = batch
         .add(
             "cmd",
-            &ImbotCommandRegister::new(
-                0,
+            &bitrix_rest::api::imbot::command::Register::new(
+                listed_id,
                 "typed",
                 "https://example.com/c",
-                vec![ImbotCommandRegisterLang::new("en", "Typed")],
+                vec![bitrix_rest::api::imbot::command::register::Lang::new("en", "Typed")],
             )
-            .client_id(APP)
-            .with_extra("BOT_ID", listed_id),
+            .client_id(APP),
         )
         .unwrap();
     let answers = client.batch(&batch).await.unwrap();
@@ -144,17 +136,17 @@ async fn each_command_gets_its_typed_error() {
     let (emu, client) = setup().await;
     emu.seed_bot(Bot::new("b", APP));
     let mut batch = Batch::new();
-    let ok = batch.add("ok", &ImbotBotList::new()).unwrap();
-    let unknown = ImbotCommandUpdate::new(987_654, ImbotCommandUpdateFields::new().command("x"))
+    let ok = batch.add("ok", &bitrix_rest::api::imbot::bot::List::new()).unwrap();
+    let unknown = bitrix_rest::api::imbot::command::Update::new(987_654, bitrix_rest::api::imbot::command::update::Fields::new().command("x"))
         .client_id(APP);
     let bad = batch.add("bad", &unknown).unwrap();
     let raw = batch.add_raw("raw", "no.such.method", json!({})).unwrap();
-    let after = batch.add("after", &ImbotBotList::new()).unwrap();
+    let after = batch.add("after", &bitrix_rest::api::imbot::bot::List::new()).unwrap();
     let answers = client.batch(&batch).await.unwrap();
     assert!(answers.get(&ok).is_ok());
     match answers.get(&bad) {
         Err(Error::Method(e)) => {
-            assert_eq!(e.kind, ImbotCommandUpdateError::CommandIdError);
+            assert_eq!(e.kind, bitrix_rest::api::imbot::command::update::Error::CommandId);
             assert_eq!(e.code, "COMMAND_ID_ERROR");
         }
         other => panic!("{other:?}"),
@@ -175,12 +167,12 @@ async fn halt_stops_at_the_first_error() {
     let (emu, client) = setup().await;
     emu.seed_bot(Bot::new("b", APP));
     let mut batch = Batch::new().halt(true);
-    let first = batch.add("first", &ImbotBotList::new()).unwrap();
+    let first = batch.add("first", &bitrix_rest::api::imbot::bot::List::new()).unwrap();
     let bad = batch.add_raw("bad", "no.such.method", json!({})).unwrap();
-    let third = batch.add("third", &ImbotBotList::new()).unwrap();
+    let third = batch.add("third", &bitrix_rest::api::imbot::bot::List::new()).unwrap();
     for i in 0..60 {
         batch
-            .add(&format!("more{i}"), &ImbotBotList::new())
+            .add(&format!("more{i}"), &bitrix_rest::api::imbot::bot::List::new())
             .unwrap();
     }
     let before = batch_calls(&emu);

@@ -8,10 +8,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bitrix_mock::{Bot, Command, Config, Emulator, Fault, Plan};
-use bitrix_rest::api::imbot::{
-    ImbotCommandRegister, ImbotCommandRegisterLang, ImbotCommandUpdate, ImbotCommandUpdateError,
-    ImbotCommandUpdateFields, ImbotCommandUpdateLang,
-};
 use bitrix_rest::{Client, Error, SystemError, TransportErrorKind};
 use serde_json::json;
 
@@ -19,8 +15,8 @@ const APP: &str = "e2e-app";
 
 async fn register_command(emu: &Emulator, client: &Client) -> i64 {
     let bot = emu.seed_bot(Bot::new("echo_bot", APP)) as i64;
-    let lang = vec![ImbotCommandRegisterLang::new("en", "Echo")];
-    let req = ImbotCommandRegister::new(bot, "echo", "https://example.com/h", lang).client_id(APP);
+    let lang = vec![bitrix_rest::api::imbot::command::register::Lang::new("en", "Echo")];
+    let req = bitrix_rest::api::imbot::command::Register::new(bot, "echo", "https://example.com/h", lang).client_id(APP);
     client.call(&req).await.unwrap().result
 }
 
@@ -33,12 +29,12 @@ async fn typed_update_changes_the_portal_state() {
     let emu = Emulator::start(Config::new()).await.unwrap();
     let client = Client::webhook(&emu.webhook_url()).unwrap();
     let id = register_command(&emu, &client).await;
-    let fields = ImbotCommandUpdateFields::new()
+    let fields = bitrix_rest::api::imbot::command::update::Fields::new()
         .command("echo2")
         .hidden(true)
-        .lang(vec![ImbotCommandUpdateLang::new("de", "Echo 2")]);
+        .lang(vec![bitrix_rest::api::imbot::command::update::Lang::new("de", "Echo 2")]);
     let answer = client
-        .imbot_command_update(&ImbotCommandUpdate::new(id, fields).client_id(APP))
+        .call(&bitrix_rest::api::imbot::command::Update::new(id, fields).client_id(APP))
         .await
         .unwrap();
     assert!(answer.result);
@@ -55,18 +51,18 @@ async fn typed_update_changes_the_portal_state() {
 async fn documented_errors_come_back_typed() {
     let emu = Emulator::start(Config::new()).await.unwrap();
     let client = Client::webhook(&emu.webhook_url()).unwrap();
-    let fields = || ImbotCommandUpdateFields::new().command("x");
+    let fields = || bitrix_rest::api::imbot::command::update::Fields::new().command("x");
     let err = client
-        .call(&ImbotCommandUpdate::new(4242, fields()).client_id(APP))
+        .call(&bitrix_rest::api::imbot::command::Update::new(4242, fields()).client_id(APP))
         .await
         .unwrap_err();
-    assert_eq!(err.method(), Some(&ImbotCommandUpdateError::CommandIdError));
+    assert_eq!(err.method(), Some(&bitrix_rest::api::imbot::command::update::Error::CommandId));
     let foreign = emu.seed_command(Command::new(1, "theirs", "another-app"));
     let err = client
-        .call(&ImbotCommandUpdate::new(foreign as i64, fields()).client_id(APP))
+        .call(&bitrix_rest::api::imbot::command::Update::new(foreign as i64, fields()).client_id(APP))
         .await
         .unwrap_err();
-    assert_eq!(err.method(), Some(&ImbotCommandUpdateError::AppIdError));
+    assert_eq!(err.method(), Some(&bitrix_rest::api::imbot::command::update::Error::AppId));
     // What the types refuse locally, the portal refuses too: sent raw.
     let id = register_command(&emu, &client).await;
     let raw = |fields| json!({"COMMAND_ID": id, "FIELDS": fields, "CLIENT_ID": APP});
@@ -201,34 +197,30 @@ async fn injected_faults_become_typed_errors() {
 
 #[tokio::test]
 async fn typed_attachments_and_keyboards_reach_the_chat_log_in_both_encodings() {
-    use bitrix_rest::api::imbot::{
-        ImbotMessageAdd, ImbotMessageAddAttach, ImbotMessageAddAttachBlock,
-        ImbotMessageAddAttachLink, ImbotMessageAddKeyboard, ImbotMessageAddKeyboardButton,
-    };
     use bitrix_rest::Batch;
 
     let emu = Emulator::start(Config::new()).await.unwrap();
     let client = Client::webhook(&emu.webhook_url()).unwrap();
     let bot = emu.seed_bot(Bot::new("rich_bot", APP)) as i64;
-    let attach = ImbotMessageAddAttach::new().blocks(vec![
-        ImbotMessageAddAttachBlock::new().message("Release notes"),
-        ImbotMessageAddAttachBlock::new().link(
-            ImbotMessageAddAttachLink::new("https://example.com/notes")
+    let attach = bitrix_rest::api::imbot::message::add::Attach::new().blocks(vec![
+        bitrix_rest::api::imbot::message::add::AttachBlock::new().message("Release notes"),
+        bitrix_rest::api::imbot::message::add::AttachBlock::new().link(
+            bitrix_rest::api::imbot::message::add::AttachLink::new("https://example.com/notes")
                 .name("Read them")
                 .width(100),
         ),
     ]);
-    let keyboard = ImbotMessageAddKeyboard::new().buttons(vec![
-        ImbotMessageAddKeyboardButton::new()
+    let keyboard = bitrix_rest::api::imbot::message::add::Keyboard::new().buttons(vec![
+        bitrix_rest::api::imbot::message::add::KeyboardButton::new()
             .text("Again")
             .command("echo")
             .command_params("again")
             .block(true),
-        ImbotMessageAddKeyboardButton::new()
+        bitrix_rest::api::imbot::message::add::KeyboardButton::new()
             .text("Off")
             .disabled(false),
     ]);
-    let message = ImbotMessageAdd::new("Here you are")
+    let message = bitrix_rest::api::imbot::message::Add::new("Here you are")
         .bot_id(bot)
         .dialog_id("chat7")
         .attach(attach)

@@ -8,10 +8,6 @@ use std::path::Path;
 
 use bitrix_codegen::{parse_spec, SpecSource};
 use bitrix_mock::{Config, Emulator, Fault};
-use bitrix_rest::api::imbot::{
-    ImbotCommandRegister, ImbotCommandUpdate, ImbotCommandUpdateError, ImbotCommandUpdateFields,
-    ImbotCommandUpdateLang,
-};
 use bitrix_rest::{Client, Error, Method, SystemError};
 
 fn seed_spec() -> bitrix_codegen::Method {
@@ -29,17 +25,17 @@ fn example(name: &str) -> bitrix_codegen::model::Example {
         .unwrap()
 }
 
-fn seed_request() -> ImbotCommandUpdate {
-    let fields = ImbotCommandUpdateFields::new()
+fn seed_request() -> bitrix_rest::api::imbot::command::Update {
+    let fields = bitrix_rest::api::imbot::command::update::Fields::new()
         .command("echo2")
         .event_command_add("https://example.com/bot/command.php")
         .hidden(false)
         .extranet_support(true)
         .lang(vec![
-            ImbotCommandUpdateLang::new("de", "Echo 2").params("text"),
-            ImbotCommandUpdateLang::new("en", "Echo 2").params("text"),
+            bitrix_rest::api::imbot::command::update::Lang::new("de", "Echo 2").params("text"),
+            bitrix_rest::api::imbot::command::update::Lang::new("en", "Echo 2").params("text"),
         ]);
-    ImbotCommandUpdate::new(99, fields).client_id("**put_your_client_id_here**")
+    bitrix_rest::api::imbot::command::Update::new(99, fields).client_id("**put_your_client_id_here**")
 }
 
 async fn start() -> (Emulator, Client) {
@@ -77,7 +73,7 @@ async fn documented_success_decodes_to_true_with_time() {
         200,
         example("update_command").response.unwrap().to_string(),
     );
-    let answer = client.imbot_command_update(&seed_request()).await.unwrap();
+    let answer = client.call(&seed_request()).await.unwrap();
     assert!(answer.result);
     let time = answer.time.expect("time is kept");
     assert_eq!(time.start, 1772103002.0);
@@ -91,11 +87,11 @@ async fn each_documented_error_row_decodes_to_its_own_variant() {
     let (emu, client) = start().await;
     let spec = seed_spec();
     let expected = [
-        ImbotCommandUpdateError::CommandIdError,
-        ImbotCommandUpdateError::AppIdError,
-        ImbotCommandUpdateError::EventCommandAddError,
-        ImbotCommandUpdateError::EmptyFields,
-        ImbotCommandUpdateError::UpdateFailed,
+        bitrix_rest::api::imbot::command::update::Error::CommandId,
+        bitrix_rest::api::imbot::command::update::Error::AppId,
+        bitrix_rest::api::imbot::command::update::Error::EventCommandAdd,
+        bitrix_rest::api::imbot::command::update::Error::EmptyFields,
+        bitrix_rest::api::imbot::command::update::Error::UpdateFailed,
     ];
     assert_eq!(spec.errors.len(), expected.len());
     for (row, want) in spec.errors.iter().zip(expected) {
@@ -118,7 +114,7 @@ async fn the_documented_error_example_is_empty_fields() {
     let ex = example("empty_fields");
     respond(&emu, ex.status, ex.response.unwrap().to_string());
     let err = client.call(&seed_request()).await.unwrap_err();
-    assert_eq!(err.method(), Some(&ImbotCommandUpdateError::EmptyFields));
+    assert_eq!(err.method(), Some(&bitrix_rest::api::imbot::command::update::Error::EmptyFields));
     assert_eq!(err.status(), Some(400));
 }
 
@@ -144,7 +140,7 @@ async fn unknown_codes_are_kept() {
     );
     match client.call(&seed_request()).await {
         Err(Error::Method(e)) => match e.kind {
-            ImbotCommandUpdateError::Unknown(u) => {
+            bitrix_rest::api::imbot::command::update::Error::Unknown(u) => {
                 assert_eq!(u.code, "BRAND_NEW_CODE");
                 assert_eq!(u.description, "Something new");
             }
@@ -161,7 +157,7 @@ async fn unknown_codes_are_kept() {
     let err = client.call(&seed_request()).await.unwrap_err();
     assert!(matches!(
         err.method(),
-        Some(ImbotCommandUpdateError::Unknown(_))
+        Some(bitrix_rest::api::imbot::command::update::Error::Unknown(_))
     ));
 }
 
@@ -189,10 +185,10 @@ async fn odd_answers_are_typed_errors_that_keep_the_body() {
 #[tokio::test]
 async fn ids_decode_from_numbers_and_quoted_strings() {
     let (emu, client) = start().await;
-    let lang = vec![bitrix_rest::api::imbot::ImbotCommandRegisterLang::new(
+    let lang = vec![bitrix_rest::api::imbot::command::register::Lang::new(
         "en", "Echo",
     )];
-    let req = ImbotCommandRegister::new(1, "echo", "https://example.com/h", lang);
+    let req = bitrix_rest::api::imbot::command::Register::new(1, "echo", "https://example.com/h", lang);
     for body in [r#"{"result":99}"#, r#"{"result":"99"}"#] {
         respond(&emu, 200, body);
         assert_eq!(client.call(&req).await.unwrap().result, 99);
@@ -202,19 +198,19 @@ async fn ids_decode_from_numbers_and_quoted_strings() {
 #[tokio::test]
 async fn empty_fields_and_bad_urls_are_refused_before_sending() {
     let (emu, client) = start().await;
-    let empty = ImbotCommandUpdate::new(99, ImbotCommandUpdateFields::new());
+    let empty = bitrix_rest::api::imbot::command::Update::new(99, bitrix_rest::api::imbot::command::update::Fields::new());
     match client.call(&empty).await {
         Err(Error::InvalidRequest(e)) => assert_eq!(e.path(), "FIELDS"),
         other => panic!("{other:?}"),
     }
-    let bad_url = ImbotCommandUpdate::new(
+    let bad_url = bitrix_rest::api::imbot::command::Update::new(
         99,
-        ImbotCommandUpdateFields::new().event_command_add("ftp://x"),
+        bitrix_rest::api::imbot::command::update::Fields::new().event_command_add("ftp://x"),
     );
     match client.call(&bad_url).await {
         Err(Error::InvalidRequest(e)) => assert_eq!(e.path(), "FIELDS.EVENT_COMMAND_ADD"),
         other => panic!("{other:?}"),
     }
     assert!(emu.state().calls.is_empty(), "nothing was sent");
-    assert!(<ImbotCommandUpdate as Method>::NAME == "imbot.command.update");
+    assert!(<bitrix_rest::api::imbot::command::Update as Method>::NAME == "imbot.command.update");
 }

@@ -5,7 +5,6 @@ use std::collections::HashSet;
 use std::pin::pin;
 
 use bitrix_mock::{Config, Emulator};
-use bitrix_rest::api::crm::CrmItemList;
 use bitrix_rest::{Client, FastExport};
 use futures_util::StreamExt;
 use serde_json::{json, Value};
@@ -39,7 +38,7 @@ fn list_calls(emu: &Emulator) -> usize {
 async fn plain_stream_reads_every_page() {
     let (emu, client) = setup(1..=120).await;
     let ids: Vec<i64> = client
-        .stream(&CrmItemList::new(2))
+        .stream(&bitrix_rest::api::crm::item::List::new(2))
         .map(|r| r.unwrap().id.unwrap())
         .collect()
         .await;
@@ -50,7 +49,7 @@ async fn plain_stream_reads_every_page() {
 #[tokio::test]
 async fn plain_stream_keeps_items_added_during_the_traversal() {
     let (emu, client) = setup(1..=120).await;
-    let mut stream = pin!(client.stream(&CrmItemList::new(2)));
+    let mut stream = pin!(client.stream(&bitrix_rest::api::crm::item::List::new(2)));
     let mut seen = Vec::new();
     let mut round = 0;
     while let Some(item) = stream.next().await {
@@ -73,7 +72,7 @@ async fn plain_stream_keeps_items_added_during_the_traversal() {
 async fn export_is_exact_under_inserts_and_deletes() {
     let (emu, client) = setup(1..=200).await;
     let mut stream = pin!(client.export(
-        &CrmItemList::new(2).filter(std::collections::BTreeMap::from([(
+        &bitrix_rest::api::crm::item::List::new(2).filter(std::collections::BTreeMap::from([(
             "stageId".to_string(),
             json!("NEW"),
         )])),
@@ -100,7 +99,7 @@ async fn export_is_exact_under_inserts_and_deletes() {
 async fn export_stops_on_a_short_page_and_counts_nothing() {
     let (emu, client) = setup(1..=100).await;
     let ids: Vec<i64> = client
-        .export(&CrmItemList::new(2), FastExport::new("id"))
+        .export(&bitrix_rest::api::crm::item::List::new(2), FastExport::new("id"))
         .map(|r| r.unwrap().id.unwrap())
         .collect()
         .await;
@@ -109,7 +108,7 @@ async fn export_stops_on_a_short_page_and_counts_nothing() {
     assert_eq!(list_calls(&emu), 3);
     let (emu, client) = setup(std::iter::empty()).await;
     let n = client
-        .export(&CrmItemList::new(2), FastExport::new("id"))
+        .export(&bitrix_rest::api::crm::item::List::new(2), FastExport::new("id"))
         .count()
         .await;
     assert_eq!(n, 0);

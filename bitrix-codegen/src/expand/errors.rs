@@ -43,6 +43,7 @@ pub fn expand(m: &Method, rt: &TokenStream) -> TokenStream {
             const METHOD: &'static str = #method;
             const ROWS: &'static [#rt::ErrorRow] = &[#(#rows),*];
 
+            #[inline]
             fn from_row(row: usize) -> ::std::option::Option<Self> {
                 match row {
                     #(#index => ::std::option::Option::Some(Self::#ids),)*
@@ -50,6 +51,7 @@ pub fn expand(m: &Method, rt: &TokenStream) -> TokenStream {
                 }
             }
 
+            #[inline]
             fn row(&self) -> ::std::option::Option<usize> {
                 match self {
                     #(Self::#ids => ::std::option::Option::Some(#index2),)*
@@ -57,10 +59,12 @@ pub fn expand(m: &Method, rt: &TokenStream) -> TokenStream {
                 }
             }
 
+            #[inline]
             fn unknown(code: #rt::UnknownCode) -> Self {
                 Self::Unknown(code)
             }
 
+            #[inline]
             fn as_unknown(&self) -> ::std::option::Option<&#rt::UnknownCode> {
                 match self {
                     Self::Unknown(u) => ::std::option::Option::Some(u),
@@ -70,6 +74,7 @@ pub fn expand(m: &Method, rt: &TokenStream) -> TokenStream {
         }
 
         impl ::std::fmt::Display for Error {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 #rt::__private::fmt_method_error(self, f)
             }

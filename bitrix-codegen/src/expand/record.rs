@@ -19,10 +19,12 @@ pub fn expand(m: &Method, name: &Ident, fields: &[Field], min_fields: usize, arg
     quote! {
         #[allow(deprecated)]
         impl #rt::__private::Record for #name {
+            #[inline]
             fn write(&self, w: &mut #rt::__private::Writer) {
                 #(#writes)*
                 w.extra(&self.extra);
             }
+            #[inline]
             fn read(map: &mut #rt::__private::Map) -> ::std::result::Result<Self, #rt::__private::serde_json::Error> {
                 ::std::result::Result::Ok(Self { #(#reads)* extra: ::std::mem::take(map) })
             }
@@ -103,6 +105,7 @@ fn validate(m: &Method, fields: &[Field], min_fields: usize, rt: &TokenStream) -
         return None;
     }
     Some(quote! {
+        #[inline]
         fn validate_at(&self, path: &str) -> ::std::result::Result<(), #rt::InvalidRequest> {
             #count
             #(#nested)*

@@ -34,6 +34,7 @@ pub fn expand(m: &Method, p: &Paths, opts: &Options) -> TokenStream {
             type Output = #output;
             type Error = #own::Error;
 
+            #[inline]
             fn decode_output(value: #rt::__private::Value) -> ::std::result::Result<Self::Output, #rt::__private::serde_json::Error> {
                 #decode
             }

@@ -50,6 +50,7 @@ fn expand_reference(m: &Method, name: &Ident, fields: &[Field], p: &Paths) -> To
         let doc = format!("The reference to `{wire}`: `$result[…][{wire}]`.");
         quote! {
             #[doc = #doc]
+            #[inline]
             pub fn #method(&self) -> <#ty as #rt::Referable>::Ref {
                 ::std::convert::From::from(self.0.clone().field(#wire))
             }
@@ -65,18 +66,21 @@ fn expand_reference(m: &Method, name: &Ident, fields: &[Field], p: &Paths) -> To
         }
 
         impl ::std::convert::From<#rt::Reference> for #ref_name {
+            #[inline]
             fn from(reference: #rt::Reference) -> Self {
                 Self(reference)
             }
         }
 
         impl ::std::convert::From<#ref_name> for #rt::Reference {
+            #[inline]
             fn from(reference: #ref_name) -> Self {
                 reference.0
             }
         }
 
         impl #rt::IntoArg<#name> for #ref_name {
+            #[inline]
             fn into_arg(self) -> #rt::Arg<#name> {
                 #rt::Arg::Ref(self.0)
             }
@@ -126,6 +130,7 @@ pub fn expand_struct(m: &Method, name: &Ident, doc: &str, fields: &[Field], min_
         quote! {
             #[doc = #doc]
             #[must_use]
+            #[inline]
             pub fn #setter(mut self, value: #inner) -> Self {
                 self.#id = ::std::option::Option::Some(#value);
                 self
@@ -156,6 +161,7 @@ pub fn expand_struct(m: &Method, name: &Ident, doc: &str, fields: &[Field], min_
             #[doc = #new_doc]
             #deprecated
             #[must_use]
+            #[inline]
             pub fn new(#(#args),*) -> Self {
                 Self { #(#inits,)* extra: #rt::__private::Map::new() }
             }
@@ -164,6 +170,7 @@ pub fn expand_struct(m: &Method, name: &Ident, doc: &str, fields: &[Field], min_
 
             /// Adds a key the spec does not describe; it is sent as given.
             #[must_use]
+            #[inline]
             pub fn with_extra(mut self, key: impl ::std::convert::Into<::std::string::String>, value: impl ::std::convert::Into<#rt::__private::Value>) -> Self {
                 self.extra.insert(key.into(), value.into());
                 self
@@ -224,6 +231,7 @@ fn expand_enum(name: &Ident, doc: &str, values: &[EnumValue], rt: &TokenStream) 
 
         impl #name {
             /// The value as sent on the wire.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     #(Self::#ids => #wire,)*
@@ -233,6 +241,7 @@ fn expand_enum(name: &Ident, doc: &str, values: &[EnumValue], rt: &TokenStream) 
         }
 
         impl ::std::convert::From<&str> for #name {
+            #[inline]
             fn from(value: &str) -> Self {
                 match value {
                     #(#wire => Self::#ids,)*
@@ -248,6 +257,7 @@ fn expand_enum(name: &Ident, doc: &str, values: &[EnumValue], rt: &TokenStream) 
         }
 
         impl #rt::IntoArg<#name> for #name {
+            #[inline]
             fn into_arg(self) -> #rt::Arg<Self> {
                 #rt::Arg::Value(self)
             }

@@ -2,13 +2,12 @@
 //! typed result or typed error back by its [`Handle`], automatic chunking into batches of 50, and
 //! `$result[key][field]` [`Reference`]s between commands.
 //!
-//! ```no_run
-//! use bitrix_rest::api::user::UserCurrent;
-//! use bitrix_rest::Batch;
+//! ```ignore
+//! use bitrix_rest::{api::user, Batch};
 //!
 //! # async fn run(client: bitrix_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
 //! let mut batch = Batch::new().halt(true);
-//! let me = batch.add("me", &UserCurrent::new())?;
+//! let me = batch.add("me", &user::Current::new())?;
 //! let answers = client.batch(&batch).await?;
 //! println!("{:?}", answers.get(&me)?.result);
 //! # Ok(()) }

@@ -3,6 +3,8 @@
 //! on a short page) that counts nothing and cannot lose or repeat items.
 
 use std::collections::VecDeque;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use futures_core::Stream;
 use serde::Serialize;
@@ -43,6 +45,31 @@ impl FastExport {
     }
 }
 
+/// The items of a list method, page after page ([`Client::stream`], [`Client::export`]).
+/// `items.next().await` needs no import; it is also a `futures` `Stream`.
+#[must_use = "a stream does nothing until polled"]
+pub struct Items<T, E>(Pin<Box<dyn Stream<Item = Result<T, Error<E>>> + Send>>);
+
+impl<T, E> Items<T, E> {
+    /// The next item, `None` after the last; an error ends the stream.
+    pub async fn next(&mut self) -> Option<Result<T, Error<E>>> {
+        std::future::poll_fn(|cx| self.0.as_mut().poll_next(cx)).await
+    }
+}
+
+impl<T, E> Stream for Items<T, E> {
+    type Item = Result<T, Error<E>>;
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.0.as_mut().poll_next(cx)
+    }
+}
+
+impl<T, E> std::fmt::Debug for Items<T, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Items")
+    }
+}
+
 /// Where a traversal is.
 enum Cursor {
     /// Plain paging: the next `start`.
@@ -68,26 +95,23 @@ impl Client {
     /// added before it shift them back (one may repeat). For exports that must be exact while the
     /// data changes, and for large ones, use [`Client::export`].
     ///
-    /// ```no_run
-    /// use futures_util::StreamExt;
-    /// use bitrix_rest::api::crm::CrmItemList;
+    /// ```ignore
+    /// use bitrix_rest::api::crm::item;
     ///
-    /// # async fn run(client: bitrix_rest::Client) -> Result<(), bitrix_rest::Error<bitrix_rest::api::crm::CrmItemListError>> {
-    /// let mut items = std::pin::pin!(client.stream(&CrmItemList::new(2)));
+    /// let mut items = client.stream(&item::List::new(2));
     /// while let Some(item) = items.next().await {
     ///     println!("{:?}", item?.id);
     /// }
-    /// # Ok(()) }
     /// ```
     pub fn stream<M, T>(
         &self,
         request: &M,
-    ) -> impl Stream<Item = Result<T, Error<M::Error>>> + Send + 'static
+    ) -> Items<T, M::Error>
     where
         M: Method<Output = Vec<T>>,
         T: Serialize + Send + 'static,
     {
-        self.traverse(request, Cursor::Start(0))
+        Items(Box::pin(self.traverse(request, Cursor::Start(0))))
     }
 
     /// Every item of a list method by keyset paging, the fast mode for large exports
@@ -101,12 +125,12 @@ impl Client {
         &self,
         request: &M,
         by: FastExport,
-    ) -> impl Stream<Item = Result<T, Error<M::Error>>> + Send + 'static
+    ) -> Items<T, M::Error>
     where
         M: Method<Output = Vec<T>>,
         T: Serialize + Send + 'static,
     {
-        self.traverse(request, Cursor::After(by, 0))
+        Items(Box::pin(self.traverse(request, Cursor::After(by, 0))))
     }
 
     fn traverse<M, T>(

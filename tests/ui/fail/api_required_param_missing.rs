@@ -1,7 +1,7 @@
 // A required parameter (`FIELDS`) left out of the constructor.
 #![allow(deprecated)]
-use bitrix_rest::api::imbot::ImbotCommandUpdate;
+use bitrix_rest::api::imbot::command;
 
 fn main() {
-    let _request = ImbotCommandUpdate::new(99);
+    let _request = command::Update::new(99);
 }
