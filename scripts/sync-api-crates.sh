@@ -64,5 +64,8 @@ crates = " ".join(f"::bitrix_api_{i}" for i in range(SHARDS))
 lib = open("bitrix-rest/src/lib.rs").read()
 lib = re.sub(r'crates = "[^"]*"', f'crates = "{crates}"', lib)
 open("bitrix-rest/src/lib.rs", "w").write(lib)
+# The runtime generates the folders' shared types and watches only the `_types.toml` that existed
+# when it was last built: a new one is seen after this touch.
+os.utime("bitrix-runtime/src/lib.rs")
 print(f"{len(folders)} folders, {SHARDS} shards")
 PY

@@ -4,7 +4,10 @@ fn main() {
     println!("cargo:rerun-if-changed=specs");
     println!("cargo:rustc-check-cfg=cfg(docsrs)");
     let mut folders: Vec<String> = std::env::vars()
-        .filter_map(|(k, _)| k.strip_prefix("CARGO_FEATURE_").map(str::to_ascii_lowercase))
+        .filter_map(|(k, _)| {
+            k.strip_prefix("CARGO_FEATURE_")
+                .map(str::to_ascii_lowercase)
+        })
         .collect();
     folders.sort();
     println!("cargo:rustc-env=BITRIX_SPEC_FOLDERS={}", folders.join(","));

@@ -176,7 +176,10 @@ pub fn error_variant_name(code: &str) -> String {
     let full = variant_name(code);
     let trimmed = full.strip_prefix("Error").unwrap_or(&full);
     let trimmed = trimmed.strip_suffix("Error").unwrap_or(trimmed);
-    if trimmed.is_empty() || trimmed.starts_with(|c: char| c.is_ascii_digit()) || trimmed.starts_with(|c: char| c.is_ascii_lowercase()) {
+    if trimmed.is_empty()
+        || trimmed.starts_with(|c: char| c.is_ascii_digit())
+        || trimmed.starts_with(|c: char| c.is_ascii_lowercase())
+    {
         full
     } else {
         trimmed.to_string()
@@ -222,7 +225,10 @@ mod tests {
             "imbot_v2_command_update"
         );
         assert_eq!(error_variant_name("COMMAND_ID_ERROR"), "CommandId");
-        assert_eq!(error_variant_name("ERROR_METHOD_NOT_FOUND"), "MethodNotFound");
+        assert_eq!(
+            error_variant_name("ERROR_METHOD_NOT_FOUND"),
+            "MethodNotFound"
+        );
         assert_eq!(error_variant_name("ERROR"), "Error");
         assert_eq!(error_variant_name("ERRORS"), "Errors");
     }
@@ -230,14 +236,30 @@ mod tests {
     #[test]
     fn method_paths_do_not_stutter() {
         let p = method_path("imbot", "imbot.command.update");
-        assert_eq!((p.module.join("::"), p.type_name.as_str(), p.own.as_str()), ("imbot::command".into(), "Update", "update"));
+        assert_eq!(
+            (p.module.join("::"), p.type_name.as_str(), p.own.as_str()),
+            ("imbot::command".into(), "Update", "update")
+        );
         let p = method_path("imbot", "imbot.v2.Chat.Message.getContext");
-        assert_eq!((p.module.join("::"), p.type_name.as_str(), p.own.as_str()), ("imbot::v2::chat::message".into(), "GetContext", "get_context"));
+        assert_eq!(
+            (p.module.join("::"), p.type_name.as_str(), p.own.as_str()),
+            (
+                "imbot::v2::chat::message".into(),
+                "GetContext",
+                "get_context"
+            )
+        );
         let p = method_path("core", "profile");
-        assert_eq!((p.module.join("::"), p.type_name.as_str()), ("core".into(), "Profile"));
+        assert_eq!(
+            (p.module.join("::"), p.type_name.as_str()),
+            ("core".into(), "Profile")
+        );
         let p = method_path("tasks", "tasks.task.add");
         assert_eq!(p.module.join("::"), "tasks::task");
         let p = method_path("crm", "crm.type");
-        assert_eq!((p.module.join("::"), p.type_name.as_str(), p.own.as_str()), ("crm".into(), "Type", "r#type"));
+        assert_eq!(
+            (p.module.join("::"), p.type_name.as_str(), p.own.as_str()),
+            ("crm".into(), "Type", "r#type")
+        );
     }
 }

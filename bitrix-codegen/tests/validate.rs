@@ -273,7 +273,7 @@ fn type_named_like_a_reference_type() {
         &d,
         14,
         8,
-        "type `InfoRef` would be named `DemoPingInfoRef` in Rust, the same as the batch reference type of `Info`",
+        "type `InfoRef` is named like the batch reference type of `Info`",
         Some("rename the type; names ending in `Ref` are taken by the reference types of structs"),
     );
 }
@@ -431,16 +431,13 @@ fn keyword_names_are_not_errors() {
 }
 
 #[test]
-fn type_named_like_the_request_type() {
-    let text = "method = \"app.info\"\nscope = \"app\"\nsummary = \"Describes the app.\"\n\n[types.AppInfo]\n[[types.AppInfo.fields]]\nname = \"ID\"\ntype = \"integer\"\n\n[result]\ntype = \"AppInfo\"\n";
-    let p = check("x/app.info.toml", text).unwrap_err();
-    assert_eq!(p.len(), 1, "{p:#?}");
-    assert_at(
-        &p[0],
-        5,
-        8,
-        "type `AppInfo` would be named `AppInfo` in Rust, the same as the request type",
-        Some("rename the type; generated types are named `AppInfo<Name>`, so a short name such as `Info` or `Details` is enough"),
+fn type_named_like_the_request_type_is_fine() {
+    // The request type is `app::Info`; the method's own types live in `app::info`.
+    let text = "method = \"app.info\"\nscope = \"app\"\nsummary = \"Describes the app.\"\n\n[types.Info]\n[[types.Info.fields]]\nname = \"ID\"\ntype = \"integer\"\n\n[result]\ntype = \"Info\"\n";
+    let m = check("x/app.info.toml", text).unwrap();
+    assert_eq!(
+        (m.rust.type_name.as_str(), m.rust.own.as_str()),
+        ("Info", "info")
     );
 }
 
@@ -453,22 +450,8 @@ fn type_named_like_the_error_enum() {
         &d,
         5,
         8,
-        "type `Error` would be named `DemoPingError` in Rust, the same as the error enum",
-        None,
-    );
-}
-
-#[test]
-fn two_types_with_the_same_rust_name() {
-    let d = problem(&format!(
-        "{HEAD}\n[types.Info]\nvalues = [{{ value = \"A\" }}]\n\n[types.DemoPingInfo]\nvalues = [{{ value = \"B\" }}]\n\n[result]\ntype = \"Info\"\n"
-    ));
-    assert_at(
-        &d,
-        8,
-        8,
-        "type `DemoPingInfo` would be named `DemoPingInfo` in Rust, the same as type `Info`",
-        None,
+        "type name `Error` is taken by the method's error enum",
+        Some("rename the type, e.g. `ErrorInfo`"),
     );
 }
 

@@ -19,7 +19,10 @@ const OPTIONS: &str = "runtime, scope_features, shard, shared, methods, api, cra
 impl Parse for Args {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         let path: LitStr = input.parse()?;
-        let mut options = Options { track_files: true, ..Options::default() };
+        let mut options = Options {
+            track_files: true,
+            ..Options::default()
+        };
         let mut api = quote::quote!(::bitrix_rest::api);
         let mut crates = Vec::new();
         while input.parse::<Option<Token![,]>>()?.is_some() {
@@ -31,11 +34,17 @@ impl Parse for Args {
             let value: Lit = input.parse()?;
             let text = || match &value {
                 Lit::Str(s) => Ok(s.value()),
-                other => Err(syn::Error::new(other.span(), format!("`{key}` takes a string"))),
+                other => Err(syn::Error::new(
+                    other.span(),
+                    format!("`{key}` takes a string"),
+                )),
             };
             let flag = || match &value {
                 Lit::Bool(b) => Ok(b.value),
-                other => Err(syn::Error::new(other.span(), format!("`{key}` takes true or false"))),
+                other => Err(syn::Error::new(
+                    other.span(),
+                    format!("`{key}` takes true or false"),
+                )),
             };
             let path = |text: String| -> syn::Result<proc_macro2::TokenStream> {
                 let path: syn::Path = syn::parse_str(&text)?;
@@ -47,14 +56,31 @@ impl Parse for Args {
                 "scope_features" => options.feature_per_folder = flag()?,
                 "methods" => options.methods = flag()?,
                 "shared" => options.shared = Shared::Extern(path(text()?)?),
-                "shard" => options.shard = Some(shard(&text()?).ok_or_else(|| syn::Error::new(value.span(), "`shard` is \"INDEX/COUNT\", e.g. \"0/8\""))?),
-                "crates" => {
-                    crates = text()?.split_whitespace().map(|c| path(c.to_string())).collect::<syn::Result<_>>()?;
+                "shard" => {
+                    options.shard = Some(shard(&text()?).ok_or_else(|| {
+                        syn::Error::new(value.span(), "`shard` is \"INDEX/COUNT\", e.g. \"0/8\"")
+                    })?)
                 }
-                other => return Err(syn::Error::new(key.span(), format!("unknown option `{other}`; the options are {OPTIONS}"))),
+                "crates" => {
+                    crates = text()?
+                        .split_whitespace()
+                        .map(|c| path(c.to_string()))
+                        .collect::<syn::Result<_>>()?;
+                }
+                other => {
+                    return Err(syn::Error::new(
+                        key.span(),
+                        format!("unknown option `{other}`; the options are {OPTIONS}"),
+                    ))
+                }
             }
         }
-        Ok(Args { path, options, api, crates })
+        Ok(Args {
+            path,
+            options,
+            api,
+            crates,
+        })
     }
 }
 

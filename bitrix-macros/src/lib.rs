@@ -68,7 +68,13 @@ pub fn include_api(input: TokenStream) -> TokenStream {
         };
         // The shard crates report the specs' problems; the facade only mirrors what they made.
         let _ = checked.problems;
-        let code = bitrix_codegen::expand::facade::expand_reexports(&methods, &checked.shared, &args.crates, &shared, args.options.feature_per_folder);
+        let code = bitrix_codegen::expand::facade::expand_reexports(
+            &methods,
+            &checked.shared,
+            &args.crates,
+            &shared,
+            args.options.feature_per_folder,
+        );
         (Vec::new(), code)
     })
 }

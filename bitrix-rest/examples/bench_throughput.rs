@@ -62,7 +62,10 @@ async fn one_by_one(speed: f64) -> (f64, usize, usize) {
             let client = client.clone();
             tokio::spawn(async move {
                 for _ in (t..CALLS).step_by(8) {
-                    client.call(&bitrix_rest::api::imbot::bot::List::new()).await.expect("call");
+                    client
+                        .call(&bitrix_rest::api::imbot::bot::List::new())
+                        .await
+                        .expect("call");
                 }
             })
         })

@@ -71,15 +71,19 @@ async fn run(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
     );
 
     step("4. documented errors of imbot.command.update");
-    let empty = command::Update::new(command_id, command::update::Fields::new()).client_id(CLIENT_ID);
+    let empty =
+        command::Update::new(command_id, command::update::Fields::new()).client_id(CLIENT_ID);
     match client.call(&empty).await {
         Err(Error::InvalidRequest(e)) => println!("   empty FIELDS refused before sending: {e}"),
         other => return Err(format!("empty FIELDS was not refused: {other:?}").into()),
     }
-    let no_client_id = command::Update::new(command_id, command::update::Fields::new().command("x"));
+    let no_client_id =
+        command::Update::new(command_id, command::update::Fields::new().command("x"));
     match client.call(&no_client_id).await {
         Err(Error::InvalidRequest(e)) => println!("   webhook call without CLIENT_ID refused: {e}"),
-        other => return Err(format!("a webhook call without CLIENT_ID was sent: {other:?}").into()),
+        other => {
+            return Err(format!("a webhook call without CLIENT_ID was sent: {other:?}").into())
+        }
     }
     let raw = serde_json::json!({"COMMAND_ID": command_id, "FIELDS": {}, "CLIENT_ID": CLIENT_ID});
     match client.call_raw("imbot.command.update", raw).await {
@@ -88,19 +92,25 @@ async fn run(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
     }
     let unknown = command::Update::new(987_654, command::update::Fields::new().command("x"))
         .client_id(CLIENT_ID);
-    expect(client.call(&unknown).await, command::update::Error::CommandId)?;
+    expect(
+        client.call(&unknown).await,
+        command::update::Error::CommandId,
+    )?;
     let other_app = command::Update::new(command_id, command::update::Fields::new().command("x"))
         .client_id("another-app");
     expect(client.call(&other_app).await, command::update::Error::AppId)?;
 
-    step("5. a batch: a second command on the bot, registered with a reference to the list of bots");
+    step(
+        "5. a batch: a second command on the bot, registered with a reference to the list of bots",
+    );
     let mut batch = Batch::new().halt(true);
     let bots = batch.add("bots", &imbot::bot::List::new())?;
     let lang = [command::register::Lang::new("en", "Ping")];
     let bot = bots.result().key(&bot_id.to_string()).id();
     let ping = batch.add(
         "ping",
-        &command::Register::new(bot, "ping", "https://example.com/bot/command", lang).client_id(CLIENT_ID),
+        &command::Register::new(bot, "ping", "https://example.com/bot/command", lang)
+            .client_id(CLIENT_ID),
     )?;
     let answers = client.batch(&batch).await?;
     let ping_id = answers.get(&ping)?.result;

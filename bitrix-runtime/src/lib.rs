@@ -58,11 +58,11 @@ pub mod __private {
     pub use crate::error::fmt_method_error;
     pub use crate::wire::examples::{check_examples, run_example_table};
     pub use crate::wire::fields::{take_optional, take_required};
-    pub use crate::wire::record::{de_enum, de_record, ser_record, Record, Writer};
     pub use crate::wire::flag;
     pub use crate::wire::lenient::{
         lenient, object_or_empty_array, take_items, Lenient, TextOrNumber,
     };
+    pub use crate::wire::record::{de_enum, de_record, ser_record, Record, Writer};
     pub use crate::wire::validate::{check_url, join_path, Validate};
     pub use serde;
     pub use serde_json;

@@ -31,7 +31,11 @@ async fn chunks_of_fifty_in_order() {
         let before = batch_calls(&emu);
         let mut batch = Batch::new();
         let handles: Vec<_> = (0..n)
-            .map(|i| batch.add(&format!("c{i}"), &bitrix_rest::api::imbot::bot::List::new()).unwrap())
+            .map(|i| {
+                batch
+                    .add(&format!("c{i}"), &bitrix_rest::api::imbot::bot::List::new())
+                    .unwrap()
+            })
             .collect();
         let answers = client.batch(&batch).await.unwrap();
         assert_eq!(answers.requests(), requests, "{n} commands");
@@ -45,7 +49,11 @@ async fn chunks_of_fifty_in_order() {
     // Keys `0..n` come back from PHP as a list; they are still found by key.
     let mut batch = Batch::new();
     let h: Vec<_> = (0..3)
-        .map(|i| batch.add(&i.to_string(), &bitrix_rest::api::imbot::bot::List::new()).unwrap())
+        .map(|i| {
+            batch
+                .add(&i.to_string(), &bitrix_rest::api::imbot::bot::List::new())
+                .unwrap()
+        })
         .collect();
     let answers = client.batch(&batch).await.unwrap();
     assert!(h.iter().all(|h| answers.get(h).is_ok()));
@@ -64,26 +72,43 @@ async fn later_commands_take_earlier_results() {
                 .client_id(APP),
         )
         .unwrap();
-    let lang = || vec![bitrix_rest::api::imbot::command::register::Lang::new("en", "Echo")];
+    let lang = || {
+        vec![bitrix_rest::api::imbot::command::register::Lang::new(
+            "en", "Echo",
+        )]
+    };
     // `BOT_ID` is an integer: the constructor takes an integer or a reference typed `i64`.
     let same_chunk = batch
         .add(
             "same",
-            &bitrix_rest::api::imbot::command::Register::new(bot.result(), "same", "https://example.com/c", lang())
-                .client_id(APP),
+            &bitrix_rest::api::imbot::command::Register::new(
+                bot.result(),
+                "same",
+                "https://example.com/c",
+                lang(),
+            )
+            .client_id(APP),
         )
         .unwrap();
     for i in 0..50 {
         batch
-            .add(&format!("fill{i}"), &bitrix_rest::api::imbot::bot::List::new())
+            .add(
+                &format!("fill{i}"),
+                &bitrix_rest::api::imbot::bot::List::new(),
+            )
             .unwrap();
     }
     // Command 52 is in the second chunk: the client resolves the reference before sending.
     let next_chunk = batch
         .add(
             "next",
-            &bitrix_rest::api::imbot::command::Register::new(bot.result(), "next", "https://example.com/c", lang())
-                .client_id(APP),
+            &bitrix_rest::api::imbot::command::Register::new(
+                bot.result(),
+                "next",
+                "https://example.com/c",
+                lang(),
+            )
+            .client_id(APP),
         )
         .unwrap();
     let answers = client.batch(&batch).await.unwrap();
@@ -105,7 +130,9 @@ async fn references_typed_after_the_result_reach_into_objects_and_maps() {
     let (emu, client) = setup().await;
     let seeded = emu.seed_bot(Bot::new("listed", APP));
     let mut batch = Batch::new();
-    let list = batch.add("list", &bitrix_rest::api::imbot::bot::List::new()).unwrap();
+    let list = batch
+        .add("list", &bitrix_rest::api::imbot::bot::List::new())
+        .unwrap();
     // `imbot.bot.list` answers a map of bots by ID: `key` picks one, `id()` its `ID` field.
     let listed_id = list.result().key(&seeded.to_string()).id();
     assert_eq!(
@@ -119,7 +146,9 @@ async fn references_typed_after_the_result_reach_into_objects_and_maps() {
                 listed_id,
                 "typed",
                 "https://example.com/c",
-                vec![bitrix_rest::api::imbot::command::register::Lang::new("en", "Typed")],
+                vec![bitrix_rest::api::imbot::command::register::Lang::new(
+                    "en", "Typed",
+                )],
             )
             .client_id(APP),
         )
@@ -136,17 +165,27 @@ async fn each_command_gets_its_typed_error() {
     let (emu, client) = setup().await;
     emu.seed_bot(Bot::new("b", APP));
     let mut batch = Batch::new();
-    let ok = batch.add("ok", &bitrix_rest::api::imbot::bot::List::new()).unwrap();
-    let unknown = bitrix_rest::api::imbot::command::Update::new(987_654, bitrix_rest::api::imbot::command::update::Fields::new().command("x"))
-        .client_id(APP);
+    let ok = batch
+        .add("ok", &bitrix_rest::api::imbot::bot::List::new())
+        .unwrap();
+    let unknown = bitrix_rest::api::imbot::command::Update::new(
+        987_654,
+        bitrix_rest::api::imbot::command::update::Fields::new().command("x"),
+    )
+    .client_id(APP);
     let bad = batch.add("bad", &unknown).unwrap();
     let raw = batch.add_raw("raw", "no.such.method", json!({})).unwrap();
-    let after = batch.add("after", &bitrix_rest::api::imbot::bot::List::new()).unwrap();
+    let after = batch
+        .add("after", &bitrix_rest::api::imbot::bot::List::new())
+        .unwrap();
     let answers = client.batch(&batch).await.unwrap();
     assert!(answers.get(&ok).is_ok());
     match answers.get(&bad) {
         Err(Error::Method(e)) => {
-            assert_eq!(e.kind, bitrix_rest::api::imbot::command::update::Error::CommandId);
+            assert_eq!(
+                e.kind,
+                bitrix_rest::api::imbot::command::update::Error::CommandId
+            );
             assert_eq!(e.code, "COMMAND_ID_ERROR");
         }
         other => panic!("{other:?}"),
@@ -167,12 +206,19 @@ async fn halt_stops_at_the_first_error() {
     let (emu, client) = setup().await;
     emu.seed_bot(Bot::new("b", APP));
     let mut batch = Batch::new().halt(true);
-    let first = batch.add("first", &bitrix_rest::api::imbot::bot::List::new()).unwrap();
+    let first = batch
+        .add("first", &bitrix_rest::api::imbot::bot::List::new())
+        .unwrap();
     let bad = batch.add_raw("bad", "no.such.method", json!({})).unwrap();
-    let third = batch.add("third", &bitrix_rest::api::imbot::bot::List::new()).unwrap();
+    let third = batch
+        .add("third", &bitrix_rest::api::imbot::bot::List::new())
+        .unwrap();
     for i in 0..60 {
         batch
-            .add(&format!("more{i}"), &bitrix_rest::api::imbot::bot::List::new())
+            .add(
+                &format!("more{i}"),
+                &bitrix_rest::api::imbot::bot::List::new(),
+            )
             .unwrap();
     }
     let before = batch_calls(&emu);

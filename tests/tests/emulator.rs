@@ -15,8 +15,12 @@ const APP: &str = "e2e-app";
 
 async fn register_command(emu: &Emulator, client: &Client) -> i64 {
     let bot = emu.seed_bot(Bot::new("echo_bot", APP)) as i64;
-    let lang = vec![bitrix_rest::api::imbot::command::register::Lang::new("en", "Echo")];
-    let req = bitrix_rest::api::imbot::command::Register::new(bot, "echo", "https://example.com/h", lang).client_id(APP);
+    let lang = vec![bitrix_rest::api::imbot::command::register::Lang::new(
+        "en", "Echo",
+    )];
+    let req =
+        bitrix_rest::api::imbot::command::Register::new(bot, "echo", "https://example.com/h", lang)
+            .client_id(APP);
     client.call(&req).await.unwrap().result
 }
 
@@ -32,7 +36,9 @@ async fn typed_update_changes_the_portal_state() {
     let fields = bitrix_rest::api::imbot::command::update::Fields::new()
         .command("echo2")
         .hidden(true)
-        .lang(vec![bitrix_rest::api::imbot::command::update::Lang::new("de", "Echo 2")]);
+        .lang(vec![bitrix_rest::api::imbot::command::update::Lang::new(
+            "de", "Echo 2",
+        )]);
     let answer = client
         .call(&bitrix_rest::api::imbot::command::Update::new(id, fields).client_id(APP))
         .await
@@ -56,13 +62,21 @@ async fn documented_errors_come_back_typed() {
         .call(&bitrix_rest::api::imbot::command::Update::new(4242, fields()).client_id(APP))
         .await
         .unwrap_err();
-    assert_eq!(err.method(), Some(&bitrix_rest::api::imbot::command::update::Error::CommandId));
+    assert_eq!(
+        err.method(),
+        Some(&bitrix_rest::api::imbot::command::update::Error::CommandId)
+    );
     let foreign = emu.seed_command(Command::new(1, "theirs", "another-app"));
     let err = client
-        .call(&bitrix_rest::api::imbot::command::Update::new(foreign as i64, fields()).client_id(APP))
+        .call(
+            &bitrix_rest::api::imbot::command::Update::new(foreign as i64, fields()).client_id(APP),
+        )
         .await
         .unwrap_err();
-    assert_eq!(err.method(), Some(&bitrix_rest::api::imbot::command::update::Error::AppId));
+    assert_eq!(
+        err.method(),
+        Some(&bitrix_rest::api::imbot::command::update::Error::AppId)
+    );
     // What the types refuse locally, the portal refuses too: sent raw.
     let id = register_command(&emu, &client).await;
     let raw = |fields| json!({"COMMAND_ID": id, "FIELDS": fields, "CLIENT_ID": APP});

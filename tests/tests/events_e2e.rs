@@ -32,22 +32,30 @@ async fn setup(token: Option<&str>) -> Setup {
         async move {
             if let Event::OnImCommandAdd(cmd) = incoming.event {
                 for e in cmd.command.unwrap_or_default().into_values() {
-                    let answer = bitrix_rest::api::imbot::command::Answer::new(e.message_id.unwrap())
-                        .command_id(e.command_id.unwrap())
-                        .message(e.command_params.unwrap_or_default())
-                        .client_id("e2e");
+                    let answer =
+                        bitrix_rest::api::imbot::command::Answer::new(e.message_id.unwrap())
+                            .command_id(e.command_id.unwrap())
+                            .message(e.command_params.unwrap_or_default())
+                            .client_id("e2e");
                     c.call(&answer).await.unwrap();
                 }
             }
         }
     });
     tokio::spawn(async move { axum::serve(listener, app).await });
-    let reg = bitrix_rest::api::imbot::Register::new("e2e_bot", bitrix_rest::api::imbot::register::Properties::new().name("E2E"))
-        .event_handler(handler.clone())
-        .client_id("e2e");
+    let reg = bitrix_rest::api::imbot::Register::new(
+        "e2e_bot",
+        bitrix_rest::api::imbot::register::Properties::new().name("E2E"),
+    )
+    .event_handler(handler.clone())
+    .client_id("e2e");
     let bot_id = client.call(&reg).await.unwrap().result;
-    let lang = vec![bitrix_rest::api::imbot::command::register::Lang::new("en", "Echo")];
-    let cmd = bitrix_rest::api::imbot::command::Register::new(bot_id, "echo", handler.clone(), lang).client_id("e2e");
+    let lang = vec![bitrix_rest::api::imbot::command::register::Lang::new(
+        "en", "Echo",
+    )];
+    let cmd =
+        bitrix_rest::api::imbot::command::Register::new(bot_id, "echo", handler.clone(), lang)
+            .client_id("e2e");
     client.call(&cmd).await.unwrap();
     Setup {
         emu,

@@ -46,7 +46,10 @@ async fn eight_tasks_never_trip_the_standard_bucket() {
         let client = client.clone();
         tasks.push(tokio::spawn(async move {
             for _ in 0..12 {
-                client.call(&bitrix_rest::api::imbot::bot::List::new()).await.unwrap();
+                client
+                    .call(&bitrix_rest::api::imbot::bot::List::new())
+                    .await
+                    .unwrap();
             }
         }));
     }
@@ -81,7 +84,10 @@ async fn waits_for_the_operating_reset_after_429() {
         .unwrap();
     let start = emu.clock().now();
     for _ in 0..3 {
-        client.call(&bitrix_rest::api::imbot::bot::List::new()).await.unwrap();
+        client
+            .call(&bitrix_rest::api::imbot::bot::List::new())
+            .await
+            .unwrap();
     }
     // The third call was blocked once (429), waited for `operating_reset_at`, then ran.
     assert_eq!(statuses(&emu, "imbot.bot.list"), [200, 200, 429, 200]);
@@ -107,14 +113,20 @@ async fn a_method_near_its_budget_waits_instead_of_being_blocked() {
         .webhook(&emu.webhook_url())
         .unwrap();
     for _ in 0..3 {
-        client.call(&bitrix_rest::api::imbot::bot::List::new()).await.unwrap();
+        client
+            .call(&bitrix_rest::api::imbot::bot::List::new())
+            .await
+            .unwrap();
     }
     assert_eq!(statuses(&emu, "imbot.bot.list"), [200, 200, 200]);
 }
 
 fn register(bot: i64, name: &str) -> bitrix_rest::api::imbot::command::Register {
-    let lang = vec![bitrix_rest::api::imbot::command::register::Lang::new("en", "Echo")];
-    bitrix_rest::api::imbot::command::Register::new(bot, name, "https://example.com/c", lang).client_id(APP)
+    let lang = vec![bitrix_rest::api::imbot::command::register::Lang::new(
+        "en", "Echo",
+    )];
+    bitrix_rest::api::imbot::command::Register::new(bot, name, "https://example.com/c", lang)
+        .client_id(APP)
 }
 
 #[tokio::test]
@@ -140,7 +152,10 @@ async fn an_unmarked_write_is_not_repeated_after_a_dropped_connection() {
     assert_eq!(statuses(&emu, "imbot.command.register"), [0, 0, 200]);
     // A read (IDEMPOTENT in its spec) is retried without marking.
     emu.inject(Fault::DropConnection, 1);
-    client.call(&bitrix_rest::api::imbot::bot::List::new()).await.unwrap();
+    client
+        .call(&bitrix_rest::api::imbot::bot::List::new())
+        .await
+        .unwrap();
     assert_eq!(statuses(&emu, "imbot.bot.list"), [0, 200]);
 }
 
@@ -159,7 +174,10 @@ async fn a_503_is_retried_once_then_succeeds() {
     assert_eq!(emu.state().commands.len(), 1);
     // The number of tries is bounded.
     emu.inject(Fault::Status503, 5);
-    let err = client.call(&bitrix_rest::api::imbot::bot::List::new()).await.unwrap_err();
+    let err = client
+        .call(&bitrix_rest::api::imbot::bot::List::new())
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), Some(503));
     assert_eq!(statuses(&emu, "imbot.bot.list"), [503, 503, 503]);
 }

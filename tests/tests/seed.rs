@@ -35,7 +35,8 @@ fn seed_request() -> bitrix_rest::api::imbot::command::Update {
             bitrix_rest::api::imbot::command::update::Lang::new("de", "Echo 2").params("text"),
             bitrix_rest::api::imbot::command::update::Lang::new("en", "Echo 2").params("text"),
         ]);
-    bitrix_rest::api::imbot::command::Update::new(99, fields).client_id("**put_your_client_id_here**")
+    bitrix_rest::api::imbot::command::Update::new(99, fields)
+        .client_id("**put_your_client_id_here**")
 }
 
 async fn start() -> (Emulator, Client) {
@@ -114,7 +115,10 @@ async fn the_documented_error_example_is_empty_fields() {
     let ex = example("empty_fields");
     respond(&emu, ex.status, ex.response.unwrap().to_string());
     let err = client.call(&seed_request()).await.unwrap_err();
-    assert_eq!(err.method(), Some(&bitrix_rest::api::imbot::command::update::Error::EmptyFields));
+    assert_eq!(
+        err.method(),
+        Some(&bitrix_rest::api::imbot::command::update::Error::EmptyFields)
+    );
     assert_eq!(err.status(), Some(400));
 }
 
@@ -188,7 +192,8 @@ async fn ids_decode_from_numbers_and_quoted_strings() {
     let lang = vec![bitrix_rest::api::imbot::command::register::Lang::new(
         "en", "Echo",
     )];
-    let req = bitrix_rest::api::imbot::command::Register::new(1, "echo", "https://example.com/h", lang);
+    let req =
+        bitrix_rest::api::imbot::command::Register::new(1, "echo", "https://example.com/h", lang);
     for body in [r#"{"result":99}"#, r#"{"result":"99"}"#] {
         respond(&emu, 200, body);
         assert_eq!(client.call(&req).await.unwrap().result, 99);
@@ -198,7 +203,10 @@ async fn ids_decode_from_numbers_and_quoted_strings() {
 #[tokio::test]
 async fn empty_fields_and_bad_urls_are_refused_before_sending() {
     let (emu, client) = start().await;
-    let empty = bitrix_rest::api::imbot::command::Update::new(99, bitrix_rest::api::imbot::command::update::Fields::new());
+    let empty = bitrix_rest::api::imbot::command::Update::new(
+        99,
+        bitrix_rest::api::imbot::command::update::Fields::new(),
+    );
     match client.call(&empty).await {
         Err(Error::InvalidRequest(e)) => assert_eq!(e.path(), "FIELDS"),
         other => panic!("{other:?}"),

@@ -99,7 +99,10 @@ async fn export_is_exact_under_inserts_and_deletes() {
 async fn export_stops_on_a_short_page_and_counts_nothing() {
     let (emu, client) = setup(1..=100).await;
     let ids: Vec<i64> = client
-        .export(&bitrix_rest::api::crm::item::List::new(2), FastExport::new("id"))
+        .export(
+            &bitrix_rest::api::crm::item::List::new(2),
+            FastExport::new("id"),
+        )
         .map(|r| r.unwrap().id.unwrap())
         .collect()
         .await;
@@ -108,7 +111,10 @@ async fn export_stops_on_a_short_page_and_counts_nothing() {
     assert_eq!(list_calls(&emu), 3);
     let (emu, client) = setup(std::iter::empty()).await;
     let n = client
-        .export(&bitrix_rest::api::crm::item::List::new(2), FastExport::new("id"))
+        .export(
+            &bitrix_rest::api::crm::item::List::new(2),
+            FastExport::new("id"),
+        )
         .count()
         .await;
     assert_eq!(n, 0);

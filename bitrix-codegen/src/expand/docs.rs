@@ -55,7 +55,12 @@ pub fn method_doc(m: &Method) -> String {
         }
         for t in &m.types {
             if let crate::model::TypeKind::Struct { fields, .. } = &t.kind {
-                let _ = writeln!(d, "\n`{}` ({}):\n\n| Name | Type | Required | Description |\n|---|---|---|---|", t.name, type_link(m, t));
+                let _ = writeln!(
+                    d,
+                    "\n`{}` ({}):\n\n| Name | Type | Required | Description |\n|---|---|---|---|",
+                    t.name,
+                    type_link(m, t)
+                );
                 for f in fields {
                     let _ = writeln!(
                         d,
@@ -116,7 +121,11 @@ pub fn method_doc(m: &Method) -> String {
 fn type_link(m: &Method, t: &TypeDef) -> String {
     match &t.shared {
         Some(folder) => format!("`{}`, shared in `{folder}`", t.rust_name),
-        None => format!("[`{own}::{name}`]({own}::{name})", own = m.rust.own.trim_start_matches("r#"), name = t.rust_name),
+        None => format!(
+            "[`{own}::{name}`]({own}::{name})",
+            own = m.rust.own.trim_start_matches("r#"),
+            name = t.rust_name
+        ),
     }
 }
 
@@ -124,8 +133,13 @@ fn type_link(m: &Method, t: &TypeDef) -> String {
 pub fn type_doc(m: &Method, t: &TypeDef) -> String {
     let what = t.description.as_deref().unwrap_or("A nested type.");
     match &t.shared {
-        Some(folder) => format!("{what}\n\nShared by the specs of the `{folder}` folder (`_types.toml`)."),
-        None => format!("{what}\n\nPart of `{}` ([`{}`](super::{})).", m.name, m.rust.type_name, m.rust.type_name),
+        Some(folder) => {
+            format!("{what}\n\nShared by the specs of the `{folder}` folder (`_types.toml`).")
+        }
+        None => format!(
+            "{what}\n\nPart of `{}` ([`{}`](super::{})).",
+            m.name, m.rust.type_name, m.rust.type_name
+        ),
     }
 }
 

@@ -10,7 +10,11 @@ use crate::model::Method;
 /// `enum Error` in the method's own module, and its `MethodError` impl.
 pub fn expand(m: &Method, rt: &TokenStream) -> TokenStream {
     let doc = format!("Errors that `{}` documents. System errors (limits, auth) arrive as `SystemError` instead; codes the spec does not list arrive as `Unknown`. Every method's error converts into the common `Error` with `?`.", m.name);
-    let ids: Vec<Ident> = m.errors.iter().map(|e| format_ident!("{}", e.variant)).collect();
+    let ids: Vec<Ident> = m
+        .errors
+        .iter()
+        .map(|e| format_ident!("{}", e.variant))
+        .collect();
     let docs = m.errors.iter().map(|e| {
         let mut doc = format!("`{}` (HTTP {})", e.code, e.status);
         if let Some(d) = &e.description {

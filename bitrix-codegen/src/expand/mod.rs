@@ -68,7 +68,9 @@ impl Default for Options {
 /// methods spread evenly over crates that compile in parallel, whatever their folders.
 pub fn shard_of(method: &str, count: u32) -> u32 {
     // FNV-1a: stable across platforms and Rust versions, unlike `DefaultHasher`.
-    let hash = method.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let hash = method.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
     (hash % u64::from(count.max(1))) as u32
 }
 
@@ -80,14 +82,19 @@ pub fn expand(methods: &[Method], shared: &SharedTypes, opts: &Options) -> Token
         for (folder, types) in shared {
             let holder = Method::holder(folder, types.clone());
             let p = Paths::new(opts, 0, None, folder);
-            let items = types.iter().map(|t| types::expand(&holder, t, true, &p, opts));
+            let items = types
+                .iter()
+                .map(|t| types::expand(&holder, t, true, &p, opts));
             let path = [crate::names::module_name(folder)];
             tree.put(&path, quote!(#(#items)*));
             tree.describe(&path, || folder_doc(folder));
         }
     }
     if opts.methods {
-        for m in methods.iter().filter(|m| opts.shard.is_none_or(|(i, n)| shard_of(&m.name, n) == i)) {
+        for m in methods
+            .iter()
+            .filter(|m| opts.shard.is_none_or(|(i, n)| shard_of(&m.name, n) == i))
+        {
             expand_method(m, opts, &mut tree);
         }
     }
@@ -110,12 +117,18 @@ pub fn expand_method(m: &Method, opts: &Options, tree: &mut Tree) {
     let p = Paths::new(opts, depth + 1, None, &m.folder);
     let referable = m.result_types();
     let own_types = m.types.iter().filter(|t| t.shared.is_none());
-    let types = own_types.map(|t: &TypeDef| types::expand(m, t, referable.contains(t.name.as_str()), &p, opts));
+    let types = own_types
+        .map(|t: &TypeDef| types::expand(m, t, referable.contains(t.name.as_str()), &p, opts));
     let errors = errors::expand(m, &opts.runtime);
     let mut path = m.rust.module.clone();
     path.push(m.rust.own.clone());
     tree.put(&path, quote!(#(#types)* #errors));
-    tree.describe(&path, || format!("The types and errors of `{}` ([`{}`](super::{})).", m.name, m.rust.type_name, m.rust.type_name));
+    tree.describe(&path, || {
+        format!(
+            "The types and errors of `{}` ([`{}`](super::{})).",
+            m.name, m.rust.type_name, m.rust.type_name
+        )
+    });
 }
 
 /// Docs for the folder module and the module of the request type, unless they have one.

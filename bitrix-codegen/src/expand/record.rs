@@ -11,7 +11,15 @@ use super::Options;
 use crate::model::{Field, Method, Ty};
 
 /// `impl Record` and the serde shells. `arg`: the fields are a request's parameters (`Arg`s).
-pub fn expand(m: &Method, name: &Ident, fields: &[Field], min_fields: usize, arg: bool, p: &Paths, opts: &Options) -> TokenStream {
+pub fn expand(
+    m: &Method,
+    name: &Ident,
+    fields: &[Field],
+    min_fields: usize,
+    arg: bool,
+    p: &Paths,
+    opts: &Options,
+) -> TokenStream {
     let rt = &p.rt;
     let writes = fields.iter().map(|f| write(f, rt));
     let reads = fields.iter().map(|f| read(f, arg, opts));
@@ -54,7 +62,9 @@ fn write(f: &Field, rt: &TokenStream) -> TokenStream {
         (true, false) => quote!(w.put(#wire, &self.#id);),
         (true, true) => quote!(w.put(#wire, &#rt::__private::flag::Ser(&self.#id));),
         (false, false) => quote!(w.put_opt(#wire, self.#id.as_ref());),
-        (false, true) => quote!(w.put_opt(#wire, self.#id.as_ref().map(#rt::__private::flag::Ser));),
+        (false, true) => {
+            quote!(w.put_opt(#wire, self.#id.as_ref().map(#rt::__private::flag::Ser));)
+        }
     }
 }
 
@@ -67,22 +77,43 @@ fn read(f: &Field, arg: bool, opts: &Options) -> TokenStream {
     let nullable = matches!(f.ty, Ty::Nullable(_));
     let wrap = arg && takes_reference(&f.ty);
     match (f.is_required(), wrap) {
-        (true, false) => quote!(#id: #rt::__private::take_required(map, #wire, #nullable, #decode)?,),
-        (true, true) => quote!(#id: #rt::Arg::Value(#rt::__private::take_required(map, #wire, #nullable, #decode)?),),
-        (false, false) => quote!(#id: #rt::__private::take_optional(map, #wire, #nullable, #decode)?,),
-        (false, true) => quote!(#id: #rt::__private::take_optional(map, #wire, #nullable, #decode)?.map(#rt::Arg::Value),),
+        (true, false) => {
+            quote!(#id: #rt::__private::take_required(map, #wire, #nullable, #decode)?,)
+        }
+        (true, true) => {
+            quote!(#id: #rt::Arg::Value(#rt::__private::take_required(map, #wire, #nullable, #decode)?),)
+        }
+        (false, false) => {
+            quote!(#id: #rt::__private::take_optional(map, #wire, #nullable, #decode)?,)
+        }
+        (false, true) => {
+            quote!(#id: #rt::__private::take_optional(map, #wire, #nullable, #decode)?.map(#rt::Arg::Value),)
+        }
     }
 }
 
 /// `validate_at`, when the struct has rules to check before sending: at least `min_fields` set,
 /// `http(s)` addresses, nested structs.
-fn validate(m: &Method, fields: &[Field], min_fields: usize, rt: &TokenStream) -> Option<TokenStream> {
+fn validate(
+    m: &Method,
+    fields: &[Field],
+    min_fields: usize,
+    rt: &TokenStream,
+) -> Option<TokenStream> {
     let count = (min_fields > 0).then(|| {
         let set = fields.iter().map(|f| {
             let id = ident(&f.rust);
-            if f.is_required() { quote!(1usize) } else { quote!(usize::from(self.#id.is_some())) }
+            if f.is_required() {
+                quote!(1usize)
+            } else {
+                quote!(usize::from(self.#id.is_some()))
+            }
         });
-        let names = fields.iter().map(|f| format!("`{}`", f.wire)).collect::<Vec<_>>().join(", ");
+        let names = fields
+            .iter()
+            .map(|f| format!("`{}`", f.wire))
+            .collect::<Vec<_>>()
+            .join(", ");
         let reason = format!("at least {min_fields} of {names} must be set");
         quote! {
             let set = #(#set +)* self.extra.len();
@@ -97,7 +128,11 @@ fn validate(m: &Method, fields: &[Field], min_fields: usize, rt: &TokenStream) -
         .map(|f| {
             let id = ident(&f.rust);
             let wire = &f.wire;
-            let check = if f.ty.contains(&|t| *t == Ty::Url) { quote!(#rt::__private::check_url) } else { quote!(#rt::__private::Validate::validate_at) };
+            let check = if f.ty.contains(&|t| *t == Ty::Url) {
+                quote!(#rt::__private::check_url)
+            } else {
+                quote!(#rt::__private::Validate::validate_at)
+            };
             quote! { #check(&self.#id, &#rt::__private::join_path(path, #wire))?; }
         })
         .collect();

@@ -15,12 +15,27 @@ pub fn expand(m: &Method, p: &Paths, opts: &Options) -> TokenStream {
     let own = ident(&m.rust.own);
     let deprecated = deprecated_attr(m);
     let doc = docs::method_doc(m);
-    let strukt = types::expand_struct(m, &name, &doc, &m.params, 0, true, deprecated.as_ref(), p, opts);
+    let strukt = types::expand_struct(
+        m,
+        &name,
+        &doc,
+        &m.params,
+        0,
+        true,
+        deprecated.as_ref(),
+        p,
+        opts,
+    );
     let method_name = &m.name;
     let output = rust_type(m, &m.result.ty, p);
     let decode = decode_expr(&m.result.ty, m.result.items.as_deref(), opts);
     let (paged, idempotent, rest) = (m.result.paged, m.idempotent, m.rest);
-    let webhook: Vec<&str> = m.params.iter().filter(|f| f.required == Required::Webhook).map(|f| f.wire.as_str()).collect();
+    let webhook: Vec<&str> = m
+        .params
+        .iter()
+        .filter(|f| f.required == Required::Webhook)
+        .map(|f| f.wire.as_str())
+        .collect();
     quote! {
         #strukt
 

@@ -37,7 +37,11 @@ impl Paths {
                 quote!(#path::#folder::)
             }
         };
-        Paths { rt: opts.runtime.clone(), local, shared }
+        Paths {
+            rt: opts.runtime.clone(),
+            local,
+            shared,
+        }
     }
 }
 
@@ -113,7 +117,12 @@ pub enum Adapter {
 pub fn adapter(ty: &Ty) -> Adapter {
     if ty.contains(&|t| *t == Ty::Flag) {
         Adapter::Flag
-    } else if ty.contains(&|t| matches!(t, Ty::Integer | Ty::Double | Ty::Boolean | Ty::Map(_) | Ty::Named(_))) {
+    } else if ty.contains(&|t| {
+        matches!(
+            t,
+            Ty::Integer | Ty::Double | Ty::Boolean | Ty::Map(_) | Ty::Named(_)
+        )
+    }) {
         Adapter::Lenient
     } else {
         Adapter::None
@@ -124,7 +133,10 @@ pub fn adapter(ty: &Ty) -> Adapter {
 pub fn needs_validation(m: &Method, ty: &Ty) -> bool {
     ty.contains(&|t| match t {
         Ty::Url => true,
-        Ty::Named(n) => matches!(m.type_def(n).map(|d| &d.kind), Some(TypeKind::Struct { .. })),
+        Ty::Named(n) => matches!(
+            m.type_def(n).map(|d| &d.kind),
+            Some(TypeKind::Struct { .. })
+        ),
         _ => false,
     })
 }

@@ -31,22 +31,32 @@ impl Tree {
     }
 
     fn node(&mut self, path: &[String]) -> &mut Tree {
-        path.iter().fold(self, |node, name| node.children.entry(name.clone()).or_default())
+        path.iter().fold(self, |node, name| {
+            node.children.entry(name.clone()).or_default()
+        })
     }
 
     /// The tree as nested modules; `gate` puts each top-level module behind the feature of its name.
     pub fn render(&self, gate: bool) -> TokenStream {
-        let children = self.children.iter().map(|(name, child)| child.render_module(name, gate));
+        let children = self
+            .children
+            .iter()
+            .map(|(name, child)| child.render_module(name, gate));
         quote! { #(#children)* }
     }
 
     fn render_module(&self, name: &str, gate: bool) -> TokenStream {
         let id = ident(name);
-        let doc = self.doc.clone().unwrap_or_else(|| format!("The `{}` methods.", name.trim_start_matches("r#")));
+        let doc = self
+            .doc
+            .clone()
+            .unwrap_or_else(|| format!("The `{}` methods.", name.trim_start_matches("r#")));
         let feature = name.trim_start_matches("r#");
-        let gate = gate.then(|| quote! {
-            #[cfg(feature = #feature)]
-            #[cfg_attr(docsrs, doc(cfg(feature = #feature)))]
+        let gate = gate.then(|| {
+            quote! {
+                #[cfg(feature = #feature)]
+                #[cfg_attr(docsrs, doc(cfg(feature = #feature)))]
+            }
         });
         let items = &self.items;
         let children = self.children.iter().map(|(n, c)| c.render_module(n, false));

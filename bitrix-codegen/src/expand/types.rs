@@ -42,7 +42,8 @@ fn expand_reference(m: &Method, name: &Ident, fields: &[Field], p: &Paths) -> To
     let accessors = fields.iter().map(|f| {
         let method = match f.rust.as_str() {
             // Would shadow the derived traits' methods of the reference itself.
-            "clone" | "fmt" | "eq" | "ne" | "into" | "from" | "to_string" | "to_owned" | "into_arg" => format_ident!("field_{}", f.rust),
+            "clone" | "fmt" | "eq" | "ne" | "into" | "from" | "to_string" | "to_owned"
+            | "into_arg" => format_ident!("field_{}", f.rust),
             _ => ident(&f.rust),
         };
         let ty = field_type(m, f, p, false);
@@ -95,7 +96,17 @@ fn expand_reference(m: &Method, name: &Ident, fields: &[Field], p: &Paths) -> To
 /// A struct with required fields in `new`, optional ones as setters, unknown keys in `extra`.
 /// `arg`: it is a request, whose parameters also take batch references.
 #[allow(clippy::too_many_arguments)]
-pub fn expand_struct(m: &Method, name: &Ident, doc: &str, fields: &[Field], min_fields: usize, arg: bool, deprecated: Option<&TokenStream>, p: &Paths, opts: &Options) -> TokenStream {
+pub fn expand_struct(
+    m: &Method,
+    name: &Ident,
+    doc: &str,
+    fields: &[Field],
+    min_fields: usize,
+    arg: bool,
+    deprecated: Option<&TokenStream>,
+    p: &Paths,
+    opts: &Options,
+) -> TokenStream {
     let rt = &p.rt;
     let defs = fields.iter().map(|f| {
         let id = ident(&f.rust);
@@ -126,7 +137,14 @@ pub fn expand_struct(m: &Method, name: &Ident, doc: &str, fields: &[Field], min_
         };
         let inner = argument_type(m, f, arg, p);
         let value = convert(f, arg, quote!(value));
-        let doc = format!("Sets `{}`{}", f.wire, f.description.as_deref().map(|d| format!(": {d}")).unwrap_or_else(|| ".".into()));
+        let doc = format!(
+            "Sets `{}`{}",
+            f.wire,
+            f.description
+                .as_deref()
+                .map(|d| format!(": {d}"))
+                .unwrap_or_else(|| ".".into())
+        );
         quote! {
             #[doc = #doc]
             #[must_use]
@@ -140,7 +158,14 @@ pub fn expand_struct(m: &Method, name: &Ident, doc: &str, fields: &[Field], min_
     let new_doc = if required.is_empty() {
         "Creates it with no field set.".to_string()
     } else {
-        format!("Creates it from the required fields ({}); set the others with the setters.", required.iter().map(|f| format!("`{}`", f.wire)).collect::<Vec<_>>().join(", "))
+        format!(
+            "Creates it from the required fields ({}); set the others with the setters.",
+            required
+                .iter()
+                .map(|f| format!("`{}`", f.wire))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     };
     let record = record::expand(m, name, fields, min_fields, arg, p, opts);
     quote! {
@@ -214,11 +239,21 @@ fn convert(f: &Field, arg: bool, value: TokenStream) -> TokenStream {
 fn expand_enum(name: &Ident, doc: &str, values: &[EnumValue], rt: &TokenStream) -> TokenStream {
     let variants = values.iter().map(|v| {
         let id = format_ident!("{}", v.variant);
-        let doc = format!("`{}`{}", v.value, v.description.as_deref().map(|d| format!(": {d}")).unwrap_or_default());
+        let doc = format!(
+            "`{}`{}",
+            v.value,
+            v.description
+                .as_deref()
+                .map(|d| format!(": {d}"))
+                .unwrap_or_default()
+        );
         quote!(#[doc = #doc] #id,)
     });
     let wire: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
-    let ids: Vec<Ident> = values.iter().map(|v| format_ident!("{}", v.variant)).collect();
+    let ids: Vec<Ident> = values
+        .iter()
+        .map(|v| format_ident!("{}", v.variant))
+        .collect();
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -288,7 +288,12 @@ impl Method {
             deprecated: None,
             params: Vec::new(),
             types,
-            result: ResultDef { ty: Ty::Any, description: None, paged: false, items: None },
+            result: ResultDef {
+                ty: Ty::Any,
+                description: None,
+                paged: false,
+                items: None,
+            },
             errors: Vec::new(),
             examples: Vec::new(),
             source: String::new(),

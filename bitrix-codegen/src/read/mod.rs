@@ -163,7 +163,11 @@ pub fn read_types_file(ctx: &mut Ctx<'_>, text: &str) -> Option<Vec<TypeAst>> {
     let (doc, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
         for e in errors {
-            ctx.error_help(e.span().unwrap_or(0..0), format!("TOML syntax error: {}", e.message().trim()), "see specs/README.md, *Shared types*");
+            ctx.error_help(
+                e.span().unwrap_or(0..0),
+                format!("TOML syntax error: {}", e.message().trim()),
+                "see specs/README.md, *Shared types*",
+            );
         }
         return None;
     }

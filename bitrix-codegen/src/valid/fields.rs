@@ -9,12 +9,19 @@ use crate::model::{parse_type, Field, Ty, PRIMITIVES};
 use crate::names;
 
 /// Checks a list of fields; `known` are the type names in reach, `what` names a field in messages.
-pub(super) fn fields(ctx: &mut Ctx<'_>, rows: &[FieldAst], known: &[&str], what: &str) -> Vec<Field> {
+pub(super) fn fields(
+    ctx: &mut Ctx<'_>,
+    rows: &[FieldAst],
+    known: &[&str],
+    what: &str,
+) -> Vec<Field> {
     let mut out: Vec<Field> = Vec::new();
     let mut wire_seen: BTreeMap<String, Range<usize>> = BTreeMap::new();
     let mut rust_seen: BTreeMap<String, String> = BTreeMap::new();
     for row in rows {
-        let Some(name) = named(ctx, row, what) else { continue };
+        let Some(name) = named(ctx, row, what) else {
+            continue;
+        };
         let ty = typed(ctx, row, name, known, what);
         if !unique_wire_name(ctx, name, &mut wire_seen, what) {
             continue;
@@ -40,7 +47,11 @@ pub(super) fn fields(ctx: &mut Ctx<'_>, rows: &[FieldAst], known: &[&str], what:
 /// A field has a non-empty `name`.
 fn named<'a>(ctx: &mut Ctx<'_>, row: &'a FieldAst, what: &str) -> Option<&'a Sp<String>> {
     let Some(name) = &row.name else {
-        ctx.error_help(row.span.clone(), format!("a {what} has no `name`"), "add `name = \"WIRE_NAME\"`");
+        ctx.error_help(
+            row.span.clone(),
+            format!("a {what} has no `name`"),
+            "add `name = \"WIRE_NAME\"`",
+        );
         return None;
     };
     if name.value.is_empty() {
@@ -51,10 +62,20 @@ fn named<'a>(ctx: &mut Ctx<'_>, row: &'a FieldAst, what: &str) -> Option<&'a Sp<
 }
 
 /// A field has a `type` that parses and names only types in reach.
-fn typed(ctx: &mut Ctx<'_>, row: &FieldAst, name: &Sp<String>, known: &[&str], what: &str) -> Option<Ty> {
+fn typed(
+    ctx: &mut Ctx<'_>,
+    row: &FieldAst,
+    name: &Sp<String>,
+    known: &[&str],
+    what: &str,
+) -> Option<Ty> {
     match &row.ty {
         None => {
-            ctx.error_help(name.span.clone(), format!("{what} `{}` has no `type`", name.value), "add `type = \"string\"` or another type expression");
+            ctx.error_help(
+                name.span.clone(),
+                format!("{what} `{}` has no `type`", name.value),
+                "add `type = \"string\"` or another type expression",
+            );
             None
         }
         Some(t) => type_expr(ctx, t, known),
@@ -62,18 +83,40 @@ fn typed(ctx: &mut Ctx<'_>, row: &FieldAst, name: &Sp<String>, known: &[&str], w
 }
 
 /// A wire name appears once in a list of fields.
-fn unique_wire_name(ctx: &mut Ctx<'_>, name: &Sp<String>, seen: &mut BTreeMap<String, Range<usize>>, what: &str) -> bool {
+fn unique_wire_name(
+    ctx: &mut Ctx<'_>,
+    name: &Sp<String>,
+    seen: &mut BTreeMap<String, Range<usize>>,
+    what: &str,
+) -> bool {
     if seen.insert(name.value.clone(), name.span.clone()).is_some() {
-        ctx.error_help(name.span.clone(), format!("duplicate {what} `{}`", name.value), "each name may appear once; remove or rename the copy");
+        ctx.error_help(
+            name.span.clone(),
+            format!("duplicate {what} `{}`", name.value),
+            "each name may appear once; remove or rename the copy",
+        );
         return false;
     }
     true
 }
 
 /// A field's Rust name is not `extra` and not the Rust name of another field.
-fn usable_rust_name(ctx: &mut Ctx<'_>, name: &Sp<String>, rust: &str, seen: &mut BTreeMap<String, String>, what: &str) -> bool {
+fn usable_rust_name(
+    ctx: &mut Ctx<'_>,
+    name: &Sp<String>,
+    rust: &str,
+    seen: &mut BTreeMap<String, String>,
+    what: &str,
+) -> bool {
     if rust == "extra" {
-        ctx.error_help(name.span.clone(), format!("{what} `{}` would be named `extra` in Rust, which holds unknown fields", name.value), "this name is reserved");
+        ctx.error_help(
+            name.span.clone(),
+            format!(
+                "{what} `{}` would be named `extra` in Rust, which holds unknown fields",
+                name.value
+            ),
+            "this name is reserved",
+        );
         return false;
     }
     if let Some(other) = seen.insert(rust.to_string(), name.value.clone()) {
@@ -96,19 +139,30 @@ pub(super) fn type_expr(ctx: &mut Ctx<'_>, t: &Sp<String>, known: &[&str]) -> Op
                         Some(c) => format!("did you mean `{c}`?"),
                         None => format!("declare it as `[types.{n}]` (here or in the folder's `_types.toml`), or use a primitive: {}", PRIMITIVES.join(", ")),
                     };
-                    ctx.error_help(t.span.clone(), format!("type `{n}` is not defined in this spec"), help);
+                    ctx.error_help(
+                        t.span.clone(),
+                        format!("type `{n}` is not defined in this spec"),
+                        help,
+                    );
                 }
             }
             ok.then_some(ty)
         }
         Err(e) => {
             let word = t.value.trim_matches(|c| "[]{}?".contains(c));
-            let help = match did_you_mean(word, PRIMITIVES.iter().copied().chain(known.iter().copied())) {
+            let help = match did_you_mean(
+                word,
+                PRIMITIVES.iter().copied().chain(known.iter().copied()),
+            ) {
                 Some(c) => format!("did you mean `{c}`?"),
                 None => "see the type table in specs/README.md".to_string(),
             };
             // `unknown type `integr`` says it all when the whole expression is the unknown word.
-            let message = if t.value.trim() == word { e } else { format!("bad type `{}`: {e}", t.value) };
+            let message = if t.value.trim() == word {
+                e
+            } else {
+                format!("bad type `{}`: {e}", t.value)
+            };
             ctx.error_help(t.span.clone(), message, help);
             None
         }

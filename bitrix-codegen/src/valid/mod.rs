@@ -35,7 +35,13 @@ pub enum Validated {
 
 /// Validates one spec. `stem` is the file name without `.toml` (the method name must equal it);
 /// `shared` are the types of the spec's folder's `_types.toml`.
-pub fn validate(ctx: &mut Ctx<'_>, spec: SpecAst, stem: Option<&str>, source: &SpecSource, shared: &[TypeDef]) -> Validated {
+pub fn validate(
+    ctx: &mut Ctx<'_>,
+    spec: SpecAst,
+    stem: Option<&str>,
+    source: &SpecSource,
+    shared: &[TypeDef],
+) -> Validated {
     let name = header::method_name(ctx, &spec.method, stem);
     let scope = header::scope(ctx, &spec.scope);
     let rest = header::rest_version(ctx, &spec.rest);
@@ -46,14 +52,26 @@ pub fn validate(ctx: &mut Ctx<'_>, spec: SpecAst, stem: Option<&str>, source: &S
 
     // Named types first: fields refer to them. A spec's own type wins over a shared one.
     let own: BTreeSet<&str> = spec.types.iter().map(|t| t.name.value.as_str()).collect();
-    let known: Vec<&str> = own.iter().copied().chain(shared.iter().map(|t| t.name.as_str()).filter(|n| !own.contains(n))).collect();
+    let known: Vec<&str> = own
+        .iter()
+        .copied()
+        .chain(
+            shared
+                .iter()
+                .map(|t| t.name.as_str())
+                .filter(|n| !own.contains(n)),
+        )
+        .collect();
     let params = fields::fields(ctx, &spec.params, &known, "parameter");
     let (types, types_sound) = types::named_types(ctx, &spec.types, &known);
     sound &= types_sound;
     let result = result::result(ctx, &spec.result, &known);
     let errors = errors::errors(ctx, &spec.errors);
     let paged = result.as_ref().is_some_and(|r| r.paged);
-    let state = spec.state.as_ref().and_then(|s| state::state(ctx, s, &params, &errors, paged));
+    let state = spec
+        .state
+        .as_ref()
+        .and_then(|s| state::state(ctx, s, &params, &errors, paged));
 
     let name = name.unwrap_or_default();
     let scope = scope.unwrap_or_default();
@@ -64,7 +82,11 @@ pub fn validate(ctx: &mut Ctx<'_>, spec: SpecAst, stem: Option<&str>, source: &S
         name,
         scope,
         callers: spec.callers.clone(),
-        summary: spec.summary.as_ref().map(|s| s.value.trim().to_string()).filter(|s| !s.is_empty()),
+        summary: spec
+            .summary
+            .as_ref()
+            .map(|s| s.value.trim().to_string())
+            .filter(|s| !s.is_empty()),
         description: spec.description.clone(),
         docs: spec.docs.clone(),
         idempotent: spec.idempotent,
@@ -72,10 +94,18 @@ pub fn validate(ctx: &mut Ctx<'_>, spec: SpecAst, stem: Option<&str>, source: &S
         imported,
         todo: spec.todo.clone(),
         state,
-        deprecated: spec.deprecated.as_ref().map(|d| Deprecation { replacement: d.replacement.as_ref().map(|r| r.value.clone()), note: d.note.clone() }),
+        deprecated: spec.deprecated.as_ref().map(|d| Deprecation {
+            replacement: d.replacement.as_ref().map(|r| r.value.clone()),
+            note: d.note.clone(),
+        }),
         params,
         types,
-        result: result.unwrap_or(ResultDef { ty: Ty::Any, description: None, paged: false, items: None }),
+        result: result.unwrap_or(ResultDef {
+            ty: Ty::Any,
+            description: None,
+            paged: false,
+            items: None,
+        }),
         errors,
         examples: Vec::new(),
         source: source.display.clone(),
@@ -88,7 +118,12 @@ pub fn validate(ctx: &mut Ctx<'_>, spec: SpecAst, stem: Option<&str>, source: &S
     }
     if !ctx.has_errors() {
         Validated::Valid(method)
-    } else if sound && method.errors.iter().all(|e| header::is_type_name(&e.variant)) {
+    } else if sound
+        && method
+            .errors
+            .iter()
+            .all(|e| header::is_type_name(&e.variant))
+    {
         prune_unresolved(&mut method);
         Validated::Fallback(method)
     } else {

@@ -35,11 +35,24 @@ pub fn check_shared_types(sources: &[&SpecSource]) -> (SharedTypes, Vec<Diagnost
 }
 
 /// A type name declared in two folders' `_types.toml` means the same type in both.
-fn same_meaning_everywhere<'s>(ctx: &mut Ctx<'_>, first: &mut BTreeMap<String, (&'s SpecSource, TypeDef)>, source: &'s SpecSource, t: &TypeDef, ast: Option<&TypeAst>) {
+fn same_meaning_everywhere<'s>(
+    ctx: &mut Ctx<'_>,
+    first: &mut BTreeMap<String, (&'s SpecSource, TypeDef)>,
+    source: &'s SpecSource,
+    t: &TypeDef,
+    ast: Option<&TypeAst>,
+) {
     match first.get(&t.name) {
         Some((other, def)) if def.kind != t.kind => {
             let span = ast.map_or(0..0, |a| a.name.span.clone());
-            ctx.error_help(span, format!("shared type `{}` is declared differently in {}", t.name, other.display), "give both folders the same fields (or values), or rename one of them");
+            ctx.error_help(
+                span,
+                format!(
+                    "shared type `{}` is declared differently in {}",
+                    t.name, other.display
+                ),
+                "give both folders the same fields (or values), or rename one of them",
+            );
         }
         Some(_) => {}
         None => {
@@ -53,7 +66,13 @@ fn same_meaning_everywhere<'s>(ctx: &mut Ctx<'_>, first: &mut BTreeMap<String, (
 /// in `shared`, so the generator refers to them instead of generating them again.
 pub(super) fn bring_in(method: &mut Method, shared: &[TypeDef]) {
     let own: BTreeSet<String> = method.types.iter().map(|t| t.name.clone()).collect();
-    let mut wanted: Vec<String> = method.params.iter().flat_map(|p| p.ty.named()).chain(method.result.ty.named()).map(str::to_string).collect();
+    let mut wanted: Vec<String> = method
+        .params
+        .iter()
+        .flat_map(|p| p.ty.named())
+        .chain(method.result.ty.named())
+        .map(str::to_string)
+        .collect();
     for t in &method.types {
         if let TypeKind::Struct { fields, .. } = &t.kind {
             wanted.extend(fields.iter().flat_map(|f| f.ty.named()).map(str::to_string));

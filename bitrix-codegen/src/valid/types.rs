@@ -14,13 +14,23 @@ const RESERVED: &[&str] = &["Error"];
 
 /// Checks the named types; `known` are all type names in reach. Returns the types and whether
 /// their names are usable for generated code.
-pub(super) fn named_types(ctx: &mut Ctx<'_>, types: &[TypeAst], known: &[&str]) -> (Vec<TypeDef>, bool) {
+pub(super) fn named_types(
+    ctx: &mut Ctx<'_>,
+    types: &[TypeAst],
+    known: &[&str],
+) -> (Vec<TypeDef>, bool) {
     let mut sound = types.iter().all(|t| pascal_name(ctx, &t.name));
     sound &= types.iter().all(|t| not_reserved(ctx, &t.name));
     let mut out = Vec::new();
     for t in types {
         if let Some(kind) = kind(ctx, t, known) {
-            out.push(TypeDef { name: t.name.value.clone(), rust_name: t.name.value.clone(), description: t.description.clone(), kind, shared: None });
+            out.push(TypeDef {
+                name: t.name.value.clone(),
+                rust_name: t.name.value.clone(),
+                description: t.description.clone(),
+                kind,
+                shared: None,
+            });
         }
     }
     sound &= !cycles(ctx, types);
@@ -32,7 +42,11 @@ pub(super) fn named_types(ctx: &mut Ctx<'_>, types: &[TypeAst], known: &[&str]) 
 fn pascal_name(ctx: &mut Ctx<'_>, name: &Sp<String>) -> bool {
     let ok = is_type_name(&name.value);
     if !ok {
-        ctx.error_help(name.span.clone(), format!("type name `{}` is not PascalCase", name.value), "name types like `Fields` or `LangEntry`");
+        ctx.error_help(
+            name.span.clone(),
+            format!("type name `{}` is not PascalCase", name.value),
+            "name types like `Fields` or `LangEntry`",
+        );
     }
     ok
 }
@@ -41,7 +55,14 @@ fn pascal_name(ctx: &mut Ctx<'_>, name: &Sp<String>) -> bool {
 fn not_reserved(ctx: &mut Ctx<'_>, name: &Sp<String>) -> bool {
     let ok = !RESERVED.contains(&name.value.as_str());
     if !ok {
-        ctx.error_help(name.span.clone(), format!("type name `{}` is taken by the method's error enum", name.value), "rename the type, e.g. `ErrorInfo`");
+        ctx.error_help(
+            name.span.clone(),
+            format!(
+                "type name `{}` is taken by the method's error enum",
+                name.value
+            ),
+            "rename the type, e.g. `ErrorInfo`",
+        );
     }
     ok
 }
@@ -50,11 +71,19 @@ fn not_reserved(ctx: &mut Ctx<'_>, name: &Sp<String>) -> bool {
 fn kind(ctx: &mut Ctx<'_>, t: &TypeAst, known: &[&str]) -> Option<TypeKind> {
     match (&t.fields, &t.values) {
         (Some(_), Some(v)) => {
-            ctx.error_help(v.span.clone(), format!("type `{}` has both `fields` and `values`", t.name.value), "a type is either a struct (`fields`) or an enum (`values`)");
+            ctx.error_help(
+                v.span.clone(),
+                format!("type `{}` has both `fields` and `values`", t.name.value),
+                "a type is either a struct (`fields`) or an enum (`values`)",
+            );
             None
         }
         (None, None) => {
-            ctx.error_help(t.name.span.clone(), format!("type `{}` has neither `fields` nor `values`", t.name.value), "add `[[types.Name.fields]]` entries for a struct or `values = [...]` for an enum");
+            ctx.error_help(
+                t.name.span.clone(),
+                format!("type `{}` has neither `fields` nor `values`", t.name.value),
+                "add `[[types.Name.fields]]` entries for a struct or `values = [...]` for an enum",
+            );
             None
         }
         (Some(f), None) => {
@@ -66,7 +95,9 @@ fn kind(ctx: &mut Ctx<'_>, t: &TypeAst, known: &[&str]) -> Option<TypeKind> {
             if let Some(m) = &t.min_fields {
                 ctx.error(m.span.clone(), "`min_fields` applies to structs, not enums");
             }
-            Some(TypeKind::Enum { values: enum_values(ctx, &t.name.value, v) })
+            Some(TypeKind::Enum {
+                values: enum_values(ctx, &t.name.value, v),
+            })
         }
     }
 }
@@ -75,7 +106,14 @@ fn kind(ctx: &mut Ctx<'_>, t: &TypeAst, known: &[&str]) -> Option<TypeKind> {
 fn min_fields(ctx: &mut Ctx<'_>, t: &TypeAst, count: usize) -> usize {
     match &t.min_fields {
         Some(m) if m.value < 0 || m.value as usize > count => {
-            ctx.error_help(m.span.clone(), format!("`min_fields = {}` but type `{}` has {count} fields", m.value, t.name.value), "use a number between 0 and the number of fields");
+            ctx.error_help(
+                m.span.clone(),
+                format!(
+                    "`min_fields = {}` but type `{}` has {count} fields",
+                    m.value, t.name.value
+                ),
+                "use a number between 0 and the number of fields",
+            );
             0
         }
         Some(m) => m.value as usize,
@@ -86,7 +124,11 @@ fn min_fields(ctx: &mut Ctx<'_>, t: &TypeAst, count: usize) -> usize {
 /// An enum lists at least one value, and no two values share a Rust variant.
 fn enum_values(ctx: &mut Ctx<'_>, name: &str, v: &Sp<Vec<EnumValueAst>>) -> Vec<EnumValue> {
     if v.value.is_empty() {
-        ctx.error_help(v.span.clone(), format!("enum type `{name}` has no values"), "list the allowed values: `values = [{ value = \"…\" }]`");
+        ctx.error_help(
+            v.span.clone(),
+            format!("enum type `{name}` has no values"),
+            "list the allowed values: `values = [{ value = \"…\" }]`",
+        );
     }
     let mut seen = BTreeSet::new();
     v.value
@@ -98,10 +140,20 @@ fn enum_values(ctx: &mut Ctx<'_>, name: &str, v: &Sp<Vec<EnumValueAst>>) -> Vec<
                 variant = "UnknownValue".to_string();
             }
             if !seen.insert(variant.clone()) {
-                ctx.error(e.value.span.clone(), format!("enum value `{}` repeats (or has the same Rust name as) another value", e.value.value));
+                ctx.error(
+                    e.value.span.clone(),
+                    format!(
+                        "enum value `{}` repeats (or has the same Rust name as) another value",
+                        e.value.value
+                    ),
+                );
                 return None;
             }
-            Some(EnumValue { value: e.value.value.clone(), variant, description: e.description.clone() })
+            Some(EnumValue {
+                value: e.value.value.clone(),
+                variant,
+                description: e.description.clone(),
+            })
         })
         .collect()
 }
@@ -147,13 +199,21 @@ fn cycles(ctx: &mut Ctx<'_>, types: &[TypeAst]) -> bool {
         }
         if let Some(cycle) = find_cycle(&edges, start, &mut vec![start]) {
             reported.extend(cycle.iter().cloned());
-            ctx.error_help(t.name.span.clone(), format!("type `{start}` contains itself: {}", cycle.join(" -> ")), "break the cycle with a list (`[T]`) or a map (`{T}`)");
+            ctx.error_help(
+                t.name.span.clone(),
+                format!("type `{start}` contains itself: {}", cycle.join(" -> ")),
+                "break the cycle with a list (`[T]`) or a map (`{T}`)",
+            );
         }
     }
     !reported.is_empty()
 }
 
-fn find_cycle<'a>(edges: &'a BTreeMap<String, Vec<String>>, start: &str, path: &mut Vec<&'a str>) -> Option<Vec<String>> {
+fn find_cycle<'a>(
+    edges: &'a BTreeMap<String, Vec<String>>,
+    start: &str,
+    path: &mut Vec<&'a str>,
+) -> Option<Vec<String>> {
     let last = *path.last()?;
     for next in edges.get(last).into_iter().flatten() {
         if next == start {

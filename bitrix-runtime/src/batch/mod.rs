@@ -23,8 +23,8 @@ use std::marker::PhantomData;
 
 use serde_json::{json, Map, Value};
 
-pub use self::reference::Reference;
 pub use self::arg::{Arg, IntoArg};
+pub use self::reference::Reference;
 pub use self::typed::{ListRef, MapRef, Referable, ValueRef};
 use crate::client::answer::{typed_failure, Answer};
 use crate::envelope::{Response, Time};

@@ -49,12 +49,21 @@ impl Client {
 
     /// A webhook identifies no application, so the parameters that stand in for one
     /// (`required = "webhook"`, such as `CLIENT_ID`) must be given: refused before sending.
-    pub(crate) fn check_webhook_required<M: Method>(&self, params: &Value) -> Result<(), InvalidRequest> {
+    pub(crate) fn check_webhook_required<M: Method>(
+        &self,
+        params: &Value,
+    ) -> Result<(), InvalidRequest> {
         if !matches!(self.inner.auth, Auth::Webhook(_)) {
             return Ok(());
         }
-        match M::WEBHOOK_REQUIRED.iter().find(|key| params.get(**key).is_none_or(Value::is_null)) {
-            Some(key) => Err(InvalidRequest::new(*key, "is required on webhook calls (a webhook identifies no application)")),
+        match M::WEBHOOK_REQUIRED
+            .iter()
+            .find(|key| params.get(**key).is_none_or(Value::is_null))
+        {
+            Some(key) => Err(InvalidRequest::new(
+                *key,
+                "is required on webhook calls (a webhook identifies no application)",
+            )),
             None => Ok(()),
         }
     }

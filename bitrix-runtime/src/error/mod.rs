@@ -32,6 +32,9 @@ pub enum Error<E = AnyMethodError> {
     /// The OAuth token could not be renewed.
     #[error("token refresh failed: {0}")]
     Auth(#[from] AuthError),
+    /// The client could not be built (a bad webhook address, plain `http://` to a remote host).
+    #[error("client configuration: {0}")]
+    Config(#[from] crate::client::ConfigError),
 }
 
 impl<E> Error<E> {
@@ -162,7 +165,11 @@ pub fn fmt_method_error<E: MethodError>(e: &E, f: &mut fmt::Formatter<'_>) -> fm
     match (e.row(), e.as_unknown()) {
         (Some(row), _) => {
             let r = &E::ROWS[row];
-            let text = if r.description.is_empty() { r.code } else { r.description };
+            let text = if r.description.is_empty() {
+                r.code
+            } else {
+                r.description
+            };
             write!(f, "{}: {text}", r.code)
         }
         (None, Some(u)) => write!(f, "{}: {}", u.code, u.description),
@@ -218,7 +225,13 @@ pub struct AnyMethodError {
 impl AnyMethodError {
     /// Erases a method's error.
     pub fn new<E: MethodError>(e: E) -> Self {
-        AnyMethodError { method: E::METHOD, code: e.code().to_string(), status: e.documented_status(), text: e.to_string(), kind: std::sync::Arc::new(e) }
+        AnyMethodError {
+            method: E::METHOD,
+            code: e.code().to_string(),
+            status: e.documented_status(),
+            text: e.to_string(),
+            kind: std::sync::Arc::new(e),
+        }
     }
 
     /// The typed error, when it is `E`'s.
@@ -259,12 +272,18 @@ impl fmt::Display for AnyMethodError {
 impl<E: MethodError> From<Error<E>> for Error<AnyMethodError> {
     fn from(e: Error<E>) -> Self {
         match e {
-            Error::Method(a) => Error::Method(ApiError { kind: AnyMethodError::new(a.kind), code: a.code, description: a.description, status: a.status }),
+            Error::Method(a) => Error::Method(ApiError {
+                kind: AnyMethodError::new(a.kind),
+                code: a.code,
+                description: a.description,
+                status: a.status,
+            }),
             Error::System(s) => Error::System(s),
             Error::InvalidRequest(e) => Error::InvalidRequest(e),
             Error::Transport(e) => Error::Transport(e),
             Error::UnexpectedResponse(e) => Error::UnexpectedResponse(e),
             Error::Auth(e) => Error::Auth(e),
+            Error::Config(e) => Error::Config(e),
         }
     }
 }

@@ -103,10 +103,7 @@ impl Client {
     ///     println!("{:?}", item?.id);
     /// }
     /// ```
-    pub fn stream<M, T>(
-        &self,
-        request: &M,
-    ) -> Items<T, M::Error>
+    pub fn stream<M, T>(&self, request: &M) -> Items<T, M::Error>
     where
         M: Method<Output = Vec<T>>,
         T: Serialize + Send + 'static,
@@ -121,11 +118,7 @@ impl Client {
     /// No item is lost or repeated when items are added or removed during the export: every item
     /// that exists throughout is returned exactly once, in ID order; items added with a higher ID
     /// than the last seen are included.
-    pub fn export<M, T>(
-        &self,
-        request: &M,
-        by: FastExport,
-    ) -> Items<T, M::Error>
+    pub fn export<M, T>(&self, request: &M, by: FastExport) -> Items<T, M::Error>
     where
         M: Method<Output = Vec<T>>,
         T: Serialize + Send + 'static,

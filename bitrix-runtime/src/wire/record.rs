@@ -77,7 +77,12 @@ pub fn de_record<'de, T: Record, D: Deserializer<'de>>(d: D) -> Result<T, D::Err
     let mut map = match Value::deserialize(d)? {
         Value::Object(map) => map,
         Value::Array(a) if a.is_empty() => Map::new(),
-        other => return Err(D::Error::custom(format_args!("expected an object, found {}", kind(&other)))),
+        other => {
+            return Err(D::Error::custom(format_args!(
+                "expected an object, found {}",
+                kind(&other)
+            )))
+        }
     };
     T::read(&mut map).map_err(D::Error::custom)
 }
