@@ -179,7 +179,7 @@ async fn injected_faults_hit_the_next_calls_only() {
     let started = std::time::Instant::now();
     assert_eq!(post_json(&url, &json!({})).await.0, 200);
     assert!(started.elapsed() >= Duration::from_millis(300));
-    let statuses: Vec<u16> = emu.state().calls.iter().map(|c| c.status).collect();
+    let statuses: Vec<u16> = emu.calls().iter().map(|c| c.status).collect();
     assert_eq!(statuses, vec![500, 503, 200, 200, 0, 200, 200]);
 }
 

@@ -1,15 +1,20 @@
-//! Running one method call: lookup, scope, operating time, parameter check, then the stateful
-//! handler or the spec's example answer. `batch` runs its sub-calls through the same path.
+//! Running one method call: lookup, scope, operating time, parameter check, then the generic
+//! store (methods with `[state]`), the bot extension, or the spec's example answer. `batch` runs
+//! its sub-calls through the same path, so they reach the same store.
 
 pub mod batch;
 pub mod generic;
-pub mod imbot;
-pub mod validate;
+pub mod problem;
+pub mod stateful;
 
+use bitrix_codegen::model::{check_value_at, Required};
+use bitrix_codegen::Method;
 use serde_json::{Map, Value};
 
+use crate::bots;
 use crate::envelope::{ApiError, Operating, Success};
-use crate::state::{AuthKind, Shared};
+use crate::state::{AuthKind, Data, Shared};
+use problem::Problem;
 
 /// Who is calling.
 #[derive(Debug, Clone)]
@@ -51,7 +56,8 @@ pub fn call(
                 None,
             );
         }
-        // The outer batch is not charged operating time; its sub-calls are, each on its own.
+        // As documented (limits.md): the outer batch is not counted in operating time; its
+        // sub-calls are, each as its own method and against its own limit.
         return (batch::run(shared, caller, &params), None);
     }
     let Some(method) = shared.methods.get(name) else {
@@ -89,19 +95,68 @@ pub fn call(
     }
     let params = match params {
         Value::Object(map) => map,
-        Value::Array(a) if a.is_empty() => Map::new(),
         _ => Map::new(),
     };
-    let outcome =
-        validate::check(method, &params, caller.is_webhook()).and_then(
-            |checked| match imbot::handle(method, caller, &checked, &mut data) {
-                Some(result) => result,
-                None => Ok(generic::answer(method, &params, &mut data)),
-            },
-        );
+    let outcome = run(shared, method, caller, &params, &mut data, now);
     let cost = shared.config.cost_of(name);
     let operating = data.operating.record(&caller.app, name, now, cost);
     (outcome, Some(operating))
+}
+
+/// Checks the parameters and answers from the store, the bot extension or the example.
+fn run(
+    shared: &Shared,
+    method: &Method,
+    caller: &Caller,
+    params: &Map<String, Value>,
+    data: &mut Data,
+    now: f64,
+) -> Result<Success, ApiError> {
+    let extension = bots::METHODS.contains(&method.name.as_str());
+    // The bot extension checks presence itself, in the portal's order (owner first).
+    check(method, params, caller.is_webhook(), !extension)
+        .map_err(|p| problem::answer(method, &p))?;
+    if extension {
+        if let Some(answer) = bots::handle(method, caller, params, &mut data.bots) {
+            return answer;
+        }
+    }
+    if let Some(st) = &method.state {
+        let empty = Default::default();
+        let shape = shared.shapes.get(&st.entity).unwrap_or(&empty);
+        let ctx = stateful::Context {
+            now,
+            user_id: data.tokens.creds.webhook_user_id,
+        };
+        return stateful::run(method, st, shape, params, ctx, &mut data.store)
+            .map_err(|p| problem::answer(method, &p));
+    }
+    Ok(generic::answer(method, params, data))
+}
+
+/// Checks the parameters the spec knows: presence of required ones (when `presence`) and the
+/// type of every given one. Unknown keys (and `start` of list methods, which specs need not
+/// list) are ignored, as a portal ignores them.
+fn check(
+    method: &Method,
+    params: &Map<String, Value>,
+    webhook: bool,
+    presence: bool,
+) -> Result<(), Problem> {
+    if presence {
+        for p in &method.params {
+            let must = p.required == Required::Yes || (webhook && p.required == Required::Webhook);
+            if must && params.get(&p.wire).is_none_or(Value::is_null) {
+                return Err(Problem::Missing(p.wire.clone()));
+            }
+        }
+    }
+    for (key, value) in params {
+        if let Some(p) = method.param(key) {
+            check_value_at(method, &p.ty, value, key).map_err(Problem::WrongType)?;
+        }
+    }
+    Ok(())
 }
 
 /// A string parameter; numbers are accepted in their text form, as PHP would see them.

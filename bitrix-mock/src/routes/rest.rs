@@ -5,9 +5,9 @@ use serde_json::Value;
 
 use super::{parameters, Reply, Request};
 use crate::envelope::{success_body, time_json, ApiError};
-use crate::faults::Fault;
+use crate::faults::{Fault, FaultRule};
 use crate::methods::{call, Caller};
-use crate::state::{AuthKind, CallRecord, Shared};
+use crate::state::{AuthKind, CallRecord, Data, Shared};
 
 /// Answers one REST call and records it.
 pub async fn handle(shared: &Shared, req: Request) -> Reply {
@@ -23,46 +23,88 @@ pub async fn handle(shared: &Shared, req: Request) -> Reply {
         .strip_suffix(".json")
         .unwrap_or(raw_method)
         .to_string();
-    let fault = shared.data().faults.pop_front();
-    let (reply, kind) = match fault {
-        Some(Fault::Status500) => (
-            ApiError::new(500, "INTERNAL_SERVER_ERROR", "Internal server error").into(),
-            AuthKind::None,
-        ),
-        Some(Fault::Status503) => (
-            ApiError::new(503, "QUERY_LIMIT_EXCEEDED", "Too many requests").into(),
-            AuthKind::None,
-        ),
-        Some(Fault::NotJson) => (
-            Reply::Text(
-                200,
-                "text/html; charset=utf-8",
-                "<html><body><h1>502 Bad Gateway</h1></body></html>".into(),
-            ),
-            AuthKind::None,
-        ),
-        Some(Fault::DropConnection) => (Reply::Drop, AuthKind::None),
-        Some(Fault::Respond { status, body }) => (
-            Reply::Text(status, "application/json; charset=utf-8", body),
-            AuthKind::None,
-        ),
-        Some(Fault::Slow(delay)) => {
-            tokio::time::sleep(delay).await;
-            answer(shared, &req, webhook, &method, start)
+    let (fault, rule) = {
+        let mut data = shared.data();
+        // A queued fault wins; only calls without one draw from the per-method rules.
+        match data.faults.pop_front() {
+            Some(queued) => (Some(queued), None),
+            None => (None, drawn(&mut data, &method)),
         }
-        None => answer(shared, &req, webhook, &method, start),
+    };
+    if let Some(rule) = &rule {
+        if !rule.delay.is_zero() {
+            tokio::time::sleep(rule.delay).await;
+        }
+    }
+    let (reply, kind) = match (fault, rule) {
+        (
+            None,
+            Some(
+                rule @ FaultRule {
+                    status: Some(status),
+                    ..
+                },
+            ),
+        ) => (
+            ApiError::new(status, &rule.error_code(), "Fault injected by the emulator").into(),
+            AuthKind::None,
+        ),
+        (fault, _) => match fault {
+            Some(Fault::Status500) => (
+                ApiError::new(500, "INTERNAL_SERVER_ERROR", "Internal server error").into(),
+                AuthKind::None,
+            ),
+            Some(Fault::Status503) => (
+                ApiError::new(503, "QUERY_LIMIT_EXCEEDED", "Too many requests").into(),
+                AuthKind::None,
+            ),
+            Some(Fault::NotJson) => (
+                Reply::Text(
+                    200,
+                    "text/html; charset=utf-8",
+                    "<html><body><h1>502 Bad Gateway</h1></body></html>".into(),
+                ),
+                AuthKind::None,
+            ),
+            Some(Fault::DropConnection) => (Reply::Drop, AuthKind::None),
+            Some(Fault::Respond { status, body }) => (
+                Reply::Text(status, "application/json; charset=utf-8", body),
+                AuthKind::None,
+            ),
+            Some(Fault::Slow(delay)) => {
+                tokio::time::sleep(delay).await;
+                answer(shared, &req, webhook, &method, start)
+            }
+            None => answer(shared, &req, webhook, &method, start),
+        },
     };
     let status = match &reply {
         Reply::Json(s, _) | Reply::Text(s, _, _) => *s,
         Reply::Drop => 0,
     };
-    shared.data().calls.push(CallRecord {
-        method,
-        auth_kind: kind,
-        status,
-        at: start,
-    });
+    let limit = shared.config.call_log;
+    shared.data().log_call(
+        CallRecord {
+            method,
+            auth_kind: kind,
+            status,
+            at: start,
+        },
+        limit,
+    );
     reply
+}
+
+/// The per-method rule that hits this call, if one does: each rule covering the method draws
+/// once, in order, so the sequence of hits depends only on the seed and the calls.
+fn drawn(data: &mut Data, method: &str) -> Option<FaultRule> {
+    let rules: Vec<FaultRule> = data
+        .fault_rules
+        .iter()
+        .filter(|r| r.covers(method))
+        .cloned()
+        .collect();
+    rules.into_iter().find(|r| data.rng.next_f64() < r.rate)
 }
 
 /// The normal answer, with how the caller authenticated.
