@@ -356,6 +356,7 @@ async fn bot_family_lifecycle_and_chat_log() {
 async fn batch_with_references_halt_and_limits() {
     let emu = emulator().await;
     let url = format!("{}batch", emu.webhook_url());
+    // `json!` sorts keys, so the body lists the commands by name: "later" runs after "command".
     let cmd = json!({
         "bot": "imbot.register?CODE=b1&EVENT_HANDLER=https%3A%2F%2Fexample.com%2Fh&PROPERTIES[NAME]=B&CLIENT_ID=app",
         "command": "imbot.command.register?BOT_ID=$result[bot]&COMMAND=go&EVENT_COMMAND_ADD=https://example.com/c&LANG[0][LANGUAGE_ID]=en&LANG[0][TITLE]=Go&CLIENT_ID=app",

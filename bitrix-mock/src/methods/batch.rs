@@ -14,7 +14,7 @@ pub const MAX_COMMANDS: usize = 50;
 
 /// Runs a batch for `caller`.
 pub fn run(shared: &Shared, caller: &Caller, params: &Value) -> Result<Success, ApiError> {
-    let commands: Vec<(String, Value)> = match params.get("cmd") {
+    let mut commands: Vec<(String, Value)> = match params.get("cmd") {
         Some(Value::Object(map)) => map.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         Some(Value::Array(items)) => items
             .iter()
@@ -30,6 +30,8 @@ pub fn run(shared: &Shared, caller: &Caller, params: &Value) -> Result<Success, 
             ))
         }
     };
+    // In the order sent, as the portal runs them (the parsed map is sorted by key).
+    crate::key_order::arrange(&mut commands, params.get(crate::key_order::CMD_KEYS));
     if commands.len() > MAX_COMMANDS {
         return Err(ApiError::new(
             400,
@@ -50,6 +52,7 @@ pub fn run(shared: &Shared, caller: &Caller, params: &Value) -> Result<Success, 
                 let (method, query) = text.split_once('?').unwrap_or((text, ""));
                 let method = method.trim().strip_suffix(".json").unwrap_or(method.trim());
                 let mut sub = substitute(parse_query(query), &results);
+                crate::key_order::note(&mut sub, query, false);
                 if let Value::Object(map) = &mut sub {
                     // Sub-calls run with the batch's own authorization.
                     map.remove("auth");

@@ -151,7 +151,16 @@ fn check(
             }
         }
     }
+    // A stateful list's `filter`, `order` and `select` are the store's to check: it knows the
+    // entity's fields and answers the documented rows (unknown field, bad direction).
+    let listed = method
+        .state
+        .as_ref()
+        .is_some_and(|st| st.action == bitrix_codegen::model::Action::List);
     for (key, value) in params {
+        if listed && matches!(key.as_str(), "filter" | "order" | "select") {
+            continue;
+        }
         if let Some(p) = method.param(key) {
             check_value_at(method, &p.ty, value, key).map_err(Problem::WrongType)?;
         }

@@ -157,12 +157,15 @@ fn merge_into(
             (Some(Kind::Integer), Value::String(s)) => {
                 s.trim().parse::<i64>().map(Value::from).unwrap_or(v)
             }
-            (Some(Kind::Double), Value::String(s)) => s
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .and_then(|f| serde_json::Number::from_f64(f).map(Value::Number))
-                .unwrap_or(v),
+            (Some(Kind::Double), Value::String(s)) => match s.trim().parse::<i64>() {
+                Ok(i) => Value::from(i),
+                Err(_) => s
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(|f| serde_json::Number::from_f64(f).map(Value::Number))
+                    .unwrap_or(v),
+            },
             _ => v,
         };
         record.insert(name, v);
@@ -269,11 +272,13 @@ fn list(
         filter::FilterError::UnknownField(f) => Problem::FilterField(f),
         filter::FilterError::BadValue(f) => Problem::FilterValue(f),
     })?;
-    let keys = order::parse(params.get("order"), shape).map_err(|e| match e {
+    let mut keys = order::parse(params.get("order"), shape).map_err(|e| match e {
         order::OrderError::Malformed => Problem::Malformed("order"),
         order::OrderError::UnknownField(f) => Problem::OrderField(f),
         order::OrderError::BadDirection(f) => Problem::OrderDirection(f),
     })?;
+    // The keys in the order the caller sent them (the parsed map is sorted by name).
+    crate::key_order::arrange(&mut keys, params.get(crate::key_order::ORDER_KEYS));
     let pick = select::parse(params.get("select")).map_err(|_| Problem::Malformed("select"))?;
     let start = match params.get("start") {
         None | Some(Value::Null) => 0,

@@ -55,6 +55,7 @@ pub async fn route(shared: &Shared, req: Request) -> Reply {
 /// Query-string and body parameters merged into one JSON object (body keys win).
 pub fn parameters(req: &Request) -> Result<Value, ApiError> {
     let mut params = crate::params::parse_query(&req.query);
+    crate::key_order::note(&mut params, &req.query, false);
     let body = String::from_utf8_lossy(&req.body);
     let trimmed = body.trim();
     if trimmed.is_empty() {
@@ -84,5 +85,7 @@ pub fn parameters(req: &Request) -> Result<Value, ApiError> {
         crate::params::parse_query(trimmed)
     };
     crate::params::merge(&mut params, parsed);
+    // Body keys win over the query string's, as for every parameter.
+    crate::key_order::note(&mut params, trimmed, is_json);
     Ok(params)
 }
