@@ -19,6 +19,7 @@ mod config;
 mod envelope;
 mod events;
 mod faults;
+mod idempotency;
 mod key_order;
 mod limits;
 mod methods;

@@ -84,6 +84,10 @@ async fn respond(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_ascii_lowercase();
+    let idempotency_key = req
+        .headers()
+        .get("idempotency-key")
+        .map(|v| v.as_bytes().to_vec());
     let read = Limited::new(req.into_body(), MAX_BODY).collect();
     let body = match tokio::time::timeout(shared.config.body_timeout, read).await {
         Ok(Ok(collected)) => collected.to_bytes().to_vec(),
@@ -114,15 +118,30 @@ async fn respond(
             query,
             content_type,
             body,
+            idempotency_key,
         },
     )
     .await;
+    render(reply)
+}
+
+fn render(reply: Reply) -> Result<Response<Full<Bytes>>, Dropped> {
     match reply {
         Reply::Json(status, body) => Ok(json_response(status, &body)),
         Reply::Text(status, content_type, text) => {
             Ok(response(status, content_type, text.into_bytes()))
         }
         Reply::Drop => Err(Dropped),
+        Reply::Headed(inner, headers) => {
+            let mut resp = render(*inner)?;
+            for (name, value) in headers {
+                // Values come from a validated key (printable ASCII) or constants.
+                if let Ok(v) = HeaderValue::from_str(&value) {
+                    resp.headers_mut().insert(name, v);
+                }
+            }
+            Ok(resp)
+        }
     }
 }
 

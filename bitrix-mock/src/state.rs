@@ -13,6 +13,7 @@ use crate::bots::model::BotState;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::faults::{Fault, FaultRule, Rng};
+use crate::idempotency::Replays;
 use crate::limits::bucket::Bucket;
 use crate::limits::operating::OperatingTime;
 use crate::store::shape::Shape;
@@ -143,6 +144,8 @@ pub(crate) struct Data {
     pub calls: VecDeque<CallRecord>,
     /// Items answered by paged methods without state, by method name (seeded by tests).
     pub lists: BTreeMap<String, Vec<Value>>,
+    /// REST 3.0 answers kept for `Idempotency-Key` replays.
+    pub replays: Replays,
 }
 
 impl Data {
@@ -199,6 +202,7 @@ impl Shared {
             bots: BotState::default(),
             calls: VecDeque::new(),
             lists: BTreeMap::new(),
+            replays: Replays::default(),
         };
         Shared {
             config,

@@ -57,7 +57,7 @@ pub fn run(shared: &Shared, caller: &Caller, params: &Value) -> Result<Success, 
                     // Sub-calls run with the batch's own authorization.
                     map.remove("auth");
                 }
-                call(shared, caller, method, sub, true).0
+                call(shared, caller, method, sub, super::Api::Batch).0
             }
             None => Err(ApiError::new(
                 400,

@@ -34,19 +34,25 @@ impl Caller {
     }
 }
 
+/// Which address a call came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    /// `/rest/<method>`.
+    V2,
+    /// `/rest/api/<method>` (REST 3.0).
+    V3,
+    /// A command inside a REST 2 `batch`.
+    Batch,
+}
+
 /// The outcome of a call and, for methods that count it, the operating figures after it.
 pub type Outcome = (Result<Success, ApiError>, Option<Operating>);
 
 /// Runs `name` with `params` (a JSON object, `auth` already removed).
-pub fn call(
-    shared: &Shared,
-    caller: &Caller,
-    name: &str,
-    params: Value,
-    in_batch: bool,
-) -> Outcome {
-    if name == "batch" {
-        if in_batch {
+pub fn call(shared: &Shared, caller: &Caller, name: &str, params: Value, api: Api) -> Outcome {
+    let v3 = api == Api::V3;
+    if name == "batch" && !v3 {
+        if api == Api::Batch {
             return (
                 Err(ApiError::new(
                     405,
@@ -60,7 +66,9 @@ pub fn call(
         // sub-calls are, each as its own method and against its own limit.
         return (batch::run(shared, caller, &params), None);
     }
-    let Some(method) = shared.methods.get(name) else {
+    // A REST 3.0 method is only at `/rest/api/`; the old address answers 404 for it, as
+    // documented, and the new one serves only REST 3.0 methods.
+    let Some(method) = shared.methods.get(name).filter(|m| (m.rest == 3) == v3) else {
         return (
             Err(ApiError::new(
                 404,
@@ -71,10 +79,15 @@ pub fn call(
         );
     };
     if method.scope != "core" && !shared.scopes.contains(&method.scope) {
+        let code = if v3 {
+            "BITRIX_REST_V3_EXCEPTION_INSUFFICIENTSCOPEEXCEPTION"
+        } else {
+            "insufficient_scope"
+        };
         return (
             Err(ApiError::new(
                 403,
-                "insufficient_scope",
+                code,
                 "The request requires higher privileges than provided by the webhook token",
             )),
             None,
@@ -97,7 +110,7 @@ pub fn call(
         Value::Object(map) => map,
         _ => Map::new(),
     };
-    let outcome = run(shared, method, caller, &params, &mut data, now);
+    let outcome = run(shared, method, caller, &params, &mut data, now, v3);
     let cost = shared.config.cost_of(name);
     let operating = data.operating.record(&caller.app, name, now, cost);
     (outcome, Some(operating))
@@ -111,11 +124,18 @@ fn run(
     params: &Map<String, Value>,
     data: &mut Data,
     now: f64,
+    v3: bool,
 ) -> Result<Success, ApiError> {
+    let answer = |p: Problem| {
+        if v3 {
+            problem::answer_v3(method, &p)
+        } else {
+            problem::answer(method, &p)
+        }
+    };
     let extension = bots::METHODS.contains(&method.name.as_str());
     // The bot extension checks presence itself, in the portal's order (owner first).
-    check(method, params, caller.is_webhook(), !extension)
-        .map_err(|p| problem::answer(method, &p))?;
+    check(method, params, caller.is_webhook(), !extension, v3).map_err(answer)?;
     if extension {
         if let Some(answer) = bots::handle(method, caller, params, &mut data.bots) {
             return answer;
@@ -127,9 +147,9 @@ fn run(
         let ctx = stateful::Context {
             now,
             user_id: data.tokens.creds.webhook_user_id,
+            v3,
         };
-        return stateful::run(method, st, shape, params, ctx, &mut data.store)
-            .map_err(|p| problem::answer(method, &p));
+        return stateful::run(method, st, shape, params, ctx, &mut data.store).map_err(answer);
     }
     Ok(generic::answer(method, params, data))
 }
@@ -142,6 +162,7 @@ fn check(
     params: &Map<String, Value>,
     webhook: bool,
     presence: bool,
+    v3: bool,
 ) -> Result<(), Problem> {
     if presence {
         for p in &method.params {
@@ -158,7 +179,9 @@ fn check(
         .as_ref()
         .is_some_and(|st| st.action == bitrix_codegen::model::Action::List);
     for (key, value) in params {
-        if listed && matches!(key.as_str(), "filter" | "order" | "select") {
+        let store_checks =
+            matches!(key.as_str(), "filter" | "order" | "select") || (v3 && key == "pagination");
+        if listed && store_checks {
             continue;
         }
         if let Some(p) = method.param(key) {

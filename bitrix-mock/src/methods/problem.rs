@@ -16,12 +16,14 @@ pub enum Problem {
     WrongType(TypeMismatch),
     /// The body is not an object of parameters.
     NotAnObject,
-    /// The record a stateful get, update or delete names does not exist.
-    NotFound,
+    /// The record a stateful get, update or delete names does not exist (the ID as sent).
+    NotFound(String),
     /// A list's `filter` names a field the entity does not have.
     FilterField(String),
     /// A list's `filter` value does not fit its field.
     FilterValue(String),
+    /// A REST 3.0 filter condition names an operator that does not exist.
+    FilterOperator(String),
     /// A list's `order` names a field the entity does not have.
     OrderField(String),
     /// A list's `order` direction is not ASC or DESC.
@@ -67,7 +69,7 @@ pub fn answer(method: &Method, problem: &Problem) -> ApiError {
             "INVALID_ARGUMENTS",
             "The parameters must be an object",
         ),
-        Problem::NotFound => not_found(method),
+        Problem::NotFound(_) => not_found(method),
         Problem::FilterField(f) => by_variant(method, "FilterFieldNotAllowed").unwrap_or_else(|| {
             generic_arg(format!("Invalid filter: field '{f}' is not allowed in filter"))
         }),
@@ -81,7 +83,55 @@ pub fn answer(method: &Method, problem: &Problem) -> ApiError {
                 "Invalid order: allowed sort directions are ASC, DESC. But got another for field '{f}'"
             ))
         }),
+        Problem::FilterOperator(op) => generic_arg(format!("Invalid filter: unknown operator '{op}'")),
         Problem::Malformed(param) => generic_arg(format!("Invalid {param}")),
+    }
+}
+
+/// The REST 3.0 code of a request that fails validation.
+const V3_VALIDATION: &str = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION";
+
+/// The REST 3.0 answer for `problem` (rest-v3.md, *Structure of an unsuccessful response*):
+/// parameter problems are validation errors naming the field; a missing record is
+/// `ENTITYNOTFOUNDEXCEPTION` unless the spec documents its own `not_found` row.
+pub fn answer_v3(method: &Method, problem: &Problem) -> ApiError {
+    let invalid = |field: &str, message: String| {
+        ApiError::new(400, V3_VALIDATION, "Error validating request object")
+            .with_validation(field, message)
+    };
+    match problem {
+        Problem::Missing(path) => {
+            invalid(path, format!("Required field `{path}` is not specified"))
+        }
+        Problem::WrongType(m) => invalid(&m.path, m.to_string()),
+        Problem::NotAnObject => ApiError::new(
+            400,
+            "BITRIX_REST_V3_EXCEPTION_INVALIDJSONEXCEPTION",
+            "The request body must be a JSON object",
+        ),
+        Problem::NotFound(id) => match method.state.as_ref().and_then(|s| s.not_found.as_ref()) {
+            Some(_) => not_found(method),
+            None => ApiError::new(
+                400,
+                "BITRIX_REST_V3_EXCEPTION_ENTITYNOTFOUNDEXCEPTION",
+                format!("Record with ID = `{id}` not found"),
+            ),
+        },
+        Problem::FilterField(f) | Problem::OrderField(f) => ApiError::new(
+            400,
+            "BITRIX_REST_V3_EXCEPTION_UNKNOWNDTOPROPERTYEXCEPTION",
+            format!("Unknown field `{f}`"),
+        ),
+        Problem::FilterOperator(op) => ApiError::new(
+            400,
+            "BITRIX_REST_V3_EXCEPTION_UNKNOWNFILTEROPERATOREXCEPTION",
+            format!("Unknown filter operator `{op}`"),
+        ),
+        Problem::FilterValue(f) => invalid(f, format!("The value of `{f}` does not fit its type")),
+        Problem::OrderDirection(f) => {
+            invalid(f, format!("The direction of `{f}` must be ASC or DESC"))
+        }
+        Problem::Malformed(param) => invalid(param, format!("`{param}` has the wrong shape")),
     }
 }
 

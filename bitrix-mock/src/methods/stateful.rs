@@ -21,6 +21,9 @@ pub struct Context {
     pub now: f64,
     /// The calling user's ID.
     pub user_id: u64,
+    /// A REST 3.0 call: `filter` is a list of conditions, lists page by `pagination`, `true`
+    /// answers are `{"result": true}`.
+    pub v3: bool,
 }
 
 /// Runs `method` (which has `st`) on `store`.
@@ -44,20 +47,26 @@ pub fn run(
                 .get(&st.entity, &partition, id)
                 .map(|r| r.fields.clone())
                 .unwrap_or_default();
-            Ok(answer(method, st, json!(id), Some(stored)))
+            Ok(answer(method, st, json!(id), Some(stored), ctx.v3))
         }
         Action::Get => {
             let id = record_id(st, params)?;
             let record = store
                 .get(&st.entity, &partition, id)
-                .ok_or(Problem::NotFound)?;
-            Ok(answer(method, st, json!(id), Some(record.fields.clone())))
+                .ok_or_else(|| Problem::NotFound(id.to_string()))?;
+            Ok(answer(
+                method,
+                st,
+                json!(id),
+                Some(record.fields.clone()),
+                ctx.v3,
+            ))
         }
         Action::Update => {
             let id = record_id(st, params)?;
             let given = fields_param(st, params)?;
             if store.get(&st.entity, &partition, id).is_none() {
-                return Err(Problem::NotFound);
+                return Err(Problem::NotFound(id.to_string()));
             }
             // Multi-value IDs come from the store's counter; take it out while a record is borrowed.
             let mut counter = std::mem::take(&mut store.next_multi);
@@ -67,17 +76,17 @@ pub fn run(
                 r.fields.clone()
             });
             store.next_multi = counter;
-            Ok(answer(method, st, json!(id), updated))
+            Ok(answer(method, st, json!(id), updated, ctx.v3))
         }
         Action::Delete => {
             let id = record_id(st, params)?;
             if !store.remove(&st.entity, &partition, id) {
-                return Err(Problem::NotFound);
+                return Err(Problem::NotFound(id.to_string()));
             }
-            Ok(answer(method, st, json!(id), None))
+            Ok(answer(method, st, json!(id), None, ctx.v3))
         }
-        Action::List => list(method, st, shape, params, &partition, store),
-        Action::Fields => Ok(answer(method, st, describe(shape), None)),
+        Action::List => list(method, st, shape, params, &partition, store, ctx.v3),
+        Action::Fields => Ok(answer(method, st, describe(shape), None, ctx.v3)),
     }
 }
 
@@ -98,7 +107,7 @@ fn record_id(st: &StateDef, params: &Map<String, Value>) -> Result<u64, Problem>
     value::text(raw)
         .and_then(|t| t.trim().parse::<u64>().ok())
         .filter(|id| *id > 0)
-        .ok_or(Problem::NotFound)
+        .ok_or_else(|| Problem::NotFound(value::text(raw).unwrap_or_default()))
 }
 
 /// The fields object at the spec's dotted `fields` path; absent or `[]` is no fields.
@@ -229,9 +238,12 @@ fn answer(
     st: &StateDef,
     id: Value,
     record: Option<Map<String, Value>>,
+    v3: bool,
 ) -> Success {
     let inner = match st.answer {
         Answer::Id => id,
+        // REST 3.0 answers an operation's outcome as `{"result": true}` (rest-v3.md).
+        Answer::True if v3 => return Success::of(json!({"result": true})),
         Answer::True => return Success::of(truthy(&method.result.ty)),
         Answer::Record | Answer::Records => record.map(Value::Object).unwrap_or(Value::Null),
         Answer::Fields => id,
@@ -266,10 +278,17 @@ fn list(
     params: &Map<String, Value>,
     partition: &Partition,
     store: &Store,
+    v3: bool,
 ) -> Result<Success, Problem> {
-    let cond = filter::parse(params.get("filter"), shape).map_err(|e| match e {
+    let parsed = if v3 {
+        filter::parse_v3(params.get("filter"), shape)
+    } else {
+        filter::parse(params.get("filter"), shape)
+    };
+    let cond = parsed.map_err(|e| match e {
         filter::FilterError::Malformed => Problem::Malformed("filter"),
         filter::FilterError::UnknownField(f) => Problem::FilterField(f),
+        filter::FilterError::UnknownOperator(op) => Problem::FilterOperator(op),
         filter::FilterError::BadValue(f) => Problem::FilterValue(f),
     })?;
     let mut keys = order::parse(params.get("order"), shape).map_err(|e| match e {
@@ -280,6 +299,9 @@ fn list(
     // The keys in the order the caller sent them (the parsed map is sorted by name).
     crate::key_order::arrange(&mut keys, params.get(crate::key_order::ORDER_KEYS));
     let pick = select::parse(params.get("select")).map_err(|_| Problem::Malformed("select"))?;
+    if v3 {
+        return list_v3(st, params, &cond, &keys, &pick, partition, store);
+    }
     let start = match params.get("start") {
         None | Some(Value::Null) => 0,
         Some(v) => value::text(v)
@@ -315,6 +337,56 @@ fn list(
         next: (counted && end < rows.len()).then_some(end as u64),
         total: counted.then_some(rows.len() as u64),
     })
+}
+
+/// A REST 3.0 page: `pagination` (`page` from 1, `limit` up to 1000, default 50, or `offset`),
+/// the items under `items`, no `next` or `total`.
+fn list_v3(
+    st: &StateDef,
+    params: &Map<String, Value>,
+    cond: &filter::Cond,
+    keys: &order::Order,
+    pick: &select::Select,
+    partition: &Partition,
+    store: &Store,
+) -> Result<Success, Problem> {
+    let number = |key: &str| -> Result<Option<u64>, Problem> {
+        match params.get("pagination").and_then(|p| p.get(key)) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => value::text(v)
+                .and_then(|t| t.trim().parse::<u64>().ok())
+                .map(Some)
+                .ok_or(Problem::Malformed("pagination")),
+        }
+    };
+    if params
+        .get("pagination")
+        .is_some_and(|p| !p.is_object() && !p.is_null())
+    {
+        return Err(Problem::Malformed("pagination"));
+    }
+    let limit = number("limit")?.unwrap_or(PAGE as u64);
+    if !(1..=1000).contains(&limit) {
+        return Err(Problem::Malformed("pagination"));
+    }
+    let from = match (number("offset")?, number("page")?) {
+        (Some(offset), _) if offset > 0 => offset,
+        (_, Some(page)) if page > 1 => (page - 1).saturating_mul(limit),
+        _ => 0,
+    };
+    let mut rows: Vec<&Map<String, Value>> = store
+        .in_partition(&st.entity, partition)
+        .map(|r: &Record| &r.fields)
+        .filter(|f| cond.matches(f))
+        .collect();
+    order::sort(&mut rows, keys, &st.key);
+    let page: Vec<Value> = rows
+        .iter()
+        .skip(usize::try_from(from).unwrap_or(usize::MAX))
+        .take(limit as usize)
+        .map(|r| Value::Object(pick.apply(r, &st.key)))
+        .collect();
+    Ok(Success::of(json!({ "items": page })))
 }
 
 /// The field descriptions of a `fields` method.

@@ -6,13 +6,14 @@ use serde_json::Value;
 use super::{parameters, Reply, Request};
 use crate::envelope::{success_body, time_json, ApiError};
 use crate::faults::{Fault, FaultRule};
-use crate::methods::{call, Caller};
+use crate::methods::{call, Api, Caller};
 use crate::state::{AuthKind, CallRecord, Data, Shared};
 
-/// Answers one REST call and records it.
-pub async fn handle(shared: &Shared, req: Request) -> Reply {
+/// Answers one REST call (REST 3.0 when `v3`: the path starts with `/rest/api/`) and records it.
+pub async fn handle(shared: &Shared, req: Request, v3: bool) -> Reply {
     let start = shared.clock.now();
-    let rest = req.path.trim_start_matches("/rest/").trim_end_matches('/');
+    let prefix = if v3 { "/rest/api/" } else { "/rest/" };
+    let rest = req.path.trim_start_matches(prefix).trim_end_matches('/');
     let segments: Vec<&str> = rest.split('/').collect();
     let (webhook, raw_method) = match segments.as_slice() {
         [method] => (None, *method),
@@ -36,6 +37,14 @@ pub async fn handle(shared: &Shared, req: Request) -> Reply {
             tokio::time::sleep(rule.delay).await;
         }
     }
+    // Errors in the format of the address called.
+    let err = |e: ApiError| -> Reply {
+        if v3 {
+            Reply::Json(e.status, e.body_v3())
+        } else {
+            e.into()
+        }
+    };
     let (reply, kind) = match (fault, rule) {
         (
             None,
@@ -46,12 +55,20 @@ pub async fn handle(shared: &Shared, req: Request) -> Reply {
                 },
             ),
         ) => (
-            ApiError::new(status, &rule.error_code(), "Fault injected by the emulator").into(),
+            err(ApiError::new(
+                status,
+                &rule.error_code(),
+                "Fault injected by the emulator",
+            )),
             AuthKind::None,
         ),
         (fault, _) => match fault {
             Some(Fault::Status500) => (
-                ApiError::new(500, "INTERNAL_SERVER_ERROR", "Internal server error").into(),
+                err(ApiError::new(
+                    500,
+                    "INTERNAL_SERVER_ERROR",
+                    "Internal server error",
+                )),
                 AuthKind::None,
             ),
             Some(Fault::Status503) => (
@@ -73,15 +90,12 @@ pub async fn handle(shared: &Shared, req: Request) -> Reply {
             ),
             Some(Fault::Slow(delay)) => {
                 tokio::time::sleep(delay).await;
-                answer(shared, &req, webhook, &method, start)
+                answer_any(shared, &req, webhook, &method, start, v3)
             }
-            None => answer(shared, &req, webhook, &method, start),
+            None => answer_any(shared, &req, webhook, &method, start, v3),
         },
     };
-    let status = match &reply {
-        Reply::Json(s, _) | Reply::Text(s, _, _) => *s,
-        Reply::Drop => 0,
-    };
+    let status = reply.status();
     let limit = shared.config.call_log;
     shared.data().log_call(
         CallRecord {
@@ -105,6 +119,22 @@ fn drawn(data: &mut Data, method: &str) -> Option<FaultRule> {
         .cloned()
         .collect();
     rules.into_iter().find(|r| data.rng.next_f64() < r.rate)
+}
+
+/// The normal answer of either version.
+fn answer_any(
+    shared: &Shared,
+    req: &Request,
+    webhook: Option<(&str, &str)>,
+    method: &str,
+    start: f64,
+    v3: bool,
+) -> (Reply, AuthKind) {
+    if v3 {
+        super::v3::answer(shared, req, webhook, method, start)
+    } else {
+        answer(shared, req, webhook, method, start)
+    }
 }
 
 /// The normal answer, with how the caller authenticated.
@@ -146,7 +176,7 @@ fn answer(
             caller.kind,
         );
     }
-    let (outcome, operating) = call(shared, &caller, method, params, false);
+    let (outcome, operating) = call(shared, &caller, method, params, Api::V2);
     let reply = match outcome {
         Ok(success) => {
             let time = time_json(start, shared.clock.now(), operating);
@@ -158,7 +188,7 @@ fn answer(
 }
 
 /// Who is calling, or the 401 a portal answers.
-fn authenticate(
+pub(super) fn authenticate(
     shared: &Shared,
     webhook: Option<(&str, &str)>,
     auth: Option<Value>,

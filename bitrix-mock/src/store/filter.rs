@@ -1,6 +1,8 @@
 //! The `filter` of list methods: `{"=stageId": "NEW", ">opportunity": 5000, "@id": [1, 2]}`, with
 //! nested `{"logic": "OR", "0": {...}, "1": {...}}` blocks. Prefixes: `=` (or none), `!`/`!=`,
-//! `>`, `>=`, `<`, `<=`, `%` (substring), `@` (in), `!@` (not in).
+//! `>`, `>=`, `<`, `<=`, `%` (substring), `@` (in), `!@` (not in). REST 3.0 writes conditions as
+//! a list: `[["status", "=", "NEW"], {"logic": "or", "conditions": [["id", [1, 2]]]}]` with
+//! `=`, `!=`, `>`, `>=`, `<`, `<=`, `in`, `between`.
 
 use serde_json::{Map, Value};
 
@@ -17,6 +19,8 @@ pub enum FilterError {
     UnknownField(String),
     /// A value that does not fit its field (text for a number).
     BadValue(String),
+    /// A REST 3.0 operator that does not exist.
+    UnknownOperator(String),
 }
 
 /// A comparison.
@@ -31,6 +35,7 @@ enum Op {
     Like,
     In,
     NotIn,
+    Between,
 }
 
 /// Longest prefixes first, so that `>=` is not read as `>` and `!@` not as `!`.
@@ -122,11 +127,80 @@ fn block(map: &Map<String, Value>, shape: &Shape, depth: usize) -> Result<Cond, 
     })
 }
 
+/// Parses a REST 3.0 `filter` (absent, `[]` or a list of conditions).
+pub fn parse_v3(filter: Option<&Value>, shape: &Shape) -> Result<Cond, FilterError> {
+    match filter {
+        None | Some(Value::Null) => Ok(Cond::All(Vec::new())),
+        Some(Value::Array(items)) => list_v3(items, shape, 0).map(Cond::All),
+        Some(Value::Object(map)) if map.is_empty() => Ok(Cond::All(Vec::new())),
+        Some(_) => Err(FilterError::Malformed),
+    }
+}
+
+fn list_v3(items: &[Value], shape: &Shape, depth: usize) -> Result<Vec<Cond>, FilterError> {
+    if depth > MAX_DEPTH {
+        return Err(FilterError::Malformed);
+    }
+    items
+        .iter()
+        .map(|i| condition_v3(i, shape, depth))
+        .collect()
+}
+
+fn condition_v3(item: &Value, shape: &Shape, depth: usize) -> Result<Cond, FilterError> {
+    match item {
+        Value::Object(group) => {
+            let Some(Value::Array(conds)) = group.get("conditions") else {
+                return Err(FilterError::Malformed);
+            };
+            let conds = list_v3(conds, shape, depth + 1)?;
+            let or = group
+                .get("logic")
+                .and_then(Value::as_str)
+                .is_some_and(|l| l.eq_ignore_ascii_case("or"));
+            Ok(if or {
+                Cond::Any(conds)
+            } else {
+                Cond::All(conds)
+            })
+        }
+        Value::Array(parts) => {
+            let (name, op, value) = match parts.as_slice() {
+                [Value::String(n), v @ Value::Array(_)] => (n, "in", v),
+                [Value::String(n), v] => (n, "=", v),
+                [Value::String(n), Value::String(op), v] => (n, op.as_str(), v),
+                _ => return Err(FilterError::Malformed),
+            };
+            let op = match op.to_ascii_lowercase().as_str() {
+                "=" => Op::Eq,
+                "!=" => Op::Ne,
+                ">" => Op::Gt,
+                ">=" => Op::Ge,
+                "<" => Op::Lt,
+                "<=" => Op::Le,
+                "in" => Op::In,
+                "between" => Op::Between,
+                _ => return Err(FilterError::UnknownOperator(op.to_string())),
+            };
+            if op == Op::Between && value.as_array().is_none_or(|a| a.len() != 2) {
+                return Err(FilterError::BadValue(name.clone()));
+            }
+            condition(name, op, value, shape)
+        }
+        _ => Err(FilterError::Malformed),
+    }
+}
+
 fn field(key: &str, value: &Value, shape: &Shape) -> Result<Cond, FilterError> {
     let (op, name) = PREFIXES
         .iter()
         .find_map(|(p, op)| key.strip_prefix(p).map(|rest| (*op, rest)))
         .unwrap_or((Op::Eq, key));
+    condition(name, op, value, shape)
+}
+
+/// One field condition, checked against the entity's fields.
+fn condition(name: &str, op: Op, value: &Value, shape: &Shape) -> Result<Cond, FilterError> {
     let name = name.trim();
     let kind = shape
         .kind(name)
@@ -186,6 +260,12 @@ fn test(have: Option<&Value>, op: Op, want: &Value) -> bool {
                 Some(v) => like(v, &needle),
                 None => false,
             }
+        }
+        Op::Between => {
+            let (Some(lo), Some(hi)) = (want.get(0), want.get(1)) else {
+                return false;
+            };
+            test(have, Op::Ge, lo) && test(have, Op::Le, hi)
         }
         Op::Gt | Op::Ge | Op::Lt | Op::Le => {
             // Nothing stored compares with nothing: a portal's SQL says NULL > x is not true.
@@ -251,6 +331,30 @@ mod tests {
         assert!(not_in.matches(&rec(json!({"id": 3, "opportunity": 4}))));
         assert!(!not_in.matches(&rec(json!({"id": 2, "opportunity": 4}))));
         assert!(!not_in.matches(&rec(json!({"id": 3}))));
+    }
+
+    #[test]
+    fn rest_v3_conditions() {
+        let f = parse_v3(
+            Some(&json!([["stageId", "=", "NEW"], {"logic": "or", "conditions": [["id", [1, 2]], ["opportunity", "between", [10, 20]]]}])),
+            &shape(),
+        )
+        .expect("parses");
+        assert!(f.matches(&rec(json!({"id": 2, "stageId": "NEW"}))));
+        assert!(f.matches(&rec(json!({"id": 9, "stageId": "NEW", "opportunity": 15}))));
+        assert!(!f.matches(&rec(json!({"id": 9, "stageId": "NEW", "opportunity": 25}))));
+        assert_eq!(
+            parse_v3(Some(&json!([["id", "like", 1]])), &shape()),
+            Err(FilterError::UnknownOperator("like".into()))
+        );
+        assert_eq!(
+            parse_v3(Some(&json!([["nope", "=", 1]])), &shape()),
+            Err(FilterError::UnknownField("nope".into()))
+        );
+        assert_eq!(
+            parse_v3(Some(&json!([5])), &shape()),
+            Err(FilterError::Malformed)
+        );
     }
 
     #[test]
