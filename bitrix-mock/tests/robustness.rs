@@ -56,6 +56,24 @@ async fn a_silent_connection_is_cut_off() {
 }
 
 #[tokio::test]
+async fn an_idle_kept_alive_connection_is_cut_off() {
+    let emu = Emulator::start(Config::new().header_timeout(Duration::from_millis(200)))
+        .await
+        .expect("starts");
+    let mut stream = TcpStream::connect(emu.addr()).await.expect("connects");
+    let request = format!(
+        "GET /rest/1/{}/user.current HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        emu.credentials().webhook_code
+    );
+    stream.write_all(request.as_bytes()).await.expect("sent");
+    // The answer arrives, then the connection idles until the server closes it.
+    let answer = read_until_closed(&mut stream, Duration::from_secs(20))
+        .await
+        .expect("the idle connection is closed");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
+#[tokio::test]
 async fn a_client_stalling_in_its_body_gets_408_and_is_cut_off() {
     let emu = Emulator::start(Config::new().body_timeout(Duration::from_millis(200)))
         .await

@@ -70,6 +70,8 @@ pub fn answer(method: &Method, problem: &Problem) -> ApiError {
             "The parameters must be an object",
         ),
         Problem::NotFound(_) => not_found(method),
+        // The list rows share one code (`INVALID_ARG_VALUE`); specs tell them apart by these
+        // variant names (crm.item.list), which name the problem, so the row is found by them.
         Problem::FilterField(f) => by_variant(method, "FilterFieldNotAllowed").unwrap_or_else(|| {
             generic_arg(format!("Invalid filter: field '{f}' is not allowed in filter"))
         }),
