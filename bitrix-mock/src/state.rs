@@ -149,6 +149,18 @@ pub(crate) struct Data {
 }
 
 impl Data {
+    /// The per-method rule that hits a call of `method`, if one does: the rules covering it
+    /// draw in order until one hits, so the hits depend only on the seed and the calls.
+    pub fn draw_fault(&mut self, method: &str) -> Option<FaultRule> {
+        let rules: Vec<FaultRule> = self
+            .fault_rules
+            .iter()
+            .filter(|r| r.covers(method))
+            .cloned()
+            .collect();
+        rules.into_iter().find(|r| self.rng.next_f64() < r.rate)
+    }
+
     /// Logs a call, forgetting the oldest beyond `limit`.
     pub fn log_call(&mut self, call: CallRecord, limit: usize) {
         if limit == 0 {

@@ -112,7 +112,10 @@ async fn random_parameters_never_break_the_store() {
         }
     }
     // Both paths were exercised, not only refusals.
-    assert!(answered > 20 && refused > 20, "{answered} answered, {refused} refused");
+    assert!(
+        answered > 20 && refused > 20,
+        "{answered} answered, {refused} refused"
+    );
     assert_eq!(
         post_json(&format!("{hook}crm.item.list"), &json!({"entityTypeId": 2}))
             .await

@@ -284,3 +284,23 @@ async fn batch_itself_is_not_counted_its_commands_are() {
         "three in the batch and this one"
     );
 }
+
+#[tokio::test]
+async fn batch_commands_suffer_their_methods_faults() {
+    let emu = Emulator::start(Config::new().fault(FaultRule::new("crm.item.add").status(503)))
+        .await
+        .expect("starts");
+    let cmd = json!({
+        "a": "crm.item.add?entityTypeId=2&fields[title]=x",
+        "b": "crm.item.list?entityTypeId=2",
+    });
+    let (status, body) =
+        post_json(&format!("{}batch", emu.webhook_url()), &json!({"cmd": cmd})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["result"]["result_error"]["a"]["error"],
+        "QUERY_LIMIT_EXCEEDED"
+    );
+    assert_eq!(body["result"]["result_total"]["b"], 0);
+    assert!(emu.records("crm.item").is_empty());
+}

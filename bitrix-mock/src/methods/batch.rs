@@ -6,6 +6,7 @@ use serde_json::{json, Map, Value};
 
 use super::{call, flag, Caller};
 use crate::envelope::{time_json, ApiError, Success};
+use crate::faults::FaultRule;
 use crate::params::parse_query;
 use crate::state::Shared;
 
@@ -57,7 +58,22 @@ pub fn run(shared: &Shared, caller: &Caller, params: &Value) -> Result<Success, 
                     // Sub-calls run with the batch's own authorization.
                     map.remove("auth");
                 }
-                call(shared, caller, method, sub, super::Api::Batch).0
+                // A command suffers its method's fault rules like a call of its own; a delay
+                // cannot hold one command, so only rules with a status apply here.
+                let fault = shared.data().draw_fault(method);
+                match fault {
+                    Some(
+                        rule @ FaultRule {
+                            status: Some(status),
+                            ..
+                        },
+                    ) => Err(ApiError::new(
+                        status,
+                        &rule.error_code(),
+                        "Fault injected by the emulator",
+                    )),
+                    _ => call(shared, caller, method, sub, super::Api::Batch).0,
+                }
             }
             None => Err(ApiError::new(
                 400,

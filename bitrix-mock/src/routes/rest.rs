@@ -7,7 +7,7 @@ use super::{parameters, Reply, Request};
 use crate::envelope::{success_body, time_json, ApiError};
 use crate::faults::{Fault, FaultRule};
 use crate::methods::{call, Api, Caller};
-use crate::state::{AuthKind, CallRecord, Data, Shared};
+use crate::state::{AuthKind, CallRecord, Shared};
 
 /// Answers one REST call (REST 3.0 when `v3`: the path starts with `/rest/api/`) and records it.
 pub async fn handle(shared: &Shared, req: Request, v3: bool) -> Reply {
@@ -29,7 +29,7 @@ pub async fn handle(shared: &Shared, req: Request, v3: bool) -> Reply {
         // A queued fault wins; only calls without one draw from the per-method rules.
         match data.faults.pop_front() {
             Some(queued) => (Some(queued), None),
-            None => (None, drawn(&mut data, &method)),
+            None => (None, data.draw_fault(&method)),
         }
     };
     if let Some(rule) = &rule {
@@ -107,18 +107,6 @@ pub async fn handle(shared: &Shared, req: Request, v3: bool) -> Reply {
         limit,
     );
     reply
-}
-
-/// The per-method rule that hits this call, if one does: each rule covering the method draws
-/// once, in order, so the sequence of hits depends only on the seed and the calls.
-fn drawn(data: &mut Data, method: &str) -> Option<FaultRule> {
-    let rules: Vec<FaultRule> = data
-        .fault_rules
-        .iter()
-        .filter(|r| r.covers(method))
-        .cloned()
-        .collect();
-    rules.into_iter().find(|r| data.rng.next_f64() < r.rate)
 }
 
 /// The normal answer of either version.
