@@ -95,11 +95,13 @@ pub fn run(
     }
 }
 
-/// The values of the partition parameters, as text.
+/// The values of the partition parameters, as text (whole numbers in their plain form).
 pub fn partition(st: &StateDef, params: &Map<String, Value>) -> Partition {
     st.partition
         .iter()
         .map(|p| params.get(p).and_then(value::text).unwrap_or_default())
+        // `02` and ` 2` are the type 2, as PHP's intval reads them.
+        .map(|t| t.trim().parse::<i64>().map_or(t, |n| n.to_string()))
         .collect()
 }
 
