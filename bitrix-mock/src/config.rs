@@ -1,9 +1,12 @@
-//! How an emulator is set up: address, plan (request limits), token lifetime, operating-time budget,
-//! scopes and the emulated cost of calls.
+//! How an emulator is set up: address, specs, plan (request limits), token lifetime,
+//! operating-time budget, scopes, the emulated cost of calls, faults and timeouts.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
+
+use crate::faults::FaultRule;
 
 /// The portal's plan, which decides the leaky-bucket request limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +51,12 @@ pub struct Config {
     pub(crate) scopes: Option<Vec<String>>,
     pub(crate) default_cost: Duration,
     pub(crate) method_costs: BTreeMap<String, Duration>,
+    pub(crate) fault_rules: Vec<FaultRule>,
+    pub(crate) seed: u64,
+    pub(crate) call_log: usize,
+    pub(crate) header_timeout: Duration,
+    pub(crate) body_timeout: Duration,
+    pub(crate) specs_dir: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -69,7 +78,58 @@ impl Config {
             scopes: None,
             default_cost: Duration::from_millis(10),
             method_costs: BTreeMap::new(),
+            fault_rules: Vec::new(),
+            seed: 0,
+            call_log: 10_000,
+            header_timeout: Duration::from_secs(30),
+            body_timeout: Duration::from_secs(60),
+            specs_dir: None,
         }
+    }
+
+    /// A fault some calls of a method suffer (see [`FaultRule`]); rules are tried in order.
+    #[must_use]
+    pub fn fault(mut self, rule: FaultRule) -> Self {
+        self.fault_rules.push(rule);
+        self
+    }
+
+    /// The seed of the fault draws (default 0): the same seed and calls give the same faults.
+    #[must_use]
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// How many recent calls [`Emulator::calls`](crate::Emulator::calls) keeps (default 10 000);
+    /// older ones are forgotten so a long run does not grow without bound.
+    #[must_use]
+    pub fn call_log(mut self, calls: usize) -> Self {
+        self.call_log = calls;
+        self
+    }
+
+    /// How long a client may take to send a request's headers (default 30 s); a connection that
+    /// stalls longer is closed.
+    #[must_use]
+    pub fn header_timeout(mut self, timeout: Duration) -> Self {
+        self.header_timeout = timeout;
+        self
+    }
+
+    /// How long a client may take to send a request's body (default 60 s); a stalled body is
+    /// answered 408 and the connection closed.
+    #[must_use]
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.body_timeout = timeout;
+        self
+    }
+
+    /// Serves the specs below `dir` (read when the emulator starts) instead of the ones built in.
+    #[must_use]
+    pub fn specs_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.specs_dir = Some(dir.into());
+        self
     }
 
     /// The address to listen on (port 0 picks a free one).

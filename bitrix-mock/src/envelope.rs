@@ -12,8 +12,10 @@ pub struct ApiError {
     pub status: u16,
     /// The `error` code as sent.
     pub code: String,
-    /// The `error_description` as sent.
+    /// The `error_description` as sent (REST 3.0: `message`).
     pub description: String,
+    /// REST 3.0 `validation` entries (`{"message", "field"}`), for problems with parameters.
+    pub validation: Vec<Value>,
 }
 
 impl ApiError {
@@ -23,7 +25,27 @@ impl ApiError {
             status,
             code: code.to_string(),
             description: description.into(),
+            validation: Vec::new(),
         }
+    }
+
+    /// The same error with a REST 3.0 `validation` entry for `field`.
+    #[must_use]
+    pub fn with_validation(mut self, field: &str, message: impl Into<String>) -> Self {
+        self.validation
+            .push(json!({"message": message.into(), "field": field}));
+        self
+    }
+
+    /// The REST 3.0 answer body: `{"error": {"code", "message", "validation"?}}`.
+    pub fn body_v3(&self) -> Value {
+        let mut error = Map::new();
+        error.insert("code".into(), json!(self.code));
+        error.insert("message".into(), json!(self.description));
+        if !self.validation.is_empty() {
+            error.insert("validation".into(), Value::Array(self.validation.clone()));
+        }
+        json!({ "error": error })
     }
 
     /// The answer body.

@@ -44,22 +44,23 @@ pub(crate) fn prepare(shared: &Shared, bot_id: u64, text: &str) -> std::io::Resu
     let mut data = shared.data();
     let bot = data
         .bots
+        .bots
         .iter()
         .find(|b| b.id == bot_id)
         .cloned()
         .ok_or_else(|| invalid(format!("no bot with ID {bot_id}")))?;
     let command = text.strip_prefix('/').and_then(|rest| {
-        let word = rest.split_whitespace().next()?;
+        let (word, params) = split_command(rest)?;
         let cmd = data
+            .bots
             .commands
             .iter()
             .find(|c| c.bot_id == bot_id && c.command.eq_ignore_ascii_case(word))?
             .clone();
-        let params = rest[word.len()..].trim().to_string();
-        Some((cmd, params))
+        Some((cmd, params.to_string()))
     });
-    let message_id = data.next_message;
-    data.next_message += 1;
+    let message_id = data.bots.next_message;
+    data.bots.next_message += 1;
     let creds = data.tokens.creds.clone();
     let member_id = data.tokens.member_id.clone();
     drop(data);
@@ -156,6 +157,16 @@ pub(crate) fn prepare(shared: &Shared, bot_id: u64, text: &str) -> std::io::Resu
         body: encode(&body),
         message_id,
     })
+}
+
+/// Splits the text after `/` into the command word and its parameters. The word is found by its
+/// position in the text itself, not by its length in another string, so that leading spaces and
+/// multi-byte letters (`/ éé`) cannot put a slice inside a character.
+fn split_command(rest: &str) -> Option<(&str, &str)> {
+    let trimmed = rest.trim_start();
+    let end = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+    let word = &trimmed[..end];
+    (!word.is_empty()).then(|| (word, trimmed[end..].trim()))
 }
 
 /// POSTs the event and reads the answer.
@@ -300,6 +311,16 @@ mod tests {
         ] {
             assert!(loopback_target(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn command_words_split_on_characters() {
+        assert_eq!(split_command(" éé"), Some(("éé", "")));
+        assert_eq!(
+            split_command("échо привет мир "),
+            Some(("échо", "привет мир"))
+        );
+        assert_eq!(split_command("   "), None);
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! `bitrix-mock`: a Bitrix24 portal emulator driven by the same specs as the SDK.
 //!
 //! It serves webhook and OAuth REST calls and the OAuth token endpoint on loopback, checks every
-//! call against `specs/`, keeps state for the legacy bot and command family, enforces the request
-//! bucket and operating-time limits on an adjustable clock, and can inject faults.
+//! call against `specs/`, keeps records for every method with `[state]` in one generic store
+//! (add, get, list with filter/order/select/paging, update, delete, fields), keeps the legacy bot
+//! family in a small extension, enforces the request bucket and operating-time limits on an
+//! adjustable clock, and injects faults, queued or drawn per method from a seed.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -11,11 +13,14 @@
 //! # Ok(()) }
 //! ```
 
+mod bots;
 mod clock;
 mod config;
 mod envelope;
 mod events;
 mod faults;
+mod idempotency;
+mod key_order;
 mod limits;
 mod methods;
 mod params;
@@ -23,16 +28,18 @@ mod routes;
 mod server;
 mod specs;
 mod state;
+mod store;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+pub use bots::model::{Bot, ChatMessage, Command};
 pub use clock::Clock;
 pub use config::{Config, Plan};
 pub use events::DeliveryReport;
-pub use faults::Fault;
-pub use state::{AuthKind, Bot, CallRecord, ChatMessage, Command, Credentials, Snapshot};
+pub use faults::{Fault, FaultRule};
+pub use state::{AuthKind, CallRecord, Credentials};
 
 use state::Shared;
 
@@ -51,8 +58,11 @@ impl Emulator {
     /// Binds `config`'s address and serves on the current tokio runtime. Returns once the listener is
     /// bound, so calls may start at once. Fails when the address cannot be bound or a spec is invalid.
     pub async fn start(config: Config) -> std::io::Result<Emulator> {
-        let methods = specs::methods()
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        let methods = match &config.specs_dir {
+            Some(dir) => specs::methods_in(dir),
+            None => specs::methods(),
+        }
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
         let listener = tokio::net::TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared::new(config, methods, seed(addr), addr));
@@ -108,31 +118,92 @@ impl Emulator {
         self.shared.data().tokens.creds.clone()
     }
 
-    /// A copy of the bots, commands, chat log and calls received.
-    pub fn state(&self) -> Snapshot {
+    /// The most recent calls received on `/rest/`, oldest first (batch sub-calls are not listed
+    /// separately); at most [`Config::call_log`] of them.
+    pub fn calls(&self) -> Vec<CallRecord> {
+        self.shared.data().calls.iter().cloned().collect()
+    }
+
+    /// Every record of `entity` (`crm.item`, `crm.deal`), in ID order, as the store holds them.
+    pub fn records(&self, entity: &str) -> Vec<serde_json::Value> {
         let data = self.shared.data();
-        Snapshot {
-            bots: data.bots.clone(),
-            commands: data.commands.clone(),
-            messages: data.messages.clone(),
-            calls: data.calls.clone(),
-        }
+        data.store
+            .all(entity)
+            .into_iter()
+            .map(|r| serde_json::Value::Object(r.fields.clone()))
+            .collect()
+    }
+
+    /// The bots registered (or seeded).
+    pub fn bots(&self) -> Vec<Bot> {
+        self.shared.data().bots.bots.clone()
+    }
+
+    /// The bot commands registered (or seeded).
+    pub fn commands(&self) -> Vec<Command> {
+        self.shared.data().bots.commands.clone()
+    }
+
+    /// The chat log: messages bots posted and command answers, oldest first.
+    pub fn messages(&self) -> Vec<ChatMessage> {
+        self.shared.data().bots.messages.clone()
     }
 
     /// Stores a bot directly (an `id` of 0 gets the next free ID) and returns its ID.
     pub fn seed_bot(&self, bot: Bot) -> u64 {
-        self.shared.data().add_bot(bot)
+        self.shared.data().bots.add_bot(bot)
     }
 
     /// Stores a command directly (an `id` of 0 gets the next free ID) and returns its ID, e.g. a
     /// command owned by another application to provoke `APP_ID_ERROR`.
     pub fn seed_command(&self, command: Command) -> u64 {
-        self.shared.data().add_command(command)
+        self.shared.data().bots.add_command(command)
     }
 
-    /// Sets the items a list method (spec `paged = true`) pages through, instead of its example.
+    /// Sets what a list method (spec `paged = true`) pages through. For a method with `[state]`
+    /// the items replace every record of its entity (each lands in the partition its own
+    /// partition fields name, e.g. `entityTypeId`; its ID field, when a positive integer, is
+    /// kept), so the other methods of the entity see them too. Other list methods answer them
+    /// instead of their example.
     pub fn seed_list(&self, method: &str, items: Vec<serde_json::Value>) {
-        self.shared.data().lists.insert(method.to_string(), items);
+        let st = self
+            .shared
+            .methods
+            .get(method)
+            .and_then(|m| m.state.clone());
+        let mut data = self.shared.data();
+        match st {
+            Some(st) => {
+                let records = items
+                    .into_iter()
+                    .map(|item| {
+                        let fields = match item {
+                            serde_json::Value::Object(map) => map,
+                            _ => serde_json::Map::new(),
+                        };
+                        let partition = methods::stateful::partition(&st, &fields);
+                        store::Record { partition, fields }
+                    })
+                    .collect();
+                data.store.replace(&st.entity, &st.key, records);
+            }
+            None => {
+                data.lists.insert(method.to_string(), items);
+            }
+        }
+    }
+
+    /// From now on, calls of `rule.method` suffer `rule` (replacing an earlier rule for the same
+    /// method); draws continue the seeded sequence.
+    pub fn set_fault(&self, rule: FaultRule) {
+        let mut data = self.shared.data();
+        data.fault_rules.retain(|r| r.method != rule.method);
+        data.fault_rules.push(rule);
+    }
+
+    /// Removes every per-method fault rule.
+    pub fn clear_faults(&self) {
+        self.shared.data().fault_rules.clear();
     }
 
     /// Makes the next `times` REST calls fail with `fault`, after any faults already queued.
@@ -160,7 +231,7 @@ impl Emulator {
     /// by [`Credentials::application_token`]: `/word args` for a command of that bot POSTs
     /// `ONIMCOMMANDADD` to the command's `EVENT_COMMAND_ADD` handler; other text POSTs
     /// `ONIMBOTMESSAGEADD` to the bot's `EVENT_MESSAGE_ADD`. Returns once the handler answered;
-    /// its replies (`imbot.command.answer`, `imbot.message.add`) are in [`state`](Self::state)`().messages`.
+    /// its replies (`imbot.command.answer`, `imbot.message.add`) are in [`messages`](Self::messages).
     ///
     /// Only `http://` handlers on loopback addresses are called; others are an `InvalidInput` error.
     pub async fn user_writes(&self, bot_id: u64, text: &str) -> std::io::Result<DeliveryReport> {

@@ -6,11 +6,13 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use bitrix_mock::{Config, Emulator, Plan};
+use bitrix_mock::{Config, Emulator, FaultRule, Plan};
 
 const USAGE: &str =
     "usage: bitrix-mock [--addr 127.0.0.1:0] [--plan standard|enterprise|unlimited] \
-[--token-ttl SECONDS] [--operating-limit SECONDS]";
+[--token-ttl SECONDS] [--operating-limit SECONDS] [--specs DIR] \
+[--fault 'METHOD:rate=0.5:status=503:code=CODE:delay=200ms']... [--seed N] \
+[--call-log CALLS] [--header-timeout SECONDS] [--body-timeout SECONDS]";
 
 fn main() {
     let config = match parse_args(std::env::args().skip(1)) {
@@ -86,17 +88,34 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Config, String> 
             }
             "--token-ttl" => config.token_ttl(seconds(&name, &value)?),
             "--operating-limit" => config.operating_limit(seconds(&name, &value)?),
+            "--specs" => config.specs_dir(value),
+            "--fault" => {
+                config.fault(FaultRule::parse(&value).map_err(|e| format!("--fault: {e}"))?)
+            }
+            "--seed" => config.seed(
+                value
+                    .parse::<u64>()
+                    .map_err(|_| format!("`--seed` wants a whole number, got `{value}`"))?,
+            ),
+            "--call-log" => config.call_log(
+                value
+                    .parse::<usize>()
+                    .map_err(|_| format!("`--call-log` wants a number of calls, got `{value}`"))?,
+            ),
+            "--header-timeout" => config.header_timeout(seconds(&name, &value)?),
+            "--body-timeout" => config.body_timeout(seconds(&name, &value)?),
             other => return Err(format!("unknown option `{other}`")),
         };
     }
     Ok(config)
 }
 
+/// A duration in seconds (fractions allowed).
 fn seconds(name: &str, value: &str) -> Result<Duration, String> {
     value
         .parse::<f64>()
         .ok()
-        .filter(|s| s.is_finite() && *s >= 0.0)
+        .filter(|s| s.is_finite() && *s >= 0.0 && *s < 1e9)
         .map(Duration::from_secs_f64)
         .ok_or_else(|| format!("`{name}` wants a number of seconds, got `{value}`"))
 }

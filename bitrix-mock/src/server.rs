@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
-use hyper::header::{HeaderValue, CONTENT_TYPE};
+use hyper::header::{HeaderValue, CONNECTION, CONTENT_TYPE};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -51,13 +51,19 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdown: wat
         };
         let _ = stream.set_nodelay(true);
         let shared = shared.clone();
+        let header_timeout = shared.config.header_timeout;
         let mut stop = shutdown.clone();
         tokio::spawn(async move {
             let service = service_fn(move |req| {
                 let shared = shared.clone();
                 async move { respond(&shared, req).await }
             });
-            let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+            // A client that sends half a header and stalls is cut off after the header timeout
+            // (the body has its own, in `respond`), so no task waits on it forever.
+            let conn = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout)
+                .serve_connection(TokioIo::new(stream), service);
             tokio::select! {
                 _ = conn => {}
                 _ = stop.changed() => {}
@@ -78,9 +84,25 @@ async fn respond(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_ascii_lowercase();
-    let body = match Limited::new(req.into_body(), MAX_BODY).collect().await {
-        Ok(collected) => collected.to_bytes().to_vec(),
+    let idempotency_key = req
+        .headers()
+        .get("idempotency-key")
+        .map(|v| v.as_bytes().to_vec());
+    let read = Limited::new(req.into_body(), MAX_BODY).collect();
+    let body = match tokio::time::timeout(shared.config.body_timeout, read).await {
+        Ok(Ok(collected)) => collected.to_bytes().to_vec(),
         Err(_) => {
+            let e = crate::envelope::ApiError::new(
+                408,
+                "REQUEST_TIMEOUT",
+                "The request body did not arrive in time",
+            );
+            let mut resp = json_response(e.status, &e.body());
+            resp.headers_mut()
+                .insert(CONNECTION, HeaderValue::from_static("close"));
+            return Ok(resp);
+        }
+        Ok(Err(_)) => {
             let e = crate::envelope::ApiError::new(
                 400,
                 "INVALID_REQUEST",
@@ -96,15 +118,30 @@ async fn respond(
             query,
             content_type,
             body,
+            idempotency_key,
         },
     )
     .await;
+    render(reply)
+}
+
+fn render(reply: Reply) -> Result<Response<Full<Bytes>>, Dropped> {
     match reply {
         Reply::Json(status, body) => Ok(json_response(status, &body)),
         Reply::Text(status, content_type, text) => {
             Ok(response(status, content_type, text.into_bytes()))
         }
         Reply::Drop => Err(Dropped),
+        Reply::Headed(inner, headers) => {
+            let mut resp = render(*inner)?;
+            for (name, value) in headers {
+                // Values come from a validated key (printable ASCII) or constants.
+                if let Ok(v) = HeaderValue::from_str(&value) {
+                    resp.headers_mut().insert(name, v);
+                }
+            }
+            Ok(resp)
+        }
     }
 }
 

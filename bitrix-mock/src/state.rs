@@ -1,122 +1,23 @@
-//! What the emulated portal remembers: credentials, limits, injected faults, the bot and command
-//! family, the chat log and every call received. One lock guards it all; handlers are short.
+//! What the emulated portal remembers: credentials, limits, faults, the record store, the bot
+//! family and the recent calls. One lock guards it all; handlers are short.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::hash::{Hash, Hasher};
 use std::net::SocketAddr;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use bitrix_codegen::Method;
 use serde_json::Value;
 
+use crate::bots::model::BotState;
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::faults::Fault;
+use crate::faults::{Fault, FaultRule, Rng};
+use crate::idempotency::Replays;
 use crate::limits::bucket::Bucket;
 use crate::limits::operating::OperatingTime;
-
-/// A chat bot registered with `imbot.register` (or seeded).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Bot {
-    /// `BOT_ID` (0 when seeding means "assign one").
-    pub id: u64,
-    /// The unique text code.
-    pub code: String,
-    /// The owning application: its `client_id`, or a webhook's `CLIENT_ID`.
-    pub owner: String,
-    /// `B`, `O`, `H` or `S`.
-    pub bot_type: String,
-    /// Open Channels mode.
-    pub openline: bool,
-    /// Handler addresses by parameter name (`EVENT_MESSAGE_ADD`, …).
-    pub handlers: BTreeMap<String, String>,
-    /// `PROPERTIES` as sent.
-    pub properties: Value,
-}
-
-impl Bot {
-    /// A bot of type `B` with handlers on `https://example.com/bot` and the name `code`.
-    pub fn new(code: &str, owner: &str) -> Self {
-        let handlers = [
-            "EVENT_MESSAGE_ADD",
-            "EVENT_WELCOME_MESSAGE",
-            "EVENT_BOT_DELETE",
-        ]
-        .iter()
-        .map(|k| (k.to_string(), "https://example.com/bot".to_string()))
-        .collect();
-        Bot {
-            id: 0,
-            code: code.into(),
-            owner: owner.into(),
-            bot_type: "B".into(),
-            openline: false,
-            handlers,
-            properties: serde_json::json!({ "NAME": code }),
-        }
-    }
-}
-
-/// A bot command registered with `imbot.command.register` (or seeded).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Command {
-    /// `COMMAND_ID` (0 when seeding means "assign one").
-    pub id: u64,
-    /// The bot that answers it.
-    pub bot_id: u64,
-    /// The owning application: its `client_id`, or a webhook's `CLIENT_ID`.
-    pub owner: String,
-    /// The word after `/`.
-    pub command: String,
-    /// Handler of `ONIMCOMMANDADD`.
-    pub event_command_add: String,
-    /// Hidden from the command list.
-    pub hidden: bool,
-    /// Extranet users may use it.
-    pub extranet_support: bool,
-    /// Usable in every chat.
-    pub common: bool,
-    /// `LANG` entries as sent (an array of objects).
-    pub lang: Value,
-}
-
-impl Command {
-    /// A visible command of `bot_id` with an English title equal to the word.
-    pub fn new(bot_id: u64, command: &str, owner: &str) -> Self {
-        Command {
-            id: 0,
-            bot_id,
-            owner: owner.into(),
-            command: command.into(),
-            event_command_add: "https://example.com/bot/command".into(),
-            hidden: false,
-            extranet_support: false,
-            common: false,
-            lang: serde_json::json!([{ "LANGUAGE_ID": "en", "TITLE": command }]),
-        }
-    }
-}
-
-/// A message a bot posted (`imbot.message.add`) or a command answer (`imbot.command.answer`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChatMessage {
-    /// Message ID.
-    pub id: u64,
-    /// The sending bot.
-    pub bot_id: u64,
-    /// The dialog (`chat123` or a user ID); empty for command answers.
-    pub dialog_id: String,
-    /// The text.
-    pub message: String,
-    /// The command answered, for command answers.
-    pub command_id: Option<u64>,
-    /// The message answered, for command answers.
-    pub reply_to: Option<u64>,
-    /// `ATTACH` as received (form and bracket bodies decoded to JSON), if any.
-    pub attach: Option<serde_json::Value>,
-    /// `KEYBOARD` as received, if any.
-    pub keyboard: Option<serde_json::Value>,
-}
+use crate::store::shape::Shape;
+use crate::store::Store;
 
 /// How a call authenticated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,19 +41,6 @@ pub struct CallRecord {
     pub status: u16,
     /// Emulated Unix time it arrived.
     pub at: f64,
-}
-
-/// A copy of the emulator's state for inspection.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Snapshot {
-    /// Registered bots.
-    pub bots: Vec<Bot>,
-    /// Registered commands.
-    pub commands: Vec<Command>,
-    /// The chat log.
-    pub messages: Vec<ChatMessage>,
-    /// Calls received, oldest first.
-    pub calls: Vec<CallRecord>,
 }
 
 /// The credentials a client needs to call the emulator.
@@ -243,50 +131,45 @@ pub(crate) struct Data {
     pub tokens: Tokens,
     pub bucket: Option<Bucket>,
     pub operating: OperatingTime,
+    /// Faults queued by tests for the next calls, whatever the method.
     pub faults: VecDeque<Fault>,
-    pub bots: Vec<Bot>,
-    pub commands: Vec<Command>,
-    pub messages: Vec<ChatMessage>,
-    pub calls: Vec<CallRecord>,
-    pub next_bot: u64,
-    pub next_command: u64,
-    pub next_message: u64,
-    /// Items answered by paged methods, by method name (seeded by tests or taken from examples).
+    /// Faults by method, drawn with `rng`.
+    pub fault_rules: Vec<FaultRule>,
+    pub rng: Rng,
+    /// The generic store of every method with `[state]`.
+    pub store: Store,
+    /// The bot family (the extension module).
+    pub bots: BotState,
+    /// The most recent calls, oldest first, at most `Config::call_log` of them.
+    pub calls: VecDeque<CallRecord>,
+    /// Items answered by paged methods without state, by method name (seeded by tests).
     pub lists: BTreeMap<String, Vec<Value>>,
+    /// REST 3.0 answers kept for `Idempotency-Key` replays.
+    pub replays: Replays,
 }
 
 impl Data {
-    /// Stores a bot, assigning an ID when it has none.
-    pub fn add_bot(&mut self, mut bot: Bot) -> u64 {
-        if bot.id == 0 {
-            bot.id = self.next_bot;
-        }
-        self.next_bot = self.next_bot.max(bot.id + 1);
-        let id = bot.id;
-        self.bots.retain(|b| b.id != id);
-        self.bots.push(bot);
-        id
+    /// The per-method rule that hits a call of `method`, if one does: the rules covering it
+    /// draw in order until one hits, so the hits depend only on the seed and the calls.
+    pub fn draw_fault(&mut self, method: &str) -> Option<FaultRule> {
+        let rules: Vec<FaultRule> = self
+            .fault_rules
+            .iter()
+            .filter(|r| r.covers(method))
+            .cloned()
+            .collect();
+        rules.into_iter().find(|r| self.rng.next_f64() < r.rate)
     }
 
-    /// Stores a command, assigning an ID when it has none.
-    pub fn add_command(&mut self, mut cmd: Command) -> u64 {
-        if cmd.id == 0 {
-            cmd.id = self.next_command;
+    /// Logs a call, forgetting the oldest beyond `limit`.
+    pub fn log_call(&mut self, call: CallRecord, limit: usize) {
+        if limit == 0 {
+            return;
         }
-        self.next_command = self.next_command.max(cmd.id + 1);
-        let id = cmd.id;
-        self.commands.retain(|c| c.id != id);
-        self.commands.push(cmd);
-        id
-    }
-
-    /// Appends a message and returns its ID.
-    pub fn add_message(&mut self, mut msg: ChatMessage) -> u64 {
-        msg.id = self.next_message;
-        self.next_message += 1;
-        let id = msg.id;
-        self.messages.push(msg);
-        id
+        while self.calls.len() >= limit {
+            self.calls.pop_front();
+        }
+        self.calls.push_back(call);
     }
 }
 
@@ -296,7 +179,9 @@ pub(crate) struct Shared {
     pub config: Config,
     pub clock: Clock,
     /// Every method of the specs, by name.
-    pub methods: &'static BTreeMap<String, Method>,
+    pub methods: Arc<BTreeMap<String, Method>>,
+    /// What the specs say about each entity's records.
+    pub shapes: BTreeMap<String, Shape>,
     /// Scopes granted to the application and the webhook.
     pub scopes: BTreeSet<String>,
     /// The bound address.
@@ -307,7 +192,7 @@ pub(crate) struct Shared {
 impl Shared {
     pub fn new(
         config: Config,
-        methods: &'static BTreeMap<String, Method>,
+        methods: Arc<BTreeMap<String, Method>>,
         seed: u64,
         addr: SocketAddr,
     ) -> Self {
@@ -317,24 +202,25 @@ impl Shared {
             Some(s) => s.iter().cloned().collect(),
             None => methods.values().map(|m| m.scope.clone()).collect(),
         };
+        let shapes = crate::store::shape::catalog(methods.values());
         let data = Data {
             tokens: Tokens::new(seed, now, config.token_ttl.as_secs_f64()),
             bucket: config.plan.bucket().map(|(d, c)| Bucket::new(d, c, now)),
             operating: OperatingTime::default(),
             faults: VecDeque::new(),
-            bots: Vec::new(),
-            commands: Vec::new(),
-            messages: Vec::new(),
-            calls: Vec::new(),
-            next_bot: 100,
-            next_command: 1,
-            next_message: 1,
+            fault_rules: config.fault_rules.clone(),
+            rng: Rng::new(config.seed),
+            store: Store::default(),
+            bots: BotState::default(),
+            calls: VecDeque::new(),
             lists: BTreeMap::new(),
+            replays: Replays::default(),
         };
         Shared {
             config,
             clock,
             methods,
+            shapes,
             scopes,
             addr,
             data: Mutex::new(data),

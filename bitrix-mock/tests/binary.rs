@@ -76,3 +76,77 @@ async fn binary_prints_credentials_then_ready_and_serves() {
         .expect("answer");
     assert_eq!(oauth.status().as_u16(), 200);
 }
+
+/// Starts the binary with `args` and returns it with its `webhook=` address once `ready`.
+fn start(args: &[&str]) -> (Child, String) {
+    let mut child = Child(
+        Command::new(env!("CARGO_BIN_EXE_bitrix-mock"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("binary runs"),
+    );
+    let stdout = child.0.stdout.take().expect("stdout");
+    let mut webhook = String::new();
+    for line in BufReader::new(stdout).lines().take(20) {
+        let line = line.expect("utf-8");
+        if let Some(url) = line.strip_prefix("webhook=") {
+            webhook = url.to_string();
+        }
+        if line == "ready" {
+            break;
+        }
+    }
+    assert!(!webhook.is_empty(), "no webhook line");
+    (child, webhook)
+}
+
+#[tokio::test]
+async fn binary_takes_specs_faults_and_a_seed() {
+    let specs = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/specs");
+    let (_child, webhook) = start(&[
+        "--specs",
+        specs,
+        "--fault",
+        "crm.contact.list:rate=1:status=503:code=QUERY_LIMIT_EXCEEDED",
+        "--seed",
+        "7",
+        "--call-log",
+        "100",
+    ]);
+    let http = reqwest::Client::new();
+    let added = http
+        .post(format!("{webhook}crm.contact.add"))
+        .json(&json!({"fields": {"NAME": "Ann"}}))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(added.status().as_u16(), 200);
+    let body: serde_json::Value = added.json().await.expect("json");
+    assert_eq!(body["result"], 1);
+    let listed = http
+        .post(format!("{webhook}crm.contact.list"))
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(listed.status().as_u16(), 503);
+    // Only the test specs are served.
+    let other = http
+        .post(format!("{webhook}user.current"))
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(other.status().as_u16(), 404);
+}
+
+#[test]
+fn binary_refuses_a_bad_fault() {
+    let out = Command::new(env!("CARGO_BIN_EXE_bitrix-mock"))
+        .args(["--fault", "crm.item.add:rate=lots"])
+        .output()
+        .expect("binary runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--fault"));
+}

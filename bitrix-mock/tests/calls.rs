@@ -65,7 +65,7 @@ async fn webhook_route_with_and_without_json_suffix_and_get() {
         404,
         "ERROR_METHOD_NOT_FOUND",
     );
-    let calls = emu.state().calls;
+    let calls = emu.calls();
     assert_eq!(calls.len(), 5);
     assert_eq!(calls[0].auth_kind, AuthKind::Webhook);
     assert_eq!(calls[3].status, 401);
@@ -94,7 +94,7 @@ async fn oauth_route_auth_in_body_form_and_query() {
         401,
         "invalid_token",
     );
-    assert_eq!(emu.state().calls[0].auth_kind, AuthKind::OAuth);
+    assert_eq!(emu.calls()[0].auth_kind, AuthKind::OAuth);
 }
 
 #[tokio::test]
@@ -136,7 +136,7 @@ async fn encodings_json_form_brackets_and_query_string_reach_the_same_state() {
     .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["result"], true);
-    let c = emu.state().commands[0].clone();
+    let c = emu.commands()[0].clone();
     assert!(c.hidden);
     assert_eq!(
         c.lang,
@@ -148,7 +148,7 @@ async fn encodings_json_form_brackets_and_query_string_reach_the_same_state() {
     ))
     .await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(emu.state().commands[0].command, "echo3");
+    assert_eq!(emu.commands()[0].command, "echo3");
 
     // A wrong type is refused with a description naming the parameter.
     let (status, body) = post_json(
@@ -228,10 +228,7 @@ async fn command_update_documented_errors() {
         "Update fields can't be empty",
     );
     // Refused updates changed nothing.
-    assert_eq!(
-        emu.state().commands[0].event_command_add,
-        "https://example.com/c"
-    );
+    assert_eq!(emu.commands()[0].event_command_add, "https://example.com/c");
 }
 
 /// The two curl examples of the official page, with address and credentials replaced.
@@ -248,8 +245,7 @@ async fn official_curl_examples_answer_as_documented() {
     let (status, body) = post_raw(&url, "application/json", webhook_body).await;
     assert_eq!((status, &body["result"]), (200, &json!(true)), "{body}");
     let c = emu
-        .state()
-        .commands
+        .commands()
         .into_iter()
         .find(|c| c.id == 99)
         .expect("command 99");
@@ -307,10 +303,10 @@ async fn bot_family_lifecycle_and_chat_log() {
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    let state = emu.state();
-    assert_eq!(state.messages.len(), 2);
-    assert_eq!(state.messages[0].dialog_id, "chat7");
-    assert_eq!(state.messages[1].command_id, Some(cmd as u64));
+    let messages = emu.messages();
+    assert_eq!(messages.len(), 2);
+    assert_eq!(messages[0].dialog_id, "chat7");
+    assert_eq!(messages[1].command_id, Some(cmd as u64));
     let (_, list) = post_json(&format!("{hook}imbot.bot.list"), &json!({})).await;
     assert_eq!(
         list["result"].as_object().map(|m| m.len()),
@@ -353,18 +349,19 @@ async fn bot_family_lifecycle_and_chat_log() {
         .1["result"],
         true
     );
-    assert_eq!(emu.state().bots.len(), 1);
+    assert_eq!(emu.bots().len(), 1);
 }
 
 #[tokio::test]
 async fn batch_with_references_halt_and_limits() {
     let emu = emulator().await;
     let url = format!("{}batch", emu.webhook_url());
+    // `json!` sorts keys, so the body lists the commands by name: "later" runs after "command".
     let cmd = json!({
         "bot": "imbot.register?CODE=b1&EVENT_HANDLER=https%3A%2F%2Fexample.com%2Fh&PROPERTIES[NAME]=B&CLIENT_ID=app",
         "command": "imbot.command.register?BOT_ID=$result[bot]&COMMAND=go&EVENT_COMMAND_ADD=https://example.com/c&LANG[0][LANGUAGE_ID]=en&LANG[0][TITLE]=Go&CLIENT_ID=app",
         "nested": "batch?cmd[x]=user.current",
-        "bad": "imbot.command.update?COMMAND_ID=$result[command]&CLIENT_ID=app",
+        "later": "imbot.command.update?COMMAND_ID=$result[command]&CLIENT_ID=app",
         "after": "user.current",
     });
     let (status, body) = post_json(&url, &json!({"halt": 0, "cmd": cmd})).await;
@@ -372,12 +369,12 @@ async fn batch_with_references_halt_and_limits() {
     let r = &body["result"];
     let bot = r["result"]["bot"].as_i64().expect("bot id");
     assert!(r["result"]["command"].is_i64(), "{body}");
-    assert_eq!(emu.state().commands[0].bot_id, bot as u64);
+    assert_eq!(emu.commands()[0].bot_id, bot as u64);
     assert_eq!(
         r["result_error"]["nested"]["error"],
         "ERROR_BATCH_METHOD_NOT_ALLOWED"
     );
-    assert_eq!(r["result_error"]["bad"]["error"], "WRONG_REQUEST");
+    assert_eq!(r["result_error"]["later"]["error"], "WRONG_REQUEST");
     assert!(r["result"]["after"].is_object());
     assert_eq!(r["result_total"], json!([]));
     assert_eq!(r["result_next"], json!([]));
@@ -419,7 +416,7 @@ async fn batch_with_references_halt_and_limits() {
 async fn list_methods_page_fifty_at_a_time() {
     let emu = emulator().await;
     let items: Vec<Value> = (1..=120)
-        .map(|i| json!({"id": i, "title": format!("Deal {i}")}))
+        .map(|i| json!({"id": i, "entityTypeId": 2, "title": format!("Deal {i}")}))
         .collect();
     emu.seed_list("crm.item.list", items);
     let url = format!("{}crm.item.list", emu.webhook_url());

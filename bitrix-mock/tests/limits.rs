@@ -4,7 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use bitrix_mock::{Config, Emulator, Fault, Plan};
+use bitrix_mock::{Config, Emulator, Fault, FaultRule, Plan};
 use common::{assert_error, get, post_json};
 use serde_json::json;
 
@@ -179,7 +179,7 @@ async fn injected_faults_hit_the_next_calls_only() {
     let started = std::time::Instant::now();
     assert_eq!(post_json(&url, &json!({})).await.0, 200);
     assert!(started.elapsed() >= Duration::from_millis(300));
-    let statuses: Vec<u16> = emu.state().calls.iter().map(|c| c.status).collect();
+    let statuses: Vec<u16> = emu.calls().iter().map(|c| c.status).collect();
     assert_eq!(statuses, vec![500, 503, 200, 200, 0, 200, 200]);
 }
 
@@ -196,4 +196,111 @@ async fn shutdown_closes_the_listener() {
         .expect("client");
     let refused = fresh.post(&url).json(&json!({})).send().await;
     assert!(refused.is_err(), "{refused:?}");
+}
+
+/// The statuses of `n` calls of `method`.
+async fn statuses(emu: &Emulator, method: &str, n: usize) -> Vec<u16> {
+    let url = format!("{}{method}", emu.webhook_url());
+    let mut out = Vec::new();
+    for _ in 0..n {
+        out.push(post_json(&url, &json!({})).await.0);
+    }
+    out
+}
+
+#[tokio::test]
+async fn per_method_faults_repeat_with_the_seed() {
+    let config = |seed| {
+        Config::new()
+            .seed(seed)
+            .fault(FaultRule::new("user.current").rate(0.5).status(503))
+    };
+    let a = Emulator::start(config(7)).await.expect("starts");
+    let b = Emulator::start(config(7)).await.expect("starts");
+    let c = Emulator::start(config(8)).await.expect("starts");
+    let first = statuses(&a, "user.current", 40).await;
+    assert_eq!(
+        first,
+        statuses(&b, "user.current", 40).await,
+        "same seed, same faults"
+    );
+    assert_ne!(
+        first,
+        statuses(&c, "user.current", 40).await,
+        "another seed, others"
+    );
+    let hit = first.iter().filter(|s| **s == 503).count();
+    assert!((8..=32).contains(&hit), "about half: {first:?}");
+    assert!(first.iter().all(|s| *s == 200 || *s == 503));
+    // Other methods are untouched.
+    assert_eq!(statuses(&a, "app.info", 10).await, [200; 10]);
+    let refused = post_json(&format!("{}user.current", a.webhook_url()), &json!({})).await;
+    if refused.0 == 503 {
+        assert_eq!(refused.1["error"], "QUERY_LIMIT_EXCEEDED");
+    }
+}
+
+#[tokio::test]
+async fn faults_set_and_cleared_from_a_test() {
+    let emu = Emulator::start(Config::new()).await.expect("starts");
+    emu.set_fault(FaultRule::new("app.info").status(500).code("ERROR_CORE"));
+    let answer = post_json(&format!("{}app.info", emu.webhook_url()), &json!({})).await;
+    assert_error(&answer, 500, "ERROR_CORE");
+    // A queued fault wins over a rule.
+    emu.inject(Fault::Status503, 1);
+    assert_eq!(statuses(&emu, "app.info", 2).await, [503, 500]);
+    // A rule with only a delay answers normally, later.
+    emu.set_fault(FaultRule::new("app.info").delay(Duration::from_millis(150)));
+    let started = std::time::Instant::now();
+    assert_eq!(statuses(&emu, "app.info", 1).await, [200]);
+    assert!(started.elapsed() >= Duration::from_millis(150));
+    emu.clear_faults();
+    assert_eq!(statuses(&emu, "app.info", 3).await, [200; 3]);
+    // `*` covers every method; rate 0 none.
+    emu.set_fault(FaultRule::new("*").rate(0.0).status(500));
+    assert_eq!(statuses(&emu, "profile", 5).await, [200; 5]);
+}
+
+#[tokio::test]
+async fn batch_itself_is_not_counted_its_commands_are() {
+    // As documented in limits.md: the outer batch is not accounted in `operating`; each nested
+    // call is, as its own method.
+    let emu = Emulator::start(
+        Config::new()
+            .clock_speed(0.0)
+            .method_cost("app.info", Duration::from_secs(2))
+            .method_cost("batch", Duration::from_secs(100)),
+    )
+    .await
+    .expect("starts");
+    let cmd = json!({"a": "app.info", "b": "app.info", "c": "app.info"});
+    let (status, body) =
+        post_json(&format!("{}batch", emu.webhook_url()), &json!({"cmd": cmd})).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["time"].get("operating").is_none(), "{body}");
+    let (_, direct) = post_json(&format!("{}app.info", emu.webhook_url()), &json!({})).await;
+    assert_eq!(
+        direct["time"]["operating"], 8.0,
+        "three in the batch and this one"
+    );
+}
+
+#[tokio::test]
+async fn batch_commands_suffer_their_methods_faults() {
+    let emu = Emulator::start(Config::new().fault(FaultRule::new("crm.item.add").status(503)))
+        .await
+        .expect("starts");
+    let cmd = json!({
+        "a": "crm.item.add?entityTypeId=2&fields[title]=x",
+        "b": "crm.item.list?entityTypeId=2",
+    });
+    let (status, body) =
+        post_json(&format!("{}batch", emu.webhook_url()), &json!({"cmd": cmd})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["result"]["result_error"]["a"]["error"],
+        "QUERY_LIMIT_EXCEEDED"
+    );
+    assert_eq!(body["result"]["result_total"]["b"], 0);
+    assert!(emu.records("crm.item").is_empty());
 }

@@ -35,7 +35,7 @@ async fn setup(speed: f64) -> (Emulator, Client) {
 }
 
 fn limited(emu: &Emulator) -> usize {
-    emu.state().calls.iter().filter(|c| c.status == 503).count()
+    emu.calls().iter().filter(|c| c.status == 503).count()
 }
 
 /// (emulated seconds, HTTP requests, 503 answers)
@@ -100,8 +100,7 @@ async fn export(speed: f64, fast: bool) -> (f64, usize, usize) {
     assert_eq!(n as i64, ITEMS);
     let took = emu.clock().now() - start;
     let requests = emu
-        .state()
-        .calls
+        .calls()
         .iter()
         .filter(|c| c.method == "crm.item.list")
         .count();

@@ -115,8 +115,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         report.event, report.status
     );
     let answer = emu
-        .state()
-        .messages
+        .messages()
         .into_iter()
         .find(|m| m.reply_to == Some(report.message_id))
         .ok_or("the bot did not answer")?;

@@ -16,7 +16,7 @@ async fn oauth_and_webhook_calls_authenticate() {
     by_token.call_raw("profile", json!({})).await.unwrap();
     let by_hook = Client::webhook(&emu.webhook_url()).unwrap();
     by_hook.call_raw("profile", json!({})).await.unwrap();
-    let kinds: Vec<AuthKind> = emu.state().calls.iter().map(|c| c.auth_kind).collect();
+    let kinds: Vec<AuthKind> = emu.calls().iter().map(|c| c.auth_kind).collect();
     assert_eq!(kinds, [AuthKind::OAuth, AuthKind::Webhook]);
     assert_eq!(emu.refresh_count(), 0);
 }

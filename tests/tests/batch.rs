@@ -16,11 +16,7 @@ async fn setup() -> (Emulator, Client) {
 }
 
 fn batch_calls(emu: &Emulator) -> usize {
-    emu.state()
-        .calls
-        .iter()
-        .filter(|c| c.method == "batch")
-        .count()
+    emu.calls().iter().filter(|c| c.method == "batch").count()
 }
 
 #[tokio::test]
@@ -114,10 +110,10 @@ async fn later_commands_take_earlier_results() {
     let answers = client.batch(&batch).await.unwrap();
     assert_eq!(answers.requests(), 2);
     let bot_id = answers.get(&bot).unwrap().result;
-    let state = emu.state();
+    let commands = emu.commands();
     for (h, name) in [(&same_chunk, "same"), (&next_chunk, "next")] {
         let id = answers.get(h).unwrap().result;
-        let cmd = state.commands.iter().find(|c| c.id as i64 == id).unwrap();
+        let cmd = commands.iter().find(|c| c.id as i64 == id).unwrap();
         assert_eq!(cmd.command, name);
         assert_eq!(cmd.bot_id as i64, bot_id, "{name}");
     }
@@ -155,8 +151,8 @@ async fn references_typed_after_the_result_reach_into_objects_and_maps() {
         .unwrap();
     let answers = client.batch(&batch).await.unwrap();
     let id = answers.get(&cmd).unwrap().result;
-    let state = emu.state();
-    let made = state.commands.iter().find(|c| c.id as i64 == id).unwrap();
+    let commands = emu.commands();
+    let made = commands.iter().find(|c| c.id as i64 == id).unwrap();
     assert_eq!(made.bot_id, seeded);
 }
 

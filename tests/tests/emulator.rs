@@ -46,8 +46,8 @@ async fn typed_update_changes_the_portal_state() {
     assert!(answer.result);
     let time = answer.time.unwrap();
     assert!(time.operating.is_some() && time.operating_reset_at.is_some());
-    let state = emu.state();
-    let cmd = state.commands.iter().find(|c| c.id as i64 == id).unwrap();
+    let commands = emu.commands();
+    let cmd = commands.iter().find(|c| c.id as i64 == id).unwrap();
     assert_eq!(cmd.command, "echo2");
     assert!(cmd.hidden);
     assert_eq!(cmd.lang, json!([{"LANGUAGE_ID": "de", "TITLE": "Echo 2"}]));
@@ -256,7 +256,7 @@ async fn typed_attachments_and_keyboards_reach_the_chat_log_in_both_encodings() 
     batch.add("m", &message).unwrap();
     client.batch(&batch).await.unwrap();
 
-    let log = emu.state().messages;
+    let log = emu.messages();
     assert_eq!(log.len(), 2, "{log:?}");
     let (json_body, query) = (&log[0], &log[1]);
     assert_eq!(json_body.attach.as_ref(), Some(&expected_attach));

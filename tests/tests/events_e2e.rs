@@ -74,7 +74,7 @@ async fn a_command_is_delivered_and_answered() {
         .unwrap();
     assert_eq!(report.event, "ONIMCOMMANDADD");
     assert_eq!(report.status, 200, "{report:?}");
-    let log = s.emu.state().messages;
+    let log = s.emu.messages();
     assert_eq!(log.len(), 1, "{log:?}");
     assert_eq!(log[0].message, "hello world");
     assert_eq!(log[0].reply_to, Some(report.message_id));
@@ -84,7 +84,7 @@ async fn a_command_is_delivered_and_answered() {
         (report.event.as_str(), report.status),
         ("ONIMBOTMESSAGEADD", 200)
     );
-    assert_eq!(s.emu.state().messages.len(), 1);
+    assert_eq!(s.emu.messages().len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -92,7 +92,7 @@ async fn a_forged_token_gets_401_and_no_answer() {
     let s = setup(Some("not-the-emulator-token")).await;
     let report = s.emu.user_writes(s.bot_id, "/echo hello").await.unwrap();
     assert_eq!(report.status, 401, "{report:?}");
-    assert!(s.emu.state().messages.is_empty());
+    assert!(s.emu.messages().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -124,7 +124,7 @@ async fn malformed_bodies_get_400_and_the_server_lives_on() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 401);
-    assert!(s.emu.state().messages.is_empty());
+    assert!(s.emu.messages().is_empty());
     let report = s
         .emu
         .user_writes(s.bot_id, "/echo still here")
@@ -148,7 +148,7 @@ async fn a_hundred_parallel_events_are_each_answered_once() {
         assert_eq!(report.status, 200);
         ids.push(report.message_id);
     }
-    let log = s.emu.state().messages;
+    let log = s.emu.messages();
     assert_eq!(log.len(), 100);
     for i in 0..100 {
         assert_eq!(

@@ -11,8 +11,7 @@ use bitrix_rest::{Client, Error, Plan, RetryPolicy};
 const APP: &str = "pacing-app";
 
 fn statuses(emu: &Emulator, method: &str) -> Vec<u16> {
-    emu.state()
-        .calls
+    emu.calls()
         .iter()
         .filter(|c| c.method == method)
         .map(|c| c.status)
@@ -171,7 +170,7 @@ async fn a_503_is_retried_once_then_succeeds() {
     // Even a write: QUERY_LIMIT_EXCEEDED means the call did not run.
     client.call(&register(bot, "after503")).await.unwrap();
     assert_eq!(statuses(&emu, "imbot.command.register"), [503, 200]);
-    assert_eq!(emu.state().commands.len(), 1);
+    assert_eq!(emu.commands().len(), 1);
     // The number of tries is bounded.
     emu.inject(Fault::Status503, 5);
     let err = client

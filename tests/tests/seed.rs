@@ -80,7 +80,7 @@ async fn documented_success_decodes_to_true_with_time() {
     assert_eq!(time.start, 1772103002.0);
     assert_eq!(time.operating_reset_at, Some(1772103603));
     assert_eq!(time.date_finish, "2026-02-26T13:50:03+01:00");
-    assert_eq!(emu.state().calls[0].method, "imbot.command.update");
+    assert_eq!(emu.calls()[0].method, "imbot.command.update");
 }
 
 #[tokio::test]
@@ -219,6 +219,6 @@ async fn empty_fields_and_bad_urls_are_refused_before_sending() {
         Err(Error::InvalidRequest(e)) => assert_eq!(e.path(), "FIELDS.EVENT_COMMAND_ADD"),
         other => panic!("{other:?}"),
     }
-    assert!(emu.state().calls.is_empty(), "nothing was sent");
+    assert!(emu.calls().is_empty(), "nothing was sent");
     assert!(<bitrix_rest::api::imbot::command::Update as Method>::NAME == "imbot.command.update");
 }

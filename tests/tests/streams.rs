@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 const METHOD: &str = "crm.item.list";
 
 fn item(id: i64) -> Value {
-    json!({"id": id, "entityTypeId": 2, "title": format!("Deal {id}")})
+    json!({"id": id, "entityTypeId": 2, "stageId": "NEW", "title": format!("Deal {id}")})
 }
 
 fn items(ids: impl IntoIterator<Item = i64>) -> Vec<Value> {
@@ -27,11 +27,7 @@ async fn setup(ids: impl IntoIterator<Item = i64>) -> (Emulator, Client) {
 }
 
 fn list_calls(emu: &Emulator) -> usize {
-    emu.state()
-        .calls
-        .iter()
-        .filter(|c| c.method == METHOD)
-        .count()
+    emu.calls().iter().filter(|c| c.method == METHOD).count()
 }
 
 #[tokio::test]

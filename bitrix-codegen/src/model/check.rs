@@ -9,11 +9,72 @@ use super::{Method, Required, Ty, TypeKind};
 
 /// Checks `value` against `ty` of `method`; the error names the path (`FIELDS.LANG[0].TITLE`).
 pub fn check_value(method: &Method, ty: &Ty, value: &Value, path: &str) -> Result<(), String> {
-    let wrong = |want: &str| Err(format!("`{path}` must be {want}, found {}", kind_of(value)));
+    check_value_at(method, ty, value, path).map_err(|m| m.to_string())
+}
+
+/// A value that does not fit its type, as data: where it is and what was expected, so that a
+/// caller (the emulator) can pick the documented error row without reading message text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeMismatch {
+    /// Path of the value, e.g. `FIELDS.LANG[0].TITLE`.
+    pub path: String,
+    /// What the type wants, e.g. `an integer`; for a missing struct field, `a value`.
+    pub expected: String,
+    /// What was found, e.g. `the string "x"`; `nothing` for a missing required struct field.
+    pub found: String,
+}
+
+impl TypeMismatch {
+    /// The top-level parameter of the path (`FIELDS` of `FIELDS.LANG[0]`).
+    pub fn param(&self) -> &str {
+        self.path.split(['.', '[']).next().unwrap_or("")
+    }
+
+    /// The innermost named field of the path (`TITLE` of `FIELDS.LANG[0].TITLE`).
+    pub fn leaf(&self) -> &str {
+        self.path
+            .rsplit('.')
+            .next()
+            .unwrap_or("")
+            .split('[')
+            .next()
+            .unwrap_or("")
+    }
+}
+
+impl std::fmt::Display for TypeMismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.found == "nothing" {
+            write!(f, "`{}` is required", self.path)
+        } else if self.expected.starts_with("type `") {
+            write!(f, "`{}` has undefined {}", self.path, self.expected)
+        } else {
+            write!(
+                f,
+                "`{}` must be {}, found {}",
+                self.path, self.expected, self.found
+            )
+        }
+    }
+}
+
+/// [`check_value`] with the problem as data.
+pub fn check_value_at(
+    method: &Method,
+    ty: &Ty,
+    value: &Value,
+    path: &str,
+) -> Result<(), TypeMismatch> {
+    let mismatch = |want: &str| TypeMismatch {
+        path: path.to_string(),
+        expected: want.to_string(),
+        found: kind_of(value),
+    };
+    let wrong = |want: &str| Err(mismatch(want));
     match ty {
         Ty::Nullable(inner) => match value {
             Value::Null => Ok(()),
-            v => check_value(method, inner, v, path),
+            v => check_value_at(method, inner, v, path),
         },
         Ty::Any => Ok(()),
         Ty::Integer => match value {
@@ -48,28 +109,28 @@ pub fn check_value(method: &Method, ty: &Ty, value: &Value, path: &str) -> Resul
             Value::Array(items) => items
                 .iter()
                 .enumerate()
-                .try_for_each(|(i, v)| check_value(method, inner, v, &format!("{path}[{i}]"))),
+                .try_for_each(|(i, v)| check_value_at(method, inner, v, &format!("{path}[{i}]"))),
             Value::Object(map) if map.keys().all(|k| k.parse::<usize>().is_ok()) => map
                 .iter()
-                .try_for_each(|(k, v)| check_value(method, inner, v, &format!("{path}[{k}]"))),
+                .try_for_each(|(k, v)| check_value_at(method, inner, v, &format!("{path}[{k}]"))),
             _ => wrong("an array"),
         },
         Ty::Map(inner) => match value {
             Value::Object(map) => map
                 .iter()
-                .try_for_each(|(k, v)| check_value(method, inner, v, &format!("{path}.{k}"))),
+                .try_for_each(|(k, v)| check_value_at(method, inner, v, &format!("{path}.{k}"))),
             Value::Array(a) if a.is_empty() => Ok(()),
             _ => wrong("an object"),
         },
         Ty::Named(name) => {
             let Some(def) = method.type_def(name) else {
-                return Err(format!("`{path}` has undefined type `{name}`"));
+                return wrong(&format!("type `{name}`"));
             };
             match &def.kind {
                 TypeKind::Enum { values } => match value {
                     Value::String(s) if values.iter().any(|v| &v.value == s) => Ok(()),
-                    Value::String(s) => Err(format!(
-                        "`{path}` must be one of {}, found \"{s}\"",
+                    Value::String(_) => wrong(&format!(
+                        "one of {}",
                         values
                             .iter()
                             .map(|v| format!("\"{}\"", v.value))
@@ -88,11 +149,15 @@ pub fn check_value(method: &Method, ty: &Ty, value: &Value, path: &str) -> Resul
                     for f in fields {
                         match map.get(&f.wire) {
                             None | Some(Value::Null) if f.required == Required::Yes => {
-                                return Err(format!("`{path}.{}` is required", f.wire));
+                                return Err(TypeMismatch {
+                                    path: format!("{path}.{}", f.wire),
+                                    expected: "a value".into(),
+                                    found: "nothing".into(),
+                                });
                             }
                             None => {}
                             Some(v) => {
-                                check_value(method, &f.ty, v, &format!("{path}.{}", f.wire))?
+                                check_value_at(method, &f.ty, v, &format!("{path}.{}", f.wire))?
                             }
                         }
                     }

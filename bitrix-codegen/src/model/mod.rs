@@ -3,7 +3,7 @@
 mod check;
 mod ty;
 
-pub use check::check_value;
+pub use check::{check_value, check_value_at, TypeMismatch};
 pub use ty::{parse_type, Ty, PRIMITIVES};
 
 use serde_json::Value;
@@ -348,7 +348,7 @@ impl Method {
             let Some(p) = self.param(key) else {
                 return Err(RequestProblem::Unknown(key.clone()));
             };
-            check_value(self, &p.ty, value, key).map_err(RequestProblem::WrongType)?;
+            check_value_at(self, &p.ty, value, key).map_err(RequestProblem::WrongType)?;
         }
         Ok(())
     }
@@ -363,8 +363,8 @@ pub enum RequestProblem {
     Missing(String),
     /// A key that is no parameter.
     Unknown(String),
-    /// A value of the wrong type; the text says where and what.
-    WrongType(String),
+    /// A value of the wrong type: where and what was expected.
+    WrongType(TypeMismatch),
 }
 
 impl std::fmt::Display for RequestProblem {
@@ -373,7 +373,7 @@ impl std::fmt::Display for RequestProblem {
             RequestProblem::NotAnObject => f.write_str("the request body is not a JSON object"),
             RequestProblem::Missing(p) => write!(f, "required parameter `{p}` is missing"),
             RequestProblem::Unknown(p) => write!(f, "`{p}` is not a parameter of this method"),
-            RequestProblem::WrongType(t) => f.write_str(t),
+            RequestProblem::WrongType(t) => t.fmt(f),
         }
     }
 }

@@ -1,5 +1,7 @@
-//! Operating time: the emulated execution time of one method for one application, summed over ten
-//! minute buckets. Each bucket starts at its first call and stops counting ten minutes later.
+//! Operating time: the emulated execution time of one method for one application, summed in
+//! one-minute buckets over ten minutes. As documented (limits.md), a bucket collects the calls of
+//! one clock minute and its ten minutes count from its first call: a first call at 10:05:20 makes
+//! `operating_reset_at` 10:15:20, even if later calls of that minute came at 10:05:50.
 
 use std::collections::HashMap;
 
@@ -7,7 +9,7 @@ use crate::envelope::Operating;
 
 /// How long a minute bucket counts.
 const WINDOW: f64 = 600.0;
-/// How long a bucket collects calls.
+/// The clock minute a bucket collects.
 const MINUTE: f64 = 60.0;
 
 /// Operating time of every (application, method) pair.
@@ -48,7 +50,9 @@ impl OperatingTime {
             .entry((app.to_string(), method.to_string()))
             .or_default();
         match list.last_mut() {
-            Some((start, sum)) if now < *start + MINUTE => *sum += cost,
+            Some((start, sum)) if (*start / MINUTE).floor() == (now / MINUTE).floor() => {
+                *sum += cost
+            }
             _ => list.push((now, cost)),
         }
         self.current(app, method, now)
@@ -70,5 +74,23 @@ mod tests {
         assert!(!op.blocked("other", "m", 3.0, 1.0));
         assert_eq!(op.current("app", "m", 3.0).reset_at, 600);
         assert!(!op.blocked("app", "m", 600.0, 1.0));
+    }
+
+    #[test]
+    fn buckets_are_clock_minutes_counted_from_their_first_call() {
+        let mut op = OperatingTime::default();
+        // 10:05:20 and 10:05:50 share a bucket; 10:06:10 opens the next one.
+        let t = 1_778_753_120.0; // a :20 second mark
+        op.record("app", "m", t, 1.0);
+        op.record("app", "m", t + 30.0, 1.0);
+        let after = op.record("app", "m", t + 50.0, 1.0);
+        assert_eq!(after.reset_at, (t + 600.0) as i64);
+        assert_eq!(after.operating, 3.0);
+        // When the first bucket ends, only the second minute's call still counts.
+        assert_eq!(op.current("app", "m", t + 600.0).operating, 1.0);
+        assert_eq!(
+            op.current("app", "m", t + 600.0).reset_at,
+            (t + 650.0) as i64
+        );
     }
 }

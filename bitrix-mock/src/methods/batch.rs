@@ -6,6 +6,7 @@ use serde_json::{json, Map, Value};
 
 use super::{call, flag, Caller};
 use crate::envelope::{time_json, ApiError, Success};
+use crate::faults::FaultRule;
 use crate::params::parse_query;
 use crate::state::Shared;
 
@@ -14,7 +15,7 @@ pub const MAX_COMMANDS: usize = 50;
 
 /// Runs a batch for `caller`.
 pub fn run(shared: &Shared, caller: &Caller, params: &Value) -> Result<Success, ApiError> {
-    let commands: Vec<(String, Value)> = match params.get("cmd") {
+    let mut commands: Vec<(String, Value)> = match params.get("cmd") {
         Some(Value::Object(map)) => map.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         Some(Value::Array(items)) => items
             .iter()
@@ -30,6 +31,8 @@ pub fn run(shared: &Shared, caller: &Caller, params: &Value) -> Result<Success, 
             ))
         }
     };
+    // In the order sent, as the portal runs them (the parsed map is sorted by key).
+    crate::key_order::arrange(&mut commands, params.get(crate::key_order::CMD_KEYS));
     if commands.len() > MAX_COMMANDS {
         return Err(ApiError::new(
             400,
@@ -50,11 +53,27 @@ pub fn run(shared: &Shared, caller: &Caller, params: &Value) -> Result<Success, 
                 let (method, query) = text.split_once('?').unwrap_or((text, ""));
                 let method = method.trim().strip_suffix(".json").unwrap_or(method.trim());
                 let mut sub = substitute(parse_query(query), &results);
+                crate::key_order::note(&mut sub, query, false);
                 if let Value::Object(map) = &mut sub {
                     // Sub-calls run with the batch's own authorization.
                     map.remove("auth");
                 }
-                call(shared, caller, method, sub, true).0
+                // A command suffers its method's fault rules like a call of its own; a delay
+                // cannot hold one command, so only rules with a status apply here.
+                let fault = shared.data().draw_fault(method);
+                match fault {
+                    Some(
+                        rule @ FaultRule {
+                            status: Some(status),
+                            ..
+                        },
+                    ) => Err(ApiError::new(
+                        status,
+                        &rule.error_code(),
+                        "Fault injected by the emulator",
+                    )),
+                    _ => call(shared, caller, method, sub, super::Api::Batch).0,
+                }
             }
             None => Err(ApiError::new(
                 400,

@@ -1,15 +1,15 @@
-//! Methods without emulated state answer their spec's first documented success; list methods page
+//! Methods without `[state]` answer their spec's first documented success; list methods page
 //! their items (seeded by tests, else the example's list) 50 at a time.
 
 use bitrix_codegen::model::Ty;
 use bitrix_codegen::Method;
 use serde_json::{json, Map, Value};
 
+use super::stateful::PAGE;
 use crate::envelope::Success;
 use crate::state::Data;
-
-/// Items on one page of a list method.
-pub const PAGE: usize = 50;
+use crate::store::shape::Shape;
+use crate::store::{filter, order};
 
 /// The answer of `method` for `params`.
 pub fn answer(method: &Method, params: &Map<String, Value>, data: &mut Data) -> Success {
@@ -49,61 +49,21 @@ pub fn answer(method: &Method, params: &Map<String, Value>, data: &mut Data) -> 
     }
 }
 
-/// Applies a list call's numeric `filter` conditions (`>F`, `>=F`, `<F`, `<=F`, `=F`, `F`, `!F`) and
-/// the first key of its `order` (`ASC`/`DESC`), as a portal would; other conditions are ignored.
-fn select(mut items: Vec<Value>, params: &Map<String, Value>) -> Vec<Value> {
-    fn number(v: Option<&Value>) -> Option<f64> {
-        match v? {
-            Value::Number(n) => n.as_f64(),
-            Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        }
-    }
-    fn field<'a>(item: &'a Value, name: &str) -> Option<&'a Value> {
-        let map = item.as_object()?;
-        map.get(name).or_else(|| {
-            map.iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v)
-        })
-    }
-    if let Some(Value::Object(filter)) = params.get("filter") {
-        for (key, want) in filter {
-            let Some(want) = number(Some(want)) else {
-                continue;
-            };
-            let ops = [">=", "<=", "!=", ">", "<", "=", "!"];
-            let (op, name) = ops
-                .iter()
-                .find_map(|op| key.strip_prefix(op).map(|rest| (*op, rest)))
-                .unwrap_or(("=", key.as_str()));
-            items.retain(|item| {
-                number(field(item, name)).is_some_and(|v| match op {
-                    ">=" => v >= want,
-                    "<=" => v <= want,
-                    ">" => v > want,
-                    "<" => v < want,
-                    "!=" | "!" => v != want,
-                    _ => v == want,
-                })
-            });
-        }
-    }
-    if let Some(Value::Object(order)) = params.get("order") {
-        if let Some((name, dir)) = order.iter().next() {
-            let desc = dir.as_str().is_some_and(|d| d.eq_ignore_ascii_case("desc"));
-            items.sort_by(|a, b| {
-                let (x, y) = (number(field(a, name)), number(field(b, name)));
-                let o = x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal);
-                if desc {
-                    o.reverse()
-                } else {
-                    o
-                }
-            });
-        }
-    }
-    items
+/// Applies a list call's `filter` and `order` as the store does, with no field list to check
+/// names against (a method without `[state]` describes no entity); a filter or order the store
+/// would refuse is ignored here, as these answers are only examples.
+fn select(items: Vec<Value>, params: &Map<String, Value>) -> Vec<Value> {
+    let shape = Shape::default();
+    let cond = filter::parse(params.get("filter"), &shape).unwrap_or(filter::Cond::All(Vec::new()));
+    let keys = order::parse(params.get("order"), &shape).unwrap_or_default();
+    let empty = Map::new();
+    let mut rows: Vec<&Map<String, Value>> = items
+        .iter()
+        .map(|v| v.as_object().unwrap_or(&empty))
+        .filter(|r| cond.matches(r))
+        .collect();
+    order::sort(&mut rows, &keys, "");
+    rows.into_iter().map(|r| Value::Object(r.clone())).collect()
 }
 
 /// `result` of the first documented answer with status 200.

@@ -1,15 +1,20 @@
-//! Running one method call: lookup, scope, operating time, parameter check, then the stateful
-//! handler or the spec's example answer. `batch` runs its sub-calls through the same path.
+//! Running one method call: lookup, scope, operating time, parameter check, then the generic
+//! store (methods with `[state]`), the bot extension, or the spec's example answer. `batch` runs
+//! its sub-calls through the same path, so they reach the same store.
 
 pub mod batch;
 pub mod generic;
-pub mod imbot;
-pub mod validate;
+pub mod problem;
+pub mod stateful;
 
+use bitrix_codegen::model::{check_value_at, Required};
+use bitrix_codegen::Method;
 use serde_json::{Map, Value};
 
+use crate::bots;
 use crate::envelope::{ApiError, Operating, Success};
-use crate::state::{AuthKind, Shared};
+use crate::state::{AuthKind, Data, Shared};
+use problem::Problem;
 
 /// Who is calling.
 #[derive(Debug, Clone)]
@@ -29,19 +34,25 @@ impl Caller {
     }
 }
 
+/// Which address a call came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    /// `/rest/<method>`.
+    V2,
+    /// `/rest/api/<method>` (REST 3.0).
+    V3,
+    /// A command inside a REST 2 `batch`.
+    Batch,
+}
+
 /// The outcome of a call and, for methods that count it, the operating figures after it.
 pub type Outcome = (Result<Success, ApiError>, Option<Operating>);
 
 /// Runs `name` with `params` (a JSON object, `auth` already removed).
-pub fn call(
-    shared: &Shared,
-    caller: &Caller,
-    name: &str,
-    params: Value,
-    in_batch: bool,
-) -> Outcome {
-    if name == "batch" {
-        if in_batch {
+pub fn call(shared: &Shared, caller: &Caller, name: &str, params: Value, api: Api) -> Outcome {
+    let v3 = api == Api::V3;
+    if name == "batch" && !v3 {
+        if api == Api::Batch {
             return (
                 Err(ApiError::new(
                     405,
@@ -51,10 +62,13 @@ pub fn call(
                 None,
             );
         }
-        // The outer batch is not charged operating time; its sub-calls are, each on its own.
+        // As documented (limits.md): the outer batch is not counted in operating time; its
+        // sub-calls are, each as its own method and against its own limit.
         return (batch::run(shared, caller, &params), None);
     }
-    let Some(method) = shared.methods.get(name) else {
+    // A REST 3.0 method is only at `/rest/api/`; the old address answers 404 for it, as
+    // documented, and the new one serves only REST 3.0 methods.
+    let Some(method) = shared.methods.get(name).filter(|m| (m.rest == 3) == v3) else {
         return (
             Err(ApiError::new(
                 404,
@@ -65,10 +79,15 @@ pub fn call(
         );
     };
     if method.scope != "core" && !shared.scopes.contains(&method.scope) {
+        let code = if v3 {
+            "BITRIX_REST_V3_EXCEPTION_INSUFFICIENTSCOPEEXCEPTION"
+        } else {
+            "insufficient_scope"
+        };
         return (
             Err(ApiError::new(
                 403,
-                "insufficient_scope",
+                code,
                 "The request requires higher privileges than provided by the webhook token",
             )),
             None,
@@ -89,19 +108,87 @@ pub fn call(
     }
     let params = match params {
         Value::Object(map) => map,
-        Value::Array(a) if a.is_empty() => Map::new(),
         _ => Map::new(),
     };
-    let outcome =
-        validate::check(method, &params, caller.is_webhook()).and_then(
-            |checked| match imbot::handle(method, caller, &checked, &mut data) {
-                Some(result) => result,
-                None => Ok(generic::answer(method, &params, &mut data)),
-            },
-        );
+    let outcome = run(shared, method, caller, &params, &mut data, now, v3);
     let cost = shared.config.cost_of(name);
     let operating = data.operating.record(&caller.app, name, now, cost);
     (outcome, Some(operating))
+}
+
+/// Checks the parameters and answers from the store, the bot extension or the example.
+fn run(
+    shared: &Shared,
+    method: &Method,
+    caller: &Caller,
+    params: &Map<String, Value>,
+    data: &mut Data,
+    now: f64,
+    v3: bool,
+) -> Result<Success, ApiError> {
+    let answer = |p: Problem| {
+        if v3 {
+            problem::answer_v3(method, &p)
+        } else {
+            problem::answer(method, &p)
+        }
+    };
+    let extension = bots::METHODS.contains(&method.name.as_str());
+    // The bot extension checks presence itself, in the portal's order (owner first).
+    check(method, params, caller.is_webhook(), !extension, v3).map_err(answer)?;
+    if extension {
+        if let Some(answer) = bots::handle(method, caller, params, &mut data.bots) {
+            return answer;
+        }
+    }
+    if let Some(st) = &method.state {
+        let empty = Default::default();
+        let shape = shared.shapes.get(&st.entity).unwrap_or(&empty);
+        let ctx = stateful::Context {
+            now,
+            user_id: data.tokens.creds.webhook_user_id,
+            v3,
+        };
+        return stateful::run(method, st, shape, params, ctx, &mut data.store).map_err(answer);
+    }
+    Ok(generic::answer(method, params, data))
+}
+
+/// Checks the parameters the spec knows: presence of required ones (when `presence`) and the
+/// type of every given one. Unknown keys (and `start` of list methods, which specs need not
+/// list) are ignored, as a portal ignores them.
+fn check(
+    method: &Method,
+    params: &Map<String, Value>,
+    webhook: bool,
+    presence: bool,
+    v3: bool,
+) -> Result<(), Problem> {
+    if presence {
+        for p in &method.params {
+            let must = p.required == Required::Yes || (webhook && p.required == Required::Webhook);
+            if must && params.get(&p.wire).is_none_or(Value::is_null) {
+                return Err(Problem::Missing(p.wire.clone()));
+            }
+        }
+    }
+    // A stateful list's `filter`, `order` and `select` are the store's to check: it knows the
+    // entity's fields and answers the documented rows (unknown field, bad direction).
+    let listed = method
+        .state
+        .as_ref()
+        .is_some_and(|st| st.action == bitrix_codegen::model::Action::List);
+    for (key, value) in params {
+        let store_checks =
+            matches!(key.as_str(), "filter" | "order" | "select") || (v3 && key == "pagination");
+        if listed && store_checks {
+            continue;
+        }
+        if let Some(p) = method.param(key) {
+            check_value_at(method, &p.ty, value, key).map_err(Problem::WrongType)?;
+        }
+    }
+    Ok(())
 }
 
 /// A string parameter; numbers are accepted in their text form, as PHP would see them.

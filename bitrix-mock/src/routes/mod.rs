@@ -2,6 +2,7 @@
 
 pub mod oauth;
 pub mod rest;
+pub mod v3;
 
 use serde_json::Value;
 
@@ -17,6 +18,19 @@ pub enum Reply {
     Text(u16, &'static str, String),
     /// Close the connection without answering.
     Drop,
+    /// Another reply with extra headers (REST 3.0's `Idempotency-Key`, `Idempotent-Replayed`).
+    Headed(Box<Reply>, Vec<(&'static str, String)>),
+}
+
+impl Reply {
+    /// The HTTP status sent (0 for a dropped connection).
+    pub fn status(&self) -> u16 {
+        match self {
+            Reply::Json(s, _) | Reply::Text(s, _, _) => *s,
+            Reply::Drop => 0,
+            Reply::Headed(inner, _) => inner.status(),
+        }
+    }
 }
 
 impl From<ApiError> for Reply {
@@ -36,14 +50,18 @@ pub struct Request {
     pub content_type: String,
     /// The raw body.
     pub body: Vec<u8>,
+    /// The `Idempotency-Key` header as sent (bytes: it may hold anything), if any.
+    pub idempotency_key: Option<Vec<u8>>,
 }
 
 /// Answers one request.
 pub async fn route(shared: &Shared, req: Request) -> Reply {
     if req.path.starts_with("/oauth/token") {
         oauth::token(shared, &req)
+    } else if req.path.starts_with("/rest/api/") {
+        rest::handle(shared, req, true).await
     } else if req.path.starts_with("/rest/") {
-        rest::handle(shared, req).await
+        rest::handle(shared, req, false).await
     } else {
         Reply::Json(
             404,
@@ -55,6 +73,7 @@ pub async fn route(shared: &Shared, req: Request) -> Reply {
 /// Query-string and body parameters merged into one JSON object (body keys win).
 pub fn parameters(req: &Request) -> Result<Value, ApiError> {
     let mut params = crate::params::parse_query(&req.query);
+    crate::key_order::note(&mut params, &req.query, false);
     let body = String::from_utf8_lossy(&req.body);
     let trimmed = body.trim();
     if trimmed.is_empty() {
@@ -84,5 +103,7 @@ pub fn parameters(req: &Request) -> Result<Value, ApiError> {
         crate::params::parse_query(trimmed)
     };
     crate::params::merge(&mut params, parsed);
+    // Body keys win over the query string's, as for every parameter.
+    crate::key_order::note(&mut params, trimmed, is_json);
     Ok(params)
 }

@@ -1,14 +1,38 @@
-//! The legacy bot and command family with state: bots and commands get increasing IDs and remember
-//! the application that owns them; messages go to the chat log. Errors follow the official order
-//! of checks and use the spec's rows verbatim.
+//! The one extension the generic store does not cover: the legacy bot and command family. Bots
+//! and commands belong to the application that registered them (ownership checks answer
+//! `APP_ID_ERROR`), registering a known code gives back the existing bot, commands must point at a
+//! registered bot, and replies land in a chat log that `Emulator::user_writes` events complete.
+//! The imbot specs carry no `[state]` for this, so it is code; everything else is in the specs.
+//! The portal checks these methods in its own order (owner first, then each parameter), so
+//! presence is checked here and the rows are named by code and, where rows share a code, variant.
+
+pub mod model;
 
 use bitrix_codegen::Method;
 use serde_json::{json, Map, Value};
 
-use super::validate::spec_error;
-use super::{flag, int, is_http_url, text, Caller};
 use crate::envelope::{ApiError, Success};
-use crate::state::{Bot, ChatMessage, Command, Data};
+use crate::methods::problem::row;
+use crate::methods::{flag, int, is_http_url, text, Caller};
+pub use model::Bot;
+use model::{BotState as Data, ChatMessage, Command};
+
+/// The methods this module answers.
+pub const METHODS: [&str; 8] = [
+    "imbot.register",
+    "imbot.unregister",
+    "imbot.bot.list",
+    "imbot.command.register",
+    "imbot.command.unregister",
+    "imbot.command.update",
+    "imbot.command.answer",
+    "imbot.message.add",
+];
+
+/// The row of `code` (of `variant` where rows share the code), 400 when the spec lacks it.
+fn spec_error(method: &Method, code: &str, variant: Option<&str>) -> ApiError {
+    row(method, code, variant, (400, ""))
+}
 
 type Params = Map<String, Value>;
 type Answer = Result<Success, ApiError>;
@@ -36,22 +60,13 @@ fn owner(method: &Method, caller: &Caller, p: &Params) -> Result<String, ApiErro
     }
     match text(p, "CLIENT_ID").filter(|s| !s.is_empty()) {
         Some(id) => Ok(id),
-        None => Err(spec_error(
+        // Access rows are 403 where a spec does not document the row.
+        None => Err(row(
             method,
             "ACCESS_DENIED",
-            Some("Access denied! Client ID not specified"),
-        )
-        .with_status_if_undocumented(403)),
-    }
-}
-
-impl ApiError {
-    /// Keeps a documented status, else uses `status` (for rows a spec does not list).
-    fn with_status_if_undocumented(mut self, status: u16) -> Self {
-        if self.status == 400 {
-            self.status = status;
-        }
-        self
+            None,
+            (403, "Access denied! Client ID not specified"),
+        )),
     }
 }
 
@@ -62,21 +77,33 @@ fn register(method: &Method, owner: &str, p: &Params, data: &mut Data) -> Answer
     }
     let common = text(p, "EVENT_HANDLER");
     let mut handlers = std::collections::BTreeMap::new();
-    for (key, needed) in [
-        ("EVENT_MESSAGE_ADD", true),
-        ("EVENT_WELCOME_MESSAGE", true),
-        ("EVENT_BOT_DELETE", true),
-        ("EVENT_MESSAGE_UPDATE", false),
-        ("EVENT_MESSAGE_DELETE", false),
-    ] {
+    // (parameter, the row when it is missing (`None`: optional), the row when it is no URL)
+    let rules = [
+        (
+            "EVENT_MESSAGE_ADD",
+            Some("MessageAddHandlerMissing"),
+            Some("MessageAddHandlerInvalid"),
+        ),
+        (
+            "EVENT_WELCOME_MESSAGE",
+            Some("WelcomeMessageHandlerMissing"),
+            Some("WelcomeMessageHandlerInvalid"),
+        ),
+        (
+            "EVENT_BOT_DELETE",
+            Some("BotDeleteHandlerMissing"),
+            Some("BotDeleteHandlerInvalid"),
+        ),
+        ("EVENT_MESSAGE_UPDATE", None, None),
+        ("EVENT_MESSAGE_DELETE", None, None),
+    ];
+    for (key, missing, invalid) in rules {
         let value = common.clone().or_else(|| text(p, key));
         let code = format!("{key}_ERROR");
         match value {
-            None if needed => return Err(spec_error(method, &code, Some("isn't specified"))),
+            None if missing.is_some() => return Err(spec_error(method, &code, missing)),
             None => {}
-            Some(url) if !is_http_url(&url) => {
-                return Err(spec_error(method, &code, Some("Wrong handler URL")))
-            }
+            Some(url) if !is_http_url(&url) => return Err(spec_error(method, &code, invalid)),
             Some(url) => {
                 handlers.insert(key.to_string(), url);
             }
@@ -173,14 +200,14 @@ fn command_register(method: &Method, owner: &str, p: &Params, data: &mut Data) -
         return Err(spec_error(
             method,
             "EVENT_COMMAND_ADD_ERROR",
-            Some("isn't specified"),
+            Some("HandlerMissing"),
         ));
     }
     if !is_http_url(&handler) {
         return Err(spec_error(
             method,
             "EVENT_COMMAND_ADD_ERROR",
-            Some("Wrong handler URL"),
+            Some("HandlerInvalid"),
         ));
     }
     let lang = p.get("LANG").cloned().unwrap_or(json!([]));
@@ -257,11 +284,7 @@ fn command_update(method: &Method, owner: &str, p: &Params, data: &mut Data) -> 
         changed = true;
     }
     if !changed {
-        return Err(spec_error(
-            method,
-            "WRONG_REQUEST",
-            Some("Update fields can't be empty"),
-        ));
+        return Err(spec_error(method, "WRONG_REQUEST", Some("EmptyFields")));
     }
     *cmd = next;
     Ok(Success::of(json!(true)))

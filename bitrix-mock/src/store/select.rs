@@ -1,0 +1,89 @@
+//! The `select` of list methods: `["*"]` (every field except `UF_*` user fields, the portal's
+//! default), named fields, and prefix patterns such as `UF_*` or `ufCrm*`. The ID is always kept.
+
+use serde_json::{Map, Value};
+
+/// Why a select is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SelectError {
+    /// Not a list of field names.
+    Malformed,
+}
+
+/// What to keep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Select {
+    names: Vec<String>,
+}
+
+/// Parses `select` (absent or empty means `*`).
+pub fn parse(select: Option<&Value>) -> Result<Select, SelectError> {
+    let items: Vec<&Value> = match select {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items.iter().collect(),
+        // Form bodies send `select[]=a` as an array; a single name as text is accepted too.
+        Some(v @ Value::String(_)) => vec![v],
+        Some(Value::Object(map)) if map.keys().all(|k| k.parse::<usize>().is_ok()) => {
+            map.values().collect()
+        }
+        Some(_) => return Err(SelectError::Malformed),
+    };
+    let mut names = Vec::new();
+    for item in items {
+        match item {
+            Value::String(s) if !s.trim().is_empty() => names.push(s.trim().to_string()),
+            _ => return Err(SelectError::Malformed),
+        }
+    }
+    if names.is_empty() {
+        names.push("*".into());
+    }
+    Ok(Select { names })
+}
+
+impl Select {
+    /// The fields of `record` to answer; `key` always.
+    pub fn apply(&self, record: &Map<String, Value>, key: &str) -> Map<String, Value> {
+        record
+            .iter()
+            .filter(|(name, _)| name.as_str() == key || self.names.iter().any(|p| wants(p, name)))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+}
+
+fn wants(pattern: &str, name: &str) -> bool {
+    if pattern == "*" {
+        // `*` leaves out UPPER_CASE user fields, as the portal does; they need `UF_*`.
+        return !name.starts_with("UF_");
+    }
+    match pattern.strip_suffix('*') {
+        Some(prefix) => name.starts_with(prefix),
+        None => pattern == name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn star_names_and_prefixes() {
+        let rec = json!({"ID": 1, "TITLE": "t", "UF_CRM_1": 5, "PHONE": []});
+        let rec = rec.as_object().cloned().unwrap_or_default();
+        let keys = |s: Value| -> Vec<String> {
+            parse(Some(&s))
+                .unwrap()
+                .apply(&rec, "ID")
+                .keys()
+                .cloned()
+                .collect()
+        };
+        assert_eq!(keys(json!([])), ["ID", "PHONE", "TITLE"]);
+        assert_eq!(keys(json!(["TITLE"])), ["ID", "TITLE"]);
+        assert_eq!(keys(json!(["*", "UF_*"])).len(), 4);
+        assert_eq!(parse(Some(&json!([1]))), Err(SelectError::Malformed));
+        assert_eq!(parse(Some(&json!({"a": "b"}))), Err(SelectError::Malformed));
+    }
+}
