@@ -10,6 +10,8 @@
 #![allow(deprecated)] // the legacy bot API is deprecated upstream; it is what most bots still use
 
 use std::error::Error as _;
+
+use bitrix_rest::api::imbot::{self, command};
 use bitrix_rest::{Batch, Client, Error};
 
 /// The key a webhook caller ties its bots and commands to.
