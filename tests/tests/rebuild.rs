@@ -55,7 +55,7 @@ fn editing_and_adding_specs_rebuilds_the_api() {
         "the probe must not compile before the spec edits"
     );
     let errors = String::from_utf8_lossy(&probe.stderr);
-    assert!(errors.contains("DemoPong"), "{errors}");
+    assert!(errors.contains("Pong"), "{errors}");
     assert!(errors.contains("count"), "{errors}");
 
     // 2. Edit the spec: a new parameter and `idempotent`. Only the spec changes.

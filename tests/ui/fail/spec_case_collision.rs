@@ -1,4 +1,4 @@
 // Two parameters whose Rust names collide after case conversion (`FIELDS`, `fields`).
-bitrix_macros::include_specs!("ui/specs/case_collision", client = "none");
+bitrix_macros::include_specs!("ui/specs/case_collision");
 
 fn main() {}

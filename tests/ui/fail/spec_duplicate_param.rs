@@ -1,4 +1,4 @@
 // The same parameter twice.
-bitrix_macros::include_specs!("ui/specs/duplicate_param", client = "none");
+bitrix_macros::include_specs!("ui/specs/duplicate_param");
 
 fn main() {}

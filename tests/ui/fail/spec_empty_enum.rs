@@ -1,4 +1,4 @@
 // An enum type with an empty value list.
-bitrix_macros::include_specs!("ui/specs/empty_enum", client = "none");
+bitrix_macros::include_specs!("ui/specs/empty_enum");
 
 fn main() {}

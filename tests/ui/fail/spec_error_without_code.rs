@@ -1,4 +1,4 @@
 // An [[errors]] row without `code`.
-bitrix_macros::include_specs!("ui/specs/error_without_code", client = "none");
+bitrix_macros::include_specs!("ui/specs/error_without_code");
 
 fn main() {}

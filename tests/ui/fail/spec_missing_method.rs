@@ -1,4 +1,4 @@
 // A spec without `method`.
-bitrix_macros::include_specs!("ui/specs/missing_method", client = "none");
+bitrix_macros::include_specs!("ui/specs/missing_method");
 
 fn main() {}

@@ -1,4 +1,4 @@
 // A spec without `scope`.
-bitrix_macros::include_specs!("ui/specs/missing_scope", client = "none");
+bitrix_macros::include_specs!("ui/specs/missing_scope");
 
 fn main() {}

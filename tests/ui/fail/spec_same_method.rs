@@ -1,4 +1,4 @@
 // Two spec files of the same method.
-bitrix_macros::include_specs!("ui/specs/same_method", client = "none");
+bitrix_macros::include_specs!("ui/specs/same_method");
 
 fn main() {}

@@ -1,4 +1,4 @@
 // A misspelt key (`requird`): the hint suggests `required`.
-bitrix_macros::include_specs!("ui/specs/unknown_key", client = "none");
+bitrix_macros::include_specs!("ui/specs/unknown_key");
 
 fn main() {}

@@ -1,4 +1,4 @@
 // A misspelt primitive type (`integr`): the hint suggests `integer`.
-bitrix_macros::include_specs!("ui/specs/unknown_type", client = "none");
+bitrix_macros::include_specs!("ui/specs/unknown_type");
 
 fn main() {}

@@ -1,25 +1,26 @@
 // Keyword names in an app's own spec generate valid identifiers that can be used.
 mod api {
-    bitrix_macros::include_specs!("ui/specs/keywords", client_trait = "KeywordMethods");
+    bitrix_macros::include_specs!("ui/specs/keywords");
 }
 
-use api::r#type::{KeywordMethods, TypeMatch, TypeMatchError, TypeMatchKind, TypeMatchRef};
-use bitrix_rest::{Client, Method};
+use api::r#type::r#match::{Kind, Ref};
+use api::r#type::Match;
+use bitrix_rest::{Arg, Client, Method};
 
-async fn run(client: &Client) -> Result<Vec<TypeMatchRef>, bitrix_rest::Error<TypeMatchError>> {
-    let request = TypeMatch::new(1).r#match("a*");
-    Ok(client.type_match(&request).await?.result)
+async fn run(client: &Client) -> Result<Vec<Ref>, bitrix_rest::Error> {
+    let request = Match::new(1).r#match("a*");
+    Ok(client.call(&request).await?.result)
 }
 
 fn main() {
-    let reference = TypeMatchRef::new("main").r#impl(vec!["Debug".to_string()]);
+    let reference = Ref::new("main").r#impl(["Debug"]);
     assert_eq!(reference.r#fn, "main");
-    let request = TypeMatch::new(1)
+    let request = Match::new(1)
         .r#match("a*")
         .r#ref(reference)
         .self_(true)
-        .kind(TypeMatchKind::UnknownValue);
-    assert_eq!(request.r#type, 1);
+        .kind(Kind::UnknownValue);
+    assert_eq!(request.r#type, Arg::Value(1));
     assert_eq!(
         serde_json::to_value(&request).unwrap(),
         serde_json::json!({
@@ -28,16 +29,13 @@ fn main() {
         })
     );
     // The listed value `UNKNOWN` and a value the spec does not list stay apart.
-    assert_eq!(TypeMatchKind::from("UNKNOWN"), TypeMatchKind::UnknownValue);
-    assert_eq!(TypeMatchKind::from("Self"), TypeMatchKind::Self_);
-    assert_eq!(TypeMatchKind::from("type"), TypeMatchKind::Type);
-    assert_eq!(
-        TypeMatchKind::from("other"),
-        TypeMatchKind::Unknown("other".to_string())
-    );
-    assert_eq!(<TypeMatch as Method>::NAME, "type.match");
-    match TypeMatchError::TypeError {
-        TypeMatchError::TypeError => {}
+    assert_eq!(Kind::from("UNKNOWN"), Kind::UnknownValue);
+    assert_eq!(Kind::from("Self"), Kind::Self_);
+    assert_eq!(Kind::from("type"), Kind::Type);
+    assert_eq!(Kind::from("other"), Kind::Unknown("other".to_string()));
+    assert_eq!(<Match as Method>::NAME, "type.match");
+    match api::r#type::r#match::Error::Type {
+        api::r#type::r#match::Error::Type => {}
         _ => unreachable!(),
     }
     let _ = run;
