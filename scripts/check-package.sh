@@ -1,14 +1,25 @@
 #!/usr/bin/env bash
 # The published crates are self-contained: `cargo package` builds bitrix-rest from its .crate file
-# alone, so the specs and event specs it generates its API from must travel inside it.
+# and those of its dependencies, so the specs and event specs the API is generated from must
+# travel inside the runtime, the API crates and the facade.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo package -q --allow-dirty -p bitrix-codegen -p bitrix-macros -p bitrix-rest
-files=$(cargo package -q --allow-dirty --list -p bitrix-rest)
-for needle in specs/imbot/imbot.command.update.toml specs/README.md events/imbot/ONIMCOMMANDADD.toml build.rs; do
-  if ! grep -qxF "$needle" <<<"$files"; then
-    echo "package: bitrix-rest's .crate lacks $needle" >&2
-    exit 1
-  fi
-done
-echo "package: ok ($(grep -c '^specs/.*\.toml$' <<<"$files") method specs inside bitrix-rest)"
+api=$(ls -d bitrix-api/part-* | sed 's|bitrix-api/part-|-p bitrix-api-|')
+# Only bitrix-rest is verified (built from the .crate files); it builds every crate below it.
+cargo package -q --allow-dirty --no-verify -p bitrix-codegen -p bitrix-macros -p bitrix-runtime $api
+cargo package -q --allow-dirty -p bitrix-codegen -p bitrix-macros -p bitrix-runtime $api -p bitrix-rest
+check() { # crate, files that must be inside
+  local crate=$1; shift
+  local files
+  files=$(cargo package -q --allow-dirty --list -p "$crate")
+  for needle in "$@"; do
+    if ! grep -qxF "$needle" <<<"$files"; then
+      echo "package: $crate's .crate lacks $needle" >&2
+      exit 1
+    fi
+  done
+  echo "package: $crate ok ($(grep -c '^specs/.*\.toml$' <<<"$files") spec files inside)"
+}
+check bitrix-rest specs/imbot/imbot.command.update.toml specs/README.md build.rs
+check bitrix-api-0 specs/imbot/imbot.command.update.toml build.rs
+check bitrix-runtime events/imbot/ONIMCOMMANDADD.toml build.rs

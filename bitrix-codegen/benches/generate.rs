@@ -40,12 +40,18 @@ fn bench(c: &mut Criterion) {
         b.iter(|| check_all(black_box(&specs)))
     });
     group.bench_function("expand", |b| {
-        b.iter(|| expand(black_box(&checked.methods), &Options::default()))
+        b.iter(|| {
+            expand(
+                black_box(&checked.methods),
+                &checked.shared,
+                &Options::default(),
+            )
+        })
     });
     group.bench_function("all_steps_to_string", |b| {
         b.iter(|| {
             let checked = check_all(black_box(&specs));
-            expand(&checked.methods, &Options::default()).to_string()
+            expand(&checked.methods, &checked.shared, &Options::default()).to_string()
         })
     });
     group.finish();

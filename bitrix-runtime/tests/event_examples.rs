@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use bitrix_codegen::events::check_events;
-use bitrix_rest::events::{form, Event, Receiver};
+use bitrix_runtime::events::{form, Event, Receiver};
 use serde_json::{json, Value};
 
 const TOKEN: &str = "example-application-token";

@@ -193,7 +193,8 @@ async fn ids_decode_from_numbers_and_quoted_strings() {
         "en", "Echo",
     )];
     let req =
-        bitrix_rest::api::imbot::command::Register::new(1, "echo", "https://example.com/h", lang);
+        bitrix_rest::api::imbot::command::Register::new(1, "echo", "https://example.com/h", lang)
+            .client_id("app");
     for body in [r#"{"result":99}"#, r#"{"result":"99"}"#] {
         respond(&emu, 200, body);
         assert_eq!(client.call(&req).await.unwrap().result, 99);
@@ -221,4 +222,16 @@ async fn empty_fields_and_bad_urls_are_refused_before_sending() {
     }
     assert!(emu.calls().is_empty(), "nothing was sent");
     assert!(<bitrix_rest::api::imbot::command::Update as Method>::NAME == "imbot.command.update");
+}
+
+#[tokio::test]
+async fn a_webhook_call_missing_a_webhook_required_parameter_is_not_sent() {
+    let (emu, client) = start().await;
+    let fields = bitrix_rest::api::imbot::command::update::Fields::new().command("x");
+    let req = bitrix_rest::api::imbot::command::Update::new(5, fields);
+    match client.call(&req).await {
+        Err(Error::InvalidRequest(e)) => assert_eq!(e.path(), "CLIENT_ID"),
+        other => panic!("{other:?}"),
+    }
+    assert!(emu.calls().is_empty(), "nothing was sent");
 }

@@ -32,6 +32,28 @@ pub fn expand(m: &Method, rt: &TokenStream) -> TokenStream {
     });
     let index = 0..m.errors.len();
     let index2 = index.clone();
+    // Without documented rows, `Unknown` is the only variant: simpler bodies, no dead arms.
+    let (from_row, as_unknown) = if m.errors.is_empty() {
+        (
+            quote! { let _ = row; ::std::option::Option::None },
+            quote! { let Self::Unknown(u) = self; ::std::option::Option::Some(u) },
+        )
+    } else {
+        (
+            quote! {
+                match row {
+                    #(#index => ::std::option::Option::Some(Self::#ids),)*
+                    _ => ::std::option::Option::None,
+                }
+            },
+            quote! {
+                match self {
+                    Self::Unknown(u) => ::std::option::Option::Some(u),
+                    _ => ::std::option::Option::None,
+                }
+            },
+        )
+    };
     let method = &m.name;
     quote! {
         #[doc = #doc]
@@ -49,10 +71,7 @@ pub fn expand(m: &Method, rt: &TokenStream) -> TokenStream {
 
             #[inline]
             fn from_row(row: usize) -> ::std::option::Option<Self> {
-                match row {
-                    #(#index => ::std::option::Option::Some(Self::#ids),)*
-                    _ => ::std::option::Option::None,
-                }
+                #from_row
             }
 
             #[inline]
@@ -70,10 +89,7 @@ pub fn expand(m: &Method, rt: &TokenStream) -> TokenStream {
 
             #[inline]
             fn as_unknown(&self) -> ::std::option::Option<&#rt::UnknownCode> {
-                match self {
-                    Self::Unknown(u) => ::std::option::Option::Some(u),
-                    _ => ::std::option::Option::None,
-                }
+                #as_unknown
             }
         }
 

@@ -3,7 +3,7 @@
 //! Generated code names the runtime only through `Options::runtime` (default `::bitrix_rest`), so
 //! an app can generate its own methods against the same client. Methods are placed in a module
 //! tree after their names (`imbot.command.update` -> `imbot::command::Update`, its own types and
-//! error enum in `imbot::command::update`), see [`tree`].
+//! error enum in `imbot::command::update`).
 
 pub(crate) mod docs;
 mod errors;

@@ -1106,9 +1106,8 @@ Part of `demo.contact.list` ([`List`](super::List)).*/
                 const ROWS: &'static [::bitrix_rest::ErrorRow] = &[];
                 #[inline]
                 fn from_row(row: usize) -> ::std::option::Option<Self> {
-                    match row {
-                        _ => ::std::option::Option::None,
-                    }
+                    let _ = row;
+                    ::std::option::Option::None
                 }
                 #[inline]
                 fn row(&self) -> ::std::option::Option<usize> {
@@ -1124,10 +1123,8 @@ Part of `demo.contact.list` ([`List`](super::List)).*/
                 fn as_unknown(
                     &self,
                 ) -> ::std::option::Option<&::bitrix_rest::UnknownCode> {
-                    match self {
-                        Self::Unknown(u) => ::std::option::Option::Some(u),
-                        _ => ::std::option::Option::None,
-                    }
+                    let Self::Unknown(u) = self;
+                    ::std::option::Option::Some(u)
                 }
             }
             impl ::std::fmt::Display for Error {
@@ -1811,9 +1808,8 @@ Part of `demo.note.update` ([`Update`](super::Update)).*/
                 const ROWS: &'static [::bitrix_rest::ErrorRow] = &[];
                 #[inline]
                 fn from_row(row: usize) -> ::std::option::Option<Self> {
-                    match row {
-                        _ => ::std::option::Option::None,
-                    }
+                    let _ = row;
+                    ::std::option::Option::None
                 }
                 #[inline]
                 fn row(&self) -> ::std::option::Option<usize> {
@@ -1829,10 +1825,8 @@ Part of `demo.note.update` ([`Update`](super::Update)).*/
                 fn as_unknown(
                     &self,
                 ) -> ::std::option::Option<&::bitrix_rest::UnknownCode> {
-                    match self {
-                        Self::Unknown(u) => ::std::option::Option::Some(u),
-                        _ => ::std::option::Option::None,
-                    }
+                    let Self::Unknown(u) = self;
+                    ::std::option::Option::Some(u)
                 }
             }
             impl ::std::fmt::Display for Error {

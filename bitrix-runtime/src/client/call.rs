@@ -111,7 +111,7 @@ impl Client {
     /// Calls any method by name with JSON parameters, for methods that have no spec yet.
     ///
     /// ```no_run
-    /// # async fn run(client: bitrix_rest::Client) -> Result<(), bitrix_rest::Error> {
+    /// # async fn run(client: bitrix_runtime::Client) -> Result<(), bitrix_runtime::Error> {
     /// let answer = client.call_raw("user.current", serde_json::json!({})).await?;
     /// println!("{}", answer.result["NAME"]);
     /// # Ok(()) }

@@ -6,8 +6,8 @@
 //!
 //! ```no_run
 //! use axum::{routing::post, Router};
-//! use bitrix_rest::events::axum::VerifiedEvent;
-//! use bitrix_rest::events::{Event, Receiver};
+//! use bitrix_runtime::events::axum::VerifiedEvent;
+//! use bitrix_runtime::events::{Event, Receiver};
 //!
 //! async fn on_event(VerifiedEvent(incoming): VerifiedEvent) -> &'static str {
 //!     if let Event::OnImCommandAdd(cmd) = incoming.event {

@@ -3,7 +3,7 @@
 //! The core is framework-neutral: body bytes and the content type in, a verified typed event out.
 //!
 //! ```
-//! use bitrix_rest::events::{Event, EventError, Receiver};
+//! use bitrix_runtime::events::{Event, EventError, Receiver};
 //!
 //! let receiver = Receiver::new("app-token-from-install");
 //! let body = "event=ONIMBOTDELETE&data[BOT_ID]=42&data[BOT_CODE]=echo&ts=1772109486\

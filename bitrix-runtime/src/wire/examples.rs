@@ -69,8 +69,11 @@ fn check_response<M: Method>(name: &str, status: u64, answer: &Value) -> Result<
     Ok(())
 }
 
+/// One method's check ([`check_examples`] for its request type) and its examples.
+pub type ExampleRow<'a> = (fn(&str) -> Result<(), String>, &'a str);
+
 /// Runs every row of the table and fails with all the failures at once.
-pub fn run_example_table(table: &[(fn(&str) -> Result<(), String>, &str)]) {
+pub fn run_example_table(table: &[ExampleRow<'_>]) {
     let failures: Vec<String> = table
         .iter()
         .filter_map(|(check, examples)| check(examples).err())

@@ -54,16 +54,10 @@ mod tests {
     #[test]
     fn takes_fields_and_leaves_the_rest() {
         let mut m = map(json!({"ID": "7", "NAME": null, "UF_X": 1}));
-        let id: i64 = take_required::<_, serde_json::Error>(
-            &mut m,
-            "ID",
-            false,
-            crate::wire::lenient::lenient,
-        )
-        .unwrap();
+        let id: i64 =
+            take_required::<i64>(&mut m, "ID", false, crate::wire::lenient::lenient).unwrap();
         let name: Option<String> =
-            take_optional::<_, serde_json::Error>(&mut m, "NAME", false, serde_json::from_value)
-                .unwrap();
+            take_optional(&mut m, "NAME", false, serde_json::from_value).unwrap();
         assert_eq!((id, name), (7, None));
         assert_eq!(Value::Object(m), json!({"UF_X": 1}));
     }
@@ -72,28 +66,19 @@ mod tests {
     fn null_and_absent_differ_only_for_nullable_types() {
         let mut m = map(json!({"de": null}));
         let de: Option<Option<String>> =
-            take_optional::<_, serde_json::Error>(&mut m, "de", true, serde_json::from_value)
-                .unwrap();
+            take_optional(&mut m, "de", true, serde_json::from_value).unwrap();
         let en: Option<Option<String>> =
-            take_optional::<_, serde_json::Error>(&mut m, "en", true, serde_json::from_value)
-                .unwrap();
+            take_optional(&mut m, "en", true, serde_json::from_value).unwrap();
         assert_eq!((de, en), (Some(None), None));
     }
 
     #[test]
     fn errors_name_the_field() {
         let mut m = map(json!({"ID": "x"}));
-        let e = take_required::<i64, serde_json::Error>(
-            &mut m,
-            "ID",
-            false,
-            crate::wire::lenient::lenient,
-        )
-        .unwrap_err();
-        assert!(e.to_string().starts_with("`ID`: "), "{e}");
         let e =
-            take_required::<i64, serde_json::Error>(&mut m, "GONE", false, serde_json::from_value)
-                .unwrap_err();
+            take_required::<i64>(&mut m, "ID", false, crate::wire::lenient::lenient).unwrap_err();
+        assert!(e.to_string().starts_with("`ID`: "), "{e}");
+        let e = take_required::<i64>(&mut m, "GONE", false, serde_json::from_value).unwrap_err();
         assert_eq!(e.to_string(), "missing field `GONE`");
     }
 }
