@@ -1,0 +1,166 @@
+//! Every spec is validated with `bitrix-codegen` before it is written. What the validator refuses
+//! is left out piece by piece (an example, a parameter, a type), each with a todo point, until
+//! the spec passes.
+
+use bitrix_codegen::model::{check_value, Method};
+use bitrix_codegen::SpecSource;
+
+use crate::examples::json;
+use crate::spec::Spec;
+use crate::write::{render, Mode, Part};
+
+/// Whether the validator in use knows `origin`, `todo` and `[state]` (else [`Mode::Compat`]).
+pub fn validator_mode() -> Mode {
+    let probe = "method = \"a.b\"\nscope = \"a\"\norigin = \"import\"\ntodo = [\"x\"]\n\n[state]\nentity = \"a\"\naction = \"fields\"\n\n[result]\ntype = \"any\"\n";
+    match bitrix_codegen::parse_spec(&SpecSource::new("a.b.toml", probe)) {
+        Ok(_) => Mode::Full,
+        Err(_) => Mode::Compat,
+    }
+}
+
+/// Validates and trims `spec` until it passes; returns the text to write, or the problems left.
+pub fn settle(spec: &mut Spec, mode: Mode) -> Result<String, Vec<String>> {
+    let display = format!("{}/{}.toml", spec.scope, spec.method);
+    let mut fixed_results = false;
+    for _ in 0..40 {
+        let r = render(spec, mode);
+        let source = SpecSource::new(display.clone(), r.text.clone());
+        match bitrix_codegen::parse_spec(&source) {
+            Ok(method) => {
+                if !fixed_results && fix_result(spec, &method) {
+                    fixed_results = true;
+                    continue;
+                }
+                return Ok(render(spec, Mode::Full).text);
+            }
+            Err(problems) => {
+                let mut parts: Vec<(Part, String)> = Vec::new();
+                for p in &problems {
+                    match r.part_at(p.line) {
+                        Some(Part::Top) | None => {
+                            return Err(problems.iter().map(|p| p.to_string()).collect())
+                        }
+                        Some(part) => {
+                            if !parts.iter().any(|(q, _)| *q == part) {
+                                parts.push((part, p.message.clone()));
+                            }
+                        }
+                    }
+                }
+                // Remove from the back so indices stay valid; one kind per round is enough.
+                parts.sort_by_key(|(p, _)| std::cmp::Reverse(order(*p)));
+                for (part, message) in parts {
+                    drop_part(spec, part, &message);
+                }
+            }
+        }
+    }
+    Err(vec![format!("{display}: still invalid after trimming")])
+}
+
+fn order(p: Part) -> (usize, usize, usize) {
+    match p {
+        Part::Top => (0, 0, 0),
+        Part::Deprecated => (1, 0, 0),
+        Part::State => (2, 0, 0),
+        Part::Param(i) => (3, i, 0),
+        Part::Type(i) => (4, i, usize::MAX),
+        Part::TypeField(i, j) => (4, i, j),
+        Part::Result => (5, 0, 0),
+        Part::Error(i) => (6, i, 0),
+        Part::Example(i) => (7, i, 0),
+    }
+}
+
+fn drop_part(spec: &mut Spec, part: Part, message: &str) {
+    let why = message.replace('`', "'");
+    match part {
+        Part::Top => {}
+        Part::Deprecated => {
+            spec.deprecated = Some(None);
+            spec.todo(format!("[deprecated]: replacement left out ({why})"));
+        }
+        Part::State => {
+            spec.state = None;
+            spec.todo(format!("[state] left out ({why})"));
+        }
+        Part::Param(i) if i < spec.params.len() => {
+            let p = spec.params.remove(i);
+            spec.todo(format!("parameter `{}` left out ({why})", p.name));
+            if let Some(s) = &spec.state {
+                if s.id.as_deref() == Some(&p.name) || s.fields.as_deref() == Some(&p.name) {
+                    spec.state = None;
+                }
+            }
+        }
+        Part::Type(i) if i < spec.types.len() => {
+            let name = spec.types[i].name.clone();
+            spec.forget_type(&name);
+            spec.todo(format!("type `{name}` left out, typed as any ({why})"));
+        }
+        Part::TypeField(i, j) if i < spec.types.len() && j < spec.types[i].fields.len() => {
+            let t = &mut spec.types[i];
+            let f = t.fields.remove(j);
+            let name = t.name.clone();
+            spec.todo(format!("field `{name}.{}` left out ({why})", f.name));
+            if spec.types[i].fields.is_empty() {
+                spec.forget_type(&name);
+            }
+        }
+        Part::Result => {
+            spec.result.ty = "any".into();
+            spec.result.items = None;
+            spec.todo(format!("[result] typed as any ({why})"));
+        }
+        Part::Error(i) if i < spec.errors.len() => {
+            let e = spec.errors.remove(i);
+            spec.todo(format!("error `{}` left out ({why})", e.code));
+        }
+        Part::Example(i) if i < spec.examples.len() => {
+            let e = spec.examples.remove(i);
+            spec.todo(format!("example `{}` left out ({why})", e.name));
+        }
+        _ => {}
+    }
+}
+
+/// When a documented success answer does not fit the result type, the result becomes `any`.
+fn fix_result(spec: &mut Spec, method: &Method) -> bool {
+    for e in &spec.examples {
+        if e.status >= 300 {
+            continue;
+        }
+        let Some(v) = e.response.as_deref().and_then(json) else {
+            continue;
+        };
+        let Some(result) = v.get("result") else {
+            continue;
+        };
+        let value = match &method.result.items {
+            Some(k) => match result.get(k) {
+                Some(inner) => inner,
+                None => result,
+            },
+            None => result,
+        };
+        if let Err(problem) = check_value(method, &method.result.ty, value, "result") {
+            let was = spec.result.ty.clone();
+            spec.result.ty = if was.starts_with('[') && value.is_array() {
+                "[any]".into()
+            } else {
+                "any".into()
+            };
+            if spec.result.ty == "any" {
+                spec.result.items = None;
+                spec.result.paged = false;
+            }
+            spec.todo(format!(
+                "[result]: typed `{was}` by the page, but the example answer does not fit ({}); typed as {}",
+                problem.replace('`', "'"),
+                spec.result.ty
+            ));
+            return true;
+        }
+    }
+    false
+}

@@ -1,0 +1,313 @@
+//! Parameter and field tables to spec fields and struct types, following anchored tables on the
+//! same page and linked field pages for nested objects.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::docs::Docs;
+use crate::markdown::{self, Row, Table};
+use crate::page::{squash, Page};
+use crate::spec::{Field, Spec, TypeDef};
+use crate::types::{map_word, only_y_n, type_name, Mapped};
+
+/// What one table row says about a field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowInfo {
+    /// Wire name.
+    pub name: String,
+    /// Marked with a trailing `*`.
+    pub required: bool,
+    /// The type word (`integer`, `object[]`), if given.
+    pub word: Option<String>,
+    /// Where the type word links to.
+    pub word_link: Option<String>,
+    /// Two or more type words: a union.
+    pub union: Vec<String>,
+    /// The other cells, joined.
+    pub description: String,
+}
+
+/// Reads the name cell (`**NAME***` and the type below it) and the description of a row.
+pub fn read_row(row: &Row) -> Option<RowInfo> {
+    let cell = row.cells.first()?;
+    let (name, required, rest) = match cell.find("**") {
+        Some(a) => {
+            let after = &cell[a + 2..];
+            let b = after.find("**")?;
+            let name = &after[..b];
+            let tail = &after[b + 2..];
+            let required = tail.starts_with('*') || tail.starts_with("\\*");
+            (name.to_string(), required, tail.to_string())
+        }
+        None => {
+            let first = cell.lines().next().unwrap_or("");
+            let rest = cell.lines().skip(1).collect::<Vec<_>>().join("\n");
+            (markdown::plain(first), false, rest)
+        }
+    };
+    let mut name = markdown::plain(&name).trim_end_matches('*').trim().to_string();
+    let mut required = required;
+    if let Some(n) = name.strip_suffix('*') {
+        name = n.trim().to_string();
+        required = true;
+    }
+    let spans: Vec<String> = markdown::code_spans(&rest)
+        .into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let word = spans.first().cloned();
+    let word_link = markdown::links(&rest)
+        .into_iter()
+        .find(|l| l.text.contains('`'))
+        .map(|l| l.target);
+    let union = if spans.len() > 1 { spans } else { Vec::new() };
+    Some(RowInfo {
+        name,
+        required,
+        word,
+        word_link,
+        union,
+        description: row.cells[1..].join("\n"),
+    })
+}
+
+/// A plain wire name: letters, digits and `_`, not starting with a digit.
+pub fn is_wire_name(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with(|c: char| c.is_ascii_digit())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Builds fields and the struct types they need for one spec.
+pub struct FieldReader<'a> {
+    docs: &'a Docs,
+    /// Types made so far, keyed by (page, anchor).
+    made: BTreeMap<(String, String), String>,
+    busy: BTreeSet<(String, String)>,
+}
+
+impl<'a> FieldReader<'a> {
+    /// A reader for one spec.
+    pub fn new(docs: &'a Docs) -> Self {
+        FieldReader {
+            docs,
+            made: BTreeMap::new(),
+            busy: BTreeSet::new(),
+        }
+    }
+
+    /// The fields of a table. `input`: required marks count (parameters); off for answers.
+    pub fn fields(
+        &mut self,
+        spec: &mut Spec,
+        page: &Page,
+        table: &Table,
+        prefix: &str,
+        input: bool,
+        depth: usize,
+    ) -> Vec<Field> {
+        let mut out: Vec<Field> = Vec::new();
+        for row in &table.rows {
+            let Some(info) = read_row(row) else {
+                continue;
+            };
+            if info.name.is_empty() || info.name == "..." {
+                continue;
+            }
+            let path = if prefix.is_empty() {
+                info.name.clone()
+            } else {
+                format!("{prefix}.{}", info.name)
+            };
+            if !is_wire_name(&info.name) {
+                spec.todo(format!(
+                    "`{path}`: not a plain key name; left out (page line {})",
+                    row.line
+                ));
+                continue;
+            }
+            if out.iter().any(|f| f.name == info.name) {
+                continue;
+            }
+            let ty = self.field_type(spec, page, &info, &path, input, depth);
+            out.push(Field {
+                name: info.name.clone(),
+                ty,
+                required: input && info.required,
+            });
+            prose_rules(spec, &path, &info.description);
+        }
+        out
+    }
+
+    fn field_type(
+        &mut self,
+        spec: &mut Spec,
+        page: &Page,
+        info: &RowInfo,
+        path: &str,
+        input: bool,
+        depth: usize,
+    ) -> String {
+        if !info.union.is_empty() {
+            let words: Vec<&str> = info.union.iter().map(String::as_str).collect();
+            let mapped: Vec<Mapped> = words.iter().map(|w| map_word(w, false)).collect();
+            if mapped.windows(2).any(|w| w[0] != w[1]) {
+                spec.todo(format!(
+                    "`{path}`: documented as a union ({}); typed as any",
+                    words.join(" | ")
+                ));
+                return "any".into();
+            }
+        }
+        let Some(word) = info.word.clone() else {
+            spec.todo(format!("`{path}`: no type given; typed as any"));
+            return "any".into();
+        };
+        let yn = only_y_n(&info.description);
+        let (bare, list) = match word.strip_suffix("[]") {
+            Some(b) => (b.to_string(), true),
+            None => (word.clone(), false),
+        };
+        let wrap = |name: String, list: bool| if list { format!("[{name}]") } else { name };
+        match map_word(&word, yn) {
+            Mapped::Expr(e) => e,
+            Mapped::Object | Mapped::ObjectList => {
+                let list = list || map_word(&word, yn) == Mapped::ObjectList;
+                match self.nested(spec, page, info, path, input, depth, None) {
+                    Some(name) => wrap(name, list),
+                    None => {
+                        spec.todo(format!(
+                            "`{path}`: {} whose fields are on no page; typed as {}",
+                            if list { "array" } else { "object" },
+                            wrap("any".into(), list)
+                        ));
+                        wrap("any".into(), list)
+                    }
+                }
+            }
+            Mapped::Unknown(_) => {
+                match self.nested(spec, page, info, path, input, depth, Some(&bare)) {
+                    Some(name) => wrap(name, list),
+                    None => {
+                        spec.todo(format!(
+                            "`{path}`: type `{word}` is not known to the importer; typed as any"
+                        ));
+                        wrap("any".into(), list)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Finds the table describing an object field and makes a struct type of it.
+    #[allow(clippy::too_many_arguments)]
+    fn nested(
+        &mut self,
+        spec: &mut Spec,
+        page: &Page,
+        info: &RowInfo,
+        path: &str,
+        input: bool,
+        depth: usize,
+        word: Option<&str>,
+    ) -> Option<String> {
+        if depth > 5 {
+            return None;
+        }
+        let docs = self.docs;
+        let mut candidates: Vec<(&Page, Option<String>)> = Vec::new();
+        if let Some(link) = &info.word_link {
+            if let Some((p, Some(a))) = docs.resolve(&page.rel, link) {
+                if a != "time" {
+                    candidates.push((p, Some(a)));
+                }
+            }
+        }
+        for l in markdown::links(&info.description) {
+            let file = l.target.split('#').next().unwrap_or("");
+            if l.target.starts_with('#') || file.contains("field") {
+                if let Some((p, a)) = docs.resolve(&page.rel, &l.target) {
+                    candidates.push((p, a));
+                }
+            }
+        }
+        let own = [squash(&info.name), squash(path)];
+        for b in &page.blocks {
+            if let markdown::Block::Heading {
+                anchor: Some(a), ..
+            } = b
+            {
+                if own.contains(&squash(a)) {
+                    candidates.push((page, Some(a.clone())));
+                }
+            }
+        }
+        for (p, anchor) in candidates {
+            let key = (p.rel.clone(), anchor.clone().unwrap_or_default());
+            if let Some(name) = self.made.get(&key) {
+                return Some(name.clone());
+            }
+            if self.busy.contains(&key) {
+                continue;
+            }
+            let table = match &anchor {
+                Some(a) => p.anchored_table(a),
+                None => p.first_field_table(),
+            };
+            let Some(table) = table.filter(|t| t.broken.is_none() && is_field_table(t)) else {
+                continue;
+            };
+            self.busy.insert(key.clone());
+            let fields = self.fields(spec, p, table, path, input, depth + 1);
+            self.busy.remove(&key);
+            if fields.is_empty() {
+                continue;
+            }
+            let base = match word {
+                Some(w) => type_name(w),
+                None => type_name(path),
+            };
+            let mut name = base.clone();
+            let mut n = 2;
+            while spec.types.iter().any(|t| t.name == name) {
+                name = format!("{base}{n}");
+                n += 1;
+            }
+            spec.types.push(TypeDef {
+                name: name.clone(),
+                fields,
+            });
+            self.made.insert(key, name.clone());
+            return Some(name);
+        }
+        None
+    }
+}
+
+/// A table whose first column names fields.
+pub fn is_field_table(t: &Table) -> bool {
+    t.header.first().is_some_and(|h| {
+        ["name", "field", "parameter", "value", "key", "property"]
+            .iter()
+            .any(|w| h.starts_with(w))
+    }) && t.column("code").is_none_or(|c| c > 0)
+}
+
+/// Rules that only the prose states become todo points (in our words).
+fn prose_rules(spec: &mut Spec, path: &str, description: &str) {
+    let d = description.to_ascii_lowercase();
+    let rules = [
+        ("only for webhook", "required for webhook calls only"),
+        ("required only", "required only in some cases"),
+        ("at least one", "at least one of its fields must be set"),
+        ("one of the", "one of several parameters must be given"),
+        ("either", "one of several alternatives must be given"),
+    ];
+    for (phrase, point) in rules {
+        if d.contains(phrase) {
+            spec.todo(format!("`{path}`: the page states a rule in prose: {point}"));
+            return;
+        }
+    }
+}
