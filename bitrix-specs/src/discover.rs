@@ -59,11 +59,17 @@ pub fn discover(docs: &Docs) -> Discovery {
             d.skipped.push(skip(page, Some(&method), "REST 3.0 page"));
             continue;
         }
-        let Some(scope) = page.scope.clone() else {
-            d.skipped.push(skip(page, Some(&method), "no `Scope:` line"));
-            continue;
+        let folder = folder_of(&page.rel, &method);
+        // The project's `core` module holds Bitrix24's `basic` scope (see specs/core).
+        let scope = match page.scope.as_deref().map(str::to_ascii_lowercase) {
+            Some(s) if s == "basic" && folder == "core" => "core".to_string(),
+            None if folder == "core" => "core".to_string(),
+            Some(s) => s.replace(['.', '-'], "_"),
+            None => {
+                d.skipped.push(skip(page, Some(&method), "no `Scope:` line"));
+                continue;
+            }
         };
-        let scope = scope.to_ascii_lowercase();
         if !is_folder(&scope) {
             d.skipped.push(skip(page, Some(&method), &format!("scope `{scope}` is not a scope name")));
             continue;
@@ -77,7 +83,6 @@ pub fn discover(docs: &Docs) -> Discovery {
             });
             continue;
         }
-        let folder = folder_of(&page.rel, &method);
         if !is_folder(&folder) {
             d.skipped.push(skip(page, Some(&method), &format!("folder `{folder}` is not a folder name")));
             continue;

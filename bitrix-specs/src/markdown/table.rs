@@ -40,6 +40,7 @@ pub fn parse(lines: &[&str], start: usize) -> (Table, usize) {
     let mut rows: Vec<Row> = Vec::new();
     let mut current: Option<(Vec<String>, String, usize)> = None;
     let mut fenced = false;
+    let mut nested = 0usize;
     let mut i = start;
     let mut closed = false;
     // The text after `#|` on the first line.
@@ -61,8 +62,33 @@ pub fn parse(lines: &[&str], start: usize) -> (Table, usize) {
             closed = true;
             break;
         }
-        if trimmed.starts_with("```") {
+        // A table inside a cell belongs to the cell.
+        if !fenced && current.is_some() && trimmed.starts_with("#|") {
+            nested += 1;
+        }
+        if nested > 0 {
+            if let Some((_, cell, _)) = current.as_mut() {
+                cell.push_str(&text);
+                cell.push('\n');
+            }
+            if trimmed.starts_with("|#") || (trimmed.ends_with("|#") && !trimmed.starts_with("#|")) {
+                nested -= 1;
+            }
+            continue;
+        }
+        if trimmed.starts_with("```") && !trimmed[3..].contains("```") {
             fenced = !fenced;
+            let fence_end = text.find("```").map_or(0, |p| p + 3);
+            let after = &text[fence_end..];
+            if !fenced && after.trim_start().starts_with("||") {
+                // A closing fence followed by the end of the row: `` ``` || ``.
+                if let Some((_, cell, _)) = current.as_mut() {
+                    cell.push_str(&text[..fence_end]);
+                    cell.push('\n');
+                }
+                scan_line(after, at, &mut current, &mut rows, &mut table);
+                continue;
+            }
             if let Some((_, cell, _)) = current.as_mut() {
                 cell.push_str(&text);
                 cell.push('\n');
@@ -134,6 +160,11 @@ fn scan_line(
                             cells,
                             line: line + 1,
                         });
+                        // A stray `||` after the end of a row (`... || ||`) opens nothing.
+                        let rest: String = chars[j + 2..].iter().collect();
+                        if rest.trim() == "||" {
+                            return;
+                        }
                     }
                 }
                 j += 2;
