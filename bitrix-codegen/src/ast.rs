@@ -28,6 +28,14 @@ pub struct SpecAst {
     pub docs: Option<String>,
     /// `idempotent`: safe to repeat.
     pub idempotent: bool,
+    /// `rest`: the REST version (2 or 3).
+    pub rest: Option<Sp<i64>>,
+    /// `origin`: `import` or `hand`.
+    pub origin: Option<Sp<String>>,
+    /// `todo`: points left open by the importer.
+    pub todo: Vec<String>,
+    /// `[state]`: what the method does to portal state.
+    pub state: Option<StateAst>,
     /// `[deprecated]`.
     pub deprecated: Option<DeprecatedAst>,
     /// `[[params]]`.
@@ -51,6 +59,31 @@ pub struct DeprecatedAst {
     pub replacement: Option<Sp<String>>,
     /// Free text.
     pub note: Option<String>,
+}
+
+/// `[state]`: the emulator's annotation.
+#[derive(Debug, Clone)]
+pub struct StateAst {
+    /// Where the table stands.
+    pub span: Range<usize>,
+    /// The store name.
+    pub entity: Option<Sp<String>>,
+    /// `add`, `get`, `list`, `update`, `delete` or `fields`.
+    pub action: Option<Sp<String>>,
+    /// The parameter carrying the record ID.
+    pub id: Option<Sp<String>>,
+    /// The parameter carrying the fields (dotted path).
+    pub fields: Option<Sp<String>>,
+    /// The record's ID field.
+    pub key: Option<Sp<String>>,
+    /// Parameters that split the store.
+    pub partition: Vec<Sp<String>>,
+    /// What `result` holds.
+    pub answer: Option<Sp<String>>,
+    /// The key around the record(s).
+    pub wrap: Option<Sp<String>>,
+    /// The error code answering a missing ID.
+    pub not_found: Option<Sp<String>>,
 }
 
 /// Whether a field must be given.

@@ -600,3 +600,73 @@ type = "boolean"
     assert!(!checked.problems.is_empty());
     assert!(checked.fallback.is_empty());
 }
+
+const STATEFUL: &str = r#"method = "demo.ping"
+scope = "demo"
+
+[[params]]
+name = "id"
+type = "integer"
+required = true
+
+[result]
+type = "any"
+
+[[errors]]
+code = "NOT_FOUND"
+status = 404
+"#;
+
+#[test]
+fn summary_is_optional_and_state_is_read() {
+    let m = ok(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"get\"\nid = \"id\"\nnot_found = \"NOT_FOUND\"\n"
+    ));
+    assert_eq!(m.summary, None);
+    let state = m.state.expect("state");
+    assert_eq!(state.entity, "demo.thing");
+    assert_eq!(state.action, bitrix_codegen::model::Action::Get);
+    assert_eq!(state.answer, bitrix_codegen::model::Answer::Record);
+    assert_eq!(state.key, "ID");
+}
+
+#[test]
+fn state_names_a_missing_parameter_with_a_suggestion() {
+    let d = problem(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"get\"\nid = \"idd\"\n"
+    ));
+    assert_at(
+        &d,
+        19,
+        6,
+        "`idd` is not a parameter of this method",
+        Some("did you mean `id`?"),
+    );
+}
+
+#[test]
+fn state_refuses_an_unknown_action_and_an_undocumented_not_found() {
+    let p = problems(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"fetch\"\nnot_found = \"GONE\"\n"
+    ));
+    let messages: Vec<_> = p.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "unknown action `fetch`",
+            "`not_found = \"GONE\"` is no documented error code"
+        ]
+    );
+}
+
+#[test]
+fn origin_todo_and_rest_are_read() {
+    let m = ok(&format!(
+        "origin = \"import\"\nrest = 3\ntodo = [\"a union\"]\n{STATEFUL}"
+    ));
+    assert!(m.imported);
+    assert_eq!(m.rest, 3);
+    assert_eq!(m.todo, ["a union"]);
+    let d = problem(&format!("rest = 4\n{STATEFUL}"));
+    assert_at(&d, 1, 8, "`rest = 4` is no REST version", None);
+}

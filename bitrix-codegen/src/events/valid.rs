@@ -80,6 +80,13 @@ pub fn validate(
         }
     }
 
+    if ev.summary.is_none() {
+        ctx.error_help(
+            0..0,
+            "the event spec has no `summary`",
+            "add `summary = \"…\"`: one sentence on when the event arrives",
+        );
+    }
     // The payload is checked by the method validator: `fields` act as its parameters.
     let spec = SpecAst {
         method: Some(Sp {
@@ -139,7 +146,7 @@ pub fn validate(
         name: name?,
         rust_name: rust_name?,
         scope: data.scope.clone(),
-        summary: data.summary.clone(),
+        summary: data.summary.clone().unwrap_or_default(),
         description: data.description.clone(),
         docs: data.docs.clone(),
         deprecated: ev.deprecated.as_ref().map(|d| Deprecation {

@@ -20,7 +20,12 @@ fn signature(m: &Method, opts: &Options) -> Signature {
     let out = rust_type(m, &m.result.ty, opts);
     let err = error_ident(m);
     let dep = deprecated_attr(m);
-    let doc = format!("Calls `{}`: {} See [`{}`].", m.name, m.summary, m.rust_name);
+    let doc = format!(
+        "Calls `{}`: {} See [`{}`].",
+        m.name,
+        m.summary.as_deref().unwrap_or_default(),
+        m.rust_name
+    );
     Signature {
         attrs: quote!(#[doc = #doc] #dep),
         name: format_ident!(

@@ -7,7 +7,15 @@ use crate::model::{Field, Method, Required, TypeDef};
 /// The documentation of a method's request type: summary, facts, parameters, result, errors, example.
 pub fn method_doc(m: &Method) -> String {
     let mut d = String::new();
-    let _ = writeln!(d, "{}\n", m.summary);
+    // Without a summary of our own, the first line states the facts and the page is linked below.
+    match &m.summary {
+        Some(summary) => {
+            let _ = writeln!(d, "{summary}\n");
+        }
+        None => {
+            let _ = writeln!(d, "The `{}` method.\n", m.name);
+        }
+    }
     if let Some(desc) = &m.description {
         let _ = writeln!(d, "{desc}\n");
     }

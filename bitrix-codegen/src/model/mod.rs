@@ -21,14 +21,22 @@ pub struct Method {
     pub scope: String,
     /// Who may call it.
     pub callers: Option<String>,
-    /// One sentence.
-    pub summary: String,
+    /// One sentence, when the spec has one.
+    pub summary: Option<String>,
     /// Longer text.
     pub description: Option<String>,
     /// Official page.
     pub docs: Option<String>,
     /// Safe to repeat.
     pub idempotent: bool,
+    /// The REST version: 2 (`/rest/<method>`) or 3 (`/rest/api/<method>`).
+    pub rest: u8,
+    /// Written by the importer (rewritten by the next import) rather than finished by hand.
+    pub imported: bool,
+    /// Points the importer left open.
+    pub todo: Vec<String>,
+    /// What the method does to portal state, for the emulator.
+    pub state: Option<StateDef>,
     /// Deprecation, if any.
     pub deprecated: Option<Deprecation>,
     /// Parameters in documented order.
@@ -45,6 +53,95 @@ pub struct Method {
     pub source: String,
     /// The spec file's path as read (absolute when loaded from a folder); tracked for rebuilds.
     pub path: String,
+}
+
+/// `[state]`: what a method does to portal state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateDef {
+    /// The store the records live in (`crm.deal`).
+    pub entity: String,
+    /// What the method does.
+    pub action: Action,
+    /// The parameter carrying the record ID (get, update, delete).
+    pub id: Option<String>,
+    /// The parameter carrying the fields (add, update), as a dotted path.
+    pub fields: Option<String>,
+    /// The record's ID field in answers.
+    pub key: String,
+    /// Parameters that split the store.
+    pub partition: Vec<String>,
+    /// What `result` holds.
+    pub answer: Answer,
+    /// The key `result` puts the record(s) under.
+    pub wrap: Option<String>,
+    /// The error code answering a missing ID.
+    pub not_found: Option<String>,
+}
+
+/// The operation of a stateful method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Creates a record.
+    Add,
+    /// Reads one record.
+    Get,
+    /// Lists records (filter, order, select, paging).
+    List,
+    /// Merges fields into a record.
+    Update,
+    /// Removes a record.
+    Delete,
+    /// Describes the fields.
+    Fields,
+}
+
+impl Action {
+    /// Every action with its spec word.
+    pub const ALL: [(&'static str, Action); 6] = [
+        ("add", Action::Add),
+        ("get", Action::Get),
+        ("list", Action::List),
+        ("update", Action::Update),
+        ("delete", Action::Delete),
+        ("fields", Action::Fields),
+    ];
+
+    /// The answer the action gives when the spec names none.
+    pub fn default_answer(self) -> Answer {
+        match self {
+            Action::Add => Answer::Id,
+            Action::Get => Answer::Record,
+            Action::List => Answer::Records,
+            Action::Update | Action::Delete => Answer::True,
+            Action::Fields => Answer::Fields,
+        }
+    }
+}
+
+/// What a stateful method's `result` holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// The new record's ID.
+    Id,
+    /// `true`.
+    True,
+    /// The record.
+    Record,
+    /// A page of records.
+    Records,
+    /// The field descriptions.
+    Fields,
+}
+
+impl Answer {
+    /// Every answer with its spec word.
+    pub const ALL: [(&'static str, Answer); 5] = [
+        ("id", Answer::Id),
+        ("true", Answer::True),
+        ("record", Answer::Record),
+        ("records", Answer::Records),
+        ("fields", Answer::Fields),
+    ];
 }
 
 /// A deprecated method's replacement and note.

@@ -19,12 +19,27 @@ const TOP_KEYS: &[&str] = &[
     "description",
     "docs",
     "idempotent",
+    "rest",
+    "origin",
+    "todo",
+    "state",
     "deprecated",
     "params",
     "types",
     "result",
     "errors",
     "examples",
+];
+const STATE_KEYS: &[&str] = &[
+    "entity",
+    "action",
+    "id",
+    "fields",
+    "key",
+    "partition",
+    "answer",
+    "wrap",
+    "not_found",
 ];
 const DEPRECATED_KEYS: &[&str] = &["replacement", "note"];
 const FIELD_KEYS: &[&str] = &["name", "type", "required", "description", "default"];
@@ -57,8 +72,33 @@ pub fn read_spec(ctx: &mut Ctx<'_>, text: &str) -> Option<SpecAst> {
         description: text_of(top.string(ctx, "description")),
         docs: text_of(top.string(ctx, "docs")),
         idempotent: top.boolean(ctx, "idempotent").is_some_and(|b| b.value),
+        rest: top.integer(ctx, "rest"),
+        origin: top.string(ctx, "origin"),
+        todo: top
+            .strings(ctx, "todo")
+            .map(|t| t.value.into_iter().map(|s| s.value).collect())
+            .unwrap_or_default(),
         ..SpecAst::default()
     };
+    if let Some((t, span)) = top.table(ctx, "state") {
+        let r = TableReader::new(t, "[state]", STATE_KEYS);
+        spec.state = Some(StateAst {
+            span,
+            entity: r.string(ctx, "entity"),
+            action: r.string(ctx, "action"),
+            id: r.string(ctx, "id"),
+            fields: r.string(ctx, "fields"),
+            key: r.string(ctx, "key"),
+            partition: r
+                .strings(ctx, "partition")
+                .map(|p| p.value)
+                .unwrap_or_default(),
+            answer: r.string(ctx, "answer"),
+            wrap: r.string(ctx, "wrap"),
+            not_found: r.string(ctx, "not_found"),
+        });
+        r.finish(ctx);
+    }
     if let Some((t, span)) = top.table(ctx, "deprecated") {
         let r = TableReader::new(t, "[deprecated]", DEPRECATED_KEYS);
         spec.deprecated = Some(DeprecatedAst {

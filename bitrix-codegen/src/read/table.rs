@@ -94,6 +94,36 @@ impl<'t, 'i> TableReader<'t, 'i> {
         }
     }
 
+    /// An array of strings, each with its span.
+    pub fn strings(&self, ctx: &mut Ctx<'_>, key: &str) -> Option<Sp<Vec<Sp<String>>>> {
+        let v = self.get(key)?;
+        let DeValue::Array(items) = v.get_ref() else {
+            wrong_kind(
+                ctx,
+                v.span(),
+                self.what,
+                key,
+                "an array of strings",
+                v.get_ref(),
+            );
+            return None;
+        };
+        let mut out = Vec::new();
+        for item in items.iter() {
+            match item.get_ref() {
+                DeValue::String(s) => out.push(Sp {
+                    value: s.to_string(),
+                    span: item.span(),
+                }),
+                other => wrong_kind(ctx, item.span(), self.what, key, "a string", other),
+            }
+        }
+        Some(Sp {
+            value: out,
+            span: v.span(),
+        })
+    }
+
     /// A sub-table.
     pub fn table(&self, ctx: &mut Ctx<'_>, key: &str) -> Option<(&'t DeTable<'i>, Range<usize>)> {
         let v = self.get(key)?;

@@ -11,6 +11,8 @@ use crate::model::{parse_type, Ty, PRIMITIVES};
 use crate::names;
 use crate::source::SpecSource;
 
+mod state;
+
 /// What validation made of a spec.
 #[derive(Debug)]
 pub enum Validated {
@@ -83,13 +85,9 @@ pub fn validate(
             );
         }
     }
-    let summary = required_text(
-        ctx,
-        &spec.summary,
-        0..0,
-        "summary",
-        "add `summary = \"…\"`: one sentence on what the method does",
-    );
+    let summary = spec.summary.as_ref().map(|s| s.value.trim().to_string());
+    let rest = rest_version(ctx, &spec.rest);
+    let imported = origin(ctx, &spec.origin);
     if let Some(dep) = &spec.deprecated {
         if let Some(r) = &dep.replacement {
             if !is_method_name(&r.value) {
@@ -289,15 +287,24 @@ pub fn validate(
     };
 
     let errors = errors(ctx, &spec.errors);
+    let paged = result.as_ref().is_some_and(|r| r.paged);
+    let state = spec
+        .state
+        .as_ref()
+        .and_then(|s| state::state(ctx, s, &params, &errors, paged));
     let mut method = Method {
         name: name.unwrap_or_default(),
         rust_name: method_rust,
         scope: scope.unwrap_or_default(),
         callers: spec.callers.clone(),
-        summary: summary.unwrap_or_default(),
+        summary,
         description: spec.description.clone(),
         docs: spec.docs.clone(),
         idempotent: spec.idempotent,
+        rest,
+        imported,
+        todo: spec.todo.clone(),
+        state,
         deprecated: spec.deprecated.as_ref().map(|d| Deprecation {
             replacement: d.replacement.as_ref().map(|r| r.value.clone()),
             note: d.note.clone(),
@@ -343,6 +350,39 @@ fn prune_unresolved(method: &mut Method) {
     }
     if !resolves(&method.result.ty) {
         method.result.ty = Ty::Any;
+    }
+}
+
+/// `rest` is 2 or 3.
+fn rest_version(ctx: &mut Ctx<'_>, rest: &Option<Sp<i64>>) -> u8 {
+    match rest {
+        None => 2,
+        Some(r) if r.value == 2 || r.value == 3 => r.value as u8,
+        Some(r) => {
+            ctx.error_help(
+                r.span.clone(),
+                format!("`rest = {}` is no REST version", r.value),
+                "use `rest = 3` for a REST 3.0 method, or leave it out for REST 2",
+            );
+            2
+        }
+    }
+}
+
+/// `origin` is `import` or `hand`; whether it says `import`.
+fn origin(ctx: &mut Ctx<'_>, origin: &Option<Sp<String>>) -> bool {
+    match origin {
+        None => false,
+        Some(o) if o.value == "import" => true,
+        Some(o) if o.value == "hand" => false,
+        Some(o) => {
+            ctx.error_help(
+                o.span.clone(),
+                format!("`origin = \"{}\"` is not known", o.value),
+                "use `\"import\"` (rewritten by the importer) or `\"hand\"` (finished by hand)",
+            );
+            false
+        }
     }
 }
 

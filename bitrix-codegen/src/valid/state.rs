@@ -1,0 +1,185 @@
+//! Rules of `[state]`, the emulator's annotation (specs/README.md, *State*).
+
+use crate::ast::{Sp, StateAst};
+use crate::diag::Ctx;
+use crate::model::{Action, Answer, ErrorDef, Field, StateDef};
+
+/// Checks `[state]` against the method's parameters and errors and builds its model.
+pub(super) fn state(
+    ctx: &mut Ctx<'_>,
+    ast: &StateAst,
+    params: &[Field],
+    errors: &[ErrorDef],
+    paged: bool,
+) -> Option<StateDef> {
+    // Every rule runs, so that one look at the messages shows all that is wrong.
+    let entity = entity(ctx, ast);
+    let action = action(ctx, ast);
+    for p in [&ast.id, &ast.fields].into_iter().flatten() {
+        param_exists(ctx, p, params);
+    }
+    for p in &ast.partition {
+        param_exists(ctx, p, params);
+    }
+    not_found_is_documented(ctx, ast, errors);
+    let action = action?;
+    let answer = answer(ctx, ast, action);
+    needs_param(
+        ctx,
+        ast,
+        action,
+        &ast.id,
+        "id",
+        &[Action::Get, Action::Update, Action::Delete],
+    );
+    needs_param(
+        ctx,
+        ast,
+        action,
+        &ast.fields,
+        "fields",
+        &[Action::Add, Action::Update],
+    );
+    list_is_paged(ctx, ast, action, paged);
+    let (entity, answer) = (entity?, answer?);
+    Some(StateDef {
+        entity,
+        action,
+        id: ast.id.as_ref().map(|s| s.value.clone()),
+        fields: ast.fields.as_ref().map(|s| s.value.clone()),
+        key: ast
+            .key
+            .as_ref()
+            .map_or_else(|| "ID".to_string(), |k| k.value.clone()),
+        partition: ast.partition.iter().map(|p| p.value.clone()).collect(),
+        answer,
+        wrap: ast.wrap.as_ref().map(|w| w.value.clone()),
+        not_found: ast.not_found.as_ref().map(|n| n.value.clone()),
+    })
+}
+
+/// `entity` is present and a dotted name.
+fn entity(ctx: &mut Ctx<'_>, ast: &StateAst) -> Option<String> {
+    match &ast.entity {
+        None => {
+            ctx.error_help(
+                ast.span.clone(),
+                "`[state]` has no `entity`",
+                "add `entity = \"crm.deal\"`: the store the records live in",
+            );
+            None
+        }
+        Some(e)
+            if e.value.is_empty()
+                || !e.value.split('.').all(|s| {
+                    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                }) =>
+        {
+            ctx.error_help(
+                e.span.clone(),
+                format!("`{}` is not an entity name", e.value),
+                "use dot-separated words, e.g. `crm.deal`",
+            );
+            None
+        }
+        Some(e) => Some(e.value.clone()),
+    }
+}
+
+/// `action` is one of the known operations.
+fn action(ctx: &mut Ctx<'_>, ast: &StateAst) -> Option<Action> {
+    let Some(a) = &ast.action else {
+        ctx.error_help(
+            ast.span.clone(),
+            "`[state]` has no `action`",
+            "add `action = \"add\"` (or get, list, update, delete, fields)",
+        );
+        return None;
+    };
+    let found = Action::ALL
+        .iter()
+        .find(|(w, _)| *w == a.value)
+        .map(|(_, a)| *a);
+    if found.is_none() {
+        ctx.error_help(
+            a.span.clone(),
+            format!("unknown action `{}`", a.value),
+            "use one of add, get, list, update, delete, fields",
+        );
+    }
+    found
+}
+
+/// `answer`, when given, is one of the known shapes; otherwise the action's default.
+fn answer(ctx: &mut Ctx<'_>, ast: &StateAst, action: Action) -> Option<Answer> {
+    let Some(a) = &ast.answer else {
+        return Some(action.default_answer());
+    };
+    let found = Answer::ALL
+        .iter()
+        .find(|(w, _)| *w == a.value)
+        .map(|(_, a)| *a);
+    if found.is_none() {
+        ctx.error_help(
+            a.span.clone(),
+            format!("unknown answer `{}`", a.value),
+            "use one of id, true, record, records, fields",
+        );
+    }
+    found
+}
+
+/// Actions that read or write one record name the parameter that carries what they need.
+fn needs_param(
+    ctx: &mut Ctx<'_>,
+    ast: &StateAst,
+    action: Action,
+    given: &Option<Sp<String>>,
+    key: &str,
+    actions: &[Action],
+) {
+    if given.is_none() && actions.contains(&action) {
+        ctx.error_help(
+            ast.span.clone(),
+            format!("`[state]` of this action needs `{key}`"),
+            format!("name the parameter that carries it, e.g. `{key} = \"{key}\"`"),
+        );
+    }
+}
+
+/// A parameter path names a parameter of the method (its first segment).
+fn param_exists(ctx: &mut Ctx<'_>, path: &Sp<String>, params: &[Field]) {
+    let first = path.value.split('.').next().unwrap_or_default();
+    if !params.iter().any(|p| p.wire == first) {
+        let names = params.iter().map(|p| p.wire.as_str());
+        let hint = match crate::diag::did_you_mean(first, names) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => "name one of the method's `[[params]]`".to_string(),
+        };
+        ctx.error_help(
+            path.span.clone(),
+            format!("`{first}` is not a parameter of this method"),
+            hint,
+        );
+    }
+}
+
+/// `not_found` names the code of a documented error row.
+fn not_found_is_documented(ctx: &mut Ctx<'_>, ast: &StateAst, errors: &[ErrorDef]) {
+    if let Some(code) = &ast.not_found {
+        if !errors.iter().any(|e| e.code == code.value) {
+            ctx.error_help(code.span.clone(), format!("`not_found = \"{}\"` is no documented error code", code.value), "add the row to `[[errors]]` or leave `not_found` out (the generic `NOT_FOUND` answers)");
+        }
+    }
+}
+
+/// A list action pages like every list method.
+fn list_is_paged(ctx: &mut Ctx<'_>, ast: &StateAst, action: Action, paged: bool) {
+    if action == Action::List && !paged {
+        ctx.error_help(
+            ast.span.clone(),
+            "a `list` action needs `[result] paged = true`",
+            "add `paged = true` to `[result]`",
+        );
+    }
+}
