@@ -79,6 +79,7 @@ fn read_table(
         if code.is_empty()
             || code.eq_ignore_ascii_case("empty value")
             || code.eq_ignore_ascii_case("empty")
+            || code.eq_ignore_ascii_case("empty string")
             || code == "-"
             || code == "—"
         {

@@ -129,7 +129,14 @@ impl<'a> FieldReader<'a> {
             if out.iter().any(|f| f.name == info.name) {
                 continue;
             }
-            let ty = self.field_type(spec, page, &info, &path, input, depth);
+            let mut ty = match convention(&info) {
+                Some(t) => t.to_string(),
+                None => self.field_type(spec, page, &info, &path, input, depth),
+            };
+            // Answers carry `null` for empty values; parameters are given or left out.
+            if !input && !ty.ends_with('?') && ty != "any" {
+                ty.push('?');
+            }
             out.push(Field {
                 name: info.name.clone(),
                 ty,
@@ -173,13 +180,15 @@ impl<'a> FieldReader<'a> {
         match map_word(&word, yn) {
             Mapped::Expr(e) => e,
             Mapped::Object | Mapped::ObjectList => {
-                let list = list || map_word(&word, yn) == Mapped::ObjectList;
+                // A bare `array` is often an associative array: a list only when a table says so.
+                let bare_array = bare.eq_ignore_ascii_case("array");
+                let list = list || (map_word(&word, yn) == Mapped::ObjectList && !bare_array);
                 match self.nested(spec, page, info, path, input, depth, None) {
                     Some(name) => wrap(name, list),
                     None => {
                         spec.todo(format!(
                             "`{path}`: {} whose fields are on no page; typed as {}",
-                            if list { "array" } else { "object" },
+                            if list || bare_array { "array" } else { "object" },
                             wrap("any".into(), list)
                         ));
                         wrap("any".into(), list)
@@ -218,10 +227,26 @@ impl<'a> FieldReader<'a> {
         let docs = self.docs;
         let mut candidates: Vec<(&Page, Option<String>)> = Vec::new();
         if let Some(link) = &info.word_link {
-            if let Some((p, Some(a))) = docs.resolve(&page.rel, link) {
-                if a != "time" {
-                    candidates.push((p, Some(a)));
+            match docs.resolve(&page.rel, link) {
+                Some((p, Some(a))) if a != "time" => candidates.push((p, Some(a))),
+                // A link to a types page without an anchor: the heading named like the type.
+                Some((p, None)) => {
+                    if let Some(w) = word {
+                        for b in &p.blocks {
+                            if let markdown::Block::Heading {
+                                anchor: Some(a),
+                                text,
+                                ..
+                            } = b
+                            {
+                                if a.eq_ignore_ascii_case(w) || text.trim().eq_ignore_ascii_case(w) {
+                                    candidates.push((p, Some(a.clone())));
+                                }
+                            }
+                        }
+                    }
                 }
+                _ => {}
             }
         }
         for l in markdown::links(&info.description) {
@@ -282,6 +307,20 @@ impl<'a> FieldReader<'a> {
             return Some(name);
         }
         None
+    }
+}
+
+/// The shapes of the list conventions every list method shares: `select`, `order`, `filter`.
+fn convention(info: &RowInfo) -> Option<&'static str> {
+    let word = info.word.as_deref().unwrap_or("").to_ascii_lowercase();
+    if !matches!(word.as_str(), "object" | "array" | "string[]" | "array[]") {
+        return None;
+    }
+    match info.name.to_ascii_lowercase().as_str() {
+        "select" => Some("[string]"),
+        "order" => Some("{string}"),
+        "filter" => Some("{any}"),
+        _ => None,
     }
 }
 

@@ -40,9 +40,11 @@ pub fn map_word(word: &str, yn: bool) -> Mapped {
         "lang_map" | "textwithtranslation" => "{string}",
         "array" => return Mapped::ObjectList,
         "object" | "json" | "map" | "struct" | "hash" | "assoc" => return Mapped::Object,
-        "any" | "mixed" | "null" | "callable" | "diskfile" | "attached_diskfile"
+        "any" | "mixed" | "null" | "callable" | "time" | "diskfile" | "attached_diskfile"
         | "product_file" | "crm_userfield" => "any",
-        _ if lower.ends_with(".id") || lower.ends_with("_id") => "integer",
+        _ if lower.ends_with(".id") || lower.ends_with("_id") || lower.starts_with("crm_enum_") => {
+            "integer"
+        }
         _ if lower.ends_with(".code") || lower.ends_with(".currency") => "string",
         _ => return Mapped::Unknown(w.to_string()),
     };
