@@ -72,11 +72,7 @@ fn result(spec: &mut Spec, reader: &mut FieldReader<'_>, page: &Page) -> ResultD
         one.rows = vec![row.clone()];
         let fields = reader.fields(spec, page, &one, "", false, 0);
         if let Some(f) = fields.into_iter().next() {
-            let ty = if f.ty.starts_with("Result") || f.ty.starts_with("[Result") {
-                f.ty
-            } else {
-                f.ty.clone()
-            };
+            let ty = f.ty.trim_end_matches('?').to_string();
             return ResultDef {
                 ty,
                 paged: false,

@@ -150,7 +150,7 @@ fn name_of(page: &Page, d: &mut Discovery) -> Option<(String, u8)> {
             match curl {
                 Some((c, line)) if !fits(&t) => {
                     d.notes.push(format!(
-                        "{}:{}: title names `{t}` but the cURL example (line {line}) calls `{c}`; the cURL address wins (it matches the file name)",
+                        "api-reference/{}:{}: title names `{t}` but the cURL example (line {line}) calls `{c}`; the cURL address wins (it matches the file name)",
                         page.rel, title_line
                     ));
                     Some((c.clone(), 1))
@@ -158,7 +158,7 @@ fn name_of(page: &Page, d: &mut Discovery) -> Option<(String, u8)> {
                 _ => {
                     let (c, line) = curls[0];
                     d.notes.push(format!(
-                        "{}:{}: title names `{t}` but the cURL example (line {line}) calls `{c}`; the title wins",
+                        "api-reference/{}:{}: title names `{t}` but the cURL example (line {line}) calls `{c}`; the title wins",
                         page.rel, title_line
                     ));
                     Some((t, 0))

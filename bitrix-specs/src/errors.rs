@@ -223,6 +223,7 @@ fn name_shared(spec: &mut Spec, rows: Vec<(ErrorRow, usize)>) {
 /// PascalCase from the first words of a server text: `Command not found` -> `CommandNotFound`.
 fn variant_from(text: &str, code: &str) -> String {
     let mut out = String::new();
+    let text = text.replace(['\'', '\u{2019}'], "");
     for w in text
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())

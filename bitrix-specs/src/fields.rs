@@ -51,8 +51,8 @@ pub fn read_row(row: &Row) -> Option<RowInfo> {
         required = true;
     }
     let spans: Vec<String> = markdown::code_spans(&rest)
-        .into_iter()
-        .map(|s| s.trim().to_string())
+        .iter()
+        .flat_map(|s| s.split('|').map(|w| w.trim().to_string()).collect::<Vec<_>>())
         .filter(|s| !s.is_empty())
         .collect();
     let word = spans.first().cloned();
@@ -184,7 +184,7 @@ impl<'a> FieldReader<'a> {
                 let bare_array = bare.eq_ignore_ascii_case("array");
                 let list = list || (map_word(&word, yn) == Mapped::ObjectList && !bare_array);
                 match self.nested(spec, page, info, path, input, depth, None) {
-                    Some(name) => wrap(name, list),
+                    Some(name) => wrap(name, list || bare_array),
                     None => {
                         spec.todo(format!(
                             "`{path}`: {} whose fields are on no page; typed as {}",

@@ -109,7 +109,7 @@ pub fn run(docs: &Docs, found: &Discovery, out: &Path, print: bool) -> Result<Re
     }
     if print {
         for n in &report.notes {
-            eprintln!("api-reference/{n}");
+            eprintln!("{n}");
         }
         for s in &report.skipped {
             eprintln!("{s}");

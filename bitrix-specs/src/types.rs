@@ -25,13 +25,13 @@ pub fn map_word(word: &str, yn: bool) -> Mapped {
     }
     let lower = w.to_ascii_lowercase();
     let scalar = match lower.as_str() {
+        "boolean" | "bool" | "char" | "y/n" | "string" if yn => "flag",
         "integer" | "int" | "long" | "bigint" | "user" | "location" | "crm_lead" | "crm_deal"
         | "crm_contact" | "crm_company" | "crm_quote" | "crm_category" | "crm_entity"
         | "crm_item_product_row" | "crm_invoice" | "crm_smart_invoice" => "integer",
         "double" | "float" | "number" | "decimal" | "numeric" => "double",
         "string" | "text" | "crm_status" | "crm_currency" | "userfieldentityid" | "enum" | "url"
         | "uri" | "email" | "phone" | "html" | "guid" | "uuid" => "string",
-        "boolean" | "bool" | "char" | "y/n" if yn => "flag",
         "boolean" | "bool" => "boolean",
         "char" | "y/n" => "string",
         "date" => "date",

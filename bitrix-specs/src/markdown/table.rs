@@ -150,6 +150,14 @@ fn scan_line(
         if c == '`' {
             code = !code;
         }
+        // `\|` is a pipe inside a cell (`integer \| string`).
+        if c == '\\' && chars.get(j + 1) == Some(&'|') {
+            if let Some((_, cell, _)) = current.as_mut() {
+                cell.push('|');
+            }
+            j += 2;
+            continue;
+        }
         if c == '|' && !code {
             if chars.get(j + 1) == Some(&'|') {
                 match current.take() {

@@ -1,0 +1,153 @@
+//! Snapshot tests: small pages in the reference's shape (`tests/pages/`) are imported and every
+//! written spec, plus the report, is compared with `tests/snapshots/`. `UPDATE_SNAPSHOTS=1`
+//! rewrites the snapshots. The real reference is imported only when `B24_DOCS` names it.
+
+use std::path::{Path, PathBuf};
+
+use bitrix_specs::import::{import, Report};
+
+fn pages() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pages")
+}
+
+fn snapshots() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots")
+}
+
+/// A fresh, empty folder under the target dir's temp space.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("bitrix-specs-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p.strip_prefix(dir).unwrap().to_path_buf());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn report_text(r: &Report) -> String {
+    let mut lines = vec![format!(
+        "methods {} written {} hand {} loose {} todo {} failed {}",
+        r.methods,
+        r.written,
+        r.hand,
+        r.loose,
+        r.todo_points,
+        r.failed.len()
+    )];
+    lines.extend(r.notes.iter().cloned());
+    lines.extend(r.skipped.iter().cloned());
+    lines.extend(r.failed.iter().cloned());
+    lines.join("\n") + "\n"
+}
+
+fn compare(expected: &Path, actual: &str, update: bool, mismatches: &mut Vec<String>) {
+    if update {
+        std::fs::create_dir_all(expected.parent().unwrap()).unwrap();
+        std::fs::write(expected, actual).unwrap();
+        return;
+    }
+    match std::fs::read_to_string(expected) {
+        Ok(e) if e == actual => {}
+        Ok(e) => mismatches.push(format!(
+            "{} differs:\n--- expected\n{e}\n--- actual\n{actual}",
+            expected.display()
+        )),
+        Err(_) => mismatches.push(format!("{} is missing", expected.display())),
+    }
+}
+
+#[test]
+fn pages_match_snapshots() {
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
+    let out = scratch("snap");
+    let report = import(&pages(), &out, false).unwrap();
+    let mut mismatches = Vec::new();
+    let written = files(&out);
+    for f in &written {
+        let actual = std::fs::read_to_string(out.join(f)).unwrap();
+        compare(&snapshots().join(f), &actual, update, &mut mismatches);
+    }
+    compare(
+        &snapshots().join("report.txt"),
+        &report_text(&report),
+        update,
+        &mut mismatches,
+    );
+    if !update {
+        // No snapshot without a written spec.
+        for f in files(&snapshots()) {
+            if f != Path::new("report.txt") && !written.contains(&f) {
+                mismatches.push(format!("{} was not written", f.display()));
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n\n"));
+}
+
+#[test]
+fn written_specs_validate() {
+    let out = scratch("valid");
+    let report = import(&pages(), &out, false).unwrap();
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    let sources = bitrix_codegen::load_dir(&out).unwrap();
+    let checked = bitrix_codegen::check_all(&sources);
+    let problems: Vec<String> = checked.problems.iter().map(|p| p.to_string()).collect();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert_eq!(checked.methods.len(), report.written);
+}
+
+#[test]
+fn second_run_changes_nothing() {
+    let out = scratch("twice");
+    let first = import(&pages(), &out, false).unwrap();
+    assert!(first.changed > 0);
+    let second = import(&pages(), &out, false).unwrap();
+    assert_eq!(second.changed, 0);
+    assert_eq!(second.written, first.written);
+}
+
+#[test]
+fn hand_finished_spec_is_kept() {
+    let out = scratch("hand");
+    let hand = "method = \"demo.thing.get\"\nscope = \"demo\"\n\n[result]\ntype = \"any\"\n";
+    std::fs::create_dir_all(out.join("demo")).unwrap();
+    std::fs::write(out.join("demo/demo.thing.get.toml"), hand).unwrap();
+    let report = import(&pages(), &out, false).unwrap();
+    assert_eq!(report.hand, 1);
+    let after = std::fs::read_to_string(out.join("demo/demo.thing.get.toml")).unwrap();
+    assert_eq!(after, hand);
+}
+
+#[test]
+fn real_reference_when_present() {
+    let Some(dir) = std::env::var_os("B24_DOCS").map(PathBuf::from) else {
+        eprintln!("B24_DOCS not set: skipped");
+        return;
+    };
+    if !dir.join("api-reference").is_dir() {
+        eprintln!("{} has no api-reference/: skipped", dir.display());
+        return;
+    }
+    let out = scratch("real");
+    let report = import(&dir, &out, false).unwrap();
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    assert!(report.written >= 1450, "only {} specs", report.written);
+    let sources = bitrix_codegen::load_dir(&out).unwrap();
+    let checked = bitrix_codegen::check_all(&sources);
+    assert!(checked.problems.is_empty(), "{:?}", checked.problems.first());
+}
