@@ -20,7 +20,8 @@ pub fn build(docs: &Docs, page: &Page, method: &str, scope: &str) -> Spec {
     if let Some((_, note)) = &page.deprecated {
         spec.deprecated = Some(replacement(note, method));
     }
-    let mut reader = FieldReader::new(docs);
+    let sample = crate::examples::request_json(page);
+    let mut reader = FieldReader::new(docs, sample);
     let params = page.section(|h| h.contains("parameter") && !h.contains("event"));
     if let Some(t) = params.iter().find_map(|b| match b {
         Block::Table(t) if crate::fields::is_field_table(t) => Some(t),
@@ -37,7 +38,9 @@ pub fn build(docs: &Docs, page: &Page, method: &str, scope: &str) -> Spec {
 
 /// The method the deprecation note names as the one to use instead, if any.
 fn replacement(note: &str, method: &str) -> Option<String> {
-    let from_links = markdown::links(note).into_iter().map(|l| markdown::plain(&l.text));
+    let from_links = markdown::links(note)
+        .into_iter()
+        .map(|l| markdown::plain(&l.text));
     let from_code = markdown::code_spans(note).into_iter();
     from_links
         .chain(from_code)

@@ -52,7 +52,11 @@ pub fn discover(docs: &Docs) -> Discovery {
             continue;
         };
         if page.calls_v3 && page.curl_methods.is_empty() {
-            d.skipped.push(skip(page, Some(&method), "REST 3.0 page (calls /rest/api/)"));
+            d.skipped.push(skip(
+                page,
+                Some(&method),
+                "REST 3.0 page (calls /rest/api/)",
+            ));
             continue;
         }
         if page.rel.contains("rest-v3") {
@@ -66,12 +70,17 @@ pub fn discover(docs: &Docs) -> Discovery {
             None if folder == "core" => "core".to_string(),
             Some(s) => s.replace(['.', '-'], "_"),
             None => {
-                d.skipped.push(skip(page, Some(&method), "no `Scope:` line"));
+                d.skipped
+                    .push(skip(page, Some(&method), "no `Scope:` line"));
                 continue;
             }
         };
         if !is_folder(&scope) {
-            d.skipped.push(skip(page, Some(&method), &format!("scope `{scope}` is not a scope name")));
+            d.skipped.push(skip(
+                page,
+                Some(&method),
+                &format!("scope `{scope}` is not a scope name"),
+            ));
             continue;
         }
         if let Some((line, what)) = broken_table(page) {
@@ -84,7 +93,11 @@ pub fn discover(docs: &Docs) -> Discovery {
             continue;
         }
         if !is_folder(&folder) {
-            d.skipped.push(skip(page, Some(&method), &format!("folder `{folder}` is not a folder name")));
+            d.skipped.push(skip(
+                page,
+                Some(&method),
+                &format!("folder `{folder}` is not a folder name"),
+            ));
             continue;
         }
         let found = Found {
@@ -117,7 +130,8 @@ pub fn discover(docs: &Docs) -> Discovery {
     }
     d.found = best.into_values().map(|(_, f)| f).collect();
     d.found.sort_by(|a, b| a.method.cmp(&b.method));
-    d.skipped.sort_by(|a, b| (&a.rel, a.line).cmp(&(&b.rel, b.line)));
+    d.skipped
+        .sort_by(|a, b| (&a.rel, a.line).cmp(&(&b.rel, b.line)));
     d
 }
 
@@ -133,7 +147,13 @@ fn skip(page: &Page, method: Option<&str>, why: &str) -> Skipped {
 /// The method a page documents and how sure that is (0: title and cURL agree or the title alone,
 /// 1: the title loses to the cURL address, 2: cURL only).
 fn name_of(page: &Page, d: &mut Discovery) -> Option<(String, u8)> {
-    let stem = squash(page.rel.rsplit('/').next().unwrap_or("").trim_end_matches(".md"));
+    let stem = squash(
+        page.rel
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(".md"),
+    );
     let title = page.title_method();
     let curls: Vec<&(String, usize)> = page.curl_methods.iter().collect();
     let title_line = page.title.as_ref().map_or(1, |t| t.1);
@@ -196,10 +216,13 @@ fn broken_table(page: &Page) -> Option<(usize, String)> {
         }),
         page.section(|h| h.contains("error")),
     ];
-    sections.iter().flat_map(|s| s.iter()).find_map(|b| match b {
-        crate::markdown::Block::Table(t) => t.broken.clone(),
-        _ => None,
-    })
+    sections
+        .iter()
+        .flat_map(|s| s.iter())
+        .find_map(|b| match b {
+            crate::markdown::Block::Table(t) => t.broken.clone(),
+            _ => None,
+        })
 }
 
 /// The spec folder of a method.
@@ -218,7 +241,6 @@ pub fn folder_of(rel: &str, method: &str) -> String {
 /// Lower-case ASCII letters, digits and `_`.
 pub fn is_folder(s: &str) -> bool {
     !s.is_empty()
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }

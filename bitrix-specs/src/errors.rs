@@ -30,7 +30,9 @@ pub fn read(spec: &mut Spec, page: &Page, system: &[(String, String)]) {
             continue;
         }
         if let Some((line, what)) = &t.broken {
-            spec.todo(format!("error table at page line {line} cannot be read: {what}"));
+            spec.todo(format!(
+                "error table at page line {line} cannot be read: {what}"
+            ));
             continue;
         }
         read_table(spec, t, code_col, &page_statuses, system, &mut rows);

@@ -42,6 +42,12 @@ pub fn json(text: &str) -> Option<Value> {
     serde_json::from_str(text).ok()
 }
 
+/// The webhook cURL example's body as JSON, if it is JSON.
+pub fn request_json(page: &Page) -> Option<Value> {
+    let mut scratch = Spec::default();
+    request(&mut scratch, page).and_then(|t| json(&t))
+}
+
 fn request(spec: &mut Spec, page: &Page) -> Option<String> {
     let mut curls: Vec<(&str, usize)> = page
         .blocks

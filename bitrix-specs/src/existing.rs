@@ -54,7 +54,11 @@ pub fn read_one(path: &Path) -> Result<Existing, String> {
         todo: value
             .get("todo")
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default(),
         value,
     })

@@ -44,7 +44,10 @@ pub fn read_row(row: &Row) -> Option<RowInfo> {
             (markdown::plain(first), false, rest)
         }
     };
-    let mut name = markdown::plain(&name).trim_end_matches('*').trim().to_string();
+    let mut name = markdown::plain(&name)
+        .trim_end_matches('*')
+        .trim()
+        .to_string();
     let mut required = required;
     if let Some(n) = name.strip_suffix('*') {
         name = n.trim().to_string();
@@ -52,7 +55,11 @@ pub fn read_row(row: &Row) -> Option<RowInfo> {
     }
     let spans: Vec<String> = markdown::code_spans(&rest)
         .iter()
-        .flat_map(|s| s.split('|').map(|w| w.trim().to_string()).collect::<Vec<_>>())
+        .flat_map(|s| {
+            s.split('|')
+                .map(|w| w.trim().to_string())
+                .collect::<Vec<_>>()
+        })
         .filter(|s| !s.is_empty())
         .collect();
     let word = spans.first().cloned();
@@ -84,16 +91,43 @@ pub struct FieldReader<'a> {
     /// Types made so far, keyed by (page, anchor).
     made: BTreeMap<(String, String), String>,
     busy: BTreeSet<(String, String)>,
+    /// The documented request body, to tell a list from an associative `array`.
+    sample: Option<serde_json::Value>,
 }
 
 impl<'a> FieldReader<'a> {
     /// A reader for one spec.
-    pub fn new(docs: &'a Docs) -> Self {
+    pub fn new(docs: &'a Docs, sample: Option<serde_json::Value>) -> Self {
         FieldReader {
             docs,
             made: BTreeMap::new(),
             busy: BTreeSet::new(),
+            sample,
         }
+    }
+
+    /// Whether an `array` field is a list: the example request decides; without one, the
+    /// names PHP uses for associative arrays (`fields`, `params`, ...) are not lists.
+    fn array_is_list(&self, path: &str, name: &str, input: bool) -> bool {
+        if input {
+            let mut v = self.sample.as_ref();
+            for seg in path.split('.') {
+                v = match v {
+                    Some(serde_json::Value::Array(a)) => a.first().and_then(|x| x.get(seg)),
+                    Some(x) => x.get(seg),
+                    None => None,
+                };
+            }
+            match v {
+                Some(serde_json::Value::Array(_)) => return true,
+                Some(serde_json::Value::Object(_)) => return false,
+                _ => {}
+            }
+        }
+        !matches!(
+            name.to_ascii_lowercase().as_str(),
+            "fields" | "params" | "settings" | "options" | "data" | "filter" | "order"
+        )
     }
 
     /// The fields of a table. `input`: required marks count (parameters); off for answers.
@@ -181,14 +215,21 @@ impl<'a> FieldReader<'a> {
             Mapped::Expr(e) => e,
             Mapped::Object | Mapped::ObjectList => {
                 // A bare `array` is often an associative array: a list only when a table says so.
-                let bare_array = bare.eq_ignore_ascii_case("array");
-                let list = list || (map_word(&word, yn) == Mapped::ObjectList && !bare_array);
+                let bare_array = bare.eq_ignore_ascii_case("array")
+                    && self.array_is_list(path, &info.name, input);
+                let list = list
+                    || (map_word(&word, yn) == Mapped::ObjectList
+                        && !bare.eq_ignore_ascii_case("array"));
                 match self.nested(spec, page, info, path, input, depth, None) {
                     Some(name) => wrap(name, list || bare_array),
                     None => {
                         spec.todo(format!(
                             "`{path}`: {} whose fields are on no page; typed as {}",
-                            if list || bare_array { "array" } else { "object" },
+                            if list || bare_array {
+                                "array"
+                            } else {
+                                "object"
+                            },
                             wrap("any".into(), list)
                         ));
                         wrap("any".into(), list)
@@ -239,7 +280,8 @@ impl<'a> FieldReader<'a> {
                                 ..
                             } = b
                             {
-                                if a.eq_ignore_ascii_case(w) || text.trim().eq_ignore_ascii_case(w) {
+                                if a.eq_ignore_ascii_case(w) || text.trim().eq_ignore_ascii_case(w)
+                                {
                                     candidates.push((p, Some(a.clone())));
                                 }
                             }
@@ -345,7 +387,9 @@ fn prose_rules(spec: &mut Spec, path: &str, description: &str) {
     ];
     for (phrase, point) in rules {
         if d.contains(phrase) {
-            spec.todo(format!("`{path}`: the page states a rule in prose: {point}"));
+            spec.todo(format!(
+                "`{path}`: the page states a rule in prose: {point}"
+            ));
             return;
         }
     }

@@ -81,7 +81,8 @@ impl Page {
                 }
                 body.push_str(text);
                 body.push('\n');
-            } else if text.starts_with("{% note") && text.to_ascii_lowercase().contains("deprecated")
+            } else if text.starts_with("{% note")
+                && text.to_ascii_lowercase().contains("deprecated")
             {
                 inside = Some((*line, String::new()));
             }

@@ -35,7 +35,9 @@ pub fn annotate(spec: &mut Spec) {
     let id = find_param(spec, &["id", "ID", "Id"]).or_else(|| {
         spec.params
             .iter()
-            .find(|p| p.required && p.name.to_ascii_lowercase().ends_with("id") && p.ty == "integer")
+            .find(|p| {
+                p.required && p.name.to_ascii_lowercase().ends_with("id") && p.ty == "integer"
+            })
             .map(|p| p.name.clone())
     });
     let fields = find_param(spec, &["fields", "FIELDS", "Fields"]);
@@ -101,8 +103,7 @@ pub fn annotate(spec: &mut Spec) {
             .iter()
             .filter(|e| {
                 e.code.to_ascii_uppercase().contains("NOT_FOUND")
-                    || e
-                        .description
+                    || e.description
                         .as_deref()
                         .is_some_and(|d| d.to_ascii_lowercase().contains("not found"))
             })

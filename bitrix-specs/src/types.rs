@@ -26,12 +26,25 @@ pub fn map_word(word: &str, yn: bool) -> Mapped {
     let lower = w.to_ascii_lowercase();
     let scalar = match lower.as_str() {
         "boolean" | "bool" | "char" | "y/n" | "string" if yn => "flag",
-        "integer" | "int" | "long" | "bigint" | "user" | "location" | "crm_lead" | "crm_deal"
-        | "crm_contact" | "crm_company" | "crm_quote" | "crm_category" | "crm_entity"
-        | "crm_item_product_row" | "crm_invoice" | "crm_smart_invoice" => "integer",
+        "integer"
+        | "int"
+        | "long"
+        | "bigint"
+        | "user"
+        | "location"
+        | "crm_lead"
+        | "crm_deal"
+        | "crm_contact"
+        | "crm_company"
+        | "crm_quote"
+        | "crm_category"
+        | "crm_entity"
+        | "crm_item_product_row"
+        | "crm_invoice"
+        | "crm_smart_invoice" => "integer",
         "double" | "float" | "number" | "decimal" | "numeric" => "double",
-        "string" | "text" | "crm_status" | "crm_currency" | "userfieldentityid" | "enum" | "url"
-        | "uri" | "email" | "phone" | "html" | "guid" | "uuid" => "string",
+        "string" | "text" | "crm_status" | "crm_currency" | "userfieldentityid" | "enum"
+        | "url" | "uri" | "email" | "phone" | "html" | "guid" | "uuid" => "string",
         "boolean" | "bool" => "boolean",
         "char" | "y/n" => "string",
         "date" => "date",
@@ -100,10 +113,16 @@ mod tests {
     fn words() {
         assert_eq!(map_word("integer", false), Mapped::Expr("integer".into()));
         assert_eq!(map_word("char", true), Mapped::Expr("flag".into()));
-        assert_eq!(map_word("crm_contact[]", false), Mapped::Expr("[integer]".into()));
+        assert_eq!(
+            map_word("crm_contact[]", false),
+            Mapped::Expr("[integer]".into())
+        );
         assert_eq!(map_word("object[]", false), Mapped::ObjectList);
         assert_eq!(map_word("array", false), Mapped::ObjectList);
-        assert_eq!(map_word("catalog_vat.id", false), Mapped::Expr("integer".into()));
+        assert_eq!(
+            map_word("catalog_vat.id", false),
+            Mapped::Expr("integer".into())
+        );
         assert!(matches!(map_word("weird", false), Mapped::Unknown(_)));
     }
 

@@ -149,5 +149,9 @@ fn real_reference_when_present() {
     assert!(report.written >= 1450, "only {} specs", report.written);
     let sources = bitrix_codegen::load_dir(&out).unwrap();
     let checked = bitrix_codegen::check_all(&sources);
-    assert!(checked.problems.is_empty(), "{:?}", checked.problems.first());
+    assert!(
+        checked.problems.is_empty(),
+        "{:?}",
+        checked.problems.first()
+    );
 }

@@ -190,5 +190,9 @@ pub fn plain(s: &str) -> String {
     for l in links(s) {
         t = t.replace(&format!("[{}]({})", l.text, l.target), &l.text);
     }
-    t.replace("**", "").replace('`', "").replace("\\_", "_").trim().to_string()
+    t.replace("**", "")
+        .replace('`', "")
+        .replace("\\_", "_")
+        .trim()
+        .to_string()
 }

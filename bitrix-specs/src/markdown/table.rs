@@ -71,7 +71,8 @@ pub fn parse(lines: &[&str], start: usize) -> (Table, usize) {
                 cell.push_str(&text);
                 cell.push('\n');
             }
-            if trimmed.starts_with("|#") || (trimmed.ends_with("|#") && !trimmed.starts_with("#|")) {
+            if trimmed.starts_with("|#") || (trimmed.ends_with("|#") && !trimmed.starts_with("#|"))
+            {
                 nested -= 1;
             }
             continue;
