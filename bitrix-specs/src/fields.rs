@@ -192,6 +192,23 @@ impl<'a> FieldReader<'a> {
     ) -> String {
         if !info.union.is_empty() {
             let words: Vec<&str> = info.union.iter().map(String::as_str).collect();
+            // `T | null` is a nullable `T`.
+            let not_null: Vec<&str> = words
+                .iter()
+                .copied()
+                .filter(|w| !w.eq_ignore_ascii_case("null"))
+                .collect();
+            if not_null.len() == 1 && words.len() > 1 {
+                let mut one = info.clone();
+                one.union = Vec::new();
+                one.word = Some(not_null[0].to_string());
+                let ty = self.field_type(spec, page, &one, path, input, depth);
+                return if ty.ends_with('?') || ty == "any" {
+                    ty
+                } else {
+                    format!("{ty}?")
+                };
+            }
             let mapped: Vec<Mapped> = words.iter().map(|w| map_word(w, false)).collect();
             if mapped.windows(2).any(|w| w[0] != w[1]) {
                 spec.todo(format!(

@@ -32,6 +32,10 @@ pub fn annotate(spec: &mut Spec) {
     if !["add", "get", "list", "update", "delete", "fields"].contains(&action) {
         return;
     }
+    if action == "list" && !spec.result.paged {
+        spec.todo("[state]: `list` method whose page shows no paging (`start`, `next`, `total`); left out");
+        return;
+    }
     let id = find_param(spec, &["id", "ID", "Id"]).or_else(|| {
         spec.params
             .iter()
