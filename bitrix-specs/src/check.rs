@@ -22,6 +22,7 @@ pub fn validator_mode() -> Mode {
 pub fn settle(spec: &mut Spec, mode: Mode) -> Result<String, Vec<String>> {
     let display = format!("{}/{}.toml", spec.scope, spec.method);
     let mut fixed_results = false;
+    let mut fixed_examples = false;
     for _ in 0..40 {
         let r = render(spec, mode);
         let source = SpecSource::new(display.clone(), r.text.clone());
@@ -30,6 +31,12 @@ pub fn settle(spec: &mut Spec, mode: Mode) -> Result<String, Vec<String>> {
                 if !fixed_results && fix_result(spec, &method) {
                     fixed_results = true;
                     continue;
+                }
+                if !fixed_examples {
+                    fixed_examples = true;
+                    if fix_examples(spec, &method) {
+                        continue;
+                    }
                 }
                 return Ok(render(spec, Mode::Full).text);
             }
@@ -122,6 +129,47 @@ fn drop_part(spec: &mut Spec, part: Part, message: &str) {
         }
         _ => {}
     }
+}
+
+/// Keeps only examples the SDK's generated tests accept: requests the typed request rebuilds
+/// unchanged, error answers that map to a documented row or a system error.
+fn fix_examples(spec: &mut Spec, method: &Method) -> bool {
+    let mut changed = false;
+    let mut todo = Vec::new();
+    for e in &mut spec.examples {
+        if let Some(req) = e.request.as_deref().and_then(json) {
+            if let Some(at) = crate::roundtrip::request_differs(method, &req) {
+                todo.push(format!(
+                    "example `{}`: request left out ('{at}' is written in a form the typed request would not send back unchanged)",
+                    e.name
+                ));
+                e.request = None;
+                changed = true;
+            }
+        }
+    }
+    let before = spec.examples.len();
+    spec.examples.retain(|e| {
+        if e.status < 300 {
+            return e.request.is_some() || e.response.is_some();
+        }
+        let answer = e.response.as_deref().and_then(json).unwrap_or_default();
+        let known = crate::roundtrip::error_known(method, &answer, crate::roundtrip::SYSTEM_CODES);
+        if !known {
+            let why = match answer.get("error") {
+                Some(serde_json::Value::String(c)) if c.is_empty() => "its error code is empty",
+                Some(serde_json::Value::String(_)) => "its error matches no documented row",
+                _ => "its error code is not a string",
+            };
+            todo.push(format!("example `{}` left out: {why}", e.name));
+        }
+        known
+    });
+    changed |= spec.examples.len() != before;
+    for t in todo {
+        spec.todo(t);
+    }
+    changed
 }
 
 /// When a documented success answer does not fit the result type, the result becomes `any`.

@@ -113,9 +113,10 @@ fn read_table(
             status,
             variant: None,
         };
+        let lower = |d: &Option<String>| d.as_deref().map(str::to_lowercase);
         if !rows
             .iter()
-            .any(|(e, _)| e.code == row.code && e.description == row.description)
+            .any(|(e, _)| e.code == row.code && lower(&e.description) == lower(&row.description))
         {
             rows.push((row, r.line));
         }

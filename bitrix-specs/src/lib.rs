@@ -18,6 +18,7 @@ pub mod fields;
 pub mod import;
 pub mod markdown;
 pub mod page;
+pub mod roundtrip;
 pub mod spec;
 pub mod state;
 pub mod types;
