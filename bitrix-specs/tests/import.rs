@@ -91,7 +91,8 @@ fn pages_match_snapshots() {
     if !update {
         // No snapshot without a written spec.
         for f in files(&snapshots()) {
-            if f != Path::new("report.txt") && !written.contains(&f) {
+            let extra = ["report.txt", "drift.txt", "COVERAGE.md"];
+            if !extra.iter().any(|e| f == Path::new(e)) && !written.contains(&f) {
                 mismatches.push(format!("{} was not written", f.display()));
             }
         }
@@ -154,4 +155,48 @@ fn real_reference_when_present() {
         "{:?}",
         checked.problems.first()
     );
+}
+
+#[test]
+fn drift_reports_changed_facts_and_coverage_counts() {
+    let out = scratch("drift");
+    import(&pages(), &out, false).unwrap();
+    let clean = bitrix_specs::drift::drift(&pages(), &out).unwrap();
+    assert!(clean.is_empty(), "{clean:?}");
+    // A hand-finished copy that lost a parameter and an error row, plus a spec with no page.
+    let path = out.join("demo/demo.thing.update.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text
+        .replace("origin = \"import\"\n", "")
+        .replace("[[params]]\nname = \"CLIENT_ID\"\ntype = \"string\"\n", "")
+        .replace(
+            "[[errors]]\ncode = \"THING_NOT_FOUND\"\ndescription = \"Thing not found\"\n",
+            "",
+        );
+    std::fs::write(&path, text).unwrap();
+    std::fs::write(
+        out.join("demo/demo.gone.toml"),
+        "method = \"demo.gone\"\nscope = \"demo\"\n\n[result]\ntype = \"any\"\n",
+    )
+    .unwrap();
+    let lines = bitrix_specs::drift::drift(&pages(), &out).unwrap();
+    let expected_path = snapshots().join("drift.txt");
+    let actual = lines
+        .iter()
+        .map(|l| l.replace(&out.display().to_string(), "OUT"))
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n";
+    let mut mismatches = Vec::new();
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
+    compare(&expected_path, &actual, update, &mut mismatches);
+    let coverage = bitrix_specs::coverage::coverage(&pages(), &out).unwrap();
+    let coverage = std::fs::read_to_string(coverage).unwrap();
+    compare(
+        &snapshots().join("COVERAGE.md"),
+        &coverage,
+        update,
+        &mut mismatches,
+    );
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n\n"));
 }
