@@ -75,7 +75,12 @@ fn result(spec: &mut Spec, reader: &mut FieldReader<'_>, page: &Page) -> ResultD
         one.rows = vec![row.clone()];
         let fields = reader.fields(spec, page, &one, "", false, 0);
         if let Some(f) = fields.into_iter().next() {
-            let ty = f.ty.trim_end_matches('?').to_string();
+            let mut ty = f.ty.trim_end_matches('?').to_string();
+            if ty == "any" {
+                if let Some(name) = flat_result(spec, reader, page, t) {
+                    ty = name;
+                }
+            }
             return ResultDef {
                 ty,
                 paged: false,
@@ -84,4 +89,39 @@ fn result(spec: &mut Spec, reader: &mut FieldReader<'_>, page: &Page) -> ResultD
         }
     }
     ResultDef::default()
+}
+
+/// Many pages list the fields of an object `result` as further rows of the same table (after
+/// `result`, before `time`): those rows become the result's struct.
+fn flat_result(
+    spec: &mut Spec,
+    reader: &mut FieldReader<'_>,
+    page: &Page,
+    t: &crate::markdown::Table,
+) -> Option<String> {
+    let mut rest = t.clone();
+    rest.rows.retain(|r| {
+        read_row(r)
+            .is_some_and(|i| !matches!(i.name.as_str(), "result" | "time" | "next" | "total"))
+    });
+    if rest.rows.is_empty() {
+        return None;
+    }
+    let fields = reader.fields(spec, page, &rest, "result", false, 1);
+    if fields.is_empty() {
+        return None;
+    }
+    let mut name = "Result".to_string();
+    let mut n = 2;
+    while spec.types.iter().any(|x| x.name == name) {
+        name = format!("Result{n}");
+        n += 1;
+    }
+    spec.types.push(crate::spec::TypeDef {
+        name: name.clone(),
+        fields,
+    });
+    spec.todo
+        .retain(|p| !p.starts_with("`result`: object whose fields are on no page"));
+    Some(name)
 }

@@ -291,15 +291,11 @@ impl<'a> FieldReader<'a> {
                 Some((p, None)) => {
                     if let Some(w) = word {
                         for b in &p.blocks {
-                            if let markdown::Block::Heading {
-                                anchor: Some(a),
-                                text,
-                                ..
-                            } = b
-                            {
+                            if let markdown::Block::Heading { anchor, text, .. } = b {
+                                let a = anchor.clone().unwrap_or_else(|| crate::page::slug(text));
                                 if a.eq_ignore_ascii_case(w) || text.trim().eq_ignore_ascii_case(w)
                                 {
-                                    candidates.push((p, Some(a.clone())));
+                                    candidates.push((p, Some(a)));
                                 }
                             }
                         }
@@ -319,11 +315,21 @@ impl<'a> FieldReader<'a> {
         let own = [squash(&info.name), squash(path)];
         for b in &page.blocks {
             if let markdown::Block::Heading {
-                anchor: Some(a), ..
+                anchor,
+                text,
+                level,
+                ..
             } = b
             {
-                if own.contains(&squash(a)) {
-                    candidates.push((page, Some(a.clone())));
+                // `{#fields}`, or a heading such as `Parameter fields` / `FIELDS Parameter`.
+                let words = squash(text)
+                    .replace("parameters", "")
+                    .replace("parameter", "");
+                let hit = anchor.as_ref().is_some_and(|a| own.contains(&squash(a)))
+                    || (*level > 2 && own.contains(&words));
+                if hit {
+                    let a = anchor.clone().unwrap_or_else(|| crate::page::slug(text));
+                    candidates.push((page, Some(a)));
                 }
             }
         }

@@ -158,9 +158,18 @@ impl Page {
 
     /// The table that follows the heading anchored `{#anchor}`, if any.
     pub fn anchored_table(&self, anchor: &str) -> Option<&markdown::Table> {
-        let at = self.blocks.iter().position(|b| {
-            matches!(b, Block::Heading { anchor: Some(a), .. } if a.eq_ignore_ascii_case(anchor))
-        })?;
+        // An explicit `{#anchor}` first, then the anchor generated from the heading text.
+        let at = self
+            .blocks
+            .iter()
+            .position(|b| {
+                matches!(b, Block::Heading { anchor: Some(a), .. } if a.eq_ignore_ascii_case(anchor))
+            })
+            .or_else(|| {
+                self.blocks.iter().position(|b| {
+                    matches!(b, Block::Heading { text, level, .. } if *level > 1 && slug(text) == anchor.to_ascii_lowercase())
+                })
+            })?;
         self.blocks[at + 1..]
             .iter()
             .take_while(|b| !matches!(b, Block::Heading { .. }))
@@ -185,6 +194,18 @@ impl Page {
             _ => None,
         })
     }
+}
+
+/// The anchor Diplodoc generates for a heading: lower case, spaces to `-`, punctuation dropped.
+pub fn slug(text: &str) -> String {
+    text.trim()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c.to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Dot-separated segments of ASCII letters, digits and `_`.
