@@ -120,6 +120,7 @@ fn flat_result(
     spec.types.push(crate::spec::TypeDef {
         name: name.clone(),
         fields,
+        values: Vec::new(),
     });
     spec.todo
         .retain(|p| !p.starts_with("`result`: object whose fields are on no page"));

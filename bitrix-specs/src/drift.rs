@@ -117,7 +117,12 @@ fn compare(spec: &Spec, e: &Existing) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default();
-    let new_types: BTreeSet<String> = spec.types.iter().map(|t| t.name.clone()).collect();
+    let new_types: BTreeSet<String> = spec
+        .types
+        .iter()
+        .filter(|t| t.values.is_empty())
+        .map(|t| t.name.clone())
+        .collect();
     let old_named = |t: &str| {
         have_types.contains(t)
             || (t.starts_with(|c: char| c.is_ascii_uppercase()) && !enums.contains(t))

@@ -229,6 +229,9 @@ impl<'a> FieldReader<'a> {
         };
         let wrap = |name: String, list: bool| if list { format!("[{name}]") } else { name };
         match map_word(&word, yn) {
+            Mapped::Expr(e) if e == "string" && input => {
+                self.enumeration(spec, info, path).unwrap_or(e)
+            }
             Mapped::Expr(e) => e,
             Mapped::Object | Mapped::ObjectList => {
                 // A bare `array` is often an associative array: a list only when a table says so.
@@ -265,6 +268,45 @@ impl<'a> FieldReader<'a> {
                 }
             }
         }
+    }
+
+    /// A string parameter whose description lists its values as bullets (`` - `A` — ... ``)
+    /// becomes an enum, unless the example request uses a value outside the list.
+    fn enumeration(&mut self, spec: &mut Spec, info: &RowInfo, path: &str) -> Option<String> {
+        let values = listed_values(&info.description)?;
+        let mut v = self.sample.as_ref();
+        for seg in path.split('.') {
+            v = match v {
+                Some(serde_json::Value::Array(a)) => a.first().and_then(|x| x.get(seg)),
+                Some(x) => x.get(seg),
+                None => None,
+            };
+        }
+        match v {
+            None => {}
+            Some(serde_json::Value::String(s)) if values.contains(s) => {}
+            Some(_) => return None,
+        }
+        let base = type_name(path);
+        if let Some(t) = spec
+            .types
+            .iter()
+            .find(|t| t.values == values && t.name.starts_with(&base))
+        {
+            return Some(t.name.clone());
+        }
+        let mut name = base.clone();
+        let mut n = 2;
+        while spec.types.iter().any(|t| t.name == name) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        spec.types.push(TypeDef {
+            name: name.clone(),
+            fields: Vec::new(),
+            values,
+        });
+        Some(name)
     }
 
     /// Finds the table describing an object field and makes a struct type of it.
@@ -367,6 +409,7 @@ impl<'a> FieldReader<'a> {
             spec.types.push(TypeDef {
                 name: name.clone(),
                 fields,
+                values: Vec::new(),
             });
             self.made.insert(key, name.clone());
             return Some(name);
@@ -387,6 +430,35 @@ fn convention(info: &RowInfo) -> Option<&'static str> {
         "filter" => Some("{any}"),
         _ => None,
     }
+}
+
+/// The values of a bullet list in which every bullet starts with a code span, when there are
+/// at least two and each is a plain token (not only `Y`/`N`, which is a flag).
+pub fn listed_values(description: &str) -> Option<Vec<String>> {
+    let mut values: Vec<String> = Vec::new();
+    for line in description.lines() {
+        let l = line.trim();
+        let Some(item) = l.strip_prefix("- ").or_else(|| l.strip_prefix("* ")) else {
+            continue;
+        };
+        let item = item.trim_start();
+        let rest = item.strip_prefix('`')?;
+        let value = &rest[..rest.find('`')?];
+        let ok = !value.is_empty()
+            && value.len() <= 40
+            && value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.:-".contains(c));
+        if !ok {
+            return None;
+        }
+        if !values.iter().any(|v| v == value) {
+            values.push(value.to_string());
+        }
+    }
+    let yn = values.iter().all(|v| v == "Y" || v == "N");
+    let numeric = values.iter().all(|v| v.chars().all(|c| c.is_ascii_digit()));
+    (values.len() >= 2 && !yn && !numeric).then_some(values)
 }
 
 /// A table whose first column names fields.

@@ -43,8 +43,10 @@ pub struct Field {
 pub struct TypeDef {
     /// PascalCase name.
     pub name: String,
-    /// Its fields in table order.
+    /// Its fields in table order (a struct).
     pub fields: Vec<Field>,
+    /// Its allowed values (an enum); empty for a struct.
+    pub values: Vec<String>,
 }
 
 /// The `[result]` table.

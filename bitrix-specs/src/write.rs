@@ -136,6 +136,13 @@ pub fn render(spec: &Spec, mode: Mode) -> Rendered {
     for (i, ty) in spec.types.iter().enumerate() {
         o.part(Part::Type(i), |t| {
             let _ = writeln!(t, "\n[types.{}]", ty.name);
+            if !ty.values.is_empty() {
+                t.push_str("values = [\n");
+                for v in &ty.values {
+                    let _ = writeln!(t, "    {{ value = {} }},", quote(v));
+                }
+                t.push_str("]\n");
+            }
         });
         for (j, f) in ty.fields.iter().enumerate() {
             o.part(Part::TypeField(i, j), |t| {
