@@ -36,6 +36,7 @@ impl Docs {
                 .to_string_lossy()
                 .replace('\\', "/");
             let text = std::fs::read_to_string(&f)?;
+            let text = expand_includes(&rel, &text, &base);
             pages.insert(rel.clone(), Page::parse(&rel, &text));
         }
         let system_codes = std::fs::read_to_string(root.join("_includes/system-errors.md"))
@@ -61,6 +62,38 @@ impl Docs {
         };
         self.pages.get(&rel).map(|p| (p, anchor))
     }
+}
+
+/// Replaces `{% include [..](path) %}` lines that point inside `api-reference/` (field tables
+/// shared by several pages) with the snippet's text. The shared snippets of the root
+/// `_includes/` (notes, system errors) are left as they are: specs do not repeat them.
+pub fn expand_includes(rel: &str, text: &str, base: &Path) -> String {
+    if !text.contains("{% include") {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let t = line.trim();
+        let snippet = t
+            .starts_with("{% include")
+            .then(|| crate::markdown::links(t).into_iter().next())
+            .flatten()
+            .and_then(|l| join(rel, &l.target))
+            .and_then(|p| std::fs::read_to_string(base.join(p)).ok());
+        match snippet {
+            Some(s) => {
+                out.push_str(&s);
+                if !s.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
 }
 
 /// `crm/deals/a.md` + `../universal/b.md` -> `crm/universal/b.md`.
