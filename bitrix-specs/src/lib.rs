@@ -5,6 +5,8 @@
 //! Only facts are imported (names, types, required marks, error codes and statuses, example JSON);
 //! the reference's sentences are never copied. What cannot be decided becomes a `todo` point.
 
+#![warn(missing_docs)]
+
 pub mod build;
 pub mod check;
 pub mod coverage;
