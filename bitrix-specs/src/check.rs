@@ -124,8 +124,17 @@ fn drop_part(spec: &mut Spec, part: Part, message: &str) {
             spec.todo(format!("error `{}` left out ({why})", e.code));
         }
         Part::Example(i) if i < spec.examples.len() => {
-            let e = spec.examples.remove(i);
-            spec.todo(format!("example `{}` left out ({why})", e.name));
+            let e = &mut spec.examples[i];
+            let about_request = !why.contains("response") && !why.contains("answers");
+            if about_request && e.request.is_some() && e.response.is_some() {
+                // The documented answer is still a fact worth keeping.
+                e.request = None;
+                let name = e.name.clone();
+                spec.todo(format!("example `{name}`: request left out ({why})"));
+            } else {
+                let e = spec.examples.remove(i);
+                spec.todo(format!("example `{}` left out ({why})", e.name));
+            }
         }
         _ => {}
     }
