@@ -21,15 +21,15 @@ pub fn validator_mode() -> Mode {
 /// Validates and trims `spec` until it passes; returns the text to write, or the problems left.
 pub fn settle(spec: &mut Spec, mode: Mode) -> Result<String, Vec<String>> {
     let display = format!("{}/{}.toml", spec.scope, spec.method);
-    let mut fixed_results = false;
+    let mut result_rounds = 0;
     let mut fixed_examples = false;
     for _ in 0..40 {
         let r = render(spec, mode);
         let source = SpecSource::new(display.clone(), r.text.clone());
         match bitrix_codegen::parse_spec(&source) {
             Ok(method) => {
-                if !fixed_results && fix_result(spec, &method) {
-                    fixed_results = true;
+                if result_rounds < 25 && fix_result(spec, &method, result_rounds == 24) {
+                    result_rounds += 1;
                     continue;
                 }
                 if !fixed_examples {
@@ -182,7 +182,7 @@ fn fix_examples(spec: &mut Spec, method: &Method) -> bool {
 }
 
 /// When a documented success answer does not fit the result type, the result becomes `any`.
-fn fix_result(spec: &mut Spec, method: &Method) -> bool {
+fn fix_result(spec: &mut Spec, method: &Method, last: bool) -> bool {
     for e in &spec.examples {
         if e.status >= 300 {
             continue;
@@ -201,6 +201,16 @@ fn fix_result(spec: &mut Spec, method: &Method) -> bool {
             None => result,
         };
         if let Err(problem) = check_value(method, &method.result.ty, value, "result") {
+            // First try to loosen just the field the answer contradicts.
+            if !last {
+                if let Some(field) = loosen_field(spec, &problem) {
+                    spec.todo(format!(
+                        "`{field}`: the example answer contradicts the page's type ({}); typed as any",
+                        problem.replace('`', "'")
+                    ));
+                    return true;
+                }
+            }
             let was = spec.result.ty.clone();
             spec.result.ty = if was.starts_with('[') && value.is_array() {
                 "[any]".into()
@@ -220,4 +230,32 @@ fn fix_result(spec: &mut Spec, method: &Method) -> bool {
         }
     }
     false
+}
+
+/// `check_value` names the path of the value that did not fit (`` `result.order.statusId` ``).
+/// Sets the type of that struct field to `any`; returns the field's path when it could.
+fn loosen_field(spec: &mut Spec, problem: &str) -> Option<String> {
+    let path = problem.strip_prefix('`')?.split('`').next()?;
+    let segments: Vec<String> = path
+        .split('.')
+        .map(|s| s.split('[').next().unwrap_or(s).to_string())
+        .collect();
+    if segments.len() < 2 || segments[0] != "result" {
+        return None;
+    }
+    let bare = |t: &str| t.trim_matches(|c| "[]{}?".contains(c)).to_string();
+    let mut ty = bare(&spec.result.ty);
+    for (i, seg) in segments[1..].iter().enumerate() {
+        let t = spec.types.iter_mut().find(|t| t.name == ty)?;
+        let f = t.fields.iter_mut().find(|f| &f.name == seg)?;
+        if i == segments.len() - 2 {
+            if f.ty == "any" || f.ty == "any?" {
+                return None;
+            }
+            f.ty = "any".into();
+            return Some(path.to_string());
+        }
+        ty = bare(&f.ty);
+    }
+    None
 }
