@@ -118,6 +118,13 @@ pub fn coverage(docs_dir: &Path, specs: &Path) -> Result<PathBuf, String> {
         }
         t.push('\n');
     }
+    if !found.notes.is_empty() {
+        t.push_str("## Pages whose title and cURL example name different methods\n\n");
+        for n in &found.notes {
+            let _ = writeln!(t, "- {n}");
+        }
+        t.push('\n');
+    }
     let path = specs.join("COVERAGE.md");
     crate::write::write_atomic(&path, &t).map_err(|e| e.to_string())?;
     Ok(path)
