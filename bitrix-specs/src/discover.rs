@@ -48,6 +48,11 @@ pub fn discover(docs: &Docs) -> Discovery {
     // method (lower case) -> (rank, Found); lower rank wins.
     let mut best: BTreeMap<String, (u8, Found)> = BTreeMap::new();
     for page in docs.pages.values() {
+        // Overviews, change logs and event lists name methods too, but have neither a scope
+        // nor a call example.
+        if page.scope.is_none() && page.curl_methods.is_empty() && !page.calls_v3 {
+            continue;
+        }
         let Some((method, rank)) = name_of(page, &mut d) else {
             continue;
         };
