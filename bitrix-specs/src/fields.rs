@@ -110,15 +110,7 @@ impl<'a> FieldReader<'a> {
     /// names PHP uses for associative arrays (`fields`, `params`, ...) are not lists.
     fn array_is_list(&self, path: &str, name: &str, input: bool) -> bool {
         if input {
-            let mut v = self.sample.as_ref();
-            for seg in path.split('.') {
-                v = match v {
-                    Some(serde_json::Value::Array(a)) => a.first().and_then(|x| x.get(seg)),
-                    Some(x) => x.get(seg),
-                    None => None,
-                };
-            }
-            match v {
+            match self.sample_at(path) {
                 Some(serde_json::Value::Array(_)) => return true,
                 Some(serde_json::Value::Object(_)) => return false,
                 _ => {}
@@ -242,6 +234,10 @@ impl<'a> FieldReader<'a> {
                         && !bare.eq_ignore_ascii_case("array"));
                 match self.nested(spec, page, info, path, input, depth, None) {
                     Some(name) => wrap(name, list || bare_array),
+                    // A list of plain values, as the example request shows it.
+                    None if input && self.sample_scalar_list(path).is_some() => {
+                        self.sample_scalar_list(path).unwrap_or_default()
+                    }
                     None => {
                         spec.todo(format!(
                             "`{path}`: {} whose fields are on no page; typed as {}",
@@ -270,10 +266,8 @@ impl<'a> FieldReader<'a> {
         }
     }
 
-    /// A string parameter whose description lists its values as bullets (`` - `A` — ... ``)
-    /// becomes an enum, unless the example request uses a value outside the list.
-    fn enumeration(&mut self, spec: &mut Spec, info: &RowInfo, path: &str) -> Option<String> {
-        let values = listed_values(&info.description)?;
+    /// The value of `path` in the example request.
+    fn sample_at(&self, path: &str) -> Option<&serde_json::Value> {
         let mut v = self.sample.as_ref();
         for seg in path.split('.') {
             v = match v {
@@ -282,7 +276,31 @@ impl<'a> FieldReader<'a> {
                 None => None,
             };
         }
-        match v {
+        v
+    }
+
+    /// `[integer]` or `[string]` when the example request gives a non-empty array of only
+    /// integers or only strings at `path`.
+    fn sample_scalar_list(&self, path: &str) -> Option<String> {
+        let serde_json::Value::Array(a) = self.sample_at(path)? else {
+            return None;
+        };
+        if a.is_empty() {
+            None
+        } else if a.iter().all(|x| x.is_i64() || x.is_u64()) {
+            Some("[integer]".into())
+        } else if a.iter().all(serde_json::Value::is_string) {
+            Some("[string]".into())
+        } else {
+            None
+        }
+    }
+
+    /// A string parameter whose description lists its values as bullets (`` - `A` — ... ``)
+    /// becomes an enum, unless the example request uses a value outside the list.
+    fn enumeration(&mut self, spec: &mut Spec, info: &RowInfo, path: &str) -> Option<String> {
+        let values = listed_values(&info.description)?;
+        match self.sample_at(path) {
             None => {}
             Some(serde_json::Value::String(s)) if values.contains(s) => {}
             Some(_) => return None,
