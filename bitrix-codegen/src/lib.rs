@@ -24,20 +24,24 @@ pub use expand::{expand, Options};
 pub use model::Method;
 pub use source::{load_dir, SpecSource};
 
-/// Reads and validates one spec. All of its problems are returned together.
+/// Reads and validates one spec (without shared types). All of its problems are returned together.
 pub fn parse_spec(source: &SpecSource) -> Result<Method, Vec<Diagnostic>> {
-    match parse_spec_with_fallback(source) {
+    match parse_spec_with_fallback(source, &[]) {
         (Some(m), problems) if problems.is_empty() => Ok(m),
         (_, problems) => Err(problems),
     }
 }
 
-/// Reads and validates one spec; on problems, also returns the method as far as it could be
-/// understood when that is sound enough to generate (see [`valid::Validated::Fallback`]).
-pub fn parse_spec_with_fallback(source: &SpecSource) -> (Option<Method>, Vec<Diagnostic>) {
+/// Reads and validates one spec, with the shared types of its folder; on problems, also returns
+/// the method as far as it could be understood when that is sound enough to generate (see
+/// [`valid::Validated::Fallback`]).
+pub fn parse_spec_with_fallback(
+    source: &SpecSource,
+    shared: &[model::TypeDef],
+) -> (Option<Method>, Vec<Diagnostic>) {
     let mut ctx = diag::Ctx::new(&source.display, &source.text);
     let outcome = read::read_spec(&mut ctx, &source.text)
-        .map(|ast| valid::validate(&mut ctx, ast, source.stem(), source));
+        .map(|ast| valid::validate(&mut ctx, ast, source.stem(), source, shared));
     let mut problems = ctx.finish();
     // Reported in the order they stand in the file, whichever step found them.
     problems.sort_by_key(|d| (d.line, d.column));
@@ -59,14 +63,26 @@ pub struct Checked {
     /// Specs that failed but are sound enough to generate from what was understood, so that code
     /// using them gets only the spec's own errors, not follow-on ones.
     pub fallback: Vec<Method>,
+    /// The shared types of each folder (`_types.toml`).
+    pub shared: valid::SharedTypes,
 }
 
 /// Reads and validates many specs, then checks what only shows across files (two specs of one method).
 pub fn check_all(sources: &[SpecSource]) -> Checked {
     let mut out = Checked::default();
+    let (types, specs): (Vec<&SpecSource>, Vec<&SpecSource>) =
+        sources.iter().partition(|s| s.is_shared_types());
+    let (shared, problems) = valid::check_shared_types(&types);
+    out.problems.extend(problems);
+    out.shared = shared;
     let mut by_name: std::collections::BTreeMap<String, String> = Default::default();
-    for s in sources {
-        let (method, problems) = parse_spec_with_fallback(s);
+    for s in specs {
+        let folder_types = s
+            .folder
+            .as_ref()
+            .and_then(|f| out.shared.get(f))
+            .map_or(&[][..], Vec::as_slice);
+        let (method, problems) = parse_spec_with_fallback(s, folder_types);
         let Some(m) = method else {
             out.problems.extend(problems);
             out.failed.extend(s.stem().map(str::to_string));

@@ -114,9 +114,73 @@ pub fn variant_name(code: &str) -> String {
     s
 }
 
-/// `imbot.command.update` -> `imbot_command_update` (client method names).
+/// `imbot.command.update` -> `imbot_command_update` (test function names).
 pub fn method_fn_name(method: &str) -> String {
     field_ident(&method.replace('.', "_"))
+}
+
+/// Where a method's items live in the generated API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MethodPath {
+    /// The module of the request type: the folder's module, then the method's middle segments
+    /// (`["imbot", "command"]` for `imbot.command.update` in `specs/imbot`).
+    pub module: Vec<String>,
+    /// The request type (`Update`).
+    pub type_name: String,
+    /// The module of the method's own types and error enum, inside `module` (`update`).
+    pub own: String,
+}
+
+/// The path of `method` from a spec in folder `folder`: the method's first segment is dropped
+/// when it repeats the folder (`imbot.command.update` in `imbot` -> `imbot::command::Update`),
+/// so that names do not stutter.
+pub fn method_path(folder: &str, method: &str) -> MethodPath {
+    let mut segments: Vec<&str> = method.split('.').filter(|s| !s.is_empty()).collect();
+    if segments.len() > 1 && segments[0].eq_ignore_ascii_case(folder) {
+        segments.remove(0);
+    }
+    let last = segments.pop().unwrap_or("method");
+    let mut module = vec![module_name(folder)];
+    module.extend(segments.iter().map(|s| module_name(s)));
+    MethodPath {
+        module,
+        type_name: type_name(last),
+        own: module_name(last),
+    }
+}
+
+/// `getContext` -> `GetContext`, `get_brief` -> `GetBrief`, `update` -> `Update`.
+pub fn type_name(segment: &str) -> String {
+    let mut s: String = segment
+        .split(['_', '-'])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect();
+    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, 'M');
+    }
+    if s == "Self" {
+        s.push('_');
+    }
+    s
+}
+
+/// The variant of an error code, without the `Error` that every variant of an error enum would
+/// repeat: `COMMAND_ID_ERROR` -> `CommandId`, `ERROR_METHOD_NOT_FOUND` -> `MethodNotFound`.
+pub fn error_variant_name(code: &str) -> String {
+    let full = variant_name(code);
+    let trimmed = full.strip_prefix("Error").unwrap_or(&full);
+    let trimmed = trimmed.strip_suffix("Error").unwrap_or(trimmed);
+    if trimmed.is_empty() || trimmed.starts_with(|c: char| c.is_ascii_digit()) || trimmed.starts_with(|c: char| c.is_ascii_lowercase()) {
+        full
+    } else {
+        trimmed.to_string()
+    }
 }
 
 /// A module name for a scope: `imbot`, `crm`, `user_brief`.
@@ -157,5 +221,23 @@ mod tests {
             method_fn_name("imbot.v2.Command.update"),
             "imbot_v2_command_update"
         );
+        assert_eq!(error_variant_name("COMMAND_ID_ERROR"), "CommandId");
+        assert_eq!(error_variant_name("ERROR_METHOD_NOT_FOUND"), "MethodNotFound");
+        assert_eq!(error_variant_name("ERROR"), "Error");
+        assert_eq!(error_variant_name("ERRORS"), "Errors");
+    }
+
+    #[test]
+    fn method_paths_do_not_stutter() {
+        let p = method_path("imbot", "imbot.command.update");
+        assert_eq!((p.module.join("::"), p.type_name.as_str(), p.own.as_str()), ("imbot::command".into(), "Update", "update"));
+        let p = method_path("imbot", "imbot.v2.Chat.Message.getContext");
+        assert_eq!((p.module.join("::"), p.type_name.as_str(), p.own.as_str()), ("imbot::v2::chat::message".into(), "GetContext", "get_context"));
+        let p = method_path("core", "profile");
+        assert_eq!((p.module.join("::"), p.type_name.as_str()), ("core".into(), "Profile"));
+        let p = method_path("tasks", "tasks.task.add");
+        assert_eq!(p.module.join("::"), "tasks::task");
+        let p = method_path("crm", "crm.type");
+        assert_eq!((p.module.join("::"), p.type_name.as_str(), p.own.as_str()), ("crm".into(), "Type", "r#type"));
     }
 }

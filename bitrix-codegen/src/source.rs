@@ -13,6 +13,9 @@ pub struct SpecSource {
     pub display: String,
     /// The TOML text.
     pub text: String,
+    /// The folder below the loaded root that holds it (`imbot` for `specs/imbot/x.toml`): the
+    /// module and feature its methods go in. `None` for a spec at the root or held in memory.
+    pub folder: Option<String>,
 }
 
 impl SpecSource {
@@ -23,7 +26,13 @@ impl SpecSource {
             path: PathBuf::from(&display),
             display,
             text: text.into(),
+            folder: None,
         }
+    }
+
+    /// A folder's shared types (`_types.toml`) rather than a method.
+    pub fn is_shared_types(&self) -> bool {
+        self.path.file_name().is_some_and(|n| n == "_types.toml")
     }
 
     /// File name without `.toml`: the method name it must hold.
@@ -62,11 +71,19 @@ pub fn load_dir(dir: &Path) -> Result<Vec<SpecSource>, Vec<Diagnostic>> {
             .unwrap_or(&path)
             .display()
             .to_string();
+        let folder = path
+            .strip_prefix(dir)
+            .ok()
+            .filter(|rel| rel.components().count() > 1)
+            .and_then(|rel| rel.components().next())
+            .and_then(|c| c.as_os_str().to_str())
+            .map(str::to_string);
         match std::fs::read_to_string(&path) {
             Ok(text) => out.push(SpecSource {
                 path,
                 display,
                 text,
+                folder,
             }),
             Err(e) => problems.push(io_problem(&display, format!("cannot read spec: {e}"))),
         }

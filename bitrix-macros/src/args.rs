@@ -1,6 +1,6 @@
-//! The arguments of `include_specs!`.
+//! The arguments of the macros: a folder, then `key = value` options.
 
-use bitrix_codegen::expand::{ClientMethods, Options};
+use bitrix_codegen::expand::{Options, Shared};
 use syn::parse::{Parse, ParseStream};
 use syn::{Ident, Lit, LitStr, Token};
 
@@ -10,18 +10,18 @@ pub struct Args {
     pub options: Options,
     /// Path of the generated API, for `example_tests!`.
     pub api: proc_macro2::TokenStream,
+    /// The crates that generate the shards, for `include_api!`.
+    pub crates: Vec<proc_macro2::TokenStream>,
 }
+
+const OPTIONS: &str = "runtime, scope_features, shard, shared, methods, api, crates";
 
 impl Parse for Args {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         let path: LitStr = input.parse()?;
-        let mut options = Options {
-            track_files: true,
-            ..Options::default()
-        };
-        let mut client_kind = "trait".to_string();
-        let mut trait_name = "SpecMethods".to_string();
+        let mut options = Options { track_files: true, ..Options::default() };
         let mut api = quote::quote!(::bitrix_rest::api);
+        let mut crates = Vec::new();
         while input.parse::<Option<Token![,]>>()?.is_some() {
             if input.is_empty() {
                 break;
@@ -31,44 +31,36 @@ impl Parse for Args {
             let value: Lit = input.parse()?;
             let text = || match &value {
                 Lit::Str(s) => Ok(s.value()),
-                other => Err(syn::Error::new(
-                    other.span(),
-                    format!("`{key}` takes a string"),
-                )),
+                other => Err(syn::Error::new(other.span(), format!("`{key}` takes a string"))),
+            };
+            let flag = || match &value {
+                Lit::Bool(b) => Ok(b.value),
+                other => Err(syn::Error::new(other.span(), format!("`{key}` takes true or false"))),
+            };
+            let path = |text: String| -> syn::Result<proc_macro2::TokenStream> {
+                let path: syn::Path = syn::parse_str(&text)?;
+                Ok(quote::quote!(#path))
             };
             match key.to_string().as_str() {
-                "client" => {
-                    client_kind = text()?;
-                    if !["trait", "inherent", "none"].contains(&client_kind.as_str()) {
-                        return Err(syn::Error::new(value.span(), "`client` is \"trait\", \"inherent\" or \"none\""));
-                    }
+                "api" => api = path(text()?)?,
+                "runtime" => options.runtime = path(text()?)?,
+                "scope_features" => options.feature_per_folder = flag()?,
+                "methods" => options.methods = flag()?,
+                "shared" => options.shared = Shared::Extern(path(text()?)?),
+                "shard" => options.shard = Some(shard(&text()?).ok_or_else(|| syn::Error::new(value.span(), "`shard` is \"INDEX/COUNT\", e.g. \"0/8\""))?),
+                "crates" => {
+                    crates = text()?.split_whitespace().map(|c| path(c.to_string())).collect::<syn::Result<_>>()?;
                 }
-                "client_trait" => trait_name = text()?,
-                "api" => {
-                    let path: syn::Path = syn::parse_str(&text()?)?;
-                    api = quote::quote!(#path);
-                }
-                "runtime" => {
-                    let path: syn::Path = syn::parse_str(&text()?)?;
-                    options.runtime = quote::quote!(#path);
-                }
-                "scope_features" => match &value {
-                    Lit::Bool(b) => options.feature_per_scope = b.value,
-                    other => return Err(syn::Error::new(other.span(), "`scope_features` takes true or false")),
-                },
-                other => {
-                    return Err(syn::Error::new(
-                        key.span(),
-                        format!("unknown option `{other}`; the options are client, client_trait, runtime, scope_features, api"),
-                    ))
-                }
+                other => return Err(syn::Error::new(key.span(), format!("unknown option `{other}`; the options are {OPTIONS}"))),
             }
         }
-        options.client = match client_kind.as_str() {
-            "inherent" => ClientMethods::Inherent,
-            "none" => ClientMethods::None,
-            _ => ClientMethods::Trait(trait_name),
-        };
-        Ok(Args { path, options, api })
+        Ok(Args { path, options, api, crates })
     }
+}
+
+/// `"3/8"` -> `(3, 8)`.
+fn shard(text: &str) -> Option<(u32, u32)> {
+    let (i, n) = text.split_once('/')?;
+    let (i, n) = (i.trim().parse().ok()?, n.trim().parse().ok()?);
+    (i < n).then_some((i, n))
 }

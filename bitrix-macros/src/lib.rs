@@ -12,17 +12,19 @@ use proc_macro::TokenStream;
 use quote::quote;
 
 /// Generates, for every `*.toml` spec below a folder (relative to the calling crate's
-/// `Cargo.toml`): the request type with its nested types, the error enum, the `Method` impl and
-/// a client function, grouped in one module per scope.
+/// `Cargo.toml`): the request type with its `Method` impl, its own types and error enum, in a
+/// module tree after the method names (`imbot.command.update` in `specs/imbot` ->
+/// `imbot::command::Update`, its types in `imbot::command::update`). Call any of them with
+/// `client.call(&request)`.
 ///
 /// ```ignore
 /// bitrix_macros::include_specs!("specs");
-/// bitrix_macros::include_specs!("specs", client_trait = "MyPortalMethods");
 /// ```
 ///
-/// Options (all optional): `client = "trait" | "inherent" | "none"`, `client_trait = "Name"`
-/// (default `SpecMethods`), `scope_features = true` (gate each scope module on the feature of
-/// that name), `runtime = "path"` (default `::bitrix_rest`).
+/// Options (all optional): `runtime = "path"` (default `::bitrix_rest`), `scope_features = true`
+/// (gate each folder's module on the Cargo feature of that name), `shard = "I/N"` (only the
+/// methods of shard I of N), `shared = "path"` (the folders' `_types.toml` types are generated
+/// at `path::<folder>` instead of here), `methods = false` (only the shared types).
 ///
 /// A bad spec fails the build with `file:line:col: what is wrong` and a hint; the other specs are
 /// still generated, and so is what could be understood of the bad one, so one mistake does not
@@ -40,8 +42,32 @@ pub fn include_specs(input: TokenStream) -> TokenStream {
         // is tracked by a build script printing `cargo:rerun-if-changed=<folder>`.
         (
             checked.problems,
-            bitrix_codegen::expand(&methods, &args.options),
+            bitrix_codegen::expand(&methods, &checked.shared, &args.options),
         )
+    })
+}
+
+/// The facade over crates that each generate one shard of the same folder (`shard = "I/N"`):
+/// the module tree of the whole API, every item re-exported from the crate that has it.
+///
+/// ```ignore
+/// bitrix_macros::include_api!("specs", crates = "bitrix_api_0 bitrix_api_1", shared = "::bitrix_runtime::shared", scope_features = true);
+/// ```
+#[proc_macro]
+pub fn include_api(input: TokenStream) -> TokenStream {
+    with_sources(input, |args, sources| {
+        let checked = bitrix_codegen::check_all(sources);
+        let mut methods = checked.methods;
+        methods.extend(checked.fallback);
+        methods.sort_by(|a, b| a.name.cmp(&b.name));
+        let shared = match &args.options.shared {
+            bitrix_codegen::expand::Shared::Extern(path) => path.clone(),
+            bitrix_codegen::expand::Shared::Emit => quote!(crate),
+        };
+        // The shard crates report the specs' problems; the facade only mirrors what they made.
+        let _ = checked.problems;
+        let code = bitrix_codegen::expand::facade::expand_reexports(&methods, &checked.shared, &args.crates, &shared, args.options.feature_per_folder);
+        (Vec::new(), code)
     })
 }
 

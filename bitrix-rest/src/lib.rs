@@ -1,78 +1,35 @@
 //! A typed Bitrix24 REST client whose API is generated from method specs.
 //!
-//! Every method in the crate's `specs/` folder becomes a request type (required parameters in
-//! `new`, optional ones as setters), a result type, an error enum and a client function; all of
-//! them go through one generic call path, [`Client::call`]. Methods without a spec can still be
-//! called with [`Client::call_raw`].
+//! Every method in `specs/` is a request type in [`api`], at the path of its name
+//! (`imbot.command.update` is [`api::imbot::command::Update`](api)), with required parameters in
+//! `new` and optional ones as setters; its own types and error enum sit in the module of its last
+//! name (`api::imbot::command::update::{Fields, Error}`). Every request goes through the one
+//! generic call path, [`Client::call`]; methods without a spec through [`Client::call_raw`].
 //!
 //! ```no_run
-//! use bitrix_rest::api::imbot::{ImbotCommandUpdate, ImbotCommandUpdateFields};
+//! # #[cfg(feature = "imbot")]
+//! use bitrix_rest::api::imbot::command::{self, update};
 //!
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! # #[cfg(feature = "imbot")]
+//! # async fn run() -> Result<(), bitrix_rest::Error> {
 //! let client = bitrix_rest::Client::webhook("https://example.bitrix24.com/rest/1/webhook_code/")?;
-//! let fields = ImbotCommandUpdateFields::new().hidden(false);
+//! let fields = update::Fields::new().hidden(false);
 //! # #[allow(deprecated)]
-//! let answer = client.call(&ImbotCommandUpdate::new(99, fields)).await?;
+//! let answer = client.call(&command::Update::new(99, fields).client_id("app")).await?;
 //! assert!(answer.result);
 //! # Ok(()) }
 //! ```
+//!
+//! The runtime (client, auth, batch, streams, events) is `bitrix-runtime`, re-exported here; the
+//! API is compiled by the `bitrix-api-*` crates in parallel and re-exported here, one Cargo
+//! feature per folder of specs (all on by default, `full`).
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
-extern crate self as bitrix_rest;
+#[doc(inline)]
+pub use bitrix_runtime::*;
 
-pub mod auth;
-pub mod batch;
-mod client;
-mod envelope;
-mod error;
-pub mod events;
-mod method;
-mod pacing;
-mod secret;
-mod stream;
-mod wire;
-
-pub use auth::{OAuthConfig, TokenPair};
-pub use batch::{Batch, BatchError, BatchResults, Handle, ListRef, MapRef, Referable, Reference};
-pub use client::{Client, ClientBuilder, ConfigError};
-pub use envelope::{Response, Time};
-pub use error::{
-    ApiError, AuthError, Error, InvalidRequest, MethodError, RawError, SystemError, TransportError,
-    TransportErrorKind, UnexpectedResponse, UnknownCode,
-};
-pub use method::Method;
-pub use pacing::{Plan, RetryPolicy};
-pub use secret::Secret;
-pub use stream::{FastExport, PAGE_SIZE};
-pub use wire::file::File;
-pub use wire::query::encode as encode_query;
-pub use wire::validate::Validate;
-
-/// The generated API: one module per scope, one request type per method.
+/// The generated API: a module per folder of specs (and Cargo feature), a request type per method.
 pub mod api {
-    bitrix_macros::include_specs!(
-        "specs",
-        client = "inherent",
-        runtime = "crate",
-        scope_features = true
-    );
-}
-
-/// Items generated code refers to. Not part of the public API.
-#[doc(hidden)]
-pub mod __private {
-    pub use crate::wire::compare::assert_same_json;
-    pub use crate::wire::fields::{take_optional, take_required};
-    pub use crate::wire::flag;
-    pub use crate::wire::lenient::{
-        lenient, object_or_empty_array, take_items, Lenient, TextOrNumber,
-    };
-    pub use crate::wire::validate::{check_url, join_path, Validate};
-    pub use serde;
-    pub use serde_json;
-    pub use serde_json::{Map as JsonMap, Value};
-
-    /// Unknown keys of a struct.
-    pub type Map = serde_json::Map<String, Value>;
+    bitrix_macros::include_api!("specs", crates = "::bitrix_api_0 ::bitrix_api_1 ::bitrix_api_2 ::bitrix_api_3 ::bitrix_api_4 ::bitrix_api_5 ::bitrix_api_6 ::bitrix_api_7", shared = "::bitrix_runtime::shared", scope_features = true);
 }

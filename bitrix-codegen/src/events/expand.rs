@@ -104,6 +104,11 @@ pub fn expand_events(events: &[EventDef], opts: &Options) -> TokenStream {
     }
 }
 
+/// Event types sit side by side in their scope's module and share no types with methods.
+fn paths(opts: &Options) -> crate::expand::rust_type::Paths {
+    crate::expand::rust_type::Paths::new(opts, 0, None, "")
+}
+
 fn payload_path(e: &EventDef) -> TokenStream {
     let module = ident(&names::module_name(&e.scope));
     let name = format_ident!("{}", e.rust_name);
@@ -130,7 +135,7 @@ pub fn expand_event(e: &EventDef, opts: &Options) -> TokenStream {
             );
             expand_struct(e, &format_ident!("{}", t.rust_name), &doc, fields, opts)
         }
-        TypeKind::Enum { .. } => crate::expand::types::expand(m, t, false, opts),
+        TypeKind::Enum { .. } => crate::expand::types::expand(m, t, false, &paths(opts), opts),
     });
     let track = opts.track_files.then(|| {
         let path = &e.path;
@@ -244,7 +249,7 @@ fn field_type(e: &EventDef, m: &Method, f: &Field, opts: &Options) -> TokenStrea
             _ => quote!(#rt::Secret),
         }
     } else {
-        rust_type(m, &f.ty, opts)
+        rust_type(m, &f.ty, &paths(opts))
     };
     if f.is_required() {
         t

@@ -111,8 +111,15 @@ pub fn validate(
         }),
         ..SpecAst::default()
     };
-    let data = match crate::valid::validate(ctx, spec, None, source) {
-        crate::valid::Validated::Valid(m) => Some(m),
+    let data = match crate::valid::validate(ctx, spec, None, source, &[]) {
+        // Event types share their scope's module, so they carry the event's name.
+        crate::valid::Validated::Valid(mut m) => {
+            let prefix = rust_name.clone().unwrap_or_default();
+            for t in &mut m.types {
+                t.rust_name = format!("{prefix}{}", t.name);
+            }
+            Some(m)
+        }
         // Events have no fallback code: a bad event spec fails the whole enum.
         _ => None,
     };

@@ -55,7 +55,7 @@ pub fn method_doc(m: &Method) -> String {
         }
         for t in &m.types {
             if let crate::model::TypeKind::Struct { fields, .. } = &t.kind {
-                let _ = writeln!(d, "\n`{}` ([`{}`]):\n\n| Name | Type | Required | Description |\n|---|---|---|---|", t.name, t.rust_name);
+                let _ = writeln!(d, "\n`{}` ({}):\n\n| Name | Type | Required | Description |\n|---|---|---|---|", t.name, type_link(m, t));
                 for f in fields {
                     let _ = writeln!(
                         d,
@@ -89,8 +89,8 @@ pub fn method_doc(m: &Method) -> String {
     } else {
         let _ = writeln!(
             d,
-            "Documented errors, as variants of [`{}Error`]:\n",
-            m.rust_name
+            "Documented errors, as variants of [`{own}::Error`]({own}::Error):\n",
+            own = m.rust.own.trim_start_matches("r#")
         );
         for e in &m.errors {
             let _ = write!(d, "- `{}` → `{}` (HTTP {})", e.code, e.variant, e.status);
@@ -111,14 +111,22 @@ pub fn method_doc(m: &Method) -> String {
     d
 }
 
+/// A link to a named type from the request's module: own types through the method's own module,
+/// shared ones by name only (they live in the folder's module).
+fn type_link(m: &Method, t: &TypeDef) -> String {
+    match &t.shared {
+        Some(folder) => format!("`{}`, shared in `{folder}`", t.rust_name),
+        None => format!("[`{own}::{name}`]({own}::{name})", own = m.rust.own.trim_start_matches("r#"), name = t.rust_name),
+    }
+}
+
 /// The documentation of a named type.
 pub fn type_doc(m: &Method, t: &TypeDef) -> String {
-    format!(
-        "{}\n\nPart of `{}` ([`{}`]).",
-        t.description.as_deref().unwrap_or("A nested type."),
-        m.name,
-        m.rust_name
-    )
+    let what = t.description.as_deref().unwrap_or("A nested type.");
+    match &t.shared {
+        Some(folder) => format!("{what}\n\nShared by the specs of the `{folder}` folder (`_types.toml`)."),
+        None => format!("{what}\n\nPart of `{}` ([`{}`](super::{})).", m.name, m.rust.type_name, m.rust.type_name),
+    }
 }
 
 /// The documentation of a field.

@@ -1,23 +1,17 @@
-//! The per-method error enum: one variant per documented row, plus `Unknown` for codes the
-//! spec does not list (new codes must not break old programs).
+//! The error enum of a method: one variant per documented row, plus `Unknown` for codes the spec
+//! does not list (new codes must not break old programs). Matching codes, statuses and the text
+//! are the runtime's, driven by the table of rows each enum carries.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{error_ident, Options};
 use crate::model::Method;
 
-/// `enum <Method>Error` and its `MethodError` impl.
-pub fn expand(m: &Method, opts: &Options) -> TokenStream {
-    let rt = &opts.runtime;
-    let name = error_ident(m);
-    let doc = format!(
-        "Errors that `{}` documents. System errors (limits, auth) are in [`{rt}::SystemError`] instead; codes the spec does not list arrive as `Unknown`.",
-        m.name,
-        rt = opts.runtime.to_string().replace(' ', "")
-    );
-    let variants = m.errors.iter().map(|e| {
-        let id = format_ident!("{}", e.variant);
+/// `enum Error` in the method's own module, and its `MethodError` impl.
+pub fn expand(m: &Method, rt: &TokenStream) -> TokenStream {
+    let doc = format!("Errors that `{}` documents. System errors (limits, auth) arrive as `SystemError` instead; codes the spec does not list arrive as `Unknown`. Every method's error converts into the common `Error` with `?`.", m.name);
+    let ids: Vec<Ident> = m.errors.iter().map(|e| format_ident!("{}", e.variant)).collect();
+    let docs = m.errors.iter().map(|e| {
         let mut doc = format!("`{}` (HTTP {})", e.code, e.status);
         if let Some(d) = &e.description {
             doc.push_str(&format!(", \"{d}\""));
@@ -25,64 +19,41 @@ pub fn expand(m: &Method, opts: &Options) -> TokenStream {
         if let Some(meaning) = &e.meaning {
             doc.push_str(&format!(": {meaning}"));
         }
-        quote!(#[doc = #doc] #id,)
+        doc
     });
-    // Rows with a unique code match by code; rows sharing a code match by description too.
-    let mut seen = Vec::new();
-    let arms = m.errors.iter().filter_map(|e| {
-        if seen.contains(&e.code.as_str()) {
-            return None;
-        }
-        seen.push(e.code.as_str());
-        let code = &e.code;
-        let rows: Vec<_> = m.errors.iter().filter(|r| r.code == e.code).collect();
-        if rows.len() == 1 {
-            let id = format_ident!("{}", e.variant);
-            return Some(quote!(#code => ::std::option::Option::Some(Self::#id),));
-        }
-        let by_description = rows.iter().map(|r| {
-            let id = format_ident!("{}", r.variant);
-            let d = r.description.clone().unwrap_or_default().to_lowercase();
-            quote!(#d => ::std::option::Option::Some(Self::#id),)
-        });
-        Some(quote! {
-            #code => match description.trim().to_lowercase().as_str() {
-                #(#by_description)*
-                _ => ::std::option::Option::None,
-            },
-        })
+    let rows = m.errors.iter().map(|e| {
+        let (code, status, shared) = (&e.code, e.status, e.shared_code);
+        let description = e.description.clone().unwrap_or_default();
+        quote!(#rt::ErrorRow { code: #code, description: #description, status: #status, shared: #shared })
     });
-    let code_arms = m.errors.iter().map(|e| {
-        let id = format_ident!("{}", e.variant);
-        let code = &e.code;
-        quote!(Self::#id => #code,)
-    });
-    let status_arms = m.errors.iter().map(|e| {
-        let id = format_ident!("{}", e.variant);
-        let status = e.status;
-        quote!(Self::#id => ::std::option::Option::Some(#status),)
-    });
-    let description_arms = m.errors.iter().map(|e| {
-        let id = format_ident!("{}", e.variant);
-        let d = e.description.clone().unwrap_or_else(|| e.code.clone());
-        quote!(Self::#id => #d,)
-    });
+    let index = 0..m.errors.len();
+    let index2 = index.clone();
+    let method = &m.name;
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq, Eq)]
         #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
+        pub enum Error {
+            #(#[doc = #docs] #ids,)*
             /// A code this spec does not document, kept with the server's description.
             Unknown(#rt::UnknownCode),
         }
 
-        impl #rt::MethodError for #name {
-            fn from_documented(code: &str, description: &str) -> ::std::option::Option<Self> {
-                let _ = description;
-                match code {
-                    #(#arms)*
+        impl #rt::MethodError for Error {
+            const METHOD: &'static str = #method;
+            const ROWS: &'static [#rt::ErrorRow] = &[#(#rows),*];
+
+            fn from_row(row: usize) -> ::std::option::Option<Self> {
+                match row {
+                    #(#index => ::std::option::Option::Some(Self::#ids),)*
                     _ => ::std::option::Option::None,
+                }
+            }
+
+            fn row(&self) -> ::std::option::Option<usize> {
+                match self {
+                    #(Self::#ids => ::std::option::Option::Some(#index2),)*
+                    Self::Unknown(_) => ::std::option::Option::None,
                 }
             }
 
@@ -90,31 +61,20 @@ pub fn expand(m: &Method, opts: &Options) -> TokenStream {
                 Self::Unknown(code)
             }
 
-            fn code(&self) -> &str {
+            fn as_unknown(&self) -> ::std::option::Option<&#rt::UnknownCode> {
                 match self {
-                    #(#code_arms)*
-                    Self::Unknown(u) => &u.code,
-                }
-            }
-
-            fn documented_status(&self) -> ::std::option::Option<u16> {
-                match self {
-                    #(#status_arms)*
-                    Self::Unknown(_) => ::std::option::Option::None,
+                    Self::Unknown(u) => ::std::option::Option::Some(u),
+                    _ => ::std::option::Option::None,
                 }
             }
         }
 
-        impl ::std::fmt::Display for #name {
+        impl ::std::fmt::Display for Error {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                let description: &str = match self {
-                    #(#description_arms)*
-                    Self::Unknown(u) => &u.description,
-                };
-                write!(f, "{}: {}", #rt::MethodError::code(self), description)
+                #rt::__private::fmt_method_error(self, f)
             }
         }
 
-        impl ::std::error::Error for #name {}
+        impl ::std::error::Error for Error {}
     }
 }

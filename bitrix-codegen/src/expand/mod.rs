@@ -1,34 +1,37 @@
 //! Step 4: Rust tokens from the [`Method`] model.
 //!
 //! Generated code names the runtime only through `Options::runtime` (default `::bitrix_rest`), so
-//! an app can generate its own methods against the same client.
+//! an app can generate its own methods against the same client. Methods are placed in a module
+//! tree after their names (`imbot.command.update` -> `imbot::command::Update`, its own types and
+//! error enum in `imbot::command::update`), see [`tree`].
 
-mod client;
 pub(crate) mod docs;
 mod errors;
 mod examples;
+pub mod facade;
+mod record;
 mod request;
 pub(crate) mod rust_type;
-mod serde_impl;
+mod tree;
 pub(crate) mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 pub use examples::expand_tests;
 
-use crate::model::Method;
-use crate::names;
+use crate::model::{Method, TypeDef};
+use crate::valid::SharedTypes;
+use rust_type::Paths;
+use tree::Tree;
 
-/// How client methods are attached to `Client`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ClientMethods {
-    /// Inherent methods on `Client` (only possible inside the runtime crate itself).
-    Inherent,
-    /// An extension trait with this name, implemented for `Client`.
-    Trait(String),
-    /// No per-method client functions (`client.call(&request)` still works).
-    None,
+/// Where the types of a folder's `_types.toml` come from.
+#[derive(Debug, Clone)]
+pub enum Shared {
+    /// Generated here, in the folder's module.
+    Emit,
+    /// Generated elsewhere: this path holds one module per folder (`::bitrix_runtime::shared`).
+    Extern(TokenStream),
 }
 
 /// Choices for one expansion.
@@ -36,74 +39,98 @@ pub enum ClientMethods {
 pub struct Options {
     /// Path of the runtime crate in the generated code.
     pub runtime: TokenStream,
-    /// How client methods are generated.
-    pub client: ClientMethods,
-    /// Put each scope module behind the Cargo feature of the same name.
-    pub feature_per_scope: bool,
+    /// Put each folder's module behind the Cargo feature of the same name.
+    pub feature_per_folder: bool,
     /// `include_str!` each spec file by absolute path so that editing it triggers a rebuild.
     pub track_files: bool,
+    /// Generate only the methods of shard `index` of `count` (see [`shard_of`]).
+    pub shard: Option<(u32, u32)>,
+    /// Where shared types come from.
+    pub shared: Shared,
+    /// Generate the methods (off: only the shared types, for the crate that hosts them).
+    pub methods: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             runtime: quote!(::bitrix_rest),
-            client: ClientMethods::Trait("SpecMethods".into()),
-            feature_per_scope: false,
+            feature_per_folder: false,
             track_files: false,
+            shard: None,
+            shared: Shared::Emit,
+            methods: true,
         }
     }
 }
 
-/// All methods, grouped into one module per scope.
-pub fn expand(methods: &[Method], opts: &Options) -> TokenStream {
-    let mut scopes: Vec<&str> = methods.iter().map(|m| m.scope.as_str()).collect();
-    scopes.dedup();
-    scopes.sort();
-    scopes.dedup();
-    let modules = scopes.iter().map(|scope| {
-        let in_scope: Vec<&Method> = methods.iter().filter(|m| m.scope == *scope).collect();
-        let module = ident(&names::module_name(scope));
-        let items = in_scope.iter().map(|m| expand_method(m, opts));
-        let client = client::expand(&in_scope, opts, scope);
-        let gate = opts.feature_per_scope.then(|| {
-            quote! {
-                #[cfg(feature = #scope)]
-                #[cfg_attr(docsrs, doc(cfg(feature = #scope)))]
-            }
-        });
-        let doc = format!("Methods of the `{scope}` scope.");
-        quote! {
-            #[doc = #doc]
-            #gate
-            pub mod #module {
-                #(#items)*
-                #client
-            }
-        }
-    });
-    quote! { #(#modules)* }
+/// The shard of `count` that a method belongs to: a stable hash of its name, so that the
+/// methods spread evenly over crates that compile in parallel, whatever their folders.
+pub fn shard_of(method: &str, count: u32) -> u32 {
+    // FNV-1a: stable across platforms and Rust versions, unlike `DefaultHasher`.
+    let hash = method.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    (hash % u64::from(count.max(1))) as u32
 }
 
-/// Everything generated for one method: request, nested types, error enum, `Method` impl.
-pub fn expand_method(m: &Method, opts: &Options) -> TokenStream {
-    let request = request::expand(m, opts);
-    let referable = m.result_types();
-    let types = m
-        .types
-        .iter()
-        .map(|t| types::expand(m, t, referable.contains(t.name.as_str()), opts));
-    let errors = errors::expand(m, opts);
+/// All methods (of the shard, if one is chosen) and, where emitted here, the shared types, in
+/// one module per folder.
+pub fn expand(methods: &[Method], shared: &SharedTypes, opts: &Options) -> TokenStream {
+    let mut tree = Tree::default();
+    if matches!(opts.shared, Shared::Emit) {
+        for (folder, types) in shared {
+            let holder = Method::holder(folder, types.clone());
+            let p = Paths::new(opts, 0, None, folder);
+            let items = types.iter().map(|t| types::expand(&holder, t, true, &p, opts));
+            let path = [crate::names::module_name(folder)];
+            tree.put(&path, quote!(#(#items)*));
+            tree.describe(&path, || folder_doc(folder));
+        }
+    }
+    if opts.methods {
+        for m in methods.iter().filter(|m| opts.shard.is_none_or(|(i, n)| shard_of(&m.name, n) == i)) {
+            expand_method(m, opts, &mut tree);
+        }
+    }
+    tree.render(opts.feature_per_folder)
+}
+
+/// Everything generated for one method: the request and its `Method` impl in the method's
+/// module; its own types, their batch references and its error enum in its own module.
+pub fn expand_method(m: &Method, opts: &Options, tree: &mut Tree) {
+    let depth = m.rust.module.len() - 1;
+    let own = ident(&m.rust.own);
+    let request = request::expand(m, &Paths::new(opts, depth, Some(&own), &m.folder), opts);
     let track = opts.track_files.then(|| {
         let path = &m.path;
         quote! { const _: &str = include_str!(#path); }
     });
-    quote! {
-        #request
-        #(#types)*
-        #errors
-        #track
+    tree.put(&m.rust.module, quote!(#request #track));
+    describe_modules(m, tree);
+
+    let p = Paths::new(opts, depth + 1, None, &m.folder);
+    let referable = m.result_types();
+    let own_types = m.types.iter().filter(|t| t.shared.is_none());
+    let types = own_types.map(|t: &TypeDef| types::expand(m, t, referable.contains(t.name.as_str()), &p, opts));
+    let errors = errors::expand(m, &opts.runtime);
+    let mut path = m.rust.module.clone();
+    path.push(m.rust.own.clone());
+    tree.put(&path, quote!(#(#types)* #errors));
+    tree.describe(&path, || format!("The types and errors of `{}` ([`{}`](super::{})).", m.name, m.rust.type_name, m.rust.type_name));
+}
+
+/// Docs for the folder module and the module of the request type, unless they have one.
+pub(crate) fn describe_modules(m: &Method, tree: &mut Tree) {
+    tree.describe(&m.rust.module[..1], || folder_doc(&m.folder));
+    if m.rust.module.len() > 1 {
+        if let Some((prefix, _)) = m.name.rsplit_once('.') {
+            tree.describe(&m.rust.module, || format!("The `{prefix}.*` methods."));
+        }
     }
+}
+
+/// The doc of a folder's module.
+pub(crate) fn folder_doc(folder: &str) -> String {
+    format!("Methods from the `{folder}` folder of specs (Cargo feature `{folder}`).")
 }
 
 /// An identifier from a name that may be a raw identifier (`r#type`).
@@ -126,14 +153,4 @@ pub(crate) fn deprecated_attr(m: &Method) -> Option<TokenStream> {
         note.push_str(n);
     }
     Some(quote!(#[deprecated(note = #note)]))
-}
-
-/// The request type's identifier.
-pub(crate) fn request_ident(m: &Method) -> Ident {
-    format_ident!("{}", m.rust_name)
-}
-
-/// The error enum's identifier.
-pub(crate) fn error_ident(m: &Method) -> Ident {
-    format_ident!("{}Error", m.rust_name)
 }

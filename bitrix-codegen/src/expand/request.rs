@@ -3,23 +3,24 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::rust_type::{decode_expr, rust_type};
-use super::{deprecated_attr, docs, error_ident, request_ident, types, Options};
-use crate::model::Method;
+use super::rust_type::{decode_expr, rust_type, Paths};
+use super::{deprecated_attr, docs, ident, types, Options};
+use crate::model::{Method, Required};
 
-/// The request struct, its constructor and setters, and `impl Method`.
-pub fn expand(m: &Method, opts: &Options) -> TokenStream {
-    let rt = &opts.runtime;
-    let name = request_ident(m);
-    let error = error_ident(m);
+/// The request struct, its constructor and setters, and `impl Method`; `p` reaches the
+/// method's own types through its own module.
+pub fn expand(m: &Method, p: &Paths, opts: &Options) -> TokenStream {
+    let rt = &p.rt;
+    let name = ident(&m.rust.type_name);
+    let own = ident(&m.rust.own);
     let deprecated = deprecated_attr(m);
     let doc = docs::method_doc(m);
-    let strukt = types::expand_struct(m, &name, &doc, &m.params, 0, deprecated.as_ref(), opts);
+    let strukt = types::expand_struct(m, &name, &doc, &m.params, 0, true, deprecated.as_ref(), p, opts);
     let method_name = &m.name;
-    let output = rust_type(m, &m.result.ty, opts);
+    let output = rust_type(m, &m.result.ty, p);
     let decode = decode_expr(&m.result.ty, m.result.items.as_deref(), opts);
-    let paged = m.result.paged;
-    let idempotent = m.idempotent;
+    let (paged, idempotent, rest) = (m.result.paged, m.idempotent, m.rest);
+    let webhook: Vec<&str> = m.params.iter().filter(|f| f.required == Required::Webhook).map(|f| f.wire.as_str()).collect();
     quote! {
         #strukt
 
@@ -28,8 +29,10 @@ pub fn expand(m: &Method, opts: &Options) -> TokenStream {
             const NAME: &'static str = #method_name;
             const IDEMPOTENT: bool = #idempotent;
             const PAGED: bool = #paged;
+            const REST: u8 = #rest;
+            const WEBHOOK_REQUIRED: &'static [&'static str] = &[#(#webhook),*];
             type Output = #output;
-            type Error = #error;
+            type Error = #own::Error;
 
             fn decode_output(value: #rt::__private::Value) -> ::std::result::Result<Self::Output, #rt::__private::serde_json::Error> {
                 #decode

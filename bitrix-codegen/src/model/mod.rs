@@ -15,8 +15,10 @@ pub use crate::ast::Required;
 pub struct Method {
     /// The REST name, e.g. `imbot.command.update`.
     pub name: String,
-    /// The Rust name of the request type, e.g. `ImbotCommandUpdate`.
-    pub rust_name: String,
+    /// The spec folder it came from (`imbot`): its module in the API and its Cargo feature.
+    pub folder: String,
+    /// Where its items live in the generated API (`imbot::command::Update`).
+    pub rust: crate::names::MethodPath,
     /// The permission scope, e.g. `imbot`.
     pub scope: String,
     /// Who may call it.
@@ -182,12 +184,14 @@ impl Field {
 pub struct TypeDef {
     /// Name in the spec (`Fields`).
     pub name: String,
-    /// Rust name (`ImbotCommandUpdateFields`).
+    /// Rust name (`Fields`), in the method's own module.
     pub rust_name: String,
     /// What it is.
     pub description: Option<String>,
     /// Struct or enum.
     pub kind: TypeKind,
+    /// The folder whose `_types.toml` declares it, for a shared type; `None` for the method's own.
+    pub shared: Option<String>,
 }
 
 /// The shape of a named type.
@@ -264,6 +268,34 @@ pub struct Example {
 }
 
 impl Method {
+    /// A method-less holder of a folder's shared types, so that code made for a method's types
+    /// (which looks types up by name) serves them too.
+    pub fn holder(folder: &str, types: Vec<TypeDef>) -> Method {
+        Method {
+            name: String::new(),
+            folder: folder.to_string(),
+            rust: crate::names::method_path(folder, folder),
+            scope: folder.to_string(),
+            callers: None,
+            summary: None,
+            description: None,
+            docs: None,
+            idempotent: false,
+            rest: 2,
+            imported: false,
+            todo: Vec::new(),
+            state: None,
+            deprecated: None,
+            params: Vec::new(),
+            types,
+            result: ResultDef { ty: Ty::Any, description: None, paged: false, items: None },
+            errors: Vec::new(),
+            examples: Vec::new(),
+            source: String::new(),
+            path: String::new(),
+        }
+    }
+
     /// The named type `name` of this method.
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
         self.types.iter().find(|t| t.name == name)

@@ -158,6 +158,21 @@ pub fn read_spec(ctx: &mut Ctx<'_>, text: &str) -> Option<SpecAst> {
     Some(spec)
 }
 
+/// Parses a folder's `_types.toml`: only `[types.*]` tables. `None` when the TOML cannot be read.
+pub fn read_types_file(ctx: &mut Ctx<'_>, text: &str) -> Option<Vec<TypeAst>> {
+    let (doc, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        for e in errors {
+            ctx.error_help(e.span().unwrap_or(0..0), format!("TOML syntax error: {}", e.message().trim()), "see specs/README.md, *Shared types*");
+        }
+        return None;
+    }
+    let top = TableReader::new(doc.get_ref(), "a `_types.toml` file", &["types"]);
+    let types = read_types(ctx, &top);
+    top.finish(ctx);
+    Some(types)
+}
+
 /// The `[types.*]` tables of a spec (methods and events share the grammar).
 pub(crate) fn read_types(ctx: &mut Ctx<'_>, top: &TableReader<'_, '_>) -> Vec<TypeAst> {
     let mut out = Vec::new();

@@ -1,0 +1,3 @@
+//! Part 5 of 8 of the API generated from `specs/`; use it as `bitrix_rest::api`.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+bitrix_macros::include_specs!("specs", runtime = "::bitrix_runtime", shared = "::bitrix_runtime::shared", shard = "5/8", scope_features = true);

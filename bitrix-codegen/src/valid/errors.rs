@@ -1,0 +1,103 @@
+//! Rules of the documented error rows (`[[errors]]`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::header::is_type_name;
+use crate::ast::ErrorAst;
+use crate::diag::Ctx;
+use crate::model::ErrorDef;
+use crate::names;
+
+/// Checks the error rows and gives each its Rust variant.
+pub(super) fn errors(ctx: &mut Ctx<'_>, rows: &[ErrorAst]) -> Vec<ErrorDef> {
+    let mut count: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in rows.iter().filter_map(|r| r.code.as_ref()) {
+        *count.entry(c.value.as_str()).or_default() += 1;
+    }
+    let mut out: Vec<ErrorDef> = Vec::new();
+    let mut variants: BTreeSet<String> = BTreeSet::new();
+    for r in rows {
+        let Some(code) = coded(ctx, r) else { continue };
+        let shared = count[code] > 1;
+        let Some(variant) = variant(ctx, r, code, shared) else { continue };
+        told_apart(ctx, r, code, shared);
+        if !variant_usable(ctx, r, &variant, &mut variants) {
+            continue;
+        }
+        out.push(ErrorDef {
+            code: code.to_string(),
+            description: r.description.clone(),
+            meaning: r.meaning.clone(),
+            status: status(ctx, r),
+            variant,
+            shared_code: shared,
+        });
+    }
+    out
+}
+
+/// A row has a non-empty `code`.
+fn coded<'a>(ctx: &mut Ctx<'_>, r: &'a ErrorAst) -> Option<&'a str> {
+    let Some(code) = &r.code else {
+        ctx.error_help(r.span.clone(), "an [[errors]] row has no `code`", "add `code = \"ERROR_CODE\"` as the server sends it");
+        return None;
+    };
+    if code.value.trim().is_empty() {
+        ctx.error(code.span.clone(), "an error `code` is empty");
+        return None;
+    }
+    Some(&code.value)
+}
+
+/// The row's variant: its own `variant` (PascalCase), else its code without `Error`; rows that
+/// share a code must name theirs.
+fn variant(ctx: &mut Ctx<'_>, r: &ErrorAst, code: &str, shared: bool) -> Option<String> {
+    match &r.variant {
+        Some(v) => {
+            if !is_type_name(&v.value) {
+                ctx.error_help(v.span.clone(), format!("variant `{}` is not a PascalCase name", v.value), "e.g. `variant = \"EmptyFields\"`");
+            }
+            Some(v.value.clone())
+        }
+        None if shared => {
+            let span = r.code.as_ref().map_or(r.span.clone(), |c| c.span.clone());
+            ctx.error_help(span, format!("code `{code}` appears in several rows, so each needs its own `variant`"), "add `variant = \"…\"` to each row, e.g. `EmptyFields` and `UpdateFailed`");
+            None
+        }
+        None => Some(names::error_variant_name(code)),
+    }
+}
+
+/// Rows that share a code carry the server's description, which tells them apart.
+fn told_apart(ctx: &mut Ctx<'_>, r: &ErrorAst, code: &str, shared: bool) {
+    if shared && r.description.as_deref().is_none_or(str::is_empty) {
+        let span = r.code.as_ref().map_or(r.span.clone(), |c| c.span.clone());
+        ctx.error_help(span, format!("code `{code}` appears in several rows; this one has no `description`"), "give the server's `error_description` so the rows can be told apart");
+    }
+}
+
+/// A variant is not `Unknown` (the catch-all) and not another row's.
+fn variant_usable(ctx: &mut Ctx<'_>, r: &ErrorAst, variant: &str, seen: &mut BTreeSet<String>) -> bool {
+    let span = r.variant.as_ref().or(r.code.as_ref()).map_or(r.span.clone(), |s| s.span.clone());
+    if variant == "Unknown" {
+        ctx.error_help(span, "the error variant `Unknown` is reserved for codes the spec does not list", "set another `variant` on this row, e.g. `variant = \"UnknownEntity\"`");
+        return false;
+    }
+    if !seen.insert(variant.to_string()) {
+        ctx.error_help(span, format!("two error rows have the Rust variant `{variant}`"), "set a distinct `variant` on one of them");
+        return false;
+    }
+    true
+}
+
+/// A row's status is an HTTP error status (default 400).
+fn status(ctx: &mut Ctx<'_>, r: &ErrorAst) -> u16 {
+    match &r.status {
+        Some(s) if !(400..=599).contains(&s.value) => {
+            ctx.error_help(s.span.clone(), format!("error status {} is not an HTTP error status", s.value), "use a status from 400 to 599");
+            400
+        }
+        Some(s) => s.value as u16,
+        None => 400,
+    }
+}

@@ -1,0 +1,116 @@
+//! Rules of fields (`[[params]]` and a struct's `fields`) and of type expressions.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use crate::ast::{FieldAst, Sp};
+use crate::diag::{did_you_mean, Ctx};
+use crate::model::{parse_type, Field, Ty, PRIMITIVES};
+use crate::names;
+
+/// Checks a list of fields; `known` are the type names in reach, `what` names a field in messages.
+pub(super) fn fields(ctx: &mut Ctx<'_>, rows: &[FieldAst], known: &[&str], what: &str) -> Vec<Field> {
+    let mut out: Vec<Field> = Vec::new();
+    let mut wire_seen: BTreeMap<String, Range<usize>> = BTreeMap::new();
+    let mut rust_seen: BTreeMap<String, String> = BTreeMap::new();
+    for row in rows {
+        let Some(name) = named(ctx, row, what) else { continue };
+        let ty = typed(ctx, row, name, known, what);
+        if !unique_wire_name(ctx, name, &mut wire_seen, what) {
+            continue;
+        }
+        let rust = names::field_ident(&name.value);
+        if !usable_rust_name(ctx, name, &rust, &mut rust_seen, what) {
+            continue;
+        }
+        if let Some(ty) = ty {
+            out.push(Field {
+                wire: name.value.clone(),
+                rust,
+                ty,
+                required: row.required,
+                description: row.description.clone(),
+                default: row.default.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// A field has a non-empty `name`.
+fn named<'a>(ctx: &mut Ctx<'_>, row: &'a FieldAst, what: &str) -> Option<&'a Sp<String>> {
+    let Some(name) = &row.name else {
+        ctx.error_help(row.span.clone(), format!("a {what} has no `name`"), "add `name = \"WIRE_NAME\"`");
+        return None;
+    };
+    if name.value.is_empty() {
+        ctx.error(name.span.clone(), format!("a {what} has an empty name"));
+        return None;
+    }
+    Some(name)
+}
+
+/// A field has a `type` that parses and names only types in reach.
+fn typed(ctx: &mut Ctx<'_>, row: &FieldAst, name: &Sp<String>, known: &[&str], what: &str) -> Option<Ty> {
+    match &row.ty {
+        None => {
+            ctx.error_help(name.span.clone(), format!("{what} `{}` has no `type`", name.value), "add `type = \"string\"` or another type expression");
+            None
+        }
+        Some(t) => type_expr(ctx, t, known),
+    }
+}
+
+/// A wire name appears once in a list of fields.
+fn unique_wire_name(ctx: &mut Ctx<'_>, name: &Sp<String>, seen: &mut BTreeMap<String, Range<usize>>, what: &str) -> bool {
+    if seen.insert(name.value.clone(), name.span.clone()).is_some() {
+        ctx.error_help(name.span.clone(), format!("duplicate {what} `{}`", name.value), "each name may appear once; remove or rename the copy");
+        return false;
+    }
+    true
+}
+
+/// A field's Rust name is not `extra` and not the Rust name of another field.
+fn usable_rust_name(ctx: &mut Ctx<'_>, name: &Sp<String>, rust: &str, seen: &mut BTreeMap<String, String>, what: &str) -> bool {
+    if rust == "extra" {
+        ctx.error_help(name.span.clone(), format!("{what} `{}` would be named `extra` in Rust, which holds unknown fields", name.value), "this name is reserved");
+        return false;
+    }
+    if let Some(other) = seen.insert(rust.to_string(), name.value.clone()) {
+        ctx.error_help(name.span.clone(), format!("{what}s `{other}` and `{}` both become `{rust}` in Rust", name.value), "Rust names are the snake case of wire names; two wire names that differ only in case cannot both be fields");
+        return false;
+    }
+    true
+}
+
+/// A type expression parses, and every name in it is a declared or shared type.
+pub(super) fn type_expr(ctx: &mut Ctx<'_>, t: &Sp<String>, known: &[&str]) -> Option<Ty> {
+    match parse_type(&t.value) {
+        Ok(ty) => {
+            let mut ok = true;
+            for n in ty.named() {
+                if !known.contains(&n) {
+                    ok = false;
+                    // A PascalCase name is meant as a named type: suggest declared types only.
+                    let help = match did_you_mean(n, known.iter().copied()) {
+                        Some(c) => format!("did you mean `{c}`?"),
+                        None => format!("declare it as `[types.{n}]` (here or in the folder's `_types.toml`), or use a primitive: {}", PRIMITIVES.join(", ")),
+                    };
+                    ctx.error_help(t.span.clone(), format!("type `{n}` is not defined in this spec"), help);
+                }
+            }
+            ok.then_some(ty)
+        }
+        Err(e) => {
+            let word = t.value.trim_matches(|c| "[]{}?".contains(c));
+            let help = match did_you_mean(word, PRIMITIVES.iter().copied().chain(known.iter().copied())) {
+                Some(c) => format!("did you mean `{c}`?"),
+                None => "see the type table in specs/README.md".to_string(),
+            };
+            // `unknown type `integr`` says it all when the whole expression is the unknown word.
+            let message = if t.value.trim() == word { e } else { format!("bad type `{}`: {e}", t.value) };
+            ctx.error_help(t.span.clone(), message, help);
+            None
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! Rules of the spec's top-level facts: method, scope, REST version, origin, deprecation.
+
+use std::ops::Range;
+
+use crate::ast::{DeprecatedAst, Sp};
+use crate::diag::Ctx;
+
+/// A method name is dot-separated segments of ASCII letters, digits and `_`.
+pub(super) fn is_method_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('.').all(|seg| {
+            !seg.is_empty() && seg.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+}
+
+/// A type or variant name is PascalCase ASCII.
+pub(super) fn is_type_name(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_uppercase()) && s.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// `method` is present, well formed, not `batch`, and equal to the file name; `None` if unusable.
+pub(super) fn method_name(ctx: &mut Ctx<'_>, method: &Option<Sp<String>>, stem: Option<&str>) -> Option<String> {
+    let name = required_text(ctx, method, 0..0, "method", "add `method = \"scope.name\"` at the top")?;
+    let m = method.as_ref()?;
+    if !is_method_name(&m.value) {
+        ctx.error_help(m.span.clone(), format!("`{}` is not a valid method name", m.value), "a method name is dot-separated segments of letters, digits and `_`, e.g. `imbot.command.update`");
+        return None;
+    }
+    if m.value == "batch" {
+        // Its parameters are other calls and its result theirs: no spec can type it.
+        ctx.error_help(m.span.clone(), "`batch` is built into the runtime and cannot be a spec", "use `bitrix_rest::Batch` with `Client::batch`; see specs/README.md, *Methods that are not specs*");
+        return None;
+    }
+    if let Some(stem) = stem.filter(|s| *s != m.value && s.strip_suffix("@v3") != Some(m.value.as_str())) {
+        ctx.error_help(m.span.clone(), format!("method `{}` is in a file named `{stem}.toml`", m.value), format!("rename the file to `{}.toml` or fix the name", m.value));
+    }
+    Some(name)
+}
+
+/// `scope` is present and lower-case letters, digits and `_`.
+pub(super) fn scope(ctx: &mut Ctx<'_>, scope: &Option<Sp<String>>) -> Option<String> {
+    let name = required_text(ctx, scope, 0..0, "scope", "add `scope = \"…\"`, e.g. `scope = \"imbot\"`")?;
+    let s = scope.as_ref()?;
+    if !s.value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+        ctx.error_help(s.span.clone(), format!("scope `{}` is not a valid scope name", s.value), "use lower-case letters, digits and `_`");
+        return None;
+    }
+    Some(name)
+}
+
+/// `rest` is 2 or 3.
+pub(super) fn rest_version(ctx: &mut Ctx<'_>, rest: &Option<Sp<i64>>) -> u8 {
+    match rest {
+        None => 2,
+        Some(r) if r.value == 2 || r.value == 3 => r.value as u8,
+        Some(r) => {
+            ctx.error_help(r.span.clone(), format!("`rest = {}` is no REST version", r.value), "use `rest = 3` for a REST 3.0 method, or leave it out for REST 2");
+            2
+        }
+    }
+}
+
+/// `origin` is `import` or `hand`; whether it says `import`.
+pub(super) fn origin(ctx: &mut Ctx<'_>, origin: &Option<Sp<String>>) -> bool {
+    match origin {
+        None => false,
+        Some(o) if o.value == "import" => true,
+        Some(o) if o.value == "hand" => false,
+        Some(o) => {
+            ctx.error_help(o.span.clone(), format!("`origin = \"{}\"` is not known", o.value), "use `\"import\"` (rewritten by the importer) or `\"hand\"` (finished by hand)");
+            false
+        }
+    }
+}
+
+/// A deprecation's replacement is a method name.
+pub(super) fn replacement(ctx: &mut Ctx<'_>, deprecated: &Option<DeprecatedAst>) {
+    if let Some(r) = deprecated.as_ref().and_then(|d| d.replacement.as_ref()) {
+        if !is_method_name(&r.value) {
+            ctx.error_help(r.span.clone(), format!("replacement `{}` is not a valid method name", r.value), "name the method to use instead, e.g. `imbot.v2.Command.update`");
+        }
+    }
+}
+
+/// A required text key is present and not empty.
+pub(super) fn required_text(ctx: &mut Ctx<'_>, v: &Option<Sp<String>>, at: Range<usize>, key: &str, help: &str) -> Option<String> {
+    match v {
+        Some(s) if !s.value.trim().is_empty() => Some(s.value.trim().to_string()),
+        Some(s) => {
+            ctx.error_help(s.span.clone(), format!("`{key}` is empty"), help);
+            None
+        }
+        None => {
+            ctx.error_help(at, format!("the spec has no `{key}`"), help);
+            None
+        }
+    }
+}

@@ -1,0 +1,480 @@
+//! Typed `batch` calls: generated requests of any methods under caller-chosen keys, each command's
+//! typed result or typed error back by its [`Handle`], automatic chunking into batches of 50, and
+//! `$result[key][field]` [`Reference`]s between commands.
+//!
+//! ```no_run
+//! use bitrix_rest::api::user::UserCurrent;
+//! use bitrix_rest::Batch;
+//!
+//! # async fn run(client: bitrix_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+//! let mut batch = Batch::new().halt(true);
+//! let me = batch.add("me", &UserCurrent::new())?;
+//! let answers = client.batch(&batch).await?;
+//! println!("{:?}", answers.get(&me)?.result);
+//! # Ok(()) }
+//! ```
+
+mod arg;
+mod reference;
+mod typed;
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde_json::{json, Map, Value};
+
+pub use self::reference::Reference;
+pub use self::arg::{Arg, IntoArg};
+pub use self::typed::{ListRef, MapRef, Referable, ValueRef};
+use crate::client::answer::{typed_failure, Answer};
+use crate::envelope::{Response, Time};
+use crate::error::{Error, InvalidRequest, MethodError, RawError, SystemError, UnexpectedResponse};
+use crate::method::Method;
+use crate::wire::query;
+use crate::Client;
+
+/// Most commands the portal accepts in one `batch`; longer batches are sent in chunks of this size.
+pub const MAX_COMMANDS: usize = 50;
+
+/// Commands to send with [`Client::batch`], in the order added.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    commands: Vec<Command>,
+    keys: HashSet<String>,
+    halt: bool,
+    idempotent: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Command {
+    key: String,
+    method: String,
+    params: Value,
+    idempotent: bool,
+}
+
+/// The typed ticket of one command in a [`Batch`]: give it to [`BatchResults::get`] for the
+/// command's typed answer, or take a [`Reference`] to its result for a later command.
+pub struct Handle<M> {
+    key: String,
+    _method: PhantomData<fn() -> M>,
+}
+
+impl<M> Handle<M> {
+    /// The key the command was added under.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// An untyped reference to the command's whole result (`$result[key]`); prefer
+    /// [`Handle::result`], which knows the result's shape.
+    pub fn reference(&self) -> Reference {
+        Reference::new(&self.key)
+    }
+
+    /// An untyped reference to a field of the command's result (`$result[key][name]`), for
+    /// fields the spec does not describe (`UF_*`); prefer [`Handle::result`].
+    pub fn field(&self, name: &str) -> Reference {
+        Reference::new(&self.key).field(name)
+    }
+}
+
+impl<M: Method> Handle<M>
+where
+    M::Output: Referable,
+{
+    /// A reference to the command's result, typed after it: a plain result (the ID an `add`
+    /// returns) is a [`Reference`] to send as it is; an object's reference has one method per
+    /// field (`handle.result().bot().id()` is `$result[key][bot][id]`), a list's
+    /// [`ListRef::index`], a map's [`MapRef::key`]. A path the result type lacks does not compile.
+    pub fn result(&self) -> <M::Output as Referable>::Ref {
+        Reference::new(&self.key).into()
+    }
+}
+
+impl<M> Clone for Handle<M> {
+    fn clone(&self) -> Self {
+        Handle {
+            key: self.key.clone(),
+            _method: PhantomData,
+        }
+    }
+}
+
+impl<M> fmt::Debug for Handle<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Handle").field(&self.key).finish()
+    }
+}
+
+/// The method marker of commands added with [`Batch::add_raw`]; read them with
+/// [`BatchResults::get_raw`].
+#[derive(Debug, Clone, Copy)]
+pub enum Raw {}
+
+impl Batch {
+    /// An empty batch that runs every command whatever the others answer.
+    pub fn new() -> Self {
+        Batch::default()
+    }
+
+    /// With `true`, the portal stops at the first command that fails, and later chunks are not
+    /// sent; commands that did not run answer [`Error::InvalidRequest`] ("not run").
+    #[must_use]
+    pub fn halt(mut self, halt: bool) -> Self {
+        self.halt = halt;
+        self
+    }
+
+    /// Marks the whole batch as safe to repeat, so it is retried after a timeout or a broken
+    /// connection even if some command is not idempotent. Without it, a batch is retried then only
+    /// if every command's method is [`Method::IDEMPOTENT`].
+    #[must_use]
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.idempotent = idempotent;
+        self
+    }
+
+    /// Adds a typed request under `key` (letters, digits, `_`, `-`, `.`, `:`; unique in the
+    /// batch). The request is checked as [`Client::call`] would check it.
+    pub fn add<M: Method>(&mut self, key: &str, request: &M) -> Result<Handle<M>, InvalidRequest> {
+        request.validate()?;
+        let params = serde_json::to_value(request)
+            .map_err(|e| InvalidRequest::new("", format!("cannot be encoded as JSON: {e}")))?;
+        self.push(key, M::NAME, params, M::IDEMPOTENT)
+    }
+
+    /// Adds a call of any method by name with JSON parameters (an object).
+    pub fn add_raw(
+        &mut self,
+        key: &str,
+        method: &str,
+        params: Value,
+    ) -> Result<Handle<Raw>, InvalidRequest> {
+        if !matches!(params, Value::Object(_) | Value::Null) {
+            return Err(InvalidRequest::new(key, "parameters must be a JSON object"));
+        }
+        let valid_name = !method.is_empty()
+            && method
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_'));
+        if !valid_name {
+            return Err(InvalidRequest::new(key, "not a method name"));
+        }
+        self.push(key, method, params, false)
+    }
+
+    fn push<M>(
+        &mut self,
+        key: &str,
+        method: &str,
+        params: Value,
+        idempotent: bool,
+    ) -> Result<Handle<M>, InvalidRequest> {
+        let valid = !key.is_empty()
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':'));
+        if !valid {
+            return Err(InvalidRequest::new(
+                key,
+                "a batch key must be non-empty letters, digits, `_`, `-`, `.` or `:`",
+            ));
+        }
+        if !self.keys.insert(key.to_string()) {
+            return Err(InvalidRequest::new(key, "the batch already has this key"));
+        }
+        self.commands.push(Command {
+            key: key.to_string(),
+            method: method.to_string(),
+            params,
+            idempotent,
+        });
+        Ok(Handle {
+            key: key.to_string(),
+            _method: PhantomData,
+        })
+    }
+
+    /// How many commands were added.
+    pub fn len(&self) -> usize {
+        self.commands.len()
+    }
+
+    /// Whether no command was added.
+    pub fn is_empty(&self) -> bool {
+        self.commands.is_empty()
+    }
+}
+
+/// What one command answered.
+#[derive(Debug, Clone)]
+enum Entry {
+    Ok(Response<Value>),
+    Err { code: String, description: String },
+}
+
+/// The answers of a batch by key. Commands that did not run (after `halt`) are absent.
+#[derive(Debug, Clone, Default)]
+pub struct BatchResults {
+    entries: HashMap<String, Entry>,
+    /// HTTP `batch` requests sent (one per chunk of 50).
+    requests: usize,
+}
+
+impl BatchResults {
+    /// The typed answer of the command `handle` stands for: its result with its `time`, `next`
+    /// and `total`, or its typed error (the method's documented error, a system error, or
+    /// `Unknown`). A command that did not run answers [`Error::InvalidRequest`].
+    pub fn get<M: Method>(
+        &self,
+        handle: &Handle<M>,
+    ) -> Result<Response<M::Output>, Error<M::Error>> {
+        let envelope = self.entry::<M::Error>(&handle.key)?;
+        let Response {
+            result,
+            time,
+            next,
+            total,
+        } = envelope;
+        match M::decode_output(result.clone()) {
+            Ok(output) => Ok(Response {
+                result: output,
+                time,
+                next,
+                total,
+            }),
+            Err(e) => Err(Error::UnexpectedResponse(UnexpectedResponse {
+                status: 200,
+                reason: format!(
+                    "`result[{}]` does not fit {}: {e}",
+                    handle.key,
+                    std::any::type_name::<M::Output>()
+                ),
+                body: result.to_string(),
+            })),
+        }
+    }
+
+    /// The untyped answer of a command added with [`Batch::add_raw`].
+    pub fn get_raw(&self, handle: &Handle<Raw>) -> Result<Response<Value>, Error<RawError>> {
+        self.entry::<RawError>(&handle.key)
+    }
+
+    fn entry<E: MethodError>(&self, key: &str) -> Result<Response<Value>, Error<E>> {
+        match self.entries.get(key) {
+            Some(Entry::Ok(r)) => Ok(r.clone()),
+            Some(Entry::Err { code, description }) => {
+                let status = E::from_documented(code, description)
+                    .and_then(|e| e.documented_status())
+                    .or_else(|| SystemError::from_code(code).map(SystemError::status))
+                    .unwrap_or(400);
+                Err(typed_failure(code.clone(), description.clone(), status))
+            }
+            None => Err(InvalidRequest::new(
+                key,
+                "not run: the batch stopped (halt) before this command, or no such key",
+            )
+            .into()),
+        }
+    }
+
+    /// Whether the command under `key` ran (succeeded or failed).
+    pub fn ran(&self, key: &str) -> bool {
+        self.entries.contains_key(key)
+    }
+
+    /// Keys of the commands that answered an error.
+    pub fn failed(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().filter_map(|(k, e)| match e {
+            Entry::Err { .. } => Some(k.as_str()),
+            Entry::Ok(_) => None,
+        })
+    }
+
+    /// How many commands ran.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no command ran.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// How many HTTP `batch` requests were sent.
+    pub fn requests(&self) -> usize {
+        self.requests
+    }
+}
+
+/// A `batch` HTTP request failed as a whole (after the retries the policy allows). The answers of
+/// the chunks sent before are kept in `completed`.
+#[derive(Debug, thiserror::Error)]
+#[error("batch request failed ({} commands done before): {error}", completed.len())]
+pub struct BatchError {
+    /// Why the request failed.
+    pub error: Error,
+    /// The answers of the chunks that completed.
+    pub completed: BatchResults,
+}
+
+impl Client {
+    /// Sends a batch: chunks of 50 commands in order, one `batch` request each, paced and retried
+    /// like any call. References to commands of earlier chunks are resolved here; those within a
+    /// chunk by the portal. With `halt`, a failing command stops the batch.
+    pub async fn batch(&self, batch: &Batch) -> Result<BatchResults, BatchError> {
+        let mut out = BatchResults::default();
+        // Results so far, for references across chunks.
+        let mut done = Map::new();
+        for chunk in batch.commands.chunks(MAX_COMMANDS) {
+            // The chunk goes as a list (`cmd[0]`, `cmd[1]`, …): JSON objects may be reordered on
+            // the way, lists never are. References within the chunk are renamed to the indexes.
+            let index: HashMap<String, usize> = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.key.clone(), i))
+                .collect();
+            let mut cmd = Vec::with_capacity(chunk.len());
+            for c in chunk {
+                let params = reference::substitute(c.params.clone(), &done);
+                let params = reference::rename(params, &index);
+                let q = query::encode(&params);
+                let text = if q.is_empty() {
+                    c.method.clone()
+                } else {
+                    format!("{}?{q}", c.method)
+                };
+                cmd.push(Value::String(text));
+            }
+            let idempotent = batch.idempotent || chunk.iter().all(|c| c.idempotent);
+            let params = json!({"halt": u8::from(batch.halt), "cmd": cmd});
+            out.requests += 1;
+            let answer = self.execute_paced("batch", params, idempotent).await;
+            let envelope = match answer {
+                Ok((Answer::Success(envelope), _, _)) => envelope,
+                Ok((
+                    Answer::Failure {
+                        code,
+                        description,
+                        status,
+                    },
+                    _,
+                    _,
+                )) => {
+                    return Err(BatchError {
+                        error: typed_failure::<RawError>(code, description, status).into(),
+                        completed: out,
+                    })
+                }
+                Err(error) => {
+                    return Err(BatchError {
+                        error: error.into(),
+                        completed: out,
+                    })
+                }
+            };
+            let mut body = match envelope.result {
+                Value::Object(map) => map,
+                other => {
+                    return Err(BatchError {
+                        error: Error::UnexpectedResponse(UnexpectedResponse {
+                            status: 200,
+                            reason: "a batch `result` must be an object".into(),
+                            body: other.to_string(),
+                        }),
+                        completed: out,
+                    })
+                }
+            };
+            let results = keyed(body.remove("result"));
+            let errors = keyed(body.remove("result_error"));
+            let totals = keyed(body.remove("result_total"));
+            let nexts = keyed(body.remove("result_next"));
+            let times = keyed(body.remove("result_time"));
+            let mut failed = false;
+            for (i, c) in chunk.iter().enumerate() {
+                let wire = i.to_string();
+                let time = times
+                    .get(&wire)
+                    .and_then(|t| serde_json::from_value::<Time>(t.clone()).ok());
+                if let Some(result) = results.get(&wire) {
+                    self.inner.pacer.record(&c.method, time.as_ref());
+                    done.insert(c.key.clone(), result.clone());
+                    let count = |m: &Map<String, Value>| {
+                        m.get(&wire)
+                            .and_then(|v| v.as_u64().or_else(|| v.as_str()?.trim().parse().ok()))
+                    };
+                    let entry = Entry::Ok(Response {
+                        result: result.clone(),
+                        time,
+                        next: count(&nexts),
+                        total: count(&totals),
+                    });
+                    out.entries.insert(c.key.clone(), entry);
+                } else if let Some(e) = errors.get(&wire) {
+                    failed = true;
+                    let text = |k: &str| match e.get(k) {
+                        Some(Value::String(s)) => s.clone(),
+                        Some(Value::Null) | None => String::new(),
+                        Some(other) => other.to_string(),
+                    };
+                    let code = match text("error") {
+                        c if c.is_empty() => "UNKNOWN_ERROR".to_string(),
+                        c => c,
+                    };
+                    out.entries.insert(
+                        c.key.clone(),
+                        Entry::Err {
+                            code,
+                            description: text("error_description"),
+                        },
+                    );
+                }
+            }
+            if failed && batch.halt {
+                break;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// One of the batch answer's maps by key; PHP sends a list when the keys are `0..n`, and `[]` when
+/// empty.
+fn keyed(value: Option<Value>) -> Map<String, Value> {
+    match value {
+        Some(Value::Object(map)) => map,
+        Some(Value::Array(items)) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (i.to_string(), v))
+            .collect(),
+        _ => Map::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_checked() {
+        let mut b = Batch::new();
+        assert!(b.add_raw("a", "user.current", json!({})).is_ok());
+        assert!(b.add_raw("a", "user.current", json!({})).is_err());
+        assert!(b.add_raw("a[b]", "user.current", json!({})).is_err());
+        assert!(b.add_raw("", "user.current", json!({})).is_err());
+        assert!(b.add_raw("c", "user.current?x=1", json!({})).is_err());
+        assert!(b.add_raw("d", "user.current", json!([1])).is_err());
+        assert_eq!(b.len(), 1);
+    }
+
+    #[test]
+    fn php_lists_become_keys() {
+        let m = keyed(Some(json!([{"a": 1}, 2])));
+        assert_eq!(m.get("1"), Some(&json!(2)));
+        assert!(keyed(Some(json!([]))).is_empty());
+    }
+}

@@ -1,0 +1,79 @@
+//! A typed Bitrix24 REST client whose API is generated from method specs.
+//!
+//! Every method in the crate's `specs/` folder becomes a request type (required parameters in
+//! `new`, optional ones as setters), a result type, an error enum and a client function; all of
+//! them go through one generic call path, [`Client::call`]. Methods without a spec can still be
+//! called with [`Client::call_raw`].
+//!
+//! ```no_run
+//! use bitrix_rest::api::imbot::{ImbotCommandUpdate, ImbotCommandUpdateFields};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = bitrix_rest::Client::webhook("https://example.bitrix24.com/rest/1/webhook_code/")?;
+//! let fields = ImbotCommandUpdateFields::new().hidden(false);
+//! # #[allow(deprecated)]
+//! let answer = client.call(&ImbotCommandUpdate::new(99, fields)).await?;
+//! assert!(answer.result);
+//! # Ok(()) }
+//! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![warn(missing_docs)]
+
+extern crate self as bitrix_rest;
+
+pub mod auth;
+pub mod batch;
+mod client;
+mod envelope;
+mod error;
+pub mod events;
+mod method;
+mod pacing;
+mod secret;
+mod stream;
+mod wire;
+
+pub use auth::{OAuthConfig, TokenPair};
+pub use batch::{
+    Arg, Batch, BatchError, BatchResults, Handle, IntoArg, ListRef, MapRef, Referable, Reference,
+    ValueRef,
+};
+pub use client::{Client, ClientBuilder, ConfigError};
+pub use envelope::{Response, Time};
+pub use error::{
+    AnyMethodError, ApiError, AuthError, Error, ErrorRow, InvalidRequest, MethodError, RawError,
+    SystemError, TransportError, TransportErrorKind, UnexpectedResponse, UnknownCode,
+};
+pub use method::Method;
+pub use pacing::{Plan, RetryPolicy};
+pub use secret::Secret;
+pub use stream::{FastExport, PAGE_SIZE};
+pub use wire::file::File;
+pub use wire::query::encode as encode_query;
+pub use wire::validate::Validate;
+
+/// The types that a folder of specs shares between its methods (`specs/<folder>/_types.toml`),
+/// one module per folder. `bitrix_rest::api::<folder>` re-exports them.
+pub mod shared {
+    bitrix_macros::include_specs!("specs", runtime = "crate", methods = false);
+}
+
+/// Items generated code refers to. Not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::error::fmt_method_error;
+    pub use crate::wire::examples::{check_examples, run_example_table};
+    pub use crate::wire::fields::{take_optional, take_required};
+    pub use crate::wire::record::{de_enum, de_record, ser_record, Record, Writer};
+    pub use crate::wire::flag;
+    pub use crate::wire::lenient::{
+        lenient, object_or_empty_array, take_items, Lenient, TextOrNumber,
+    };
+    pub use crate::wire::validate::{check_url, join_path, Validate};
+    pub use serde;
+    pub use serde_json;
+    pub use serde_json::{Map as JsonMap, Value};
+
+    /// Unknown keys of a struct.
+    pub type Map = serde_json::Map<String, Value>;
+}

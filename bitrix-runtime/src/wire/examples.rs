@@ -1,0 +1,64 @@
+//! The check behind the generated example tests: one generic function that every method's
+//! documented examples run through, so the tests are a table row per method.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::compare::same_json;
+use crate::error::{MethodError, SystemError};
+use crate::method::Method;
+
+/// Checks one method's documented examples (a JSON list of `{name, request, status, response}`)
+/// and error rows; the error says which example or row fails and how.
+pub fn check_examples<M: Method + DeserializeOwned>(examples: &str) -> Result<(), String> {
+    let examples: Vec<Value> = serde_json::from_str(examples).map_err(|e| format!("unreadable example table: {e}"))?;
+    if examples.is_empty() {
+        return Err("the spec has no example: every spec needs at least one".into());
+    }
+    for ex in &examples {
+        let name = ex["name"].as_str().unwrap_or_default();
+        check_request::<M>(name, &ex["request"])?;
+        check_response::<M>(name, ex["status"].as_u64().unwrap_or(200), &ex["response"])?;
+    }
+    for (row, r) in M::Error::ROWS.iter().enumerate() {
+        let found = M::Error::from_documented(r.code, r.description).and_then(|e| e.row());
+        if found != Some(row) {
+            return Err(format!("error row {row} (`{}`, {:?}) maps to row {found:?}", r.code, r.description));
+        }
+    }
+    Ok(())
+}
+
+/// The typed request rebuilds the documented body.
+fn check_request<M: Method + DeserializeOwned>(name: &str, documented: &Value) -> Result<(), String> {
+    if documented.is_null() {
+        return Ok(());
+    }
+    let typed: M = serde_json::from_value(documented.clone()).map_err(|e| format!("example `{name}`: the request does not fit the request type: {e}"))?;
+    let rebuilt = serde_json::to_value(&typed).map_err(|e| format!("example `{name}`: {e}"))?;
+    same_json(&rebuilt, documented).map_err(|at| format!("example `{name}`: the rebuilt request differs at `{at}`\n  rebuilt:    {rebuilt}\n  documented: {documented}"))
+}
+
+/// A success answer decodes into the result type; an error answer maps to a documented row or a
+/// system error.
+fn check_response<M: Method>(name: &str, status: u64, answer: &Value) -> Result<(), String> {
+    if answer.is_null() {
+        return Ok(());
+    }
+    if status < 300 {
+        let result = answer.get("result").cloned().unwrap_or_default();
+        return M::decode_output(result).map(drop).map_err(|e| format!("example `{name}`: the answer does not decode: {e}"));
+    }
+    let code = answer["error"].as_str().unwrap_or_default();
+    let description = answer["error_description"].as_str().unwrap_or_default();
+    if M::Error::from_documented(code, description).is_none() && SystemError::from_code(code).is_none() {
+        return Err(format!("example `{name}`: error `{code}` (\"{description}\") matches no documented row and no system error"));
+    }
+    Ok(())
+}
+
+/// Runs every row of the table and fails with all the failures at once.
+pub fn run_example_table(table: &[(fn(&str) -> Result<(), String>, &str)]) {
+    let failures: Vec<String> = table.iter().filter_map(|(check, examples)| check(examples).err()).collect();
+    assert!(failures.is_empty(), "{} of {} specs fail their examples:\n{}", failures.len(), table.len(), failures.join("\n"));
+}

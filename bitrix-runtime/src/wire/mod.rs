@@ -1,0 +1,12 @@
+//! How values look on the wire: lenient numbers, `Y`/`N` flags, files, and the checks that run
+//! before a request is sent. Generated code reaches these through `__private`.
+
+pub mod compare;
+pub mod examples;
+pub mod fields;
+pub mod file;
+pub mod flag;
+pub mod lenient;
+pub mod query;
+pub mod record;
+pub mod validate;
