@@ -18,6 +18,7 @@ struct Family {
     todo: usize,
     missing: Vec<String>,
     skipped: Vec<String>,
+    no_example: Vec<String>,
 }
 
 /// Writes `<specs>/COVERAGE.md` and returns its path.
@@ -52,6 +53,10 @@ pub fn coverage(docs_dir: &Path, specs: &Path) -> Result<PathBuf, String> {
             .unwrap_or_default();
         let family = fam.entry(folder).or_default();
         family.specs += 1;
+        let examples = e.value.get("examples").and_then(|x| x.as_array());
+        if examples.is_none_or(|a| a.is_empty()) {
+            family.no_example.push(e.method.clone());
+        }
         if !e.imported {
             family.hand += 1;
         } else if !e.todo.is_empty() {
@@ -115,6 +120,18 @@ pub fn coverage(docs_dir: &Path, specs: &Path) -> Result<PathBuf, String> {
         let _ = writeln!(t, "### {name}\n");
         for m in f.missing.iter().chain(&f.skipped) {
             let _ = writeln!(t, "- {m}");
+        }
+        t.push('\n');
+    }
+    let no_example: Vec<&String> = fam.values().flat_map(|f| &f.no_example).collect();
+    if !no_example.is_empty() {
+        let _ = writeln!(
+            t,
+            "## Specs without an example ({})\n\nThe reference gives no example these specs could keep (none, or none that validates);\nthe SDK's example test wants at least one per spec.\n",
+            no_example.len()
+        );
+        for m in no_example {
+            let _ = writeln!(t, "- `{m}`");
         }
         t.push('\n');
     }
