@@ -149,7 +149,15 @@ fn answers(spec: &mut Spec, page: &Page, errors: bool) -> Vec<(u16, String)> {
                 }
             }
             Block::Code { lang, text, line } if lang.starts_with("json") || lang.is_empty() => {
-                let Some(v) = json(text) else {
+                // Elisions (`...`, `// more items`) are dropped; the rest is the page's JSON.
+                let (text, elided) = match json(text) {
+                    Some(_) => (text.clone(), false),
+                    None => match without_elisions(text) {
+                        Some(t) => (t, true),
+                        None => (text.clone(), false),
+                    },
+                };
+                let Some(v) = json(&text) else {
                     if lang.starts_with("json") {
                         spec.todo(format!(
                             "{} example at page line {line} is not valid JSON; left out",
@@ -172,6 +180,12 @@ fn answers(spec: &mut Spec, page: &Page, errors: bool) -> Vec<(u16, String)> {
                     ));
                     continue;
                 }
+                if elided {
+                    spec.todo(format!(
+                        "{} example at page line {line}: elisions (`...`, comments) removed to read it as JSON",
+                        if errors { "error" } else { "answer" }
+                    ));
+                }
                 let text = text.trim().to_string();
                 if !out.iter().any(|(_, t)| *t == text) {
                     out.push((status, text));
@@ -183,8 +197,83 @@ fn answers(spec: &mut Spec, page: &Page, errors: bool) -> Vec<(u16, String)> {
     out
 }
 
+/// The JSON text without `//` comments, lines that are only `...`, and the trailing commas
+/// that leaves; `None` when that is still not JSON.
+pub fn without_elisions(text: &str) -> Option<String> {
+    let mut lines = Vec::new();
+    for line in text.lines() {
+        let kept = strip_comment(line);
+        let bare = kept.trim().trim_end_matches(',').trim();
+        if bare.is_empty() && !line.trim().is_empty()
+            || bare.chars().all(|c| c == '.') && !bare.is_empty()
+        {
+            continue;
+        }
+        lines.push(kept.trim_end().to_string());
+    }
+    let joined = lines.join("\n");
+    let cleaned = drop_trailing_commas(&joined);
+    json(&cleaned).map(|_| cleaned)
+}
+
+/// The line up to a `//` that is not inside a string.
+fn strip_comment(line: &str) -> &str {
+    let mut in_str = false;
+    let mut escaped = false;
+    let b = line.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            _ if escaped => escaped = false,
+            b'\\' if in_str => escaped = true,
+            b'"' => in_str = !in_str,
+            b'/' if !in_str && b.get(i + 1) == Some(&b'/') => return &line[..i],
+            _ => {}
+        }
+    }
+    line
+}
+
+/// Removes commas that stand right before `}` or `]` (outside strings).
+fn drop_trailing_commas(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let (mut in_str, mut escaped) = (false, false);
+    for (i, &c) in chars.iter().enumerate() {
+        if in_str {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_str = false,
+                _ => {}
+            }
+            out.push(c);
+            continue;
+        }
+        if c == '"' {
+            in_str = true;
+        }
+        if c == ',' {
+            let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+            if matches!(next, Some('}') | Some(']') | None) {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn elisions() {
+        let t = "{\n  \"result\": [\n    {\"id\": 1}, // first\n    ...\n  ],\n  \"url\": \"http://x\"\n}";
+        let clean = super::without_elisions(t).unwrap();
+        assert!(clean.contains("http://x"));
+        assert!(super::json(&clean).is_some());
+        assert!(super::without_elisions("Array\n(").is_none());
+    }
+
     #[test]
     fn data() {
         let t = "curl -X POST \\\n-d '{\"a\":1}' \\\nhttps://x/rest/m";
