@@ -78,6 +78,8 @@ pub fn annotate(spec: &mut Spec) {
     if let Some((k, v)) = &wrapped {
         let fits = match action {
             "get" | "add" | "update" => v.is_object(),
+            // A field description map has many keys; one key named `fields` is a wrapper.
+            "fields" => v.is_object() && k == "fields",
             "list" => v.is_array(),
             _ => false,
         };
