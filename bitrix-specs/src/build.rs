@@ -111,10 +111,11 @@ fn flat_result(
     if fields.is_empty() {
         return None;
     }
-    let mut name = "Result".to_string();
+    let base = crate::types::type_name("result");
+    let mut name = base.clone();
     let mut n = 2;
     while spec.types.iter().any(|x| x.name == name) {
-        name = format!("Result{n}");
+        name = format!("{base}{n}");
         n += 1;
     }
     spec.types.push(crate::spec::TypeDef {

@@ -99,7 +99,12 @@ pub fn type_name(path: &str) -> String {
     if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert(0, 'T');
     }
-    if out.ends_with("Ref") {
+    // Names of the Rust prelude (and the method's own `Error`) would shadow or clash.
+    const TAKEN: &[&str] = &[
+        "Result", "Option", "Vec", "String", "Box", "Some", "None", "Ok", "Err", "Error", "Self",
+        "Default", "Clone", "Copy", "Send", "Sync", "Sized", "Drop", "Fn", "Iterator", "ToString",
+    ];
+    if out.ends_with("Ref") || TAKEN.contains(&out.as_str()) {
         out.push_str("Type");
     }
     out
