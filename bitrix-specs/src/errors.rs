@@ -77,6 +77,17 @@ fn read_table(
             if !second.is_empty() {
                 description = Some(second);
             }
+            // A description that is one code span is the server's text.
+            let next = r.cells.get(code_col + 1).map(|d| d.trim()).unwrap_or("");
+            let spans = markdown::code_spans(next);
+            if description.is_none()
+                && spans.len() == 1
+                && next.starts_with('`')
+                && next.ends_with('`')
+                && !spans[0].trim().is_empty()
+            {
+                description = Some(literal(next));
+            }
         }
         if code.is_empty()
             || code.eq_ignore_ascii_case("empty value")
