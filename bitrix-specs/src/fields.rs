@@ -4,86 +4,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::docs::Docs;
-use crate::markdown::{self, Row, Table};
+use crate::markdown::{self, Table};
 use crate::page::{squash, Page};
+pub use crate::row::{is_field_table, is_wire_name, read_row, RowInfo};
+use crate::rules::{convention, listed_values, prose_rules};
 use crate::spec::{Field, Spec, TypeDef};
 use crate::types::{map_word, only_y_n, type_name, Mapped};
-
-/// What one table row says about a field.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RowInfo {
-    /// Wire name.
-    pub name: String,
-    /// Marked with a trailing `*`.
-    pub required: bool,
-    /// The type word (`integer`, `object[]`), if given.
-    pub word: Option<String>,
-    /// Where the type word links to.
-    pub word_link: Option<String>,
-    /// Two or more type words: a union.
-    pub union: Vec<String>,
-    /// The other cells, joined.
-    pub description: String,
-}
-
-/// Reads the name cell (`**NAME***` and the type below it) and the description of a row.
-pub fn read_row(row: &Row) -> Option<RowInfo> {
-    let cell = row.cells.first()?;
-    let (name, required, rest) = match cell.find("**") {
-        Some(a) => {
-            let after = &cell[a + 2..];
-            let b = after.find("**")?;
-            let name = &after[..b];
-            let tail = &after[b + 2..];
-            let required = tail.starts_with('*') || tail.starts_with("\\*");
-            (name.to_string(), required, tail.to_string())
-        }
-        None => {
-            let first = cell.lines().next().unwrap_or("");
-            let rest = cell.lines().skip(1).collect::<Vec<_>>().join("\n");
-            (markdown::plain(first), false, rest)
-        }
-    };
-    let mut name = markdown::plain(&name)
-        .trim_end_matches('*')
-        .trim()
-        .to_string();
-    let mut required = required;
-    if let Some(n) = name.strip_suffix('*') {
-        name = n.trim().to_string();
-        required = true;
-    }
-    let spans: Vec<String> = markdown::code_spans(&rest)
-        .iter()
-        .flat_map(|s| {
-            s.split('|')
-                .map(|w| w.trim().to_string())
-                .collect::<Vec<_>>()
-        })
-        .filter(|s| !s.is_empty())
-        .collect();
-    let word = spans.first().cloned();
-    let word_link = markdown::links(&rest)
-        .into_iter()
-        .find(|l| l.text.contains('`'))
-        .map(|l| l.target);
-    let union = if spans.len() > 1 { spans } else { Vec::new() };
-    Some(RowInfo {
-        name,
-        required,
-        word,
-        word_link,
-        union,
-        description: row.cells[1..].join("\n"),
-    })
-}
-
-/// A plain wire name: letters, digits and `_`, not starting with a digit.
-pub fn is_wire_name(s: &str) -> bool {
-    !s.is_empty()
-        && !s.starts_with(|c: char| c.is_ascii_digit())
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
 
 /// Builds fields and the struct types they need for one spec.
 pub struct FieldReader<'a> {
@@ -433,77 +359,5 @@ impl<'a> FieldReader<'a> {
             return Some(name);
         }
         None
-    }
-}
-
-/// The shapes of the list conventions every list method shares: `select`, `order`, `filter`.
-fn convention(info: &RowInfo) -> Option<&'static str> {
-    let word = info.word.as_deref().unwrap_or("").to_ascii_lowercase();
-    if !matches!(word.as_str(), "object" | "array" | "string[]" | "array[]") {
-        return None;
-    }
-    match info.name.to_ascii_lowercase().as_str() {
-        "select" => Some("[string]"),
-        "order" => Some("{string}"),
-        "filter" => Some("{any}"),
-        _ => None,
-    }
-}
-
-/// The values of a bullet list in which every bullet starts with a code span, when there are
-/// at least two and each is a plain token (not only `Y`/`N`, which is a flag).
-pub fn listed_values(description: &str) -> Option<Vec<String>> {
-    let mut values: Vec<String> = Vec::new();
-    for line in description.lines() {
-        let l = line.trim();
-        let Some(item) = l.strip_prefix("- ").or_else(|| l.strip_prefix("* ")) else {
-            continue;
-        };
-        let item = item.trim_start();
-        let rest = item.strip_prefix('`')?;
-        let value = &rest[..rest.find('`')?];
-        let ok = !value.is_empty()
-            && value.len() <= 40
-            && value
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "_.:-".contains(c));
-        if !ok {
-            return None;
-        }
-        if !values.iter().any(|v| v == value) {
-            values.push(value.to_string());
-        }
-    }
-    let yn = values.iter().all(|v| v == "Y" || v == "N");
-    let numeric = values.iter().all(|v| v.chars().all(|c| c.is_ascii_digit()));
-    (values.len() >= 2 && !yn && !numeric).then_some(values)
-}
-
-/// A table whose first column names fields.
-pub fn is_field_table(t: &Table) -> bool {
-    t.header.first().is_some_and(|h| {
-        ["name", "field", "parameter", "value", "key", "property"]
-            .iter()
-            .any(|w| h.starts_with(w))
-    }) && t.column("code").is_none_or(|c| c > 0)
-}
-
-/// Rules that only the prose states become todo points (in our words).
-fn prose_rules(spec: &mut Spec, path: &str, description: &str) {
-    let d = description.to_ascii_lowercase();
-    let rules = [
-        ("only for webhook", "required for webhook calls only"),
-        ("required only", "required only in some cases"),
-        ("at least one", "at least one of its fields must be set"),
-        ("one of the", "one of several parameters must be given"),
-        ("either", "one of several alternatives must be given"),
-    ];
-    for (phrase, point) in rules {
-        if d.contains(phrase) {
-            spec.todo(format!(
-                "`{path}`: the page states a rule in prose: {point}"
-            ));
-            return;
-        }
     }
 }

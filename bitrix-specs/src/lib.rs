@@ -21,6 +21,8 @@ pub mod import;
 pub mod markdown;
 pub mod page;
 pub mod roundtrip;
+pub mod row;
+pub mod rules;
 pub mod spec;
 pub mod state;
 pub mod types;
