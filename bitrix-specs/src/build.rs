@@ -1,0 +1,129 @@
+//! One method page to one [`Spec`]: parameters, result, deprecation, errors, examples, state.
+
+use crate::docs::Docs;
+use crate::fields::{read_row, FieldReader};
+use crate::markdown::{self, Block};
+use crate::page::{is_method_name, Page};
+use crate::spec::{ResultDef, Spec};
+
+/// Builds the spec of `method` from its page. Problems become todo points, never panics.
+pub fn build(docs: &Docs, page: &Page, method: &str, scope: &str) -> Spec {
+    let mut spec = Spec {
+        method: method.to_string(),
+        scope: scope.to_string(),
+        docs: format!(
+            "https://apidocs.bitrix24.com/api-reference/{}",
+            page.rel.trim_end_matches(".md").to_string() + ".html"
+        ),
+        ..Spec::default()
+    };
+    if let Some((_, note)) = &page.deprecated {
+        spec.deprecated = Some(replacement(note, method));
+    }
+    let sample = crate::examples::request_json(page);
+    let mut reader = FieldReader::new(docs, sample);
+    let params = page.section(|h| h.contains("parameter") && !h.contains("event"));
+    if let Some(t) = params.iter().find_map(|b| match b {
+        Block::Table(t) if crate::fields::is_field_table(t) => Some(t),
+        _ => None,
+    }) {
+        spec.params = reader.fields(&mut spec, page, t, "", true, 0);
+    }
+    spec.result = result(&mut spec, &mut reader, page);
+    crate::errors::read(&mut spec, page, &docs.system_codes);
+    crate::examples::read(&mut spec, page);
+    crate::state::annotate(&mut spec);
+    spec
+}
+
+/// The method the deprecation note names as the one to use instead, if any.
+fn replacement(note: &str, method: &str) -> Option<String> {
+    let from_links = markdown::links(note)
+        .into_iter()
+        .map(|l| markdown::plain(&l.text));
+    let from_code = markdown::code_spans(note).into_iter();
+    from_links
+        .chain(from_code)
+        .map(|s| s.trim().to_string())
+        .find(|s| {
+            s != method
+                && s.contains('.')
+                && s.starts_with(|c: char| c.is_ascii_lowercase())
+                && is_method_name(s)
+        })
+}
+
+fn result(spec: &mut Spec, reader: &mut FieldReader<'_>, page: &Page) -> ResultDef {
+    let section = page.section(|h| {
+        (h.contains("response") || h.contains("returned") || h.contains("success"))
+            && !h.contains("error")
+    });
+    for b in section {
+        let Block::Table(t) = b else { continue };
+        if t.broken.is_some() {
+            continue;
+        }
+        let Some(row) = t
+            .rows
+            .iter()
+            .find(|r| read_row(r).is_some_and(|i| i.name == "result"))
+        else {
+            continue;
+        };
+        // The result row alone, read as a one-row table.
+        let mut one = t.clone();
+        one.rows = vec![row.clone()];
+        let fields = reader.fields(spec, page, &one, "", false, 0);
+        if let Some(f) = fields.into_iter().next() {
+            let mut ty = f.ty.trim_end_matches('?').to_string();
+            if ty == "any" {
+                if let Some(name) = flat_result(spec, reader, page, t) {
+                    ty = name;
+                }
+            }
+            return ResultDef {
+                ty,
+                paged: false,
+                items: None,
+            };
+        }
+    }
+    ResultDef::default()
+}
+
+/// Many pages list the fields of an object `result` as further rows of the same table (after
+/// `result`, before `time`): those rows become the result's struct.
+fn flat_result(
+    spec: &mut Spec,
+    reader: &mut FieldReader<'_>,
+    page: &Page,
+    t: &crate::markdown::Table,
+) -> Option<String> {
+    let mut rest = t.clone();
+    rest.rows.retain(|r| {
+        read_row(r)
+            .is_some_and(|i| !matches!(i.name.as_str(), "result" | "time" | "next" | "total"))
+    });
+    if rest.rows.is_empty() {
+        return None;
+    }
+    let fields = reader.fields(spec, page, &rest, "result", false, 1);
+    if fields.is_empty() {
+        return None;
+    }
+    let base = crate::types::type_name("result");
+    let mut name = base.clone();
+    let mut n = 2;
+    while spec.types.iter().any(|x| x.name == name) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    spec.types.push(crate::spec::TypeDef {
+        name: name.clone(),
+        fields,
+        values: Vec::new(),
+    });
+    spec.todo
+        .retain(|p| !p.starts_with("`result`: object whose fields are on no page"));
+    Some(name)
+}

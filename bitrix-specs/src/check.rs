@@ -1,0 +1,261 @@
+//! Every spec is validated with `bitrix-codegen` before it is written. What the validator refuses
+//! is left out piece by piece (an example, a parameter, a type), each with a todo point, until
+//! the spec passes.
+
+use bitrix_codegen::model::{check_value, Method};
+use bitrix_codegen::SpecSource;
+
+use crate::examples::json;
+use crate::spec::Spec;
+use crate::write::{render, Mode, Part};
+
+/// Whether the validator in use knows `origin`, `todo` and `[state]` (else [`Mode::Compat`]).
+pub fn validator_mode() -> Mode {
+    let probe = "method = \"a.b\"\nscope = \"a\"\norigin = \"import\"\ntodo = [\"x\"]\n\n[state]\nentity = \"a\"\naction = \"fields\"\n\n[result]\ntype = \"any\"\n";
+    match bitrix_codegen::parse_spec(&SpecSource::new("a.b.toml", probe)) {
+        Ok(_) => Mode::Full,
+        Err(_) => Mode::Compat,
+    }
+}
+
+/// Validates and trims `spec` until it passes; returns the text to write, or the problems left.
+pub fn settle(spec: &mut Spec, mode: Mode) -> Result<String, Vec<String>> {
+    let display = format!("{}/{}.toml", spec.scope, spec.method);
+    let mut result_rounds = 0;
+    let mut fixed_examples = false;
+    for _ in 0..40 {
+        let r = render(spec, mode);
+        let source = SpecSource::new(display.clone(), r.text.clone());
+        match bitrix_codegen::parse_spec(&source) {
+            Ok(method) => {
+                if result_rounds < 25 && fix_result(spec, &method, result_rounds == 24) {
+                    result_rounds += 1;
+                    continue;
+                }
+                if !fixed_examples {
+                    fixed_examples = true;
+                    if fix_examples(spec, &method) {
+                        continue;
+                    }
+                }
+                return Ok(render(spec, Mode::Full).text);
+            }
+            Err(problems) => {
+                let mut parts: Vec<(Part, String)> = Vec::new();
+                for p in &problems {
+                    match r.part_at(p.line) {
+                        Some(Part::Top) | None => {
+                            return Err(problems.iter().map(|p| p.to_string()).collect())
+                        }
+                        Some(part) => {
+                            if !parts.iter().any(|(q, _)| *q == part) {
+                                parts.push((part, p.message.clone()));
+                            }
+                        }
+                    }
+                }
+                // Remove from the back so indices stay valid; one kind per round is enough.
+                parts.sort_by_key(|(p, _)| std::cmp::Reverse(order(*p)));
+                for (part, message) in parts {
+                    drop_part(spec, part, &message);
+                }
+            }
+        }
+    }
+    Err(vec![format!("{display}: still invalid after trimming")])
+}
+
+fn order(p: Part) -> (usize, usize, usize) {
+    match p {
+        Part::Top => (0, 0, 0),
+        Part::Deprecated => (1, 0, 0),
+        Part::State => (2, 0, 0),
+        Part::Param(i) => (3, i, 0),
+        Part::Type(i) => (4, i, usize::MAX),
+        Part::TypeField(i, j) => (4, i, j),
+        Part::Result => (5, 0, 0),
+        Part::Error(i) => (6, i, 0),
+        Part::Example(i) => (7, i, 0),
+    }
+}
+
+fn drop_part(spec: &mut Spec, part: Part, message: &str) {
+    let why = message.replace('`', "'");
+    match part {
+        Part::Top => {}
+        Part::Deprecated => {
+            spec.deprecated = Some(None);
+            spec.todo(format!("[deprecated]: replacement left out ({why})"));
+        }
+        Part::State => {
+            spec.state = None;
+            spec.todo(format!("[state] left out ({why})"));
+        }
+        Part::Param(i) if i < spec.params.len() => {
+            let p = spec.params.remove(i);
+            spec.todo(format!("parameter `{}` left out ({why})", p.name));
+            if let Some(s) = &spec.state {
+                if s.id.as_deref() == Some(&p.name) || s.fields.as_deref() == Some(&p.name) {
+                    spec.state = None;
+                }
+            }
+        }
+        Part::Type(i) if i < spec.types.len() => {
+            let name = spec.types[i].name.clone();
+            spec.forget_type(&name);
+            spec.todo(format!("type `{name}` left out, typed as any ({why})"));
+        }
+        Part::TypeField(i, j) if i < spec.types.len() && j < spec.types[i].fields.len() => {
+            let t = &mut spec.types[i];
+            let f = t.fields.remove(j);
+            let name = t.name.clone();
+            spec.todo(format!("field `{name}.{}` left out ({why})", f.name));
+            if spec.types[i].fields.is_empty() {
+                spec.forget_type(&name);
+            }
+        }
+        Part::Result => {
+            spec.result.ty = "any".into();
+            spec.result.items = None;
+            spec.todo(format!("[result] typed as any ({why})"));
+        }
+        Part::Error(i) if i < spec.errors.len() => {
+            let e = spec.errors.remove(i);
+            spec.todo(format!("error `{}` left out ({why})", e.code));
+        }
+        Part::Example(i) if i < spec.examples.len() => {
+            let e = &mut spec.examples[i];
+            let about_request = !why.contains("response") && !why.contains("answers");
+            if about_request && e.request.is_some() && e.response.is_some() {
+                // The documented answer is still a fact worth keeping.
+                e.request = None;
+                let name = e.name.clone();
+                spec.todo(format!("example `{name}`: request left out ({why})"));
+            } else {
+                let e = spec.examples.remove(i);
+                spec.todo(format!("example `{}` left out ({why})", e.name));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Keeps only examples the SDK's generated tests accept: requests the typed request rebuilds
+/// unchanged, error answers that map to a documented row or a system error.
+fn fix_examples(spec: &mut Spec, method: &Method) -> bool {
+    let mut changed = false;
+    let mut todo = Vec::new();
+    for e in &mut spec.examples {
+        if let Some(req) = e.request.as_deref().and_then(json) {
+            if let Some(at) = crate::roundtrip::request_differs(method, &req) {
+                todo.push(format!(
+                    "example `{}`: request left out ('{at}' is written in a form the typed request would not send back unchanged)",
+                    e.name
+                ));
+                e.request = None;
+                changed = true;
+            }
+        }
+    }
+    let before = spec.examples.len();
+    spec.examples.retain(|e| {
+        if e.status < 300 {
+            return e.request.is_some() || e.response.is_some();
+        }
+        let answer = e.response.as_deref().and_then(json).unwrap_or_default();
+        let known = crate::roundtrip::error_known(method, &answer, crate::roundtrip::SYSTEM_CODES);
+        if !known {
+            let why = match answer.get("error") {
+                Some(serde_json::Value::String(c)) if c.is_empty() => "its error code is empty",
+                Some(serde_json::Value::String(_)) => "its error matches no documented row",
+                _ => "its error code is not a string",
+            };
+            todo.push(format!("example `{}` left out: {why}", e.name));
+        }
+        known
+    });
+    changed |= spec.examples.len() != before;
+    for t in todo {
+        spec.todo(t);
+    }
+    changed
+}
+
+/// When a documented success answer does not fit the result type, the result becomes `any`.
+fn fix_result(spec: &mut Spec, method: &Method, last: bool) -> bool {
+    for e in &spec.examples {
+        if e.status >= 300 {
+            continue;
+        }
+        let Some(v) = e.response.as_deref().and_then(json) else {
+            continue;
+        };
+        let Some(result) = v.get("result") else {
+            continue;
+        };
+        let value = match &method.result.items {
+            Some(k) => match result.get(k) {
+                Some(inner) => inner,
+                None => result,
+            },
+            None => result,
+        };
+        if let Err(problem) = check_value(method, &method.result.ty, value, "result") {
+            // First try to loosen just the field the answer contradicts.
+            if !last {
+                if let Some(field) = loosen_field(spec, &problem) {
+                    spec.todo(format!(
+                        "`{field}`: the example answer contradicts the page's type ({}); typed as any",
+                        problem.replace('`', "'")
+                    ));
+                    return true;
+                }
+            }
+            let was = spec.result.ty.clone();
+            spec.result.ty = if was.starts_with('[') && value.is_array() {
+                "[any]".into()
+            } else {
+                "any".into()
+            };
+            if spec.result.ty == "any" {
+                spec.result.items = None;
+                spec.result.paged = false;
+            }
+            spec.todo(format!(
+                "[result]: typed `{was}` by the page, but the example answer does not fit ({}); typed as {}",
+                problem.replace('`', "'"),
+                spec.result.ty
+            ));
+            return true;
+        }
+    }
+    false
+}
+
+/// `check_value` names the path of the value that did not fit (`` `result.order.statusId` ``).
+/// Sets the type of that struct field to `any`; returns the field's path when it could.
+fn loosen_field(spec: &mut Spec, problem: &str) -> Option<String> {
+    let path = problem.strip_prefix('`')?.split('`').next()?;
+    let segments: Vec<String> = path
+        .split('.')
+        .map(|s| s.split('[').next().unwrap_or(s).to_string())
+        .collect();
+    if segments.len() < 2 || segments[0] != "result" {
+        return None;
+    }
+    let bare = |t: &str| t.trim_matches(|c| "[]{}?".contains(c)).to_string();
+    let mut ty = bare(&spec.result.ty);
+    for (i, seg) in segments[1..].iter().enumerate() {
+        let t = spec.types.iter_mut().find(|t| t.name == ty)?;
+        let f = t.fields.iter_mut().find(|f| &f.name == seg)?;
+        if i == segments.len() - 2 {
+            if f.ty == "any" || f.ty == "any?" {
+                return None;
+            }
+            f.ty = "any".into();
+            return Some(path.to_string());
+        }
+        ty = bare(&f.ty);
+    }
+    None
+}

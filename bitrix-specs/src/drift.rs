@@ -1,0 +1,221 @@
+//! `bitrix-specs drift`: what the reference says now against what the specs hold.
+//!
+//! Reported: methods the reference has and the specs lack, specs the reference no longer has, and
+//! changed facts of a method (parameters, required marks, types, error codes, deprecation). A
+//! point the importer marks as undecided (a todo) that a maintainer has since settled, by hand or
+//! by removing it from the spec's `todo`, is not reported again.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::build::build;
+use crate::check::{settle, validator_mode};
+use crate::discover::discover;
+use crate::docs::Docs;
+use crate::existing::{read_all, Existing};
+use crate::spec::Spec;
+
+/// Every difference, one line each, sorted by method.
+pub fn drift(docs_dir: &Path, specs: &Path) -> Result<Vec<String>, String> {
+    let docs = Docs::load(docs_dir).map_err(|e| e.to_string())?;
+    let found = discover(&docs);
+    let (existing, problems) = read_all(specs);
+    if !problems.is_empty() {
+        return Err(problems.join("\n"));
+    }
+    let mode = validator_mode();
+    let by_method: BTreeMap<String, &Existing> = existing
+        .iter()
+        .map(|e| (e.method.to_ascii_lowercase(), e))
+        .collect();
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    for f in &found.found {
+        let key = f.method.to_ascii_lowercase();
+        seen.insert(key.clone());
+        let Some(e) = by_method.get(&key) else {
+            out.push(format!(
+                "{}: in the reference (api-reference/{}), no spec",
+                f.method, f.rel
+            ));
+            continue;
+        };
+        let Some(page) = docs.pages.get(&f.rel) else {
+            continue;
+        };
+        let mut spec = build(&docs, page, &f.method, &f.scope);
+        if settle(&mut spec, mode).is_err() {
+            continue;
+        }
+        out.extend(
+            compare(&spec, e)
+                .into_iter()
+                .map(|l| format!("{}: {l}", f.method)),
+        );
+    }
+    for e in &existing {
+        if !seen.contains(&e.method.to_ascii_lowercase()) {
+            out.push(format!(
+                "{}: spec {} has no page in the reference",
+                e.method,
+                e.path.display()
+            ));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// `integer?` -> `integer`, a named type -> `object`, `[Name]` -> `[object]`, `url` -> `string`.
+fn shape(ty: &str, named: &dyn Fn(&str) -> bool) -> String {
+    let t = ty.trim().trim_end_matches('?');
+    if let Some(inner) = t.strip_prefix('[').and_then(|x| x.strip_suffix(']')) {
+        return format!("[{}]", shape(inner, named));
+    }
+    if let Some(inner) = t.strip_prefix('{').and_then(|x| x.strip_suffix('}')) {
+        return format!("{{{}}}", shape(inner, named));
+    }
+    match t {
+        "url" => "string".into(),
+        _ if t.starts_with(|c: char| c.is_ascii_uppercase()) && !named(t) => "string".into(),
+        _ if named(t) => "object".into(),
+        _ => t.to_string(),
+    }
+}
+
+/// A fact the fresh import leaves open and the spec has settled: not reported.
+fn settled(spec: &Spec, e: &Existing, name: &str) -> bool {
+    let needle = format!("`{name}");
+    spec.todo
+        .iter()
+        .filter(|p| p.contains(&needle))
+        .any(|p| !e.todo.contains(p))
+}
+
+fn compare(spec: &Spec, e: &Existing) -> Vec<String> {
+    let mut out = Vec::new();
+    let v = &e.value;
+    let have_types: BTreeSet<String> = v
+        .get("types")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter(|(_, t)| t.get("values").is_none())
+                .map(|(k, _)| k.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    let enums: BTreeSet<String> = v
+        .get("types")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter(|(_, t)| t.get("values").is_some())
+                .map(|(k, _)| k.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    let new_types: BTreeSet<String> = spec
+        .types
+        .iter()
+        .filter(|t| t.values.is_empty())
+        .map(|t| t.name.clone())
+        .collect();
+    let old_named = |t: &str| {
+        have_types.contains(t)
+            || (t.starts_with(|c: char| c.is_ascii_uppercase()) && !enums.contains(t))
+    };
+    let new_named = |t: &str| new_types.contains(t);
+    let old: Vec<(String, bool, String)> = v
+        .get("params")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .map(|p| {
+                    (
+                        p.get("name")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_string(),
+                        p.get("required").and_then(Value::as_bool).unwrap_or(false),
+                        shape(
+                            p.get("type").and_then(Value::as_str).unwrap_or("any"),
+                            &old_named,
+                        ),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    for p in &spec.params {
+        if settled(spec, e, &p.name) {
+            continue;
+        }
+        match old.iter().find(|(n, _, _)| *n == p.name) {
+            None => out.push(format!("parameter `{}` is new in the reference", p.name)),
+            Some((_, req, ty)) => {
+                if *req != p.required {
+                    out.push(format!(
+                        "parameter `{}`: required is {} in the reference, {req} in the spec",
+                        p.name, p.required
+                    ));
+                }
+                let new_ty = shape(&p.ty, &new_named);
+                if new_ty != *ty
+                    && new_ty != "any"
+                    && *ty != "any"
+                    && !(new_ty == "flag" && ty == "boolean")
+                    && !(new_ty == "boolean" && ty == "flag")
+                {
+                    out.push(format!(
+                        "parameter `{}`: type is `{new_ty}` in the reference, `{ty}` in the spec",
+                        p.name
+                    ));
+                }
+            }
+        }
+    }
+    for (n, _, _) in &old {
+        if !spec.params.iter().any(|p| p.name == *n) && !settled(spec, e, n) {
+            let dropped = spec
+                .todo
+                .iter()
+                .any(|t| t.contains(&format!("parameter `{n}` left out")));
+            if !dropped {
+                out.push(format!("parameter `{n}` is no longer in the reference"));
+            }
+        }
+    }
+    let old_codes: BTreeSet<String> = v
+        .get("errors")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|r| r.get("code").and_then(Value::as_str).map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let new_codes: BTreeSet<String> = spec.errors.iter().map(|r| r.code.clone()).collect();
+    for c in new_codes.difference(&old_codes) {
+        out.push(format!("error `{c}` is new in the reference"));
+    }
+    for c in old_codes.difference(&new_codes) {
+        out.push(format!("error `{c}` is no longer in the reference"));
+    }
+    let old_dep = v.get("deprecated").map(|d| {
+        d.get("replacement")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    });
+    match (&spec.deprecated, &old_dep) {
+        (Some(_), None) => out.push("the reference marks the method deprecated".into()),
+        (None, Some(_)) => out.push("the reference no longer marks the method deprecated".into()),
+        (Some(Some(a)), Some(Some(b))) if a != b => out.push(format!(
+            "replacement is `{a}` in the reference, `{b}` in the spec"
+        )),
+        _ => {}
+    }
+    out
+}

@@ -1,0 +1,259 @@
+//! Error tables in every layout the reference uses, to `[[errors]]` rows.
+//!
+//! Layouts: `Code | Description | Value`, `Status | Code | Description | Value`,
+//! `Code | Error Message | Description`, `Code | Description` (the description is prose, not the
+//! server's text), `Code | Description | Status`; statuses given once for the page
+//! ("HTTP status: 400, 403") apply to every row.
+
+use std::collections::BTreeMap;
+
+use crate::markdown::{self, Block, Table};
+use crate::page::Page;
+use crate::spec::{ErrorRow, Spec};
+
+/// Reads every error table of the page into `spec.errors`, leaving out system errors.
+pub fn read(spec: &mut Spec, page: &Page, system: &[(String, String)]) {
+    let section = page.section(|h| h.contains("error"));
+    let blocks: Vec<&Block> = if section.is_empty() {
+        page.blocks.iter().collect()
+    } else {
+        section.iter().collect()
+    };
+    let page_statuses = statuses(&blocks);
+    let mut rows: Vec<(ErrorRow, usize)> = Vec::new();
+    for b in &blocks {
+        let Block::Table(t) = b else { continue };
+        let Some(code_col) = t.column("code") else {
+            continue;
+        };
+        if t.column("field").is_some() || code_col > 1 {
+            continue;
+        }
+        if let Some((line, what)) = &t.broken {
+            spec.todo(format!(
+                "error table at page line {line} cannot be read: {what}"
+            ));
+            continue;
+        }
+        read_table(spec, t, code_col, &page_statuses, system, &mut rows);
+    }
+    name_shared(spec, rows);
+}
+
+fn read_table(
+    spec: &mut Spec,
+    t: &Table,
+    code_col: usize,
+    page_statuses: &[u16],
+    system: &[(String, String)],
+    rows: &mut Vec<(ErrorRow, usize)>,
+) {
+    let status_col = t.column("status");
+    let literal_col = t
+        .header
+        .iter()
+        .position(|h| h.contains("message") || h.contains("error text"))
+        .or_else(|| {
+            let d = t.column("description")?;
+            let v = t.header.iter().position(|h| h.starts_with("value"))?;
+            (v > d).then_some(d)
+        });
+    for r in &t.rows {
+        let Some(cell) = r.cells.get(code_col) else {
+            continue;
+        };
+        let code = match markdown::code_spans(cell).into_iter().next() {
+            Some(c) => c.trim().to_string(),
+            None => markdown::plain(cell.lines().next().unwrap_or("")),
+        };
+        let mut description = literal_col
+            .and_then(|c| r.cells.get(c))
+            .map(|d| literal(d))
+            .filter(|d| !d.is_empty());
+        if literal_col.is_none() && t.header.len() >= 2 && code_col == 0 {
+            // `Code` cell carrying the message on its second line, as the system table does.
+            let second = cell.lines().skip(1).collect::<Vec<_>>().join(" ");
+            let second = literal(&second);
+            if !second.is_empty() {
+                description = Some(second);
+            }
+            // A description that is one code span is the server's text.
+            let next = r.cells.get(code_col + 1).map(|d| d.trim()).unwrap_or("");
+            let spans = markdown::code_spans(next);
+            if description.is_none()
+                && spans.len() == 1
+                && next.starts_with('`')
+                && next.ends_with('`')
+                && !spans[0].trim().is_empty()
+            {
+                description = Some(literal(next));
+            }
+        }
+        if code.is_empty()
+            || code.eq_ignore_ascii_case("empty value")
+            || code.eq_ignore_ascii_case("empty")
+            || code.eq_ignore_ascii_case("empty string")
+            || code == "-"
+            || code == "—"
+        {
+            spec.todo(format!(
+                "error row at page line {} has no code; left out",
+                r.line
+            ));
+            continue;
+        }
+        if code.contains(char::is_whitespace) || code.len() > 80 {
+            spec.todo(format!(
+                "error row at page line {}: `{}` is not a code; left out",
+                r.line,
+                code.chars().take(40).collect::<String>()
+            ));
+            continue;
+        }
+        if is_system(&code, description.as_deref(), system) {
+            continue;
+        }
+        let status = status_col
+            .and_then(|c| r.cells.get(c))
+            .and_then(|s| markdown::plain(s).trim().parse::<u16>().ok())
+            .or_else(|| page_status(&code, page_statuses))
+            .filter(|s| (400..=599).contains(s) && *s != 400);
+        let row = ErrorRow {
+            code,
+            description,
+            status,
+            variant: None,
+        };
+        let lower = |d: &Option<String>| d.as_deref().map(str::to_lowercase);
+        if !rows
+            .iter()
+            .any(|(e, _)| e.code == row.code && lower(&e.description) == lower(&row.description))
+        {
+            rows.push((row, r.line));
+        }
+    }
+}
+
+/// The server text of a cell: backticks and emphasis removed, one line.
+fn literal(cell: &str) -> String {
+    let t = markdown::plain(cell);
+    t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn is_system(code: &str, description: Option<&str>, system: &[(String, String)]) -> bool {
+    system.iter().any(|(c, m)| {
+        c == code
+            && (!matches!(code, "ACCESS_DENIED" | "INVALID_REQUEST")
+                || description.is_some_and(|d| d.eq_ignore_ascii_case(m)))
+    })
+}
+
+/// Statuses stated for the whole section ("HTTP status: 400, 403").
+fn statuses(blocks: &[&Block]) -> Vec<u16> {
+    let mut out = Vec::new();
+    for b in blocks {
+        let Block::Text { text, .. } = b else {
+            continue;
+        };
+        let lower = text.to_ascii_lowercase();
+        if !lower.contains("status") || lower.contains("20x") {
+            continue;
+        }
+        for w in lower.split(|c: char| !c.is_ascii_digit()) {
+            if let Ok(n) = w.parse::<u16>() {
+                if (400..=599).contains(&n) && !out.contains(&n) {
+                    out.push(n);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn page_status(code: &str, statuses: &[u16]) -> Option<u16> {
+    match statuses {
+        [] => None,
+        [one] => Some(*one),
+        many => {
+            let access = code.to_ascii_uppercase().contains("ACCESS")
+                || code.to_ascii_uppercase().contains("PERMISSION")
+                || code.eq_ignore_ascii_case("forbidden");
+            if access && many.contains(&403) {
+                Some(403)
+            } else if many.contains(&400) {
+                Some(400)
+            } else {
+                None
+            }
+        }
+    }
+}
+
+/// Rows sharing a code need the server texts and variant names; without texts, one row is kept.
+fn name_shared(spec: &mut Spec, rows: Vec<(ErrorRow, usize)>) {
+    let mut by_code: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, (r, _)) in rows.iter().enumerate() {
+        by_code.entry(r.code.clone()).or_default().push(i);
+    }
+    let mut keep = vec![true; rows.len()];
+    let mut rows = rows;
+    let mut used: Vec<String> = Vec::new();
+    for (code, idx) in &by_code {
+        if idx.len() < 2 {
+            continue;
+        }
+        let all_texts = idx.iter().all(|&i| rows[i].0.description.is_some());
+        if !all_texts {
+            spec.todo(format!(
+                "error `{code}`: {} rows that the page does not tell apart by server text; one kept",
+                idx.len()
+            ));
+            for &i in &idx[1..] {
+                keep[i] = false;
+            }
+            rows[idx[0]].0.description = None;
+            continue;
+        }
+        for &i in idx {
+            let base = variant_from(rows[i].0.description.as_deref().unwrap_or(""), code);
+            let mut v = base.clone();
+            let mut n = 2;
+            while used.contains(&v) || v == "Unknown" {
+                v = format!("{base}{n}");
+                n += 1;
+            }
+            used.push(v.clone());
+            rows[i].0.variant = Some(v);
+        }
+    }
+    spec.errors = rows
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|((r, _), _)| r)
+        .collect();
+}
+
+/// PascalCase from the first words of a server text: `Command not found` -> `CommandNotFound`.
+fn variant_from(text: &str, code: &str) -> String {
+    let mut out = String::new();
+    let text = text.replace(['\'', '\u{2019}'], "");
+    for w in text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(5)
+    {
+        let mut c = w.chars();
+        if let Some(f) = c.next() {
+            out.push(f.to_ascii_uppercase());
+            out.extend(c.map(|c| c.to_ascii_lowercase()));
+        }
+    }
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert_str(0, &crate::types::type_name(code));
+    }
+    if !out.starts_with(|c: char| c.is_ascii_uppercase()) {
+        out.insert(0, 'E');
+    }
+    out
+}

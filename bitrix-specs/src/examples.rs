@@ -1,0 +1,284 @@
+//! Examples: the request body of the webhook cURL example (`-d '...'`), the success answer and
+//! the error answers, each with the HTTP status the page shows before it.
+
+use serde_json::Value;
+
+use crate::markdown::Block;
+use crate::page::Page;
+use crate::spec::{Example, Spec};
+
+/// Reads the examples of a page into `spec.examples`.
+pub fn read(spec: &mut Spec, page: &Page) {
+    let calls_other = !page.curl_methods.is_empty()
+        && !page
+            .curl_methods
+            .iter()
+            .any(|(m, _)| m.eq_ignore_ascii_case(&spec.method));
+    let request = if calls_other {
+        let (other, line) = &page.curl_methods[0];
+        spec.todo(format!(
+            "the cURL example (page line {line}) calls `{other}`; its request is left out"
+        ));
+        None
+    } else {
+        request(spec, page)
+    };
+    let success = answers(spec, page, false).into_iter().next();
+    if request.is_some() || success.is_some() {
+        let (status, response) = match success {
+            Some((s, r)) => (s, Some(r)),
+            None => (200, None),
+        };
+        spec.examples.push(Example {
+            name: "example".into(),
+            request,
+            status,
+            response,
+        });
+    }
+    for (i, (status, response)) in answers(spec, page, true).into_iter().enumerate() {
+        spec.examples.push(Example {
+            name: if i == 0 {
+                "error".into()
+            } else {
+                format!("error_{}", i + 1)
+            },
+            request: None,
+            status,
+            response: Some(response),
+        });
+    }
+}
+
+/// The parsed JSON of an example text, if it is JSON.
+pub fn json(text: &str) -> Option<Value> {
+    serde_json::from_str(text).ok()
+}
+
+/// The webhook cURL example's body as JSON, if it is JSON.
+pub fn request_json(page: &Page) -> Option<Value> {
+    let mut scratch = Spec::default();
+    request(&mut scratch, page).and_then(|t| json(&t))
+}
+
+fn request(spec: &mut Spec, page: &Page) -> Option<String> {
+    let mut curls: Vec<(&str, usize)> = page
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Code { text, line, .. } if text.contains("curl") && text.contains("-d") => {
+                Some((text.as_str(), *line))
+            }
+            _ => None,
+        })
+        .collect();
+    // The webhook example first: it carries no `auth` key.
+    curls.sort_by_key(|(t, _)| !t.contains("webhook"));
+    let (text, line) = curls.first()?;
+    let body = data_arg(text)?;
+    let Some(mut value) = json(&body) else {
+        spec.todo(format!(
+            "request example at page line {line} is not valid JSON; left out"
+        ));
+        return None;
+    };
+    match value.as_object_mut() {
+        Some(map) if map.contains_key("auth") => {
+            map.remove("auth");
+            serde_json::to_string(&value).ok()
+        }
+        Some(_) => Some(body.trim().to_string()),
+        None => {
+            spec.todo(format!(
+                "request example at page line {line} is not a JSON object; left out"
+            ));
+            None
+        }
+    }
+}
+
+/// The text of `-d '...'` in a cURL command.
+pub fn data_arg(text: &str) -> Option<String> {
+    let at = text.find("-d '").map(|p| p + 4).or_else(|| {
+        text.find("--data '")
+            .map(|p| p + 8)
+            .or_else(|| text.find("--data-raw '").map(|p| p + 12))
+    })?;
+    let tail = &text[at..];
+    // The closing quote is the one followed by a line continuation, a new line or the end.
+    let mut end = None;
+    for (i, c) in tail.char_indices() {
+        if c == '\'' {
+            let after = tail[i + 1..].trim_start_matches([' ', '\t']);
+            if after.is_empty()
+                || after.starts_with('\n')
+                || after.starts_with('\\')
+                || after.starts_with('/')
+                || after.starts_with("http")
+            {
+                end = Some(i);
+                break;
+            }
+        }
+    }
+    Some(tail[..end?].to_string())
+}
+
+/// JSON answers in the response section (`errors` false) or the error section (`errors` true).
+fn answers(spec: &mut Spec, page: &Page, errors: bool) -> Vec<(u16, String)> {
+    let section = page.section(|h| {
+        if errors {
+            h.contains("error")
+        } else {
+            (h.contains("response") || h.contains("success") || h.contains("returned"))
+                && !h.contains("error")
+        }
+    });
+    let key = if errors { "error" } else { "result" };
+    let mut status: u16 = if errors { 400 } else { 200 };
+    let mut out = Vec::new();
+    for b in section {
+        match b {
+            Block::Text { text, .. } if text.to_ascii_lowercase().contains("status") => {
+                if let Some(n) = text
+                    .split(|c: char| !c.is_ascii_digit())
+                    .filter_map(|w| w.parse::<u16>().ok())
+                    .find(|n| (100..=599).contains(n))
+                {
+                    status = n;
+                }
+            }
+            Block::Code { lang, text, line } if lang.starts_with("json") || lang.is_empty() => {
+                // Elisions (`...`, `// more items`) are dropped; the rest is the page's JSON.
+                let (text, elided) = match json(text) {
+                    Some(_) => (text.clone(), false),
+                    None => match without_elisions(text) {
+                        Some(t) => (t, true),
+                        None => (text.clone(), false),
+                    },
+                };
+                let Some(v) = json(&text) else {
+                    if lang.starts_with("json") {
+                        spec.todo(format!(
+                            "{} example at page line {line} is not valid JSON; left out",
+                            if errors { "error" } else { "answer" }
+                        ));
+                    }
+                    continue;
+                };
+                if v.get(key).is_none() {
+                    continue;
+                }
+                let ok = if errors {
+                    (400..=599).contains(&status)
+                } else {
+                    status < 300
+                };
+                if !ok {
+                    spec.todo(format!(
+                        "example at page line {line} has status {status}, which does not fit; left out"
+                    ));
+                    continue;
+                }
+                if elided {
+                    spec.todo(format!(
+                        "{} example at page line {line}: elisions (`...`, comments) removed to read it as JSON",
+                        if errors { "error" } else { "answer" }
+                    ));
+                }
+                let text = text.trim().to_string();
+                if !out.iter().any(|(_, t)| *t == text) {
+                    out.push((status, text));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The JSON text without `//` comments, lines that are only `...`, and the trailing commas
+/// that leaves; `None` when that is still not JSON.
+pub fn without_elisions(text: &str) -> Option<String> {
+    let mut lines = Vec::new();
+    for line in text.lines() {
+        let kept = strip_comment(line);
+        let bare = kept.trim().trim_end_matches(',').trim();
+        if bare.is_empty() && !line.trim().is_empty()
+            || bare.chars().all(|c| c == '.') && !bare.is_empty()
+        {
+            continue;
+        }
+        lines.push(kept.trim_end().to_string());
+    }
+    let joined = lines.join("\n");
+    let cleaned = drop_trailing_commas(&joined);
+    json(&cleaned).map(|_| cleaned)
+}
+
+/// The line up to a `//` that is not inside a string.
+fn strip_comment(line: &str) -> &str {
+    let mut in_str = false;
+    let mut escaped = false;
+    let b = line.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            _ if escaped => escaped = false,
+            b'\\' if in_str => escaped = true,
+            b'"' => in_str = !in_str,
+            b'/' if !in_str && b.get(i + 1) == Some(&b'/') => return &line[..i],
+            _ => {}
+        }
+    }
+    line
+}
+
+/// Removes commas that stand right before `}` or `]` (outside strings).
+fn drop_trailing_commas(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let (mut in_str, mut escaped) = (false, false);
+    for (i, &c) in chars.iter().enumerate() {
+        if in_str {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_str = false,
+                _ => {}
+            }
+            out.push(c);
+            continue;
+        }
+        if c == '"' {
+            in_str = true;
+        }
+        if c == ',' {
+            let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+            if matches!(next, Some('}') | Some(']') | None) {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn elisions() {
+        let t = "{\n  \"result\": [\n    {\"id\": 1}, // first\n    ...\n  ],\n  \"url\": \"http://x\"\n}";
+        let clean = super::without_elisions(t).unwrap();
+        assert!(clean.contains("http://x"));
+        assert!(super::json(&clean).is_some());
+        assert!(super::without_elisions("Array\n(").is_none());
+    }
+
+    #[test]
+    fn data() {
+        let t = "curl -X POST \\\n-d '{\"a\":1}' \\\nhttps://x/rest/m";
+        assert_eq!(super::data_arg(t).as_deref(), Some("{\"a\":1}"));
+        let t = "curl -d '{\"a\":\"it's\"}' /\nhttps://x";
+        assert_eq!(super::data_arg(t).as_deref(), Some("{\"a\":\"it's\"}"));
+    }
+}

@@ -1,0 +1,122 @@
+//! `bitrix-specs import`: every REST 2 method page to a spec file, never touching specs that
+//! were finished by hand.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::build::build;
+use crate::check::{settle, validator_mode};
+use crate::discover::{discover, Discovery};
+use crate::docs::Docs;
+use crate::existing::read_all;
+use crate::write::write_atomic;
+
+/// Counts and messages of one import run.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Pages below `api-reference/`.
+    pub pages: usize,
+    /// REST 2 method pages found.
+    pub methods: usize,
+    /// Specs written or already up to date (validated).
+    pub written: usize,
+    /// Of those, files that changed.
+    pub changed: usize,
+    /// Methods whose spec is finished by hand and was left alone.
+    pub hand: usize,
+    /// Written specs with at least one todo point.
+    pub loose: usize,
+    /// Todo points in written specs.
+    pub todo_points: usize,
+    /// Methods whose spec could not be made valid: `page: problem`.
+    pub failed: Vec<String>,
+    /// Pages skipped, as `page:line: what`.
+    pub skipped: Vec<String>,
+    /// Other remarks (name disagreements).
+    pub notes: Vec<String>,
+}
+
+/// Imports the reference at `docs_dir` into `out`. `print`: report each point on stderr.
+pub fn import(docs_dir: &Path, out: &Path, print: bool) -> Result<Report, String> {
+    let docs = Docs::load(docs_dir).map_err(|e| e.to_string())?;
+    let found = discover(&docs);
+    run(&docs, &found, out, print)
+}
+
+/// Imports what `found` lists.
+pub fn run(docs: &Docs, found: &Discovery, out: &Path, print: bool) -> Result<Report, String> {
+    let mode = validator_mode();
+    let (existing, problems) = read_all(out);
+    if !problems.is_empty() {
+        return Err(problems.join("\n"));
+    }
+    let by_method: BTreeMap<String, &crate::existing::Existing> = existing
+        .iter()
+        .map(|e| (e.method.to_ascii_lowercase(), e))
+        .collect();
+    let mut report = Report {
+        pages: docs.pages.len(),
+        methods: found.found.len(),
+        notes: found.notes.clone(),
+        ..Report::default()
+    };
+    for s in &found.skipped {
+        report
+            .skipped
+            .push(format!("api-reference/{}:{}: {}", s.rel, s.line, s.why));
+    }
+    for f in &found.found {
+        if let Some(e) = by_method.get(&f.method.to_ascii_lowercase()) {
+            if !e.imported {
+                report.hand += 1;
+                continue;
+            }
+        }
+        let Some(page) = docs.pages.get(&f.rel) else {
+            continue;
+        };
+        let mut spec = build(docs, page, &f.method, &f.scope);
+        let text = match settle(&mut spec, mode) {
+            Ok(t) => t,
+            Err(problems) => {
+                report
+                    .failed
+                    .push(format!("api-reference/{}: {}", f.rel, problems.join("; ")));
+                continue;
+            }
+        };
+        let path = out.join(&f.folder).join(format!("{}.toml", f.method));
+        if let Some(e) = by_method.get(&f.method.to_ascii_lowercase()) {
+            if e.path != path {
+                let _ = std::fs::remove_file(&e.path);
+            }
+        }
+        let same = std::fs::read_to_string(&path).is_ok_and(|old| old == text);
+        if !same {
+            write_atomic(&path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
+            report.changed += 1;
+        }
+        report.written += 1;
+        if !spec.todo.is_empty() {
+            report.loose += 1;
+            report.todo_points += spec.todo.len();
+            if print {
+                for p in &spec.todo {
+                    eprintln!("api-reference/{}: {}: {p}", f.rel, f.method);
+                }
+            }
+        }
+    }
+    if print {
+        for n in &report.notes {
+            eprintln!("{n}");
+        }
+        for s in &report.skipped {
+            eprintln!("{s}");
+        }
+        for s in &report.failed {
+            eprintln!("{s}");
+        }
+    }
+    Ok(report)
+}

@@ -1,0 +1,101 @@
+//! Command line of `bitrix-specs`: `import`, `drift`, `coverage`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Maintainer tool: specs from the Bitrix24 REST reference.
+#[derive(Parser)]
+#[command(name = "bitrix-specs", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write one spec per REST 2 method page (hand-finished specs are left alone).
+    Import {
+        /// Folder holding `api-reference/` (a checkout of the reference).
+        docs: PathBuf,
+        /// Spec folder to write into.
+        #[arg(long, default_value = "specs")]
+        out: PathBuf,
+    },
+    /// List differences between the reference and the specs; exits 1 when there are any.
+    Drift {
+        /// Folder holding `api-reference/`.
+        docs: PathBuf,
+        /// Spec folder.
+        specs: PathBuf,
+    },
+    /// Write `<specs>/COVERAGE.md`.
+    Coverage {
+        /// Folder holding `api-reference/`.
+        docs: PathBuf,
+        /// Spec folder.
+        specs: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Import { docs, out } => match bitrix_specs::import::import(&docs, &out, true) {
+            Ok(r) => {
+                println!(
+                    "{} pages, {} REST 2 method pages: {} specs valid and written ({} changed), {} finished by hand kept, {} failed, {} loose with {} todo points, {} pages skipped",
+                    r.pages,
+                    r.methods,
+                    r.written,
+                    r.changed,
+                    r.hand,
+                    r.failed.len(),
+                    r.loose,
+                    r.todo_points,
+                    r.skipped.len()
+                );
+                if r.failed.is_empty() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Command::Drift { docs, specs } => match bitrix_specs::drift::drift(&docs, &specs) {
+            Ok(lines) => {
+                for l in &lines {
+                    println!("{l}");
+                }
+                if lines.is_empty() {
+                    println!("no drift");
+                    ExitCode::SUCCESS
+                } else {
+                    eprintln!("{} difference(s)", lines.len());
+                    ExitCode::FAILURE
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Command::Coverage { docs, specs } => {
+            match bitrix_specs::coverage::coverage(&docs, &specs) {
+                Ok(path) => {
+                    println!("wrote {}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! The SDK's generated tests rebuild each documented request through the typed request and
+//! compare the JSON, and map each documented error answer to a documented row. This module
+//! predicts both, so that the importer keeps only examples those tests accept.
+
+use bitrix_codegen::model::{Method, Ty, TypeKind};
+use serde_json::Value;
+
+/// Where the typed request would send `value` differently from how the page wrote it.
+pub fn request_differs(method: &Method, body: &Value) -> Option<String> {
+    let Value::Object(map) = body else {
+        return Some("(top)".into());
+    };
+    for (k, v) in map {
+        let p = method.param(k)?;
+        if let Some(at) = differs(method, &p.ty, v, k) {
+            return Some(at);
+        }
+    }
+    None
+}
+
+fn differs(method: &Method, ty: &Ty, v: &Value, path: &str) -> Option<String> {
+    let bad = || Some(path.to_string());
+    match (ty, v) {
+        (Ty::Any, _) => None,
+        (Ty::Nullable(_), Value::Null) => None,
+        (Ty::Nullable(inner), _) => differs(method, inner, v, path),
+        (Ty::Integer, Value::Number(n)) if n.is_i64() || n.is_u64() => None,
+        (Ty::Double, Value::Number(_)) => None,
+        (Ty::String | Ty::Url | Ty::Date | Ty::DateTime, Value::String(_)) => None,
+        (Ty::Boolean, Value::Bool(_)) => None,
+        (Ty::Flag, Value::String(s)) if s == "Y" || s == "N" => None,
+        (Ty::File, Value::Array(a)) if a.iter().all(Value::is_string) && !a.is_empty() => None,
+        (Ty::List(inner), Value::Array(a)) => a
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| differs(method, inner, x, &format!("{path}[{i}]"))),
+        (Ty::Map(inner), Value::Object(m)) => m
+            .iter()
+            .find_map(|(k, x)| differs(method, inner, x, &format!("{path}.{k}"))),
+        (Ty::Named(name), _) => match method.type_def(name).map(|d| &d.kind) {
+            Some(TypeKind::Enum { values }) => match v {
+                Value::String(s) if values.iter().any(|x| &x.value == s) => None,
+                _ => bad(),
+            },
+            Some(TypeKind::Struct { fields, .. }) => match v {
+                Value::Object(m) => fields.iter().find_map(|f| {
+                    m.get(&f.wire).and_then(|x| {
+                        if x.is_null() && !matches!(f.ty, Ty::Nullable(_) | Ty::Any) {
+                            return Some(format!("{path}.{}", f.wire));
+                        }
+                        differs(method, &f.ty, x, &format!("{path}.{}", f.wire))
+                    })
+                }),
+                _ => bad(),
+            },
+            None => bad(),
+        },
+        _ => bad(),
+    }
+}
+
+/// Whether a documented error answer maps to a row of the spec or to a system error.
+pub fn error_known(method: &Method, answer: &Value, system: &[&str]) -> bool {
+    let code = answer.get("error").and_then(Value::as_str).unwrap_or("");
+    let description = answer
+        .get("error_description")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .trim()
+        .to_lowercase();
+    if system.contains(&code) {
+        return true;
+    }
+    let rows: Vec<_> = method.errors.iter().filter(|e| e.code == code).collect();
+    match rows.as_slice() {
+        [] => false,
+        [_] => true,
+        many => many.iter().any(|e| {
+            e.description
+                .as_deref()
+                .is_some_and(|d| d.trim().to_lowercase() == description)
+        }),
+    }
+}
+
+/// The codes `bitrix_rest::SystemError` knows (common to every method).
+pub const SYSTEM_CODES: &[&str] = &[
+    "INTERNAL_SERVER_ERROR",
+    "ERROR_UNEXPECTED_ANSWER",
+    "QUERY_LIMIT_EXCEEDED",
+    "ERROR_BATCH_METHOD_NOT_ALLOWED",
+    "ERROR_BATCH_LENGTH_EXCEEDED",
+    "NO_AUTH_FOUND",
+    "INVALID_REQUEST",
+    "OVERLOAD_LIMIT",
+    "ACCESS_DENIED",
+    "INVALID_CREDENTIALS",
+    "ERROR_MANIFEST_IS_NOT_AVAILABLE",
+    "insufficient_scope",
+    "expired_token",
+    "user_access_error",
+    "PORTAL_DELETED",
+    "OPERATION_TIME_LIMIT",
+    "ERROR_METHOD_NOT_FOUND",
+    "invalid_token",
+];

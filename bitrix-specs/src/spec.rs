@@ -1,0 +1,141 @@
+//! The spec the importer builds for one page, before it is written as TOML.
+
+/// One imported spec.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Spec {
+    /// REST method name.
+    pub method: String,
+    /// Permission scope.
+    pub scope: String,
+    /// Address of the official page.
+    pub docs: String,
+    /// Present when the page marks the method deprecated; holds the replacement if named.
+    pub deprecated: Option<Option<String>>,
+    /// Parameters in page order.
+    pub params: Vec<Field>,
+    /// Named struct types.
+    pub types: Vec<TypeDef>,
+    /// What `result` holds.
+    pub result: ResultDef,
+    /// Documented error rows.
+    pub errors: Vec<ErrorRow>,
+    /// Documented request and answer examples.
+    pub examples: Vec<Example>,
+    /// Emulator annotation, where the method name decides it.
+    pub state: Option<State>,
+    /// Points the importer could not decide.
+    pub todo: Vec<String>,
+}
+
+/// A parameter or a struct field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Wire name.
+    pub name: String,
+    /// Spec type expression.
+    pub ty: String,
+    /// Marked required (`**NAME***`).
+    pub required: bool,
+}
+
+/// A named struct type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// PascalCase name.
+    pub name: String,
+    /// Its fields in table order (a struct).
+    pub fields: Vec<Field>,
+    /// Its allowed values (an enum); empty for a struct.
+    pub values: Vec<String>,
+}
+
+/// The `[result]` table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultDef {
+    /// Type expression.
+    pub ty: String,
+    /// A list method (`start`, `next`, `total`).
+    pub paged: bool,
+    /// Key of the list inside `result`, for paged methods that wrap it.
+    pub items: Option<String>,
+}
+
+impl Default for ResultDef {
+    fn default() -> Self {
+        ResultDef {
+            ty: "any".into(),
+            paged: false,
+            items: None,
+        }
+    }
+}
+
+/// One `[[errors]]` row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorRow {
+    /// The `error` code.
+    pub code: String,
+    /// The literal `error_description`, when the page gives it.
+    pub description: Option<String>,
+    /// HTTP status when not 400.
+    pub status: Option<u16>,
+    /// Variant name, for rows that share a code.
+    pub variant: Option<String>,
+}
+
+/// One `[[examples]]` entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// snake_case name.
+    pub name: String,
+    /// Request JSON text.
+    pub request: Option<String>,
+    /// HTTP status of the answer.
+    pub status: u16,
+    /// Answer JSON text.
+    pub response: Option<String>,
+}
+
+/// The `[state]` table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    /// Store name (`crm.deal`).
+    pub entity: String,
+    /// `add`, `get`, `list`, `update`, `delete` or `fields`.
+    pub action: String,
+    /// Parameter carrying the record ID.
+    pub id: Option<String>,
+    /// Parameter carrying the record's fields.
+    pub fields: Option<String>,
+    /// The record's ID field in answers, when not `ID`.
+    pub key: Option<String>,
+    /// Key `result` puts the record(s) under.
+    pub wrap: Option<String>,
+    /// Error code answering a missing ID.
+    pub not_found: Option<String>,
+}
+
+impl Spec {
+    /// Replaces every use of type `name` with `any` and removes the type.
+    pub fn forget_type(&mut self, name: &str) {
+        self.types.retain(|t| t.name != name);
+        let fix = |ty: &mut String| {
+            if ty.trim_matches(|c| "[]{}?".contains(c)) == name {
+                *ty = ty.replace(name, "any");
+            }
+        };
+        self.params.iter_mut().for_each(|f| fix(&mut f.ty));
+        for t in &mut self.types {
+            t.fields.iter_mut().for_each(|f| fix(&mut f.ty));
+        }
+        fix(&mut self.result.ty);
+    }
+
+    /// Adds a todo point once.
+    pub fn todo(&mut self, point: impl Into<String>) {
+        let p = point.into();
+        if !self.todo.contains(&p) {
+            self.todo.push(p);
+        }
+    }
+}
