@@ -44,7 +44,13 @@ bitrix-macros.workspace = true
 ''')
     open(f"{root}/src/lib.rs", "w").write(f'''//! Part {i} of {SHARDS} of the API generated from `specs/`; use it as `bitrix_rest::api`.
 #![cfg_attr(docsrs, feature(doc_cfg))]
-bitrix_macros::include_specs!("specs", runtime = "::bitrix_runtime", shared = "::bitrix_runtime::shared", shard = "{i}/{SHARDS}", scope_features = true);
+bitrix_macros::include_specs!(
+    "specs",
+    runtime = "::bitrix_runtime",
+    shared = "::bitrix_runtime::shared",
+    shard = "{i}/{SHARDS}",
+    scope_features = true
+);
 ''')
     open(f"{root}/build.rs", "w").write(BUILD_RS)
     link = f"{root}/specs"

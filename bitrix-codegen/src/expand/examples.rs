@@ -19,9 +19,10 @@ pub fn expand_tests(methods: &[Method], api: &TokenStream, opts: &Options) -> To
         let examples = serde_json::to_string(&m.examples.iter().map(|e| serde_json::json!({"name": e.name, "request": e.request, "status": e.status, "response": e.response})).collect::<Vec<_>>()).unwrap_or_default();
         let folder = &m.folder;
         let gate = opts.feature_per_folder.then(|| quote!(#[cfg(feature = #folder)]));
+        let required = !m.imported;
         quote! {
             #gate
-            (#rt::__private::check_examples::<#api::#(#segments::)*#ty> as fn(&str) -> ::std::result::Result<(), ::std::string::String>, #examples),
+            (#rt::__private::check_examples::<#api::#(#segments::)*#ty> as fn(&str, bool) -> ::std::result::Result<(), ::std::string::String>, #examples, #required),
         }
     });
     quote! {

@@ -9,24 +9,34 @@ use crate::error::{MethodError, SystemError};
 use crate::method::Method;
 
 /// Checks one method's documented examples (a JSON list of `{name, request, status, response}`)
-/// and error rows; the error says which example or row fails and how.
-pub fn check_examples<M: Method + DeserializeOwned>(examples: &str) -> Result<(), String> {
-    let examples: Vec<Value> =
-        serde_json::from_str(examples).map_err(|e| format!("unreadable example table: {e}"))?;
-    if examples.is_empty() {
-        return Err("the spec has no example: every spec needs at least one".into());
+/// and error rows; the error says which example or row fails and how. `required`: the spec must
+/// have an example (hand-finished specs; an imported one may document none, and says so in `todo`).
+pub fn check_examples<M: Method + DeserializeOwned>(
+    examples: &str,
+    required: bool,
+) -> Result<(), String> {
+    let examples: Vec<Value> = serde_json::from_str(examples)
+        .map_err(|e| format!("{}: unreadable example table: {e}", M::NAME))?;
+    if examples.is_empty() && required {
+        return Err(format!(
+            "{}: the spec has no example: every hand-finished spec needs at least one",
+            M::NAME
+        ));
     }
     for ex in &examples {
         let name = ex["name"].as_str().unwrap_or_default();
-        check_request::<M>(name, &ex["request"])?;
-        check_response::<M>(name, ex["status"].as_u64().unwrap_or(200), &ex["response"])?;
+        check_request::<M>(name, &ex["request"]).map_err(|e| format!("{}: {e}", M::NAME))?;
+        check_response::<M>(name, ex["status"].as_u64().unwrap_or(200), &ex["response"])
+            .map_err(|e| format!("{}: {e}", M::NAME))?;
     }
     for (row, r) in M::Error::ROWS.iter().enumerate() {
         let found = M::Error::from_documented(r.code, r.description).and_then(|e| e.row());
         if found != Some(row) {
             return Err(format!(
-                "error row {row} (`{}`, {:?}) maps to row {found:?}",
-                r.code, r.description
+                "{}: error row {row} (`{}`, {:?}) maps to row {found:?}",
+                M::NAME,
+                r.code,
+                r.description
             ));
         }
     }
@@ -69,14 +79,15 @@ fn check_response<M: Method>(name: &str, status: u64, answer: &Value) -> Result<
     Ok(())
 }
 
-/// One method's check ([`check_examples`] for its request type) and its examples.
-pub type ExampleRow<'a> = (fn(&str) -> Result<(), String>, &'a str);
+/// One method's check ([`check_examples`] for its request type), its examples, and whether it
+/// must have one.
+pub type ExampleRow<'a> = (fn(&str, bool) -> Result<(), String>, &'a str, bool);
 
 /// Runs every row of the table and fails with all the failures at once.
 pub fn run_example_table(table: &[ExampleRow<'_>]) {
     let failures: Vec<String> = table
         .iter()
-        .filter_map(|(check, examples)| check(examples).err())
+        .filter_map(|(check, examples, required)| check(examples, *required).err())
         .collect();
     assert!(
         failures.is_empty(),

@@ -32,12 +32,37 @@ impl<T: Lenient> Lenient for Option<T> {
     }
 }
 
+/// A list, or PHP's form of a list whose keys were kept (`{"3": {...}, "7": {...}}`): its values in
+/// the order sent.
 impl<T: Lenient> Lenient for Vec<T> {
     fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Vec::<Wrap<T>>::deserialize(d)?
-            .into_iter()
-            .map(|w| w.0)
-            .collect())
+        d.deserialize_any(ListVisitor(std::marker::PhantomData))
+    }
+}
+
+struct ListVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Lenient> Visitor<'de> for ListVisitor<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list (or an object whose values are the items)")
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(Wrap(v)) = seq.next_element::<Wrap<T>>()? {
+            out.push(v);
+        }
+        Ok(out)
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some((_, Wrap(v))) = map.next_entry::<de::IgnoredAny, Wrap<T>>()? {
+            out.push(v);
+        }
+        Ok(out)
     }
 }
 
@@ -261,6 +286,16 @@ impl<'de> Deserialize<'de> for TextOrNumber {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn lists_decode_from_php_objects_with_kept_keys() {
+        assert_eq!(
+            lenient::<_, Vec<i64>>(json!({"3": "7", "9": 8})).unwrap(),
+            [7, 8]
+        );
+        assert_eq!(lenient::<_, Vec<i64>>(json!(["1", 2])).unwrap(), [1, 2]);
+        assert!(lenient::<_, Vec<i64>>(json!("1")).is_err());
+    }
 
     #[test]
     fn ids_decode_from_numbers_and_strings() {
