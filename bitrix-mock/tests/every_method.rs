@@ -66,8 +66,15 @@ async fn every_spec_method_answers_its_examples() {
                 }
             } else {
                 let code = body["error"].as_str().unwrap_or("");
+                // An example of a stateful method names a record this empty portal lacks.
+                // The emulator's store may refuse an example it cannot model (a filter on a field
+                // its records lack) with Bitrix24's generic codes; never with anything else.
+                let generic = method.state.is_some()
+                    && ["NOT_FOUND", "INVALID_ARG_VALUE"].contains(&code);
                 assert!(
-                    code == "INVALID_ARGUMENTS" || method.errors.iter().any(|e| e.code == code),
+                    generic
+                        || code == "INVALID_ARGUMENTS"
+                        || method.errors.iter().any(|e| e.code == code),
                     "{} {}: undocumented {body}",
                     method.name,
                     example.name
