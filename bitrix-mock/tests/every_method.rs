@@ -69,8 +69,8 @@ async fn every_spec_method_answers_its_examples() {
                 // An example of a stateful method names a record this empty portal lacks.
                 // The emulator's store may refuse an example it cannot model (a filter on a field
                 // its records lack) with Bitrix24's generic codes; never with anything else.
-                let generic = method.state.is_some()
-                    && ["NOT_FOUND", "INVALID_ARG_VALUE"].contains(&code);
+                let generic =
+                    method.state.is_some() && ["NOT_FOUND", "INVALID_ARG_VALUE"].contains(&code);
                 assert!(
                     generic
                         || code == "INVALID_ARGUMENTS"

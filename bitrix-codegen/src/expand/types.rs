@@ -168,6 +168,8 @@ pub fn expand_struct(
         )
     };
     let record = record::expand(m, name, fields, min_fields, arg, p, opts);
+    // Some methods document that many required parameters; `new` takes them all.
+    let too_many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #[doc = #doc]
         #deprecated
@@ -185,6 +187,7 @@ pub fn expand_struct(
         impl #name {
             #[doc = #new_doc]
             #deprecated
+            #too_many
             #[must_use]
             #[inline]
             pub fn new(#(#args),*) -> Self {
