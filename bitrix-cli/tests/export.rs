@@ -212,3 +212,42 @@ fn a_method_that_is_not_a_list_is_refused() {
         stderr(&out)
     );
 }
+
+#[test]
+fn an_order_of_the_users_own_pages_by_start_and_next() {
+    let dir = scratch("by-start");
+    let portal = Portal::new();
+    let seeded = portal.seed_deals(&dir, 75);
+    let file = dir.join("deals.ndjson");
+    let args = [
+        "export",
+        "crm.item.list",
+        "entityTypeId=2",
+        "order.id=DESC",
+        "--out",
+        file.to_str().unwrap(),
+    ];
+    assert_success(&portal.run(&args));
+    let mut expected = seeded.clone();
+    expected.reverse();
+    let full = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(ids_of_lines(&full), expected);
+    // start=0 and start=50 (the second page has no `next`).
+    let pages = |p: &Portal| {
+        p.emu
+            .calls()
+            .iter()
+            .filter(|c| c.method == "crm.item.list")
+            .count()
+    };
+    assert_eq!(pages(&portal), 2);
+
+    // Resuming by start skips the items already written.
+    let cut: String = full.lines().take(50).map(|l| format!("{l}\n")).collect();
+    std::fs::write(&file, cut).unwrap();
+    let mut resumed = args.to_vec();
+    resumed.push("--resume");
+    assert_success(&portal.run(&resumed));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), full);
+    assert_eq!(pages(&portal), 3);
+}

@@ -80,8 +80,11 @@ pub async fn run(global: &Global, req: Request<'_>) -> Outcome {
     let shown = req
         .out
         .map_or("standard output".to_string(), |p| p.display().to_string());
-    if let Err(e) = finished {
-        return Err(Failure::api(format!("{shown}: {e}")));
+    match finished {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(Failure::api(format!("{shown}: {e}")));
+        }
+        _ => {}
     }
     match end {
         End::Done => Ok(0),
@@ -154,9 +157,16 @@ impl Pager<'_> {
 
     /// Writes a page; a write error ends the export.
     fn write(&mut self, items: &[Value]) -> Result<(), End> {
-        self.sink
-            .write_page(items)
-            .map_err(|e| End::Failed(Failure::api(format!("cannot write the output: {e}"))))?;
+        match self.sink.write_page(items) {
+            Ok(()) => {}
+            // `b24 export … | head`: the reader has what it wanted.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Err(End::Done),
+            Err(e) => {
+                return Err(End::Failed(Failure::api(format!(
+                    "cannot write the output: {e}"
+                ))))
+            }
+        }
         self.progress.advance(items.len() as u64);
         Ok(())
     }
