@@ -120,7 +120,8 @@ pub fn build_body(
     json: Option<&str>,
     args: &[String],
 ) -> Result<Value, Failure> {
-    let mut body = match json {
+    let text = json.map(json_text).transpose()?;
+    let mut body = match text.as_deref() {
         None => Map::new(),
         Some(text) => match serde_json::from_str::<Value>(text) {
             Ok(Value::Object(map)) => map,
@@ -146,6 +147,20 @@ pub fn build_body(
         }
     }
     Ok(body)
+}
+
+/// The text of `--json`: given inline, `@FILE` read from a file, `-` read from standard input.
+fn json_text(arg: &str) -> Result<String, Failure> {
+    if arg == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| Failure::usage(format!("--json -: cannot read standard input: {e}")))?;
+        Ok(text)
+    } else if let Some(path) = arg.strip_prefix('@') {
+        std::fs::read_to_string(path).map_err(|e| Failure::usage(format!("--json @{path}: {e}")))
+    } else {
+        Ok(arg.to_string())
+    }
 }
 
 /// The refusal of a key that is no parameter, with the closest parameter name.

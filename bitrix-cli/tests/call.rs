@@ -109,3 +109,27 @@ fn on_a_terminal_the_result_is_indented() {
     let user: Value = serde_json::from_str(&text).unwrap();
     assert!(user.get("ID").is_some());
 }
+
+#[test]
+fn a_json_body_from_a_file_with_keys_on_top() {
+    let dir = common::scratch("json-body");
+    let portal = Portal::new();
+    let body = dir.join("body.json");
+    std::fs::write(
+        &body,
+        r#"{"entityTypeId": 2, "fields": {"title": "From file"}}"#,
+    )
+    .unwrap();
+    let at = format!("@{}", body.display());
+    let out = portal.run(&[
+        "call",
+        "crm.item.add",
+        "--json",
+        &at,
+        "fields.opportunity=7",
+    ]);
+    assert_success(&out);
+    let records = portal.emu.records("crm.item");
+    assert_eq!(records[0]["title"], "From file");
+    assert_eq!(records[0]["opportunity"], 7.0);
+}

@@ -11,7 +11,7 @@ Examples:
   b24 call user.current
   b24 call crm.item.add entityTypeId=2 fields.title='New deal' fields.opportunity=5000
   b24 call crm.item.list entityTypeId=2 'filter[>opportunity]=1000' select=id,title
-  b24 call imbot.command.update COMMAND_ID=7 FIELDS[HIDDEN]=true
+  b24 call imbot.command.update COMMAND_ID=7 CLIENT_ID=mybot FIELDS[HIDDEN]=true
   b24 export crm.item.list entityTypeId=2 --format csv --out deals.csv
   b24 export crm.item.list entityTypeId=2 --format ndjson --out deals.ndjson --resume
   b24 batch commands.toml
@@ -83,7 +83,8 @@ pub enum Command {
     #[command(after_help = "\
 Parameters are KEY=VALUE, checked against the method's spec and converted to its types:
   integer: 42   flag: true/false/Y/N   list: a,b (or the key repeated)   object: FIELDS.TITLE=x or FIELDS[TITLE]=x
-  KEY:=JSON sends a JSON value as it is; --json gives the whole body (KEY=VALUE are applied on top).
+  KEY:=JSON sends a JSON value as it is; --json gives the whole body (KEY=VALUE are applied on top),
+  inline, as @FILE or as - (standard input).
 
 Examples:
   b24 call crm.item.get entityTypeId=2 id=12
@@ -96,7 +97,7 @@ Examples:
         /// Parameters, KEY=VALUE
         #[arg(value_name = "KEY=VALUE")]
         params: Vec<String>,
-        /// The request body as a JSON object
+        /// The request body as a JSON object (`@FILE` reads a file, `-` standard input)
         #[arg(long, value_name = "BODY")]
         json: Option<String>,
         /// Call a method that has no spec: no checks, values sent as text
@@ -117,7 +118,7 @@ Examples:
         /// Parameters, KEY=VALUE, as for `call`
         #[arg(value_name = "KEY=VALUE")]
         params: Vec<String>,
-        /// The request body as a JSON object
+        /// The request body as a JSON object (`@FILE` reads a file, `-` standard input)
         #[arg(long, value_name = "BODY")]
         json: Option<String>,
         /// Output format

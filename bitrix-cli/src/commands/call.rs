@@ -16,6 +16,14 @@ pub async fn run(
 ) -> Outcome {
     let spec = super::lookup(method, raw)?;
     let body = build_body(spec, json, args)?;
+    if let Some(d) = spec.and_then(|s| s.deprecated.as_ref()) {
+        let instead = d
+            .replacement
+            .as_deref()
+            .map(|r| format!("; use {r}"))
+            .unwrap_or_default();
+        eprintln!("b24: warning: {method} is deprecated{instead}");
+    }
     if let Some(spec) = spec {
         // Checked before connecting, so that a wrong call is refused even without a portal.
         check_body(spec, &body, global.oauth.is_none())?;
