@@ -58,9 +58,10 @@ pub async fn run(global: &Global, req: Request<'_>) -> Outcome {
     let paging = paging_for(spec, &body);
     let columns = selected_columns(spec, &mut body, &paging);
     let portal = connect(global)?;
-    let (mut sink, resumed) = Sink::open(req.out, req.format, req.resume, columns)?;
+    // Listening starts before the output is opened, so that no Ctrl-C can leave it half-made.
     let mut interrupt =
         Interrupt::listen().map_err(|e| Failure::api(format!("cannot watch for Ctrl-C: {e}")))?;
+    let (mut sink, resumed) = Sink::open(req.out, req.format, req.resume, columns)?;
     let mut progress = Progress::new(global.plan.per_second(), resumed.count);
     let mut pager = Pager {
         global,
