@@ -41,47 +41,49 @@ fn run(cli: Cli) -> Outcome {
         Command::Methods { scope } => commands::methods::run(scope.as_deref()),
         Command::Describe { method } => commands::describe::run(&method),
         Command::Completions { shell } => commands::completions::run(shell),
-        command => {
-            // One thread is plenty: the client paces calls, and waiting is all `b24` does.
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| Failure::api(format!("cannot start the runtime: {e}")))?;
-            runtime.block_on(async move {
-                match command {
-                    Command::Call {
-                        method,
-                        params,
-                        json,
-                        raw,
-                    } => commands::call::run(&global, &method, &params, json.as_deref(), raw).await,
-                    Command::Export {
-                        method,
-                        params,
-                        json,
-                        format,
-                        out,
-                        resume,
-                    } => {
-                        let request = commands::export::Request {
-                            method: &method,
-                            args: &params,
-                            json: json.as_deref(),
-                            format,
-                            out: out.as_deref(),
-                            resume,
-                        };
-                        commands::export::run(&global, request).await
-                    }
-                    Command::Batch { file, halt, raw } => {
-                        commands::batch::run(&global, &file, halt, raw).await
-                    }
-                    Command::Mock(args) => commands::mock::run(&args, global.plan).await,
-                    Command::Methods { .. }
-                    | Command::Describe { .. }
-                    | Command::Completions { .. } => Ok(0),
-                }
-            })
+        Command::Call {
+            method,
+            params,
+            json,
+            raw,
+        } => block_on(commands::call::run(
+            &global,
+            &method,
+            &params,
+            json.as_deref(),
+            raw,
+        )),
+        Command::Export {
+            method,
+            params,
+            json,
+            format,
+            out,
+            resume,
+        } => {
+            let request = commands::export::Request {
+                method: &method,
+                args: &params,
+                json: json.as_deref(),
+                format,
+                out: out.as_deref(),
+                resume,
+            };
+            block_on(commands::export::run(&global, request))
         }
+        Command::Batch { file, halt, raw } => {
+            block_on(commands::batch::run(&global, &file, halt, raw))
+        }
+        Command::Mock(args) => block_on(commands::mock::run(&args, global.plan)),
     }
+}
+
+/// Runs a command that talks to the network. One thread is plenty: the client paces calls, and
+/// waiting is most of what `b24` does.
+fn block_on(command: impl std::future::Future<Output = Outcome>) -> Outcome {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::api(format!("cannot start the runtime: {e}")))?;
+    runtime.block_on(command)
 }
