@@ -257,7 +257,6 @@ fn set(
     body: &mut Map<String, Value>,
     a: &Assignment,
 ) -> Result<(), Failure> {
-    let shown = a.path.join(".");
     // `tags[]=x` appends to the list `tags`.
     let append = a.path.len() > 1 && a.path.last().is_some_and(String::is_empty);
     let path = if append {
@@ -265,6 +264,7 @@ fn set(
     } else {
         &a.path[..]
     };
+    let shown = path.join(".");
     let mut ty: Option<Ty> = match method {
         Some(m) => match m.param(&path[0]) {
             Some(p) => Some(p.ty.clone()),
