@@ -24,6 +24,12 @@ pub async fn run(
             .unwrap_or_default();
         eprintln!("b24: warning: {method} is deprecated{instead}");
     }
+    if spec.is_some_and(|s| s.rest == 3) {
+        // The client has no REST 3.0 path yet; the portal may answer ERROR_METHOD_NOT_FOUND.
+        eprintln!(
+            "b24: warning: {method} is a REST 3.0 method; it is called at the REST 2 address"
+        );
+    }
     if let Some(spec) = spec {
         // Checked before connecting, so that a wrong call is refused even without a portal.
         check_body(spec, &body, global.oauth.is_none())?;
