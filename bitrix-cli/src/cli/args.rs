@@ -208,4 +208,13 @@ pub struct MockArgs {
     /// Seed of the fault draws
     #[arg(long)]
     pub seed: Option<u64>,
+    /// How many calls the emulator's call log keeps
+    #[arg(long, value_name = "CALLS")]
+    pub call_log: Option<usize>,
+    /// Time a client may take to send its headers, in seconds
+    #[arg(long, value_name = "SECONDS")]
+    pub header_timeout: Option<f64>,
+    /// Time a client may take to send its body, in seconds
+    #[arg(long, value_name = "SECONDS")]
+    pub body_timeout: Option<f64>,
 }

@@ -33,6 +33,15 @@ pub fn config(args: &MockArgs, plan: PlanArg) -> Result<Config, Failure> {
     if let Some(seed) = args.seed {
         config = config.seed(seed);
     }
+    if let Some(calls) = args.call_log {
+        config = config.call_log(calls);
+    }
+    if let Some(t) = args.header_timeout {
+        config = config.header_timeout(seconds("--header-timeout", t)?);
+    }
+    if let Some(t) = args.body_timeout {
+        config = config.body_timeout(seconds("--body-timeout", t)?);
+    }
     Ok(config)
 }
 
