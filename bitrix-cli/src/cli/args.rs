@@ -46,7 +46,7 @@ pub struct Global {
     /// refresh_token (and optionally oauth_server); rewritten when the tokens are renewed
     #[arg(long, value_name = "FILE", global = true)]
     pub oauth: Option<PathBuf>,
-    /// The portal's plan: calls are paced to its request rate
+    /// The portal's plan: calls are paced to its request rate (`mock`: the plan it emulates)
     #[arg(long, value_enum, default_value_t = PlanArg::Standard, global = true)]
     pub plan: PlanArg,
     /// Print each method called and its parameters to stderr (never credentials)
