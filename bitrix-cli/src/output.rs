@@ -56,24 +56,15 @@ pub fn call_failure<E>(method: Option<&Method>, name: &str, error: &Error<E>) ->
 where
     Error<E>: std::fmt::Display,
 {
-    match error {
-        Error::Method(api) => Failure::api(describe_code(
-            method,
-            name,
-            &api.code,
-            &api.description,
-            Some(api.status),
-        )),
-        Error::System(api) => Failure::api(describe_code(
-            method,
-            name,
-            &api.code,
-            &api.description,
-            Some(api.status),
-        )),
-        Error::InvalidRequest(e) => Failure::usage(format!("{name}: request not sent: {e}")),
-        other => Failure::api(format!("{name}: {other}")),
-    }
+    let (code, description, status) = match error {
+        Error::Method(api) => (&api.code, &api.description, api.status),
+        Error::System(api) => (&api.code, &api.description, api.status),
+        Error::InvalidRequest(e) => {
+            return Failure::usage(format!("{name}: request not sent: {e}"))
+        }
+        other => return Failure::api(format!("{name}: {other}")),
+    };
+    Failure::api(describe_code(method, name, code, description, Some(status)))
 }
 
 /// `CODE (HTTP 400): portal text` and, on the next line, the meaning the spec documents.
