@@ -1,9 +1,11 @@
-//! The specs embedded at build time (`build.rs`), parsed once, on first use.
+//! The specs embedded at build time (`build.rs`), parsed on first use: the one spec a command
+//! names on its own (fast, however many specs there are), all of them for listings and hints.
 
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, OnceLock};
 
-use bitrix_codegen::{check_all, Method, SpecSource};
+use bitrix_codegen::valid::check_shared_types;
+use bitrix_codegen::{check_all, parse_spec_with_fallback, Method, SpecSource};
 
 include!(concat!(env!("OUT_DIR"), "/specs.rs"));
 
@@ -34,21 +36,21 @@ impl Catalog {
     }
 }
 
-/// The catalog, parsed on first use. Specs that fail validation are left out (the SDK's build
-/// refuses them anyway); the ones that parse as a fallback are kept, since their parameters are
-/// still known well enough to check and describe.
+/// An embedded file as the spec reader wants it, with its folder (`specs/<folder>/<file>`): the
+/// method's scope module, and the key of its folder's shared types.
+fn source(path: &str, text: &str) -> SpecSource {
+    let mut source = SpecSource::new(path, text);
+    source.folder = path.split_once('/').map(|(folder, _)| folder.to_string());
+    source
+}
+
+/// Every spec, checked together with `check_all`, once. Specs that fail validation are left out
+/// (the SDK's build refuses them anyway); the ones that parse as a fallback are kept, since their
+/// parameters are still known well enough to check and describe.
 pub fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| {
-        let sources: Vec<SpecSource> = SPECS
-            .iter()
-            .map(|(path, text)| {
-                let mut source = SpecSource::new(*path, *text);
-                // `specs/<folder>/<method>.toml`: the folder is the method's scope module.
-                source.folder = path.split_once('/').map(|(folder, _)| folder.to_string());
-                source
-            })
-            .collect();
+        let sources: Vec<SpecSource> = SPECS.iter().map(|(p, t)| source(p, t)).collect();
         let checked = check_all(&sources);
         let methods = checked
             .methods
@@ -58,6 +60,43 @@ pub fn catalog() -> &'static Catalog {
             .collect();
         Catalog { methods }
     })
+}
+
+/// The method `name`, reading only its own spec (`<folder>/<name>.toml`) and its folder's shared
+/// types: `call` and `export` need one method, and parsing 1,500 specs for it would be most of
+/// their start-up time. `None` when no file has that name (the caller then asks the catalog for
+/// a hint).
+pub fn method(name: &str) -> Option<&'static Method> {
+    // One entry per method asked for, kept for the life of the process (a batch asks for several).
+    static PARSED: OnceLock<Mutex<HashMap<String, &'static Method>>> = OnceLock::new();
+    let parsed = PARSED.get_or_init(Default::default);
+    if let Some(m) = parsed.lock().unwrap_or_else(|p| p.into_inner()).get(name) {
+        return Some(m);
+    }
+    let file = format!("{name}.toml");
+    let (path, text) = SPECS
+        .iter()
+        .find(|(path, _)| path.rsplit('/').next() == Some(file.as_str()))?;
+    let spec = source(path, text);
+    let types: Vec<SpecSource> = SPECS
+        .iter()
+        .filter(|(p, _)| p.split_once('/').map(|(f, _)| f) == spec.folder.as_deref())
+        .map(|(p, t)| source(p, t))
+        .filter(SpecSource::is_shared_types)
+        .collect();
+    let (shared, _) = check_shared_types(&types.iter().collect::<Vec<_>>());
+    let folder_types = spec
+        .folder
+        .as_ref()
+        .and_then(|f| shared.get(f))
+        .map_or(&[][..], Vec::as_slice);
+    let (found, _problems) = parse_spec_with_fallback(&spec, folder_types);
+    let found: &'static Method = Box::leak(Box::new(found?));
+    parsed
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(name.to_string(), found);
+    Some(found)
 }
 
 #[cfg(test)]
@@ -70,5 +109,13 @@ mod tests {
         assert!(catalog.get("crm.item.list").is_some());
         assert!(catalog.folders().contains(&"imbot"));
         assert_eq!(catalog.suggest("crm.item.lst"), Some("crm.item.list"));
+    }
+
+    #[test]
+    fn one_spec_alone_is_the_same_method() {
+        for name in ["crm.item.list", "imbot.command.update", "user.current"] {
+            assert_eq!(method(name), catalog().get(name), "{name}");
+        }
+        assert!(method("no.such.method").is_none());
     }
 }

@@ -22,7 +22,7 @@ pub fn lookup(name: &str, raw: bool) -> Result<Option<&'static Method>, Failure>
     if raw {
         return Ok(None);
     }
-    match catalog().get(name) {
+    match crate::specs::method(name) {
         Some(m) => Ok(Some(m)),
         None => {
             let hint = catalog()
