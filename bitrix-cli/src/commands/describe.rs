@@ -197,7 +197,7 @@ fn fields(s: &mut String, list: &[Field], indent: &str) {
 mod tests {
     #[test]
     fn describes_parameters_errors_and_examples() {
-        let m = crate::specs::catalog().get("crm.item.list").unwrap();
+        let m = crate::specs::method("crm.item.list").unwrap();
         let text = super::describe(m);
         assert!(text.contains("entityTypeId"));
         assert!(text.contains("required"));

@@ -94,7 +94,7 @@ mod tests {
 
     #[test]
     fn crm_item_list_pages_by_id() {
-        let m = crate::specs::catalog().get("crm.item.list").unwrap();
+        let m = crate::specs::method("crm.item.list").unwrap();
         assert_eq!(
             paging_for(m, &json!({"entityTypeId": 2})),
             Paging::ById {

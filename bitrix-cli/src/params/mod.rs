@@ -174,7 +174,7 @@ mod tests {
     use serde_json::json;
 
     fn method(name: &str) -> &'static Method {
-        crate::specs::catalog().get(name).expect("spec")
+        crate::specs::method(name).expect("spec")
     }
 
     #[test]
