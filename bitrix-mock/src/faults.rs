@@ -14,8 +14,11 @@ pub enum Fault {
     NotJson,
     /// The normal answer, after waiting this long in real time.
     Slow(Duration),
-    /// The connection is closed without any HTTP answer.
+    /// The connection is closed without any HTTP answer, before the call runs.
     DropConnection,
+    /// The call runs (a write is done) and then the connection is closed without an answer: what
+    /// a client sees when the network fails after the portal did the work.
+    DropAfterRunning,
     /// This exact status and body (sent as JSON content), to test how a client reads answers the
     /// emulator would not produce by itself, e.g. every documented error row of a method.
     Respond {

@@ -84,6 +84,10 @@ pub async fn handle(shared: &Shared, req: Request, v3: bool) -> Reply {
                 AuthKind::None,
             ),
             Some(Fault::DropConnection) => (Reply::Drop, AuthKind::None),
+            Some(Fault::DropAfterRunning) => {
+                let (_, kind) = answer_any(shared, &req, webhook, &method, start, v3);
+                (Reply::Drop, kind)
+            }
             Some(Fault::Respond { status, body }) => (
                 Reply::Text(status, "application/json; charset=utf-8", body),
                 AuthKind::None,
