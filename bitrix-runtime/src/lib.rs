@@ -37,6 +37,7 @@ pub use envelope::{Response, Time};
 pub use error::{
     AnyMethodError, ApiError, AuthError, Error, ErrorRow, InvalidRequest, MethodError, RawError,
     SystemError, TransportError, TransportErrorKind, UnexpectedResponse, UnknownCode,
+    MAX_KEPT_BODY,
 };
 pub use method::Method;
 pub use pacing::{Plan, RetryPolicy};
