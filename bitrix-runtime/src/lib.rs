@@ -27,7 +27,7 @@ mod secret;
 mod stream;
 mod wire;
 
-pub use auth::{OAuthConfig, TokenPair};
+pub use auth::{OAuthConfig, TokenPair, TokenStore};
 pub use batch::{
     Arg, Batch, BatchError, BatchResults, Handle, IntoArg, ListRef, MapRef, Referable, Reference,
     ValueRef,
