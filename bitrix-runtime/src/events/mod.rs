@@ -426,6 +426,48 @@ mod tests {
     }
 
     #[test]
+    fn over_large_bodies_are_refused_before_anything_else() {
+        let r = Receiver::new("app").max_body_size(100);
+        let big = format!("{}&x={}", body("app"), "a".repeat(200));
+        let e = r.receive(None, big.as_bytes()).unwrap_err();
+        assert_eq!(e, EventError::TooLarge { limit: 100 });
+        assert_eq!(e.status(), 413);
+        let default = Receiver::new("app");
+        let huge = format!("{}&x={}", body("app"), "a".repeat(DEFAULT_MAX_EVENT_BODY));
+        assert_eq!(
+            default.receive(None, huge.as_bytes()).unwrap_err().status(),
+            413
+        );
+    }
+
+    #[test]
+    fn the_token_is_checked_before_the_body_is_decoded() {
+        let r = Receiver::new("app");
+        // Undecodable data with a wrong token: refused as forged, the data never parsed.
+        for bad in [
+            "event=ONIMCOMMANDADD&data[a[b=1&data[%zz]=2&auth[application_token]=guess",
+            "auth%5Bapplication_token%5D=guess&event=X&data[PARAMS][MESSAGE_ID]=nope",
+        ] {
+            assert_eq!(
+                r.receive(None, bad.as_bytes()).unwrap_err(),
+                EventError::Forged,
+                "{bad}"
+            );
+        }
+        let json =
+            br#"{"event":"X","data":{"deep":[[[[1]]]],"auth":{"application_token":"guess"}}"#;
+        assert_eq!(
+            r.receive(Some("application/json"), json).unwrap_err(),
+            EventError::MissingToken
+        );
+        let json = br#"{"event":"X","data":"not an object","auth":{"application_token":"guess"}}"#;
+        assert_eq!(
+            r.receive(Some("application/json"), json).unwrap_err(),
+            EventError::Forged
+        );
+    }
+
+    #[test]
     fn unknown_events_are_kept_raw_and_bad_bodies_are_malformed() {
         let r = Receiver::new("app");
         let got = r
