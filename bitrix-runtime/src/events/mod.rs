@@ -455,10 +455,10 @@ mod tests {
             );
         }
         let json =
-            br#"{"event":"X","data":{"deep":[[[[1]]]],"auth":{"application_token":"guess"}}"#;
+            br#"{"event":"X","data":{"deep":[[[[1]]]]},"auth":{"application_token":"guess"}}"#;
         assert_eq!(
             r.receive(Some("application/json"), json).unwrap_err(),
-            EventError::MissingToken
+            EventError::Forged
         );
         let json = br#"{"event":"X","data":"not an object","auth":{"application_token":"guess"}}"#;
         assert_eq!(
