@@ -278,6 +278,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn pacing_imports_nothing_from_the_client() {
+        // Pacing is machinery; retries and renewal live in `client/`. Spelled in two halves so
+        // that this test does not find itself.
+        let client = concat!("crate::", "client");
+        for (file, text) in [
+            ("mod.rs", include_str!("mod.rs")),
+            ("bucket.rs", include_str!("bucket.rs")),
+        ] {
+            assert!(!text.contains(client), "pacing/{file} imports from client/");
+        }
+    }
+
+    #[test]
     fn plans_have_their_buckets() {
         assert_eq!(Plan::Standard.bucket(), Some((2.0, 50.0)));
         assert_eq!(Plan::Enterprise.bucket(), Some((5.0, 250.0)));
@@ -331,6 +344,36 @@ mod tests {
         for (i, t) in all.iter().enumerate() {
             let sent = (i + 1) as f64;
             assert!(sent - t * 2.0 <= 50.0 + 1e-9, "request {i} at {t}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn absurd_figures_never_panic_nor_wait_past_the_cap() {
+        let p = Pacer::new(&PacingConfig::default());
+        let absurd = [
+            (-1e300, -1e300, 1e308, 1),
+            (f64::NAN, f64::NAN, f64::NAN, i64::MAX),
+            (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, i64::MIN),
+            (1000.0, 1000.0, 1e9, i64::MAX),
+            (1000.0, 1000.0, -5.0, 4_000_000_000_000),
+        ];
+        for (start, finish, operating, reset_at) in absurd {
+            p.record(
+                "m",
+                Some(&Time {
+                    start,
+                    finish,
+                    operating: Some(operating),
+                    operating_reset_at: Some(reset_at),
+                    ..Time::default()
+                }),
+            );
+            assert!(p
+                .operating_wait("m", false)
+                .is_none_or(|w| w <= p.retry.max_operating_wait));
+            let before = Instant::now();
+            drop(p.acquire("m").await);
+            assert!(before.elapsed() <= p.retry.max_operating_wait);
         }
     }
 
