@@ -161,14 +161,30 @@ async fn two_clients_sharing_a_store_renew_once() {
     );
 }
 
+/// Counts the portal's requests and tells the OAuth server when all calls have sent theirs.
+struct AllIn {
+    calls: usize,
+    seen: AtomicUsize,
+    all_in: Notify,
+    grants: AtomicUsize,
+}
+
 #[tokio::test]
 async fn calls_waiting_on_a_failed_renewal_share_its_failure() {
-    let grants = Arc::new(AtomicUsize::new(0));
-    let release = Arc::new(Notify::new());
+    const CALLS: usize = 10;
+    let state = Arc::new(AllIn {
+        calls: CALLS,
+        seen: AtomicUsize::new(0),
+        all_in: Notify::new(),
+        grants: AtomicUsize::new(0),
+    });
     let app = Router::new()
         .route(
             "/rest/{method}",
-            any(|| async {
+            any(|State(s): State<Arc<AllIn>>| async move {
+                if s.seen.fetch_add(1, Ordering::SeqCst) + 1 >= s.calls {
+                    s.all_in.notify_one();
+                }
                 (
                     StatusCode::UNAUTHORIZED,
                     r#"{"error":"expired_token","error_description":"expired"}"#,
@@ -177,39 +193,29 @@ async fn calls_waiting_on_a_failed_renewal_share_its_failure() {
         )
         .route(
             "/oauth/token/",
-            get(
-                |State((grants, release)): State<(Arc<AtomicUsize>, Arc<Notify>)>| async move {
-                    grants.fetch_add(1, Ordering::SeqCst);
-                    release.notified().await;
-                    (
-                        StatusCode::BAD_REQUEST,
-                        r#"{"error":"invalid_grant","error_description":"Invalid refresh token"}"#,
-                    )
-                },
-            ),
+            get(|State(s): State<Arc<AllIn>>| async move {
+                s.grants.fetch_add(1, Ordering::SeqCst);
+                // Fail only once every call has sent its request with the old token: each of
+                // them is then waiting on this renewal, or will ask after it failed.
+                s.all_in.notified().await;
+                (
+                    StatusCode::BAD_REQUEST,
+                    r#"{"error":"invalid_grant","error_description":"Invalid refresh token"}"#,
+                )
+            }),
         )
-        .with_state((grants.clone(), release.clone()));
+        .with_state(state.clone());
     let url = serve(app).await;
     let client = Client::oauth(
         OAuthConfig::new(&url, "app", "app-secret", "old", "old-refresh").oauth_server(&url),
     )
     .unwrap();
-    let calls: Vec<_> = (0..10)
+    let calls: Vec<_> = (0..CALLS)
         .map(|_| {
             let c = client.clone();
             tokio::spawn(async move { c.call_raw("profile", json!({})).await })
         })
         .collect();
-    // Release the one grant once it arrived; every call is then waiting on it (or will join it:
-    // the flight stays open until the grant answers).
-    for _ in 0..2000 {
-        if grants.load(Ordering::SeqCst) > 0 {
-            break;
-        }
-        tokio::task::yield_now().await;
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
-    release.notify_one();
     for call in calls {
         let err = tokio::time::timeout(BOUND, call)
             .await
@@ -222,10 +228,19 @@ async fn calls_waiting_on_a_failed_renewal_share_its_failure() {
         );
     }
     assert_eq!(
-        grants.load(Ordering::SeqCst),
+        state.seen.load(Ordering::SeqCst),
+        CALLS,
+        "no call was sent twice"
+    );
+    assert_eq!(
+        state.grants.load(Ordering::SeqCst),
         1,
         "one renewal, its failure shared"
     );
+    // A call made after the failure may try again (a later renewal could work).
+    let late = tokio::time::timeout(BOUND, client.call_raw("profile", json!({}))).await;
+    assert!(late.unwrap().is_err());
+    assert_eq!(state.grants.load(Ordering::SeqCst), 2);
 }
 
 #[tokio::test]
@@ -297,16 +312,15 @@ async fn a_redirect_to_another_origin_is_refused_and_not_followed() {
 
 // ---- 4. The answer size cap ------------------------------------------------------------------
 
-/// A raw HTTP server that answers every request with `total` bytes of `x`, without a length
-/// (the body ends when the connection closes), and counts what it managed to write.
-async fn endless_server(total: usize) -> (String, Arc<AtomicUsize>) {
+/// A raw HTTP server that answers one request with `total` bytes of `x`, without a length (the
+/// body ends when the connection closes), and reports how much it managed to write once a write
+/// fails (the client closed the connection) or all was sent.
+async fn endless_server(total: usize) -> (String, tokio::sync::oneshot::Receiver<usize>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let written = Arc::new(AtomicUsize::new(0));
-    let count = written.clone();
+    let (done, written) = tokio::sync::oneshot::channel();
     tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let count = count.clone();
+        if let Ok((mut socket, _)) = listener.accept().await {
             tokio::spawn(async move {
                 let mut request = vec![0u8; 64 * 1024];
                 let _ = socket.read(&mut request).await;
@@ -321,8 +335,8 @@ async fn endless_server(total: usize) -> (String, Arc<AtomicUsize>) {
                         break;
                     }
                     sent += chunk.len();
-                    count.store(sent, Ordering::SeqCst);
                 }
+                let _ = done.send(sent);
             });
         }
     });
@@ -342,18 +356,13 @@ async fn a_300_mib_answer_is_refused_without_being_read() {
         }
         other => panic!("{other:?}"),
     }
-    // The client stopped reading at the limit (32 MiB); socket buffers let the server write a
-    // little more before its writes fail, far from 300 MiB.
-    let mut last = usize::MAX;
-    for _ in 0..200 {
-        let now = written.load(Ordering::SeqCst);
-        if now == last {
-            break;
-        }
-        last = now;
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let sent = written.load(Ordering::SeqCst);
+    // The client stopped reading at the limit (32 MiB) and closed the connection; socket
+    // buffers let the server write a little more before its writes fail, far from 300 MiB.
+    let sent = tokio::time::timeout(BOUND, written).await.unwrap().unwrap();
+    println!(
+        "300 MiB answer: the server managed to write {} MiB",
+        sent / MIB
+    );
     assert!(sent < 64 * MIB, "the server wrote {} MiB", sent / MIB);
 }
 

@@ -97,6 +97,23 @@ struct Flight {
     done: watch::Receiver<Outcome>,
 }
 
+/// Renewals in progress and failed.
+#[derive(Default)]
+struct Flights {
+    current: Option<Flight>,
+    /// How many renewals failed; a call that read a lower count before sending was in flight
+    /// during a failure, and gets that failure instead of trying again.
+    failures: u64,
+    last_failure: Option<Arc<AuthError>>,
+}
+
+/// What a call knew when it sent its request: the token generation and the failure count.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ticket {
+    generation: u64,
+    failures: u64,
+}
+
 /// The OAuth state of a client, shared with the renewal task.
 struct Shared {
     portal: Url,
@@ -104,7 +121,7 @@ struct Shared {
     client_id: String,
     client_secret: Secret,
     tokens: RwLock<Tokens>,
-    flight: Mutex<Option<Flight>>,
+    flight: Mutex<Flights>,
     on_refresh: Option<RefreshCallback>,
     store: Option<Arc<dyn TokenStore>>,
 }
@@ -155,7 +172,7 @@ impl OAuth {
                     refresh: config.refresh_token,
                     generation: 0,
                 }),
-                flight: Mutex::new(None),
+                flight: Mutex::new(Flights::default()),
                 on_refresh,
                 store,
             }),
@@ -167,10 +184,23 @@ impl OAuth {
         format!("{}rest/{}", self.shared.portal, method)
     }
 
-    /// The access token to send and the generation it belongs to.
-    pub(crate) fn current(&self) -> (Secret, u64) {
+    /// The access token to send, and what the call knows when it sends it.
+    pub(crate) fn current(&self) -> (Secret, Ticket) {
+        let failures = lock(&self.shared.flight).failures;
         let t = self.shared.tokens.read().unwrap_or_else(|p| p.into_inner());
-        (t.access.clone(), t.generation)
+        let ticket = Ticket {
+            generation: t.generation,
+            failures,
+        };
+        (t.access.clone(), ticket)
+    }
+
+    fn generation(&self) -> u64 {
+        self.shared
+            .tokens
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .generation
     }
 
     /// The current pair (for apps that store tokens on shutdown).
@@ -183,26 +213,33 @@ impl OAuth {
         }
     }
 
-    /// Renews the pair unless a renewal happened since `seen` was read. Concurrent callers wait for
-    /// the one renewal in progress and get its outcome, failure included, instead of starting
-    /// their own. The renewal itself runs in a detached task, so it completes (and its pair is
-    /// kept, saved and reported) even if every caller goes away.
+    /// Renews the pair unless a renewal happened since `ticket` was taken. Concurrent callers
+    /// wait for the one renewal in progress and get its outcome, failure included, instead of
+    /// starting their own; so does a call that sent its request before a renewal failed. The
+    /// renewal itself runs in a detached task, so it completes (and its pair is kept, saved and
+    /// reported) even if every caller goes away.
     pub(crate) async fn renew(
         &self,
         http: &reqwest::Client,
         limit: usize,
-        seen: u64,
+        ticket: Ticket,
     ) -> Result<(), AuthError> {
+        let seen = ticket.generation;
         let mut done = {
-            let mut flight = lock(&self.shared.flight);
-            if self.current().1 != seen {
+            let mut flights = lock(&self.shared.flight);
+            if self.generation() != seen {
                 return Ok(());
             }
-            match &*flight {
+            if flights.failures != ticket.failures {
+                if let Some(e) = &flights.last_failure {
+                    return Err(e.duplicate());
+                }
+            }
+            match &flights.current {
                 Some(f) if f.seen == seen => f.done.clone(),
                 _ => {
                     let (tx, rx) = watch::channel(None);
-                    *flight = Some(Flight {
+                    flights.current = Some(Flight {
                         seen,
                         done: rx.clone(),
                     });
@@ -233,9 +270,9 @@ struct ClearFlight<'a>(&'a Shared, u64);
 
 impl Drop for ClearFlight<'_> {
     fn drop(&mut self) {
-        let mut flight = lock(&self.0.flight);
-        if flight.as_ref().is_some_and(|f| f.seen == self.1) {
-            *flight = None;
+        let mut flights = lock(&self.0.flight);
+        if flights.current.as_ref().is_some_and(|f| f.seen == self.1) {
+            flights.current = None;
         }
     }
 }
@@ -274,8 +311,14 @@ impl Shared {
                     Ok(pair) => (pair, true),
                     Err(e) => {
                         tracing::warn!(target: "bitrix_rest", error = %e, "OAuth renewal failed");
+                        let e = Arc::new(e);
+                        {
+                            let mut flights = lock(&self.flight);
+                            flights.failures += 1;
+                            flights.last_failure = Some(e.clone());
+                        }
                         drop(clear);
-                        let _ = tx.send(Some(Err(Arc::new(e))));
+                        let _ = tx.send(Some(Err(e)));
                         return;
                     }
                 }

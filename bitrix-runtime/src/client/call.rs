@@ -154,7 +154,7 @@ impl Client {
             }
             Auth::OAuth(o) => {
                 let url = o.method_url(method);
-                let (token, generation) = o.current();
+                let (token, ticket) = o.current();
                 params.insert("auth".into(), Value::String(token.expose().to_string()));
                 let (answer, status, body) = self
                     .send(url.clone(), &Value::Object(params.clone()))
@@ -163,7 +163,7 @@ impl Client {
                     return Ok((answer, status, body));
                 }
                 tracing::debug!(target: "bitrix_rest", method, "expired_token: renewing");
-                o.renew(&self.inner.http, self.inner.max_body, generation)
+                o.renew(&self.inner.http, self.inner.max_body, ticket)
                     .await?;
                 let (token, _) = o.current();
                 params.insert("auth".into(), Value::String(token.expose().to_string()));
