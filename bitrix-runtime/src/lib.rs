@@ -27,7 +27,7 @@ mod secret;
 mod stream;
 mod wire;
 
-pub use auth::{OAuthConfig, TokenPair};
+pub use auth::{OAuthConfig, TokenPair, TokenStore};
 pub use batch::{
     Arg, Batch, BatchError, BatchResults, Handle, IntoArg, ListRef, MapRef, Referable, Reference,
     ValueRef,
@@ -37,6 +37,7 @@ pub use envelope::{Response, Time};
 pub use error::{
     AnyMethodError, ApiError, AuthError, Error, ErrorRow, InvalidRequest, MethodError, RawError,
     SystemError, TransportError, TransportErrorKind, UnexpectedResponse, UnknownCode,
+    MAX_KEPT_BODY,
 };
 pub use method::Method;
 pub use pacing::{Plan, RetryPolicy};

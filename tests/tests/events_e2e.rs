@@ -105,7 +105,8 @@ async fn malformed_bodies_get_400_and_the_server_lives_on() {
         ("application/x-www-form-urlencoded", format!("auth[application_token]={token}")),
         ("application/json", "{not json".to_string()),
         ("application/x-www-form-urlencoded", format!("event=ONIMCOMMANDADD&data[COMMAND][1][COMMAND_ID]=x&auth[application_token]={token}")),
-        ("application/x-www-form-urlencoded", "%ff%fe=%zz".to_string()),
+        // Signed: the token is checked before anything is decoded, so an unsigned one is a 401.
+        ("application/x-www-form-urlencoded", format!("%ff%fe=%zz&auth[application_token]={token}")),
     ] {
         let r = http
             .post(&s.handler)
@@ -160,4 +161,24 @@ async fn a_hundred_parallel_events_are_each_answered_once() {
     for id in ids {
         assert_eq!(log.iter().filter(|m| m.reply_to == Some(id)).count(), 1);
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_over_large_body_gets_413_unread() {
+    let s = setup(None).await;
+    let token = s.emu.credentials().application_token;
+    // Over the receiver's 1 MiB default, and signed: the size alone refuses it.
+    let body = format!(
+        "event=ONIMCOMMANDADD&auth[application_token]={token}&data[X]={}",
+        "a".repeat(2 * 1024 * 1024)
+    );
+    let r = reqwest::Client::new()
+        .post(&s.handler)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 413);
+    assert!(s.emu.messages().is_empty());
 }

@@ -2,11 +2,14 @@
 //! (token in the body, renewed through the OAuth server).
 
 mod address;
+mod grant;
 mod oauth;
+mod store;
 mod webhook;
 
 pub use address::check_address;
 pub use oauth::{OAuth, OAuthConfig, RefreshCallback, TokenPair, DEFAULT_OAUTH_SERVER};
+pub use store::{BoxFuture, TokenStore};
 pub use webhook::Webhook;
 
 /// The authorization of a client.

@@ -1,15 +1,23 @@
 //! OAuth applications: the access token goes in the body as `auth`; on `expired_token` the client
 //! renews the pair once through the OAuth server, however many calls saw the expiry at once.
+//!
+//! The renewal runs in a task of its own: the OAuth server spends the old refresh token as soon as
+//! it answers, so a caller that gives up (a timeout, a `select!`, a dropped future) must not take
+//! the new pair with it. The task stores the pair, saves it to the [`TokenStore`], reports it to
+//! the callback, and hands its outcome to every call waiting for it.
 
 use std::fmt;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use reqwest::Url;
-use serde::Deserialize;
+use tokio::sync::watch;
+use tracing::Instrument;
 
 use super::check_address;
+use super::grant::Grant;
+use super::store::TokenStore;
 use crate::client::ConfigError;
-use crate::error::{AuthError, TransportError, UnexpectedResponse};
+use crate::error::AuthError;
 use crate::secret::Secret;
 
 /// The default Bitrix24 OAuth server.
@@ -80,42 +88,73 @@ struct Tokens {
     generation: u64,
 }
 
-/// The OAuth state of a client.
-pub struct OAuth {
+/// The outcome of one renewal, shared by every call waiting for it.
+type Outcome = Option<Result<(), Arc<AuthError>>>;
+
+/// The renewal in progress: which generation it replaces, and where its outcome appears.
+struct Flight {
+    seen: u64,
+    done: watch::Receiver<Outcome>,
+}
+
+/// Renewals in progress and failed.
+#[derive(Default)]
+struct Flights {
+    current: Option<Flight>,
+    /// How many renewals failed; a call that read a lower count before sending was in flight
+    /// during a failure, and gets that failure instead of trying again.
+    failures: u64,
+    last_failure: Option<Arc<AuthError>>,
+}
+
+/// What a call knew when it sent its request: the token generation and the failure count.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ticket {
+    generation: u64,
+    failures: u64,
+}
+
+/// The OAuth state of a client, shared with the renewal task.
+struct Shared {
     portal: Url,
     server: Url,
     client_id: String,
     client_secret: Secret,
     tokens: RwLock<Tokens>,
-    renewing: tokio::sync::Mutex<()>,
+    flight: Mutex<Flights>,
     on_refresh: Option<RefreshCallback>,
+    store: Option<Arc<dyn TokenStore>>,
+}
+
+/// The OAuth state of a client.
+pub struct OAuth {
+    shared: Arc<Shared>,
 }
 
 impl fmt::Debug for OAuth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = &self.shared;
         f.debug_struct("OAuth")
-            .field("portal", &self.portal.as_str())
-            .field("oauth_server", &self.server.as_str())
-            .field("client_id", &self.client_id)
-            .field("client_secret", &self.client_secret)
+            .field("portal", &s.portal.as_str())
+            .field("oauth_server", &s.server.as_str())
+            .field("client_id", &s.client_id)
+            .field("client_secret", &s.client_secret)
             .field("tokens", &"***")
+            .field("store", &s.store.is_some())
             .finish()
     }
 }
 
-#[derive(Deserialize)]
-struct TokenAnswer {
-    access_token: Option<String>,
-    refresh_token: Option<String>,
-    expires_in: Option<serde_json::Value>,
-    error: Option<String>,
-    error_description: Option<String>,
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // Only plain values are replaced under these locks; a panic elsewhere leaves them usable.
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl OAuth {
     pub(crate) fn new(
         config: OAuthConfig,
         on_refresh: Option<RefreshCallback>,
+        store: Option<Arc<dyn TokenStore>>,
     ) -> Result<Self, ConfigError> {
         let mut portal = check_address(&config.portal, "portal")?;
         if !portal.path().ends_with('/') {
@@ -123,34 +162,50 @@ impl OAuth {
         }
         let server = check_address(&config.oauth_server, "oauth_server")?;
         Ok(OAuth {
-            portal,
-            server,
-            client_id: config.client_id,
-            client_secret: config.client_secret,
-            tokens: RwLock::new(Tokens {
-                access: config.access_token,
-                refresh: config.refresh_token,
-                generation: 0,
+            shared: Arc::new(Shared {
+                portal,
+                server,
+                client_id: config.client_id,
+                client_secret: config.client_secret,
+                tokens: RwLock::new(Tokens {
+                    access: config.access_token,
+                    refresh: config.refresh_token,
+                    generation: 0,
+                }),
+                flight: Mutex::new(Flights::default()),
+                on_refresh,
+                store,
             }),
-            renewing: tokio::sync::Mutex::new(()),
-            on_refresh,
         })
     }
 
     /// The address of `method` on the portal.
     pub(crate) fn method_url(&self, method: &str) -> String {
-        format!("{}rest/{}", self.portal, method)
+        format!("{}rest/{}", self.shared.portal, method)
     }
 
-    /// The access token to send and the generation it belongs to.
-    pub(crate) fn current(&self) -> (Secret, u64) {
-        let t = self.tokens.read().unwrap_or_else(|p| p.into_inner());
-        (t.access.clone(), t.generation)
+    /// The access token to send, and what the call knows when it sends it.
+    pub(crate) fn current(&self) -> (Secret, Ticket) {
+        let failures = lock(&self.shared.flight).failures;
+        let t = self.shared.tokens.read().unwrap_or_else(|p| p.into_inner());
+        let ticket = Ticket {
+            generation: t.generation,
+            failures,
+        };
+        (t.access.clone(), ticket)
+    }
+
+    fn generation(&self) -> u64 {
+        self.shared
+            .tokens
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .generation
     }
 
     /// The current pair (for apps that store tokens on shutdown).
     pub fn tokens(&self) -> TokenPair {
-        let t = self.tokens.read().unwrap_or_else(|p| p.into_inner());
+        let t = self.shared.tokens.read().unwrap_or_else(|p| p.into_inner());
         TokenPair {
             access_token: t.access.clone(),
             refresh_token: t.refresh.clone(),
@@ -158,66 +213,116 @@ impl OAuth {
         }
     }
 
-    /// Renews the pair unless a renewal happened since `seen` was read; concurrent callers wait
-    /// for the one renewal in progress instead of starting their own.
-    pub(crate) async fn renew(&self, http: &reqwest::Client, seen: u64) -> Result<(), AuthError> {
-        let _guard = self.renewing.lock().await;
-        let refresh = {
-            let t = self.tokens.read().unwrap_or_else(|p| p.into_inner());
-            if t.generation != seen {
+    /// Renews the pair unless a renewal happened since `ticket` was taken. Concurrent callers
+    /// wait for the one renewal in progress and get its outcome, failure included, instead of
+    /// starting their own; so does a call that sent its request before a renewal failed. The
+    /// renewal itself runs in a detached task, so it completes (and its pair is kept, saved and
+    /// reported) even if every caller goes away.
+    pub(crate) async fn renew(
+        &self,
+        http: &reqwest::Client,
+        limit: usize,
+        ticket: Ticket,
+    ) -> Result<(), AuthError> {
+        let seen = ticket.generation;
+        let mut done = {
+            let mut flights = lock(&self.shared.flight);
+            if self.generation() != seen {
                 return Ok(());
             }
-            t.refresh.clone()
+            if flights.failures != ticket.failures {
+                if let Some(e) = &flights.last_failure {
+                    return Err(e.duplicate());
+                }
+            }
+            match &flights.current {
+                Some(f) if f.seen == seen => f.done.clone(),
+                _ => {
+                    let (tx, rx) = watch::channel(None);
+                    flights.current = Some(Flight {
+                        seen,
+                        done: rx.clone(),
+                    });
+                    let shared = self.shared.clone();
+                    let http = http.clone();
+                    tokio::spawn(
+                        async move { shared.renewal(http, limit, seen, tx).await }
+                            .in_current_span(),
+                    );
+                    rx
+                }
+            }
         };
-        let mut url = self.server.join("oauth/token/").map_err(|e| {
-            AuthError::Unexpected(UnexpectedResponse {
-                status: 0,
-                reason: e.to_string(),
-                body: String::new(),
-            })
-        })?;
-        url.query_pairs_mut()
-            .append_pair("grant_type", "refresh_token")
-            .append_pair("client_id", &self.client_id)
-            .append_pair("client_secret", self.client_secret.expose())
-            .append_pair("refresh_token", refresh.expose());
-        let answer = http
-            .get(url)
-            .send()
-            .await
-            .map_err(|e| AuthError::Transport(TransportError::from_reqwest(e)))?;
-        let status = answer.status().as_u16();
-        let body = answer
-            .bytes()
-            .await
-            .map_err(|e| AuthError::Transport(TransportError::from_reqwest(e)))?;
-        let unexpected = |reason: String| {
-            AuthError::Unexpected(UnexpectedResponse {
-                status,
-                reason,
-                body: redact_tokens(&String::from_utf8_lossy(&body)),
-            })
-        };
-        let parsed: TokenAnswer = serde_json::from_slice(&body)
-            .map_err(|e| unexpected(format!("not a token answer: {e}")))?;
-        if let Some(code) = parsed.error.filter(|c| !c.is_empty()) {
-            return Err(AuthError::Rejected {
-                code,
-                description: parsed.error_description.unwrap_or_default(),
-                status,
-            });
+        let outcome = done.wait_for(Option::is_some).await.map(|o| o.clone());
+        match outcome {
+            Ok(Some(Ok(()))) => Ok(()),
+            Ok(Some(Err(e))) => Err(e.duplicate()),
+            // The task ended without an outcome (it panicked); the flight was cleared on the way.
+            Ok(None) | Err(_) => Err(AuthError::Unexpected(
+                crate::error::UnexpectedResponse::new(0, "the token renewal did not finish", b""),
+            )),
         }
-        let (Some(access), Some(refresh)) = (parsed.access_token, parsed.refresh_token) else {
-            return Err(unexpected(
-                "the answer has no access_token and refresh_token".into(),
-            ));
+    }
+}
+
+/// Clears the flight of generation `seen` when the renewal task ends, however it ends.
+struct ClearFlight<'a>(&'a Shared, u64);
+
+impl Drop for ClearFlight<'_> {
+    fn drop(&mut self) {
+        let mut flights = lock(&self.0.flight);
+        if flights.current.as_ref().is_some_and(|f| f.seen == self.1) {
+            flights.current = None;
+        }
+    }
+}
+
+impl Shared {
+    /// The renewal task: a newer pair from the store, else a new one from the OAuth server;
+    /// installed, saved, announced to the waiting calls, then reported to the callback (which
+    /// runs under no lock, so it may take its time without holding up calls).
+    async fn renewal(
+        &self,
+        http: reqwest::Client,
+        limit: usize,
+        seen: u64,
+        tx: watch::Sender<Outcome>,
+    ) {
+        let clear = ClearFlight(self, seen);
+        tracing::debug!(target: "bitrix_rest", "renewing the OAuth token pair");
+        let (failed, refresh) = {
+            let t = self.tokens.read().unwrap_or_else(|p| p.into_inner());
+            (t.access.clone(), t.refresh.clone())
         };
-        let pair = TokenPair {
-            access_token: Secret::new(access),
-            refresh_token: Secret::new(refresh),
-            expires_in: parsed
-                .expires_in
-                .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok())),
+        let from_store = match &self.store {
+            Some(store) => store.load().await.filter(|p| p.access_token != failed),
+            None => None,
+        };
+        let (pair, fresh) = match from_store {
+            Some(pair) => (pair, false),
+            None => {
+                let grant = Grant {
+                    server: &self.server,
+                    client_id: &self.client_id,
+                    client_secret: &self.client_secret,
+                    refresh: &refresh,
+                };
+                match grant.request(&http, limit).await {
+                    Ok(pair) => (pair, true),
+                    Err(e) => {
+                        tracing::warn!(target: "bitrix_rest", error = %e, "OAuth renewal failed");
+                        let e = Arc::new(e);
+                        {
+                            let mut flights = lock(&self.flight);
+                            flights.failures += 1;
+                            flights.last_failure = Some(e.clone());
+                        }
+                        drop(clear);
+                        let _ = tx.send(Some(Err(e)));
+                        return;
+                    }
+                }
+            }
         };
         {
             let mut t = self.tokens.write().unwrap_or_else(|p| p.into_inner());
@@ -225,24 +330,18 @@ impl OAuth {
             t.refresh = pair.refresh_token.clone();
             t.generation += 1;
         }
-        if let Some(cb) = &self.on_refresh {
-            cb(&pair);
-        }
-        Ok(())
-    }
-}
-
-/// Token answers must not leak into error messages.
-fn redact_tokens(body: &str) -> String {
-    match serde_json::from_str::<serde_json::Value>(body) {
-        Ok(serde_json::Value::Object(mut map)) => {
-            for key in ["access_token", "refresh_token"] {
-                if let Some(v) = map.get_mut(key) {
-                    *v = serde_json::Value::String("***".into());
-                }
+        if fresh {
+            if let Some(store) = &self.store {
+                store.save(&pair).await;
             }
-            serde_json::Value::Object(map).to_string()
         }
-        _ => body.to_string(),
+        tracing::debug!(target: "bitrix_rest", from_store = !fresh, "OAuth token pair renewed");
+        drop(clear);
+        let _ = tx.send(Some(Ok(())));
+        if fresh {
+            if let Some(cb) = &self.on_refresh {
+                cb(&pair);
+            }
+        }
     }
 }

@@ -45,12 +45,25 @@ pub struct Batch {
     idempotent: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 struct Command {
     key: String,
     method: String,
     params: Value,
     idempotent: bool,
+}
+
+/// Parameters print with secret-looking keys (`BOT_TOKEN`, `botToken`, `CLIENT_SECRET`, `auth`,
+/// `*token*`, `password`) as `***`: a batch is easily logged whole.
+impl fmt::Debug for Command {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Command")
+            .field("key", &self.key)
+            .field("method", &self.method)
+            .field("params", &crate::secret::redact(&self.params))
+            .field("idempotent", &self.idempotent)
+            .finish()
+    }
 }
 
 /// The typed ticket of one command in a [`Batch`]: give it to [`BatchResults::get`] for the
@@ -154,11 +167,7 @@ impl Batch {
         if !matches!(params, Value::Object(_) | Value::Null) {
             return Err(InvalidRequest::new(key, "parameters must be a JSON object"));
         }
-        let valid_name = !method.is_empty()
-            && method
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_'));
-        if !valid_name {
+        if crate::client::call::check_method_name(method).is_err() {
             return Err(InvalidRequest::new(key, "not a method name"));
         }
         self.push(key, method, params, false)
@@ -244,15 +253,15 @@ impl BatchResults {
                 next,
                 total,
             }),
-            Err(e) => Err(Error::UnexpectedResponse(UnexpectedResponse {
-                status: 200,
-                reason: format!(
+            Err(e) => Err(Error::UnexpectedResponse(UnexpectedResponse::new(
+                200,
+                format!(
                     "`result[{}]` does not fit {}: {e}",
                     handle.key,
                     std::any::type_name::<M::Output>()
                 ),
-                body: result.to_string(),
-            })),
+                result.to_string().as_bytes(),
+            ))),
         }
     }
 
@@ -378,11 +387,11 @@ impl Client {
                 Value::Object(map) => map,
                 other => {
                     return Err(BatchError {
-                        error: Error::UnexpectedResponse(UnexpectedResponse {
-                            status: 200,
-                            reason: "a batch `result` must be an object".into(),
-                            body: other.to_string(),
-                        }),
+                        error: Error::UnexpectedResponse(UnexpectedResponse::new(
+                            200,
+                            "a batch `result` must be an object",
+                            other.to_string().as_bytes(),
+                        )),
                         completed: out,
                     })
                 }
@@ -468,6 +477,21 @@ mod tests {
         assert!(b.add_raw("c", "user.current?x=1", json!({})).is_err());
         assert!(b.add_raw("d", "user.current", json!([1])).is_err());
         assert_eq!(b.len(), 1);
+    }
+
+    #[test]
+    fn debug_hides_secret_parameters() {
+        let mut b = Batch::new();
+        b.add_raw(
+            "a",
+            "imbot.v2.Bot.update",
+            json!({"botToken": "bt-s3cret", "FIELDS": {"BOT_TOKEN": "BT-s3cret", "NAME": "echo"},
+                   "CLIENT_SECRET": "cs-s3cret", "auth": "tok-s3cret", "password": "pw-s3cret"}),
+        )
+        .unwrap();
+        let text = format!("{b:?}");
+        assert!(!text.contains("s3cret"), "{text}");
+        assert!(text.contains("echo"));
     }
 
     #[test]

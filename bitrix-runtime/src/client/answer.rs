@@ -21,11 +21,7 @@ pub(crate) enum Answer {
 
 /// Classifies a raw answer.
 pub(crate) fn classify(status: u16, body: &[u8]) -> Result<Answer, UnexpectedResponse> {
-    let unexpected = |reason: &str| UnexpectedResponse {
-        status,
-        reason: reason.to_string(),
-        body: String::from_utf8_lossy(body).into_owned(),
-    };
+    let unexpected = |reason: &str| UnexpectedResponse::new(status, reason, body);
     let value: Value = match serde_json::from_slice(body) {
         Ok(v) => v,
         Err(e) => return Err(unexpected(&format!("the body is not JSON ({e})"))),

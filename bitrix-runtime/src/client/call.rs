@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use super::answer::{classify, typed_failure, Answer};
+use super::read::{read_body, ReadError};
 use super::Client;
 use crate::auth::Auth;
 use crate::envelope::Response;
@@ -90,14 +91,14 @@ impl Client {
                         next,
                         total,
                     }),
-                    Err(e) => Err(Error::UnexpectedResponse(UnexpectedResponse {
+                    Err(e) => Err(Error::UnexpectedResponse(UnexpectedResponse::new(
                         status,
-                        reason: format!(
+                        format!(
                             "`result` does not fit {}: {e}",
                             std::any::type_name::<M::Output>()
                         ),
-                        body: String::from_utf8_lossy(&body).into_owned(),
-                    })),
+                        &body,
+                    ))),
                 }
             }
             Answer::Failure {
@@ -124,6 +125,7 @@ impl Client {
         if !matches!(params, Value::Object(_) | Value::Null) {
             return Err(InvalidRequest::new("", "parameters must be a JSON object").into());
         }
+        check_method_name(method)?;
         let (answer, _, _) = self.execute_paced(method, params, false).await?;
         match answer {
             Answer::Success(envelope) => Ok(envelope),
@@ -152,7 +154,7 @@ impl Client {
             }
             Auth::OAuth(o) => {
                 let url = o.method_url(method);
-                let (token, generation) = o.current();
+                let (token, ticket) = o.current();
                 params.insert("auth".into(), Value::String(token.expose().to_string()));
                 let (answer, status, body) = self
                     .send(url.clone(), &Value::Object(params.clone()))
@@ -160,7 +162,9 @@ impl Client {
                 if !matches!(&answer, Answer::Failure { code, .. } if code == "expired_token") {
                     return Ok((answer, status, body));
                 }
-                o.renew(&self.inner.http, generation).await?;
+                tracing::debug!(target: "bitrix_rest", method, "expired_token: renewing");
+                o.renew(&self.inner.http, self.inner.max_body, ticket)
+                    .await?;
                 let (token, _) = o.current();
                 params.insert("auth".into(), Value::String(token.expose().to_string()));
                 self.send(url, &Value::Object(params)).await
@@ -178,14 +182,34 @@ impl Client {
             .send()
             .await
             .map_err(TransportError::from_reqwest)?;
-        let status = answer.status().as_u16();
-        let bytes = answer
-            .bytes()
-            .await
-            .map_err(TransportError::from_reqwest)?
-            .to_vec();
+        let (status, bytes) =
+            read_body(answer, self.inner.max_body)
+                .await
+                .map_err(|e| match e {
+                    ReadError::Transport(t) => SendError::Transport(t),
+                    ReadError::Unexpected(u) => SendError::Unexpected(u),
+                })?;
         let classified = classify(status, &bytes)?;
         Ok((classified, status, bytes))
+    }
+}
+
+/// Refuses a method name that could change the address it is sent to (`?`, `#`, `/`, `..`,
+/// whitespace) or is empty, as [`Batch::add_raw`](crate::Batch::add_raw) does: the name goes
+/// into the URL path, after the webhook code.
+pub(crate) fn check_method_name(method: &str) -> Result<(), InvalidRequest> {
+    let valid = !method.is_empty()
+        && !method.contains("..")
+        && method
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_'));
+    if valid {
+        Ok(())
+    } else {
+        Err(InvalidRequest::new(
+            "",
+            "not a method name (letters, digits, `.` and `_` only)",
+        ))
     }
 }
 

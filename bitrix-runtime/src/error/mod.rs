@@ -375,13 +375,28 @@ impl TransportError {
         }
     }
 
+    /// A copy for another waiter of the same failure (the source error cannot be cloned, its
+    /// text is kept in the message).
+    pub(crate) fn duplicate(&self) -> Self {
+        TransportError {
+            kind: self.kind,
+            message: self.message.clone(),
+            source: None,
+        }
+    }
+
     /// Whether the request certainly did not reach the portal (safe to retry any call).
     pub fn not_sent(&self) -> bool {
         self.kind == TransportErrorKind::Connect
     }
 }
 
-/// An answer that is not what Bitrix24 sends: not JSON, or JSON of the wrong shape.
+/// At most this many bytes of an unreadable answer are kept in [`UnexpectedResponse::body`], so
+/// a hostile portal cannot make errors hold (or logs print) megabytes.
+pub const MAX_KEPT_BODY: usize = 64 * 1024;
+
+/// An answer that is not what Bitrix24 sends: not JSON, JSON of the wrong shape, a redirect, or
+/// a body larger than the client's limit ([`ClientBuilder::max_body_size`](crate::ClientBuilder::max_body_size)).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unexpected answer (HTTP {status}): {reason}")]
 pub struct UnexpectedResponse {
@@ -389,8 +404,20 @@ pub struct UnexpectedResponse {
     pub status: u16,
     /// Why it could not be read.
     pub reason: String,
-    /// The body exactly as received (lossy UTF-8).
+    /// The start of the body as received (lossy UTF-8), at most [`MAX_KEPT_BODY`] bytes.
     pub body: String,
+}
+
+impl UnexpectedResponse {
+    /// An unreadable answer, keeping at most [`MAX_KEPT_BODY`] bytes of its body.
+    pub fn new(status: u16, reason: impl Into<String>, body: &[u8]) -> Self {
+        let kept = &body[..body.len().min(MAX_KEPT_BODY)];
+        UnexpectedResponse {
+            status,
+            reason: reason.into(),
+            body: String::from_utf8_lossy(kept).into_owned(),
+        }
+    }
 }
 
 /// Renewing the OAuth token failed.
@@ -413,4 +440,23 @@ pub enum AuthError {
     /// The OAuth server answered something that is not a token pair.
     #[error("{0}")]
     Unexpected(UnexpectedResponse),
+}
+
+impl AuthError {
+    /// A copy for each call that waited for the same failed renewal.
+    pub(crate) fn duplicate(&self) -> Self {
+        match self {
+            AuthError::Rejected {
+                code,
+                description,
+                status,
+            } => AuthError::Rejected {
+                code: code.clone(),
+                description: description.clone(),
+                status: *status,
+            },
+            AuthError::Transport(t) => AuthError::Transport(t.duplicate()),
+            AuthError::Unexpected(u) => AuthError::Unexpected(u.clone()),
+        }
+    }
 }

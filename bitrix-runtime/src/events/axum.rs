@@ -23,7 +23,6 @@
 
 use std::future::Future;
 
-use axum::body::Bytes;
 use axum::extract::{FromRef, FromRequest, Request};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -63,11 +62,22 @@ where
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let body = Bytes::from_request(req, state).await.map_err(|e| {
-            EventRejection(EventError::Malformed {
-                reason: format!("the body cannot be read: {e}"),
-            })
-        })?;
+        // Read at most one byte over the receiver's limit, so an over-large body is refused
+        // (413) without being buffered whole.
+        let limit = receiver.body_limit();
+        let body = axum::body::to_bytes(req.into_body(), limit.saturating_add(1))
+            .await
+            .map_err(|e| {
+                let too_large = std::error::Error::source(&e)
+                    .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+                EventRejection(if too_large {
+                    EventError::TooLarge { limit }
+                } else {
+                    EventError::Malformed {
+                        reason: format!("the body cannot be read: {e}"),
+                    }
+                })
+            })?;
         receiver
             .receive_as(content_type.as_deref(), &body)
             .map(VerifiedEvent)

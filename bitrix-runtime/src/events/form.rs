@@ -78,7 +78,7 @@ fn escape(s: &str) -> String {
 }
 
 /// Percent-decoding with `+` as space.
-fn decode(s: &str) -> Result<String, String> {
+pub(crate) fn decode(s: &str) -> Result<String, String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -32,6 +32,7 @@
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
 pub mod form;
+mod verify;
 
 use std::fmt;
 
@@ -135,6 +136,12 @@ pub enum EventError {
     /// `auth[application_token]` is not the application's token (or none is configured). HTTP 401.
     #[error("the event's application token does not match")]
     Forged,
+    /// The body is larger than the receiver's limit ([`Receiver::max_body_size`]). HTTP 413.
+    #[error("the event body is larger than {limit} bytes")]
+    TooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// The content type is neither a form nor JSON. HTTP 415.
     #[error("unsupported content type `{content_type}`")]
     UnsupportedContentType {
@@ -149,6 +156,7 @@ impl EventError {
         match self {
             EventError::Malformed { .. } => 400,
             EventError::MissingToken | EventError::Forged => 401,
+            EventError::TooLarge { .. } => 413,
             EventError::UnsupportedContentType { .. } => 415,
         }
     }
@@ -167,10 +175,14 @@ pub trait FromRawEvent: Sized {
     fn from_raw(raw: RawEvent) -> Result<Self, EventError>;
 }
 
+/// The default limit of an event body: deliveries are a few kilobytes.
+pub const DEFAULT_MAX_EVENT_BODY: usize = 1024 * 1024;
+
 /// Verifies and decodes deliveries for one application.
 #[derive(Debug, Clone)]
 pub struct Receiver {
     token: Secret,
+    max_body: usize,
 }
 
 impl Receiver {
@@ -180,7 +192,21 @@ impl Receiver {
     pub fn new(application_token: impl Into<Secret>) -> Self {
         Receiver {
             token: application_token.into(),
+            max_body: DEFAULT_MAX_EVENT_BODY,
         }
+    }
+
+    /// Refuses bodies over `bytes` (default [`DEFAULT_MAX_EVENT_BODY`], 1 MiB) with
+    /// [`EventError::TooLarge`] before reading them.
+    #[must_use]
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body = bytes;
+        self
+    }
+
+    /// The body limit (the axum extractor reads at most this much).
+    pub fn body_limit(&self) -> usize {
+        self.max_body
     }
 
     /// Verifies a delivery and decodes it into this crate's [`Event`].
@@ -198,6 +224,24 @@ impl Receiver {
         content_type: Option<&str>,
         body: &[u8],
     ) -> Result<Incoming<E>, EventError> {
+        if body.len() > self.max_body {
+            return Err(EventError::TooLarge {
+                limit: self.max_body,
+            });
+        }
+        let json = is_json(content_type, body)?;
+        // Verify on the raw body first: a forged delivery is refused without being parsed.
+        let expected = self.token.expose();
+        match verify::find_token(json, body)? {
+            None => return Err(EventError::MissingToken),
+            Some(sent)
+                if expected.is_empty()
+                    || !constant_time_eq(sent.as_bytes(), expected.as_bytes()) =>
+            {
+                return Err(EventError::Forged)
+            }
+            Some(_) => {}
+        }
         let mut value = parse_body(content_type, body)?;
         let Value::Object(top) = &mut value else {
             return Err(EventError::malformed("the body is not an object"));
@@ -211,7 +255,6 @@ impl Receiver {
             }
             Some(_) => return Err(EventError::Forged),
         };
-        let expected = self.token.expose();
         if !constant_time_eq(sent.as_bytes(), expected.as_bytes()) || expected.is_empty() {
             return Err(EventError::Forged);
         }
@@ -247,6 +290,16 @@ fn number(value: Option<&Value>, key: &str) -> Result<Option<i64>, EventError> {
 /// Reads a body as a form (`application/x-www-form-urlencoded`, also when no content type is
 /// given) or as JSON (`application/json`, or a body starting with `{`) into a JSON value.
 pub fn parse_body(content_type: Option<&str>, body: &[u8]) -> Result<Value, EventError> {
+    if is_json(content_type, body)? {
+        serde_json::from_slice(body)
+            .map_err(|e| EventError::malformed(format!("the JSON body does not parse: {e}")))
+    } else {
+        form::parse(body).map_err(EventError::malformed)
+    }
+}
+
+/// Whether a body is JSON (else a form), from its content type and first byte.
+fn is_json(content_type: Option<&str>, body: &[u8]) -> Result<bool, EventError> {
     let mime = content_type
         .map(|c| {
             c.split(';')
@@ -256,21 +309,13 @@ pub fn parse_body(content_type: Option<&str>, body: &[u8]) -> Result<Value, Even
                 .to_ascii_lowercase()
         })
         .unwrap_or_default();
-    let json = match mime.as_str() {
-        "application/json" => true,
-        "application/x-www-form-urlencoded" => false,
-        "" | "text/plain" => body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{'),
-        _ => {
-            return Err(EventError::UnsupportedContentType {
-                content_type: content_type.unwrap_or_default().chars().take(100).collect(),
-            })
-        }
-    };
-    if json {
-        serde_json::from_slice(body)
-            .map_err(|e| EventError::malformed(format!("the JSON body does not parse: {e}")))
-    } else {
-        form::parse(body).map_err(EventError::malformed)
+    match mime.as_str() {
+        "application/json" => Ok(true),
+        "application/x-www-form-urlencoded" => Ok(false),
+        "" | "text/plain" => Ok(body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')),
+        _ => Err(EventError::UnsupportedContentType {
+            content_type: content_type.unwrap_or_default().chars().take(100).collect(),
+        }),
     }
 }
 
@@ -284,17 +329,7 @@ pub fn decode_data<T: Lenient>(raw: &RawEvent) -> Result<T, EventError> {
     })
 }
 
-/// Compares two byte strings in time that depends only on their lengths, not on where they differ.
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    let mut diff = u8::from(a.len() != b.len());
-    let n = a.len().max(b.len());
-    for i in 0..n {
-        let x = a.get(i).copied().unwrap_or(0);
-        let y = b.get(i).copied().unwrap_or(0);
-        diff |= std::hint::black_box(x ^ y);
-    }
-    std::hint::black_box(diff) == 0
-}
+pub use crate::secret::constant_time_eq;
 
 /// Prints a JSON value with the values of token-like keys (`*token*`, `*secret*`, `password`,
 /// `AUTH`) replaced by `***`; used by the `Debug` of payloads.
@@ -302,40 +337,14 @@ pub struct Redacted<'a, T>(pub &'a T);
 
 impl fmt::Debug for Redacted<'_, Value> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&redact(self.0), f)
+        fmt::Debug::fmt(&crate::secret::redact(self.0), f)
     }
 }
 
 impl fmt::Debug for Redacted<'_, Map<String, Value>> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&redact_map(self.0), f)
+        fmt::Debug::fmt(&crate::secret::redact_map(self.0), f)
     }
-}
-
-fn is_secret_key(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    k.contains("token") || k.contains("secret") || k.contains("password") || k == "auth"
-}
-
-fn redact(v: &Value) -> Value {
-    match v {
-        Value::Object(m) => Value::Object(redact_map(m)),
-        Value::Array(items) => Value::Array(items.iter().map(redact).collect()),
-        other => other.clone(),
-    }
-}
-
-fn redact_map(m: &Map<String, Value>) -> Map<String, Value> {
-    m.iter()
-        .map(|(k, v)| {
-            let v = if is_secret_key(k) {
-                Value::String("***".into())
-            } else {
-                redact(v)
-            };
-            (k.clone(), v)
-        })
-        .collect()
 }
 
 impl Lenient for Auth {
@@ -410,6 +419,48 @@ mod tests {
             EventError::MissingToken
         );
         let json = br#"{"event":"X","auth":{"application_token":["app"]}}"#;
+        assert_eq!(
+            r.receive(Some("application/json"), json).unwrap_err(),
+            EventError::Forged
+        );
+    }
+
+    #[test]
+    fn over_large_bodies_are_refused_before_anything_else() {
+        let r = Receiver::new("app").max_body_size(100);
+        let big = format!("{}&x={}", body("app"), "a".repeat(200));
+        let e = r.receive(None, big.as_bytes()).unwrap_err();
+        assert_eq!(e, EventError::TooLarge { limit: 100 });
+        assert_eq!(e.status(), 413);
+        let default = Receiver::new("app");
+        let huge = format!("{}&x={}", body("app"), "a".repeat(DEFAULT_MAX_EVENT_BODY));
+        assert_eq!(
+            default.receive(None, huge.as_bytes()).unwrap_err().status(),
+            413
+        );
+    }
+
+    #[test]
+    fn the_token_is_checked_before_the_body_is_decoded() {
+        let r = Receiver::new("app");
+        // Undecodable data with a wrong token: refused as forged, the data never parsed.
+        for bad in [
+            "event=ONIMCOMMANDADD&data[a[b=1&data[%zz]=2&auth[application_token]=guess",
+            "auth%5Bapplication_token%5D=guess&event=X&data[PARAMS][MESSAGE_ID]=nope",
+        ] {
+            assert_eq!(
+                r.receive(None, bad.as_bytes()).unwrap_err(),
+                EventError::Forged,
+                "{bad}"
+            );
+        }
+        let json =
+            br#"{"event":"X","data":{"deep":[[[[1]]]]},"auth":{"application_token":"guess"}}"#;
+        assert_eq!(
+            r.receive(Some("application/json"), json).unwrap_err(),
+            EventError::Forged
+        );
+        let json = br#"{"event":"X","data":"not an object","auth":{"application_token":"guess"}}"#;
         assert_eq!(
             r.receive(Some("application/json"), json).unwrap_err(),
             EventError::Forged

@@ -40,7 +40,8 @@ impl Bucket {
         self.drain(now);
         let wait = ((self.level + 1.0 - self.capacity) / self.rate).max(0.0);
         self.level += 1.0;
-        Duration::from_secs_f64(wait / self.scale)
+        // Finite by construction (rate and scale are checked positive); saturate just in case.
+        Duration::try_from_secs_f64(wait / self.scale).unwrap_or(Duration::MAX)
     }
 
     /// The portal said the bucket is full (503): assume it is, so later calls wait for drain.

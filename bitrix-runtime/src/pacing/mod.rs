@@ -2,6 +2,9 @@
 //! concurrent requests, per-method operating-time tracking, and bounded retries with backoff and
 //! jitter. One [`Pacer`] lives in the client's shared state, so every clone of a client and every
 //! task calling through it share the same budget.
+//!
+//! This is machinery only: it knows nothing of the client. What to retry and when to renew
+//! lives in `client/` (`client/retry.rs`), the builder options in `client/options.rs`.
 
 mod bucket;
 
@@ -10,14 +13,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use serde_json::Value;
 use tokio::sync::{Semaphore, SemaphorePermit};
 use tokio::time::Instant;
 
 use self::bucket::Bucket;
-use crate::client::answer::Answer;
-use crate::client::call::SendError;
-use crate::client::{Client, ClientBuilder};
 use crate::envelope::Time;
 
 /// The portal's plan, which sets how many HTTP requests it accepts (the leaky bucket).
@@ -61,7 +60,8 @@ impl Plan {
 /// `429 OPERATION_TIME_LIMIT` after waiting until the method's `operating_reset_at` (from the last
 /// answer of that method) if that is at most `max_operating_wait` away; a connection that could not
 /// be made; and a timeout or broken connection after sending only for idempotent calls
-/// ([`Method::IDEMPOTENT`](crate::Method::IDEMPOTENT) or [`Client::call_idempotent`]).
+/// ([`Method::IDEMPOTENT`](crate::Method::IDEMPOTENT) or
+/// [`Client::call_idempotent`](crate::Client::call_idempotent)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Tries in all, the first included (1 = never retry).
@@ -96,15 +96,15 @@ impl RetryPolicy {
     }
 }
 
-/// Pacing settings gathered by [`ClientBuilder`].
+/// Pacing settings gathered by the client's builder.
 #[derive(Debug, Clone)]
 pub(crate) struct PacingConfig {
-    plan: Plan,
-    retry: RetryPolicy,
-    max_concurrent: usize,
-    time_scale: f64,
-    operating_budget: Duration,
-    operating_reserve: Option<Duration>,
+    pub(crate) plan: Plan,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) max_concurrent: usize,
+    pub(crate) time_scale: f64,
+    pub(crate) operating_budget: Duration,
+    pub(crate) operating_reserve: Option<Duration>,
 }
 
 impl Default for PacingConfig {
@@ -117,54 +117,6 @@ impl Default for PacingConfig {
             operating_budget: Duration::from_secs(480),
             operating_reserve: None,
         }
-    }
-}
-
-impl ClientBuilder {
-    /// The portal's plan: the client paces requests to its leaky bucket (default
-    /// [`Plan::Standard`], the safe choice when unsure). The client keeps one drop of the burst in
-    /// reserve against network jitter.
-    #[must_use]
-    pub fn plan(mut self, plan: Plan) -> Self {
-        self.pacing.plan = plan;
-        self
-    }
-
-    /// Retry policy (default [`RetryPolicy::default`]; [`RetryPolicy::none`] turns retries off).
-    #[must_use]
-    pub fn retry(mut self, retry: RetryPolicy) -> Self {
-        self.pacing.retry = retry;
-        self
-    }
-
-    /// Most requests in flight at once across all clones (default 50; at least 1).
-    #[must_use]
-    pub fn max_concurrent(mut self, n: usize) -> Self {
-        self.pacing.max_concurrent = n.max(1);
-        self
-    }
-
-    /// The operating-time budget of one method over ten minutes (default 480 s, the cloud limit)
-    /// and the reserve below it (default 5 % of it): when the last answer of a method reports
-    /// `operating` at or above `budget - reserve`, the next call of that method waits until its
-    /// `operating_reset_at` (at most [`RetryPolicy::max_operating_wait`]) instead of being blocked.
-    #[must_use]
-    pub fn operating_budget(mut self, budget: Duration, reserve: Duration) -> Self {
-        self.pacing.operating_budget = budget;
-        self.pacing.operating_reserve = Some(reserve);
-        self
-    }
-
-    /// **Testing only.** Portal seconds per real second, to pace against an emulator whose clock
-    /// runs `factor` times faster (`bitrix_mock::Config::clock_speed`). Every pacing wait and
-    /// backoff is divided by it. Never set it for a real portal.
-    #[doc(hidden)]
-    #[must_use]
-    pub fn time_scale(mut self, factor: f64) -> Self {
-        if factor.is_finite() && factor > 0.0 {
-            self.pacing.time_scale = factor;
-        }
-        self
     }
 }
 
@@ -225,6 +177,7 @@ impl Pacer {
     /// Waits for the method's operating budget, a concurrency permit and a bucket slot.
     pub(crate) async fn acquire(&self, method: &str) -> Option<SemaphorePermit<'_>> {
         if let Some(wait) = self.operating_wait(method, true) {
+            tracing::debug!(target: "bitrix_rest", method, wait_ms = wait.as_millis() as u64, reason = "operating", "pacing wait");
             tokio::time::sleep(wait).await;
             if let Some(op) = Self::lock(&self.operating).get_mut(method) {
                 // The oldest minute has left the window; the next answer tells the new figure.
@@ -236,22 +189,26 @@ impl Pacer {
         if let Some(bucket) = &self.bucket {
             let wait = Self::lock(bucket).reserve(Instant::now());
             if !wait.is_zero() {
+                tracing::debug!(target: "bitrix_rest", method, wait_ms = wait.as_millis() as u64, reason = "rate", "pacing wait");
                 tokio::time::sleep(wait).await;
             }
         }
         permit
     }
 
-    /// Notes the operating time an answer of `method` reported.
+    /// Notes the operating time an answer of `method` reported. Figures that cannot be true
+    /// (NaN, infinite, negative, a clock before 1970) are ignored rather than trusted.
     pub(crate) fn record(&self, method: &str, time: Option<&Time>) {
         let Some(time) = time else { return };
         let (Some(operating), Some(reset_at)) = (time.operating, time.operating_reset_at) else {
             return;
         };
-        let server_now = if time.finish > 0.0 {
-            time.finish
-        } else {
-            time.start
+        let sane = |x: f64| x.is_finite() && x >= 0.0;
+        let server_now = [time.finish, time.start]
+            .into_iter()
+            .find(|t| sane(*t) && *t > 0.0);
+        let (Some(server_now), true) = (server_now, sane(operating)) else {
+            return;
         };
         Self::lock(&self.operating).insert(
             method.to_string(),
@@ -267,28 +224,42 @@ impl Pacer {
     /// The real time until the method's `operating_reset_at` (plus a second, as the portal
     /// rounds it down), if known, in the future and within the policy's limit. With `only_near`,
     /// only when the method is at or above its threshold.
-    fn operating_wait(&self, method: &str, only_near: bool) -> Option<Duration> {
+    pub(crate) fn operating_wait(&self, method: &str, only_near: bool) -> Option<Duration> {
         let op = *Self::lock(&self.operating).get(method)?;
         if only_near && op.operating < self.threshold {
             return None;
         }
         let server_now = op.server_now + op.seen.elapsed().as_secs_f64() * self.scale;
         let remaining = op.reset_at + 1.0 - server_now;
-        if remaining.is_nan() || remaining <= 0.0 {
+        if !remaining.is_finite() || remaining <= 0.0 {
             return None;
         }
-        let wait = Duration::from_secs_f64(remaining / self.scale);
+        // A reset too far away to convert is further than any policy waits.
+        let wait = Duration::try_from_secs_f64(remaining / self.scale).ok()?;
         (wait <= self.retry.max_operating_wait).then_some(wait)
     }
 
     /// A backoff for retry number `retry` (1-based): exponential, capped, with full jitter in
     /// its upper half.
-    fn backoff(&self, retry: u32) -> Duration {
+    pub(crate) fn backoff(&self, retry: u32) -> Duration {
         let base = self.retry.base_delay.as_secs_f64();
         let cap = self.retry.max_delay.as_secs_f64();
         let exp = base * 2f64.powi(retry.saturating_sub(1).min(30) as i32);
         let jitter = 0.5 + 0.5 * self.random();
-        Duration::from_secs_f64((exp.min(cap) * jitter / self.scale).max(0.0))
+        Duration::try_from_secs_f64((exp.min(cap) * jitter / self.scale).max(0.0))
+            .unwrap_or(self.retry.max_delay)
+    }
+
+    /// Tries in all the policy allows.
+    pub(crate) fn max_tries(&self) -> u32 {
+        self.retry.max_tries
+    }
+
+    /// The portal said its bucket is full (503): later calls wait for it to drain.
+    pub(crate) fn saturate(&self) {
+        if let Some(bucket) = &self.bucket {
+            Self::lock(bucket).saturate(Instant::now());
+        }
     }
 
     /// A number in `[0, 1)` (xorshift; only for jitter).
@@ -302,63 +273,22 @@ impl Pacer {
     }
 }
 
-/// Why a finished try is tried again.
-enum Verdict {
-    Done,
-    RetryAfter(Duration),
-}
-
-impl Client {
-    /// Sends through the pacer: waits for its turn, sends, records operating time, and retries what
-    /// the policy allows. `idempotent` allows retries after a timeout or broken connection.
-    pub(crate) async fn execute_paced(
-        &self,
-        method: &str,
-        params: Value,
-        idempotent: bool,
-    ) -> Result<(Answer, u16, Vec<u8>), SendError> {
-        let pacer = &self.inner.pacer;
-        let mut tries = 0u32;
-        loop {
-            tries += 1;
-            let permit = pacer.acquire(method).await;
-            let outcome = self.execute(method, params.clone()).await;
-            drop(permit);
-            let verdict = match &outcome {
-                Ok((Answer::Success(r), _, _)) => {
-                    pacer.record(method, r.time.as_ref());
-                    Verdict::Done
-                }
-                Ok((Answer::Failure { code, .. }, _, _)) if code == "QUERY_LIMIT_EXCEEDED" => {
-                    if let Some(bucket) = &pacer.bucket {
-                        Pacer::lock(bucket).saturate(Instant::now());
-                    }
-                    Verdict::RetryAfter(pacer.backoff(tries))
-                }
-                Ok((Answer::Failure { code, .. }, _, _)) if code == "OPERATION_TIME_LIMIT" => {
-                    match pacer.operating_wait(method, false) {
-                        Some(wait) => Verdict::RetryAfter(wait.max(pacer.backoff(1))),
-                        None => Verdict::RetryAfter(pacer.backoff(tries)),
-                    }
-                }
-                Err(SendError::Transport(t)) if t.not_sent() || idempotent => {
-                    Verdict::RetryAfter(pacer.backoff(tries))
-                }
-                _ => Verdict::Done,
-            };
-            match verdict {
-                Verdict::RetryAfter(wait) if tries < pacer.retry.max_tries => {
-                    tokio::time::sleep(wait).await;
-                }
-                _ => return outcome,
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pacing_imports_nothing_from_the_client() {
+        // Pacing is machinery; retries and renewal live in `client/`. Spelled in two halves so
+        // that this test does not find itself.
+        let client = concat!("crate::", "client");
+        for (file, text) in [
+            ("mod.rs", include_str!("mod.rs")),
+            ("bucket.rs", include_str!("bucket.rs")),
+        ] {
+            assert!(!text.contains(client), "pacing/{file} imports from client/");
+        }
+    }
 
     #[test]
     fn plans_have_their_buckets() {
@@ -414,6 +344,36 @@ mod tests {
         for (i, t) in all.iter().enumerate() {
             let sent = (i + 1) as f64;
             assert!(sent - t * 2.0 <= 50.0 + 1e-9, "request {i} at {t}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn absurd_figures_never_panic_nor_wait_past_the_cap() {
+        let p = Pacer::new(&PacingConfig::default());
+        let absurd = [
+            (-1e300, -1e300, 1e308, 1),
+            (f64::NAN, f64::NAN, f64::NAN, i64::MAX),
+            (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, i64::MIN),
+            (1000.0, 1000.0, 1e9, i64::MAX),
+            (1000.0, 1000.0, -5.0, 4_000_000_000_000),
+        ];
+        for (start, finish, operating, reset_at) in absurd {
+            p.record(
+                "m",
+                Some(&Time {
+                    start,
+                    finish,
+                    operating: Some(operating),
+                    operating_reset_at: Some(reset_at),
+                    ..Time::default()
+                }),
+            );
+            assert!(p
+                .operating_wait("m", false)
+                .is_none_or(|w| w <= p.retry.max_operating_wait));
+            let before = Instant::now();
+            drop(p.acquire("m").await);
+            assert!(before.elapsed() <= p.retry.max_operating_wait);
         }
     }
 

@@ -1,6 +1,7 @@
 //! Every item of a list method (`PAGED = true`) as a `Stream`, across all pages: plain paging by
-//! `start`/`next`, or a keyset export (`start=-1`, ordered by ID ascending, filtered `>ID`, stopping
-//! on a short page) that counts nothing and cannot lose or repeat items.
+//! `start`/`next`, or a keyset export (`start=-1`, ordered by ID ascending, filtered `>ID`, ending
+//! on an empty page, checking that IDs strictly increase) that counts nothing and cannot lose or
+//! repeat items.
 
 use std::collections::VecDeque;
 use std::pin::Pin;
@@ -113,7 +114,10 @@ impl Client {
 
     /// Every item of a list method by keyset paging, the fast mode for large exports
     /// (`start=-1`: the portal skips counting `total`): ordered by the ID ascending, each page
-    /// filtered to IDs above the last one seen, stopping at the first page shorter than 50.
+    /// filtered to IDs above the last one seen, ending at the first empty page (a short page may
+    /// be a middle one). IDs must strictly increase across the export: a portal that ignores the
+    /// order or the filter ends the stream with [`Error::UnexpectedResponse`] instead of losing
+    /// items silently.
     ///
     /// No item is lost or repeated when items are added or removed during the export: every item
     /// that exists throughout is returned exactly once, in ID order; items added with a higher ID
@@ -221,24 +225,28 @@ where
                 .call_params::<M>(Value::Object(params), M::IDEMPOTENT)
                 .await?;
             let items = page.result;
-            let short = items.len() < PAGE_SIZE;
-            let mut max = last;
+            // Each ID must be above the one before it (and the first above the filter's bound):
+            // a portal that ignored `order` or the filter would otherwise make the next page's
+            // `>last` skip items silently.
+            let mut previous = last;
             for item in &items {
                 let id = id_of(item, &by.id_field).ok_or_else(|| {
                     unexpected(format!("an item has no numeric `{}`", by.id_field))
                 })?;
-                if id <= last {
+                if id <= previous {
                     return Err(unexpected(format!(
-                        "item `{}` {id} is not above {last}: the method ignores the ID filter or order",
+                        "item `{}` {id} is not above {previous}: the method ignores the ID filter or order",
                         by.id_field
                     )));
                 }
-                max = max.max(id);
+                previous = id;
             }
-            st.cursor = if short {
+            // Only an empty page ends the export: a short page may be a middle one (a portal that
+            // pages by less than 50, or cut a page), and ending there would lose the rest.
+            st.cursor = if items.is_empty() {
                 Cursor::Done
             } else {
-                Cursor::After(by, max)
+                Cursor::After(by, previous)
             };
             let any = !items.is_empty();
             st.buffer.extend(items);
@@ -256,9 +264,5 @@ fn id_of<T: Serialize>(item: &T, field: &str) -> Option<i64> {
 }
 
 fn unexpected<E>(reason: String) -> Error<E> {
-    Error::UnexpectedResponse(UnexpectedResponse {
-        status: 200,
-        reason,
-        body: String::new(),
-    })
+    Error::UnexpectedResponse(UnexpectedResponse::new(200, reason, b""))
 }
