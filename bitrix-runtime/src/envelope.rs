@@ -15,6 +15,9 @@ pub struct Response<T> {
     pub next: Option<u64>,
     /// For list methods: how many items match in all (absent when `start=-1`).
     pub total: Option<u64>,
+    /// REST 3.0: the portal did not run the call again but answered a repeated write with the
+    /// stored answer of the first (`Idempotent-Replayed: true`).
+    pub replayed: bool,
 }
 
 impl<T> Response<T> {
@@ -30,6 +33,7 @@ impl<T> Response<T> {
             time: self.time,
             next: self.next,
             total: self.total,
+            replayed: self.replayed,
         }
     }
 }

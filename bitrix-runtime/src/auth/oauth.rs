@@ -180,8 +180,9 @@ impl OAuth {
     }
 
     /// The address of `method` on the portal.
-    pub(crate) fn method_url(&self, method: &str) -> String {
-        format!("{}rest/{}", self.shared.portal, method)
+    pub(crate) fn method_url(&self, method: &str, v3: bool) -> String {
+        let api = if v3 { "api/" } else { "" };
+        format!("{}rest/{api}{method}", self.shared.portal)
     }
 
     /// The access token to send, and what the call knows when it sends it.

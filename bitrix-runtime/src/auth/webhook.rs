@@ -51,11 +51,12 @@ impl Webhook {
         })
     }
 
-    /// The address of `method` for this webhook.
-    pub(crate) fn method_url(&self, method: &str) -> String {
+    /// The address of `method` for this webhook (REST 3.0 under `/rest/api/`).
+    pub(crate) fn method_url(&self, method: &str, v3: bool) -> String {
         format!(
-            "{}rest/{}/{}/{}",
+            "{}rest/{}{}/{}/{}",
             self.base,
+            if v3 { "api/" } else { "" },
             self.user_id,
             self.code.expose(),
             method

@@ -27,6 +27,7 @@ pub use self::arg::{Arg, IntoArg};
 pub use self::reference::Reference;
 pub use self::typed::{ListRef, MapRef, Referable, ValueRef};
 use crate::client::answer::{typed_failure, Answer};
+use crate::client::call::Target;
 use crate::envelope::{Response, Time};
 use crate::error::{Error, InvalidRequest, MethodError, RawError, SystemError, UnexpectedResponse};
 use crate::method::Method;
@@ -240,19 +241,8 @@ impl BatchResults {
         handle: &Handle<M>,
     ) -> Result<Response<M::Output>, Error<M::Error>> {
         let envelope = self.entry::<M::Error>(&handle.key)?;
-        let Response {
-            result,
-            time,
-            next,
-            total,
-        } = envelope;
-        match M::decode_output(result.clone()) {
-            Ok(output) => Ok(Response {
-                result: output,
-                time,
-                next,
-                total,
-            }),
+        match M::decode_output(envelope.result.clone()) {
+            Ok(output) => Ok(envelope.map(|_| output)),
             Err(e) => Err(Error::UnexpectedResponse(UnexpectedResponse::new(
                 200,
                 format!(
@@ -260,7 +250,7 @@ impl BatchResults {
                     handle.key,
                     std::any::type_name::<M::Output>()
                 ),
-                result.to_string().as_bytes(),
+                envelope.result.to_string().as_bytes(),
             ))),
         }
     }
@@ -278,7 +268,12 @@ impl BatchResults {
                     .and_then(|e| e.documented_status())
                     .or_else(|| SystemError::from_code(code).map(SystemError::status))
                     .unwrap_or(400);
-                Err(typed_failure(code.clone(), description.clone(), status))
+                Err(typed_failure(
+                    code.clone(),
+                    description.clone(),
+                    status,
+                    Vec::new(),
+                ))
             }
             None => Err(InvalidRequest::new(
                 key,
@@ -359,7 +354,12 @@ impl Client {
             let idempotent = batch.idempotent || chunk.iter().all(|c| c.idempotent);
             let params = json!({"halt": u8::from(batch.halt), "cmd": cmd});
             out.requests += 1;
-            let answer = self.execute_paced("batch", params, idempotent).await;
+            let target = Target {
+                method: "batch",
+                v3: false,
+                key: None,
+            };
+            let answer = self.execute_paced(&target, params, idempotent).await;
             let envelope = match answer {
                 Ok((Answer::Success(envelope), _, _)) => envelope,
                 Ok((
@@ -367,12 +367,14 @@ impl Client {
                         code,
                         description,
                         status,
+                        validation,
                     },
                     _,
                     _,
                 )) => {
                     return Err(BatchError {
-                        error: typed_failure::<RawError>(code, description, status).into(),
+                        error: typed_failure::<RawError>(code, description, status, validation)
+                            .into(),
                         completed: out,
                     })
                 }
@@ -419,6 +421,7 @@ impl Client {
                         time,
                         next: count(&nexts),
                         total: count(&totals),
+                        replayed: false,
                     });
                     out.entries.insert(c.key.clone(), entry);
                 } else if let Some(e) = errors.get(&wire) {

@@ -4,18 +4,22 @@
 use serde_json::Value;
 
 use crate::envelope::{Response, Time};
-use crate::error::{ApiError, Error, MethodError, SystemError, UnexpectedResponse, UnknownCode};
+use crate::error::{
+    ApiError, Error, FieldProblem, MethodError, SystemError, UnexpectedResponse, UnknownCode,
+};
 
 /// An answer before the method's types are applied.
 #[derive(Debug)]
 pub(crate) enum Answer {
     /// `result` and its envelope.
     Success(Response<Value>),
-    /// `error` and `error_description`.
+    /// `error` and `error_description` (REST 2), or `error.code`, `error.message` and
+    /// `error.validation` (REST 3.0).
     Failure {
         code: String,
         description: String,
         status: u16,
+        validation: Vec<FieldProblem>,
     },
 }
 
@@ -29,6 +33,9 @@ pub(crate) fn classify(status: u16, body: &[u8]) -> Result<Answer, UnexpectedRes
     let Value::Object(mut map) = value else {
         return Err(unexpected("the body is not a JSON object"));
     };
+    if let Some(failure) = v3_failure(&map, status) {
+        return Ok(failure);
+    }
     // An empty or non-string `error` is no error code: read the answer as if it were absent.
     let code = match map.get("error") {
         Some(Value::String(c)) if !c.trim().is_empty() => Some(c.clone()),
@@ -44,6 +51,7 @@ pub(crate) fn classify(status: u16, body: &[u8]) -> Result<Answer, UnexpectedRes
             code,
             description,
             status,
+            validation: Vec::new(),
         });
     }
     if !(200..300).contains(&status) {
@@ -62,7 +70,41 @@ pub(crate) fn classify(status: u16, body: &[u8]) -> Result<Answer, UnexpectedRes
         time,
         next: count(map.remove("next")),
         total: count(map.remove("total")),
+        replayed: false,
     }))
+}
+
+/// A REST 3.0 error: `{"error": {"code", "message", "validation": [{"field", "message"}]}}`.
+fn v3_failure(map: &serde_json::Map<String, Value>, status: u16) -> Option<Answer> {
+    let error = map.get("error")?.as_object()?;
+    let code = error.get("code")?.as_str()?.trim();
+    if code.is_empty() {
+        return None;
+    }
+    let text = |v: Option<&Value>| match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    };
+    let validation = match error.get("validation") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| FieldProblem {
+                field: item
+                    .get("field")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                message: text(item.get("message")),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Some(Answer::Failure {
+        code: code.to_string(),
+        description: text(error.get("message")),
+        status,
+        validation,
+    })
 }
 
 /// Types an error answer: the method's documented error first, then a system error, else `Unknown`.
@@ -70,6 +112,7 @@ pub(crate) fn typed_failure<E: MethodError>(
     code: String,
     description: String,
     status: u16,
+    validation: Vec<FieldProblem>,
 ) -> Error<E> {
     if let Some(kind) = E::from_documented(&code, &description) {
         return Error::Method(ApiError {
@@ -77,6 +120,7 @@ pub(crate) fn typed_failure<E: MethodError>(
             code,
             description,
             status,
+            validation,
         });
     }
     if let Some(kind) = SystemError::from_code(&code) {
@@ -85,6 +129,7 @@ pub(crate) fn typed_failure<E: MethodError>(
             code,
             description,
             status,
+            validation,
         });
     }
     let kind = E::unknown(UnknownCode {
@@ -96,6 +141,7 @@ pub(crate) fn typed_failure<E: MethodError>(
         code,
         description,
         status,
+        validation,
     })
 }
 
@@ -118,6 +164,31 @@ mod tests {
         assert!(classify(200, b"[1,2]").is_err());
         assert!(classify(200, b"").is_err());
         assert!(classify(200, &[0xff, 0xfe]).is_err());
+    }
+
+    #[test]
+    fn v3_errors_keep_their_validation_rows() {
+        let body = br#"{"error":{"code":"BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION","message":"Error validating request object","validation":[{"message":"Required field `id` is not specified","field":"id"},{"message":"x"}]}}"#;
+        let Answer::Failure {
+            code,
+            description,
+            status,
+            validation,
+        } = classify(400, body).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(
+            code,
+            "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION"
+        );
+        assert_eq!(
+            (description.as_str(), status),
+            ("Error validating request object", 400)
+        );
+        assert_eq!(validation.len(), 2);
+        assert_eq!(validation[0].field.as_deref(), Some("id"));
+        assert_eq!(validation[1].field, None);
     }
 
     #[test]

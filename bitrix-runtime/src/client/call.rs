@@ -14,16 +14,20 @@ use crate::method::Method;
 
 impl Client {
     /// Calls a method with a typed request. Rules the spec states (required fields, "at least
-    /// one field", URL schemes) are checked before anything is sent.
+    /// one field", URL schemes, parameters a webhook must send) are checked before anything is
+    /// sent.
     ///
     /// The call is paced to the portal's limits and retried as the client's
     /// [`RetryPolicy`](crate::RetryPolicy) allows; after a timeout or broken connection it is
-    /// retried only when the method is idempotent ([`Method::IDEMPOTENT`]).
+    /// retried only when the method is idempotent ([`Method::IDEMPOTENT`]). A REST 3.0 method
+    /// ([`Method::REST`] `= 3`) is called at `/rest/api/`; its writes carry an `Idempotency-Key`
+    /// made here and sent again with every retry, so they are retried safely too.
     pub async fn call<M: Method>(
         &self,
         request: &M,
     ) -> Result<Response<M::Output>, Error<M::Error>> {
-        self.call_with(request, M::IDEMPOTENT).await
+        let key = (M::REST == 3 && !M::IDEMPOTENT).then(idempotency_key);
+        self.call_with(request, M::IDEMPOTENT, key).await
     }
 
     /// Like [`Client::call`], but the caller vouches that doing the call twice does no harm (a
@@ -33,19 +37,51 @@ impl Client {
         &self,
         request: &M,
     ) -> Result<Response<M::Output>, Error<M::Error>> {
-        self.call_with(request, true).await
+        self.call_with(request, true, None).await
+    }
+
+    /// Calls a REST 3.0 method with the app's own `Idempotency-Key` (1 to 255 printable ASCII
+    /// characters): the same key with the same request, now or in a later process within 24
+    /// hours, makes the portal answer with the stored result instead of running the write again
+    /// ([`Response::replayed`]). The key is sent again with every retry.
+    pub async fn call_with_key<M: Method>(
+        &self,
+        request: &M,
+        key: &str,
+    ) -> Result<Response<M::Output>, Error<M::Error>> {
+        if M::REST != 3 {
+            return Err(InvalidRequest::new(
+                "",
+                format!(
+                    "`{}` is no REST 3.0 method: REST 2 ignores idempotency keys",
+                    M::NAME
+                ),
+            )
+            .into());
+        }
+        check_key(key)?;
+        self.call_with(request, true, Some(key.to_string())).await
     }
 
     async fn call_with<M: Method>(
         &self,
         request: &M,
         idempotent: bool,
+        key: Option<String>,
     ) -> Result<Response<M::Output>, Error<M::Error>> {
         request.validate()?;
         let params = serde_json::to_value(request)
             .map_err(|e| InvalidRequest::new("", format!("cannot be encoded as JSON: {e}")))?;
         self.check_webhook_required::<M>(&params)?;
-        self.call_params::<M>(params, idempotent).await
+        let target = Target {
+            method: M::NAME,
+            v3: M::REST == 3,
+            key: key.as_deref(),
+        };
+        // A write with a key runs once however often it is sent: safe to retry.
+        let idempotent = idempotent || key.is_some();
+        let (answer, status, body) = self.execute_paced(&target, params, idempotent).await?;
+        decode::<M>(answer, status, &body)
     }
 
     /// A webhook identifies no application, so the parameters that stand in for one
@@ -75,38 +111,13 @@ impl Client {
         params: Value,
         idempotent: bool,
     ) -> Result<Response<M::Output>, Error<M::Error>> {
-        let (answer, status, body) = self.execute_paced(M::NAME, params, idempotent).await?;
-        match answer {
-            Answer::Success(envelope) => {
-                let Response {
-                    result,
-                    time,
-                    next,
-                    total,
-                } = envelope;
-                match M::decode_output(result) {
-                    Ok(result) => Ok(Response {
-                        result,
-                        time,
-                        next,
-                        total,
-                    }),
-                    Err(e) => Err(Error::UnexpectedResponse(UnexpectedResponse::new(
-                        status,
-                        format!(
-                            "`result` does not fit {}: {e}",
-                            std::any::type_name::<M::Output>()
-                        ),
-                        &body,
-                    ))),
-                }
-            }
-            Answer::Failure {
-                code,
-                description,
-                status,
-            } => Err(typed_failure(code, description, status)),
-        }
+        let target = Target {
+            method: M::NAME,
+            v3: M::REST == 3,
+            key: None,
+        };
+        let (answer, status, body) = self.execute_paced(&target, params, idempotent).await?;
+        decode::<M>(answer, status, &body)
     }
 
     /// Calls any method by name with JSON parameters, for methods that have no spec yet.
@@ -122,25 +133,65 @@ impl Client {
         method: &str,
         params: Value,
     ) -> Result<Response<Value>, Error<RawError>> {
+        self.raw(
+            Target {
+                method,
+                v3: false,
+                key: None,
+            },
+            params,
+        )
+        .await
+    }
+
+    /// Calls any REST 3.0 method by name (`/rest/api/<method>`, JSON parameters), with an
+    /// `Idempotency-Key` when `key` is given (then it is retried safely after a lost connection).
+    pub async fn call_raw_v3(
+        &self,
+        method: &str,
+        params: Value,
+        key: Option<&str>,
+    ) -> Result<Response<Value>, Error<RawError>> {
+        if let Some(key) = key {
+            check_key(key)?;
+        }
+        self.raw(
+            Target {
+                method,
+                v3: true,
+                key,
+            },
+            params,
+        )
+        .await
+    }
+
+    async fn raw(
+        &self,
+        target: Target<'_>,
+        params: Value,
+    ) -> Result<Response<Value>, Error<RawError>> {
+        check_method_name(target.method)?;
         if !matches!(params, Value::Object(_) | Value::Null) {
             return Err(InvalidRequest::new("", "parameters must be a JSON object").into());
         }
-        check_method_name(method)?;
-        let (answer, _, _) = self.execute_paced(method, params, false).await?;
+        let idempotent = target.key.is_some();
+        let (answer, _, _) = self.execute_paced(&target, params, idempotent).await?;
         match answer {
             Answer::Success(envelope) => Ok(envelope),
             Answer::Failure {
                 code,
                 description,
                 status,
-            } => Err(typed_failure(code, description, status)),
+                validation,
+            } => Err(typed_failure(code, description, status, validation)),
         }
     }
 
     /// Sends once, and for OAuth renews the token and sends again on `expired_token`.
     pub(crate) async fn execute(
         &self,
-        method: &str,
+        target: &Target<'_>,
         params: Value,
     ) -> Result<(Answer, u16, Vec<u8>), SendError> {
         let mut params = match params {
@@ -149,39 +200,54 @@ impl Client {
         };
         match &self.inner.auth {
             Auth::Webhook(w) => {
-                self.send(w.method_url(method), &Value::Object(params))
-                    .await
+                self.send(
+                    w.method_url(target.method, target.v3),
+                    &Value::Object(params),
+                    target.key,
+                )
+                .await
             }
             Auth::OAuth(o) => {
-                let url = o.method_url(method);
+                let url = o.method_url(target.method, target.v3);
                 let (token, ticket) = o.current();
                 params.insert("auth".into(), Value::String(token.expose().to_string()));
                 let (answer, status, body) = self
-                    .send(url.clone(), &Value::Object(params.clone()))
+                    .send(url.clone(), &Value::Object(params.clone()), target.key)
                     .await?;
                 if !matches!(&answer, Answer::Failure { code, .. } if code == "expired_token") {
                     return Ok((answer, status, body));
                 }
-                tracing::debug!(target: "bitrix_rest", method, "expired_token: renewing");
+                tracing::debug!(target: "bitrix_rest", method = target.method, "expired_token: renewing");
                 o.renew(&self.inner.http, self.inner.max_body, ticket)
                     .await?;
                 let (token, _) = o.current();
                 params.insert("auth".into(), Value::String(token.expose().to_string()));
-                self.send(url, &Value::Object(params)).await
+                self.send(url, &Value::Object(params), target.key).await
             }
         }
     }
 
-    async fn send(&self, url: String, body: &Value) -> Result<(Answer, u16, Vec<u8>), SendError> {
-        let answer = self
+    async fn send(
+        &self,
+        url: String,
+        body: &Value,
+        key: Option<&str>,
+    ) -> Result<(Answer, u16, Vec<u8>), SendError> {
+        let mut request = self
             .inner
             .http
             .post(url)
             .header(reqwest::header::ACCEPT, "application/json")
-            .json(body)
-            .send()
-            .await
-            .map_err(TransportError::from_reqwest)?;
+            .json(body);
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
+        let answer = request.send().await.map_err(TransportError::from_reqwest)?;
+        let replayed = answer
+            .headers()
+            .get("Idempotent-Replayed")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
         let (status, bytes) =
             read_body(answer, self.inner.max_body)
                 .await
@@ -189,9 +255,64 @@ impl Client {
                     ReadError::Transport(t) => SendError::Transport(t),
                     ReadError::Unexpected(u) => SendError::Unexpected(u),
                 })?;
-        let classified = classify(status, &bytes)?;
+        let mut classified = classify(status, &bytes)?;
+        if let Answer::Success(r) = &mut classified {
+            r.replayed = replayed;
+        }
         Ok((classified, status, bytes))
     }
+}
+
+/// Where a call goes: the method, its REST version, and its idempotency key (REST 3.0).
+pub(crate) struct Target<'a> {
+    /// The method name.
+    pub method: &'a str,
+    /// REST 3.0: `/rest/api/`, JSON only.
+    pub v3: bool,
+    /// Sent as `Idempotency-Key`.
+    pub key: Option<&'a str>,
+}
+
+/// Types a success (the result decoded into `M::Output`) or a failure (the method's error).
+fn decode<M: Method>(
+    answer: Answer,
+    status: u16,
+    body: &[u8],
+) -> Result<Response<M::Output>, Error<M::Error>> {
+    match answer {
+        Answer::Success(envelope) => match M::decode_output(envelope.result.clone()) {
+            Ok(result) => Ok(envelope.map(|_| result)),
+            Err(e) => Err(Error::UnexpectedResponse(UnexpectedResponse::new(
+                status,
+                format!(
+                    "`result` does not fit {}: {e}",
+                    std::any::type_name::<M::Output>()
+                ),
+                body,
+            ))),
+        },
+        Answer::Failure {
+            code,
+            description,
+            status,
+            validation,
+        } => Err(typed_failure(code, description, status, validation)),
+    }
+}
+
+/// A fresh idempotency key: 32 hex digits from the clock, a process-wide counter and the
+/// standard library's per-process random hash keys, unique without a dependency on a random
+/// number generator.
+fn idempotency_key() -> String {
+    use std::hash::BuildHasher;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    let random = std::collections::hash_map::RandomState::new().hash_one((n, nanos));
+    format!("{nanos:016x}{:016x}", random ^ n)
 }
 
 /// Refuses a method name that could change the address it is sent to (`?`, `#`, `/`, `..`,
@@ -211,6 +332,17 @@ pub(crate) fn check_method_name(method: &str) -> Result<(), InvalidRequest> {
             "not a method name (letters, digits, `.` and `_` only)",
         ))
     }
+}
+
+/// An idempotency key is 1 to 255 printable ASCII characters (rest-v3.md).
+fn check_key(key: &str) -> Result<(), InvalidRequest> {
+    if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Err(InvalidRequest::new(
+            "Idempotency-Key",
+            "must be 1 to 255 printable ASCII characters",
+        ));
+    }
+    Ok(())
 }
 
 /// What can go wrong between handing parameters to the transport and reading an answer. Not

@@ -7,7 +7,7 @@ use serde_json::Value;
 use tracing::Instrument;
 
 use super::answer::Answer;
-use super::call::SendError;
+use super::call::{SendError, Target};
 use super::Client;
 
 /// Why a finished try is tried again.
@@ -22,29 +22,32 @@ impl Client {
     /// Each call is one `bitrix_call` span (its method; never its parameters or address).
     pub(crate) async fn execute_paced(
         &self,
-        method: &str,
+        target: &Target<'_>,
         params: Value,
         idempotent: bool,
     ) -> Result<(Answer, u16, Vec<u8>), SendError> {
-        let span = tracing::debug_span!(target: "bitrix_rest", "bitrix_call", method);
-        self.tries(method, params, idempotent)
+        let method = target.method;
+        let span =
+            tracing::debug_span!(target: "bitrix_rest", "bitrix_call", method, v3 = target.v3);
+        self.tries(target, params, idempotent)
             .instrument(span)
             .await
     }
 
     async fn tries(
         &self,
-        method: &str,
+        target: &Target<'_>,
         params: Value,
         idempotent: bool,
     ) -> Result<(Answer, u16, Vec<u8>), SendError> {
+        let method = target.method;
         let pacer = &self.inner.pacer;
         let mut tries = 0u32;
         loop {
             tries += 1;
             let permit = pacer.acquire(method).await;
             tracing::debug!(target: "bitrix_rest", method, attempt = tries, "try");
-            let outcome = self.execute(method, params.clone()).await;
+            let outcome = self.execute(target, params.clone()).await;
             drop(permit);
             let verdict = match &outcome {
                 Ok((Answer::Success(r), _, _)) => {

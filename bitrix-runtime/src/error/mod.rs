@@ -86,6 +86,17 @@ pub struct ApiError<K> {
     pub description: String,
     /// The HTTP status.
     pub status: u16,
+    /// REST 3.0: the parameters that failed validation, each with the portal's message.
+    pub validation: Vec<FieldProblem>,
+}
+
+/// One entry of a REST 3.0 error's `validation` list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    /// The parameter (`id`, `fields.title`), when the portal names one.
+    pub field: Option<String>,
+    /// What is wrong with it, as the portal says.
+    pub message: String,
 }
 
 impl<K> fmt::Display for ApiError<K> {
@@ -277,6 +288,7 @@ impl<E: MethodError> From<Error<E>> for Error<AnyMethodError> {
                 code: a.code,
                 description: a.description,
                 status: a.status,
+                validation: a.validation,
             }),
             Error::System(s) => Error::System(s),
             Error::InvalidRequest(e) => Error::InvalidRequest(e),
