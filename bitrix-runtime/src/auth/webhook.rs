@@ -92,7 +92,7 @@ mod tests {
     fn splits_the_address_and_hides_the_code() {
         let w = Webhook::parse("https://example.bitrix24.com/rest/1/s3cr3tc0de/").unwrap();
         assert_eq!(
-            w.method_url("user.current"),
+            w.method_url("user.current", false),
             "https://example.bitrix24.com/rest/1/s3cr3tc0de/user.current"
         );
         assert!(!format!("{w:?}").contains("s3cr3tc0de"));
