@@ -75,7 +75,7 @@ pub fn run(docs: &Docs, found: &Discovery, out: &Path, print: bool) -> Result<Re
         let Some(page) = docs.pages.get(&f.rel) else {
             continue;
         };
-        let mut spec = build(docs, page, &f.method, &f.scope);
+        let mut spec = build(docs, page, &f.method, &f.scope, f.rest);
         let text = match settle(&mut spec, mode) {
             Ok(t) => t,
             Err(problems) => {
