@@ -202,11 +202,13 @@ fn result_v3(spec: &mut Spec, reader: &mut FieldReader<'_>, page: &Page) -> Opti
             } else {
                 reader.fields(spec, page, &record, &format!("result.{key}"), false, 1)
             };
-            let inner = if fields.is_empty() {
-                spec.todo(format!(
-                    "`result.{key}`: the page lists no fields of the record; typed as any"
-                ));
-                "any".to_string()
+            let ty = if fields.is_empty() {
+                // No flat rows: the key's own row, whose object may be described elsewhere
+                // (an anchored table, a linked field page).
+                let mut one = t.clone();
+                one.rows = vec![rest[0].1.clone()];
+                let f = reader.fields(spec, page, &one, "result", false, 1).pop()?;
+                f.ty.trim_end_matches('?').to_string()
             } else {
                 let name = crate::types::type_name("item");
                 if spec.types.iter().any(|x| x.name == name) {
@@ -217,12 +219,11 @@ fn result_v3(spec: &mut Spec, reader: &mut FieldReader<'_>, page: &Page) -> Opti
                     fields,
                     values: Vec::new(),
                 });
-                name
-            };
-            let ty = if key == "items" {
-                format!("[{inner}]")
-            } else {
-                inner
+                if key == "items" {
+                    format!("[{name}]")
+                } else {
+                    name
+                }
             };
             if spec.types.iter().any(|x| x.name == wrapper) {
                 return None;

@@ -99,6 +99,9 @@ pub fn annotate(spec: &mut Spec) {
     }
     let record = match (action, result) {
         ("get", Some(r)) => Some(state.wrap.as_ref().and_then(|w| r.get(w)).unwrap_or(r)),
+        ("add" | "update", Some(r)) if state.answer.is_some() => {
+            state.wrap.as_ref().and_then(|w| r.get(w))
+        }
         ("list", Some(r)) => state
             .wrap
             .as_ref()
