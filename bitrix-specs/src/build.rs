@@ -7,10 +7,12 @@ use crate::page::{is_method_name, Page};
 use crate::spec::{ResultDef, Spec};
 
 /// Builds the spec of `method` from its page. Problems become todo points, never panics.
-pub fn build(docs: &Docs, page: &Page, method: &str, scope: &str) -> Spec {
+/// `rest`: 2, or 3 for a REST 3.0 page.
+pub fn build(docs: &Docs, page: &Page, method: &str, scope: &str, rest: u8) -> Spec {
     let mut spec = Spec {
         method: method.to_string(),
         scope: scope.to_string(),
+        rest,
         docs: format!(
             "https://apidocs.bitrix24.com/api-reference/{}",
             page.rel.trim_end_matches(".md").to_string() + ".html"
@@ -30,7 +32,7 @@ pub fn build(docs: &Docs, page: &Page, method: &str, scope: &str) -> Spec {
         spec.params = reader.fields(&mut spec, page, t, "", true, 0);
     }
     spec.result = result(&mut spec, &mut reader, page);
-    crate::errors::read(&mut spec, page, &docs.system_codes);
+    crate::errors::read(&mut spec, page, &docs.system_codes, &docs.v3_statuses);
     crate::examples::read(&mut spec, page);
     crate::state::annotate(&mut spec);
     spec
@@ -54,6 +56,11 @@ fn replacement(note: &str, method: &str) -> Option<String> {
 }
 
 fn result(spec: &mut Spec, reader: &mut FieldReader<'_>, page: &Page) -> ResultDef {
+    if spec.rest == 3 {
+        if let Some(r) = result_v3(spec, reader, page) {
+            return r;
+        }
+    }
     let section = page.section(|h| {
         (h.contains("response") || h.contains("returned") || h.contains("success"))
             && !h.contains("error")
@@ -126,4 +133,112 @@ fn flat_result(
     spec.todo
         .retain(|p| !p.starts_with("`result`: object whose fields are on no page"));
     Some(name)
+}
+
+/// A REST 3.0 answer table lists `result`, then the one key it holds (`item`, `items` and
+/// `items[]`, or `result`), then the record's fields as further rows, then `time`. The record
+/// becomes the struct `Item` and `result` a struct holding it under its key. `None` when the
+/// table has another shape (the REST 2 reading applies).
+fn result_v3(spec: &mut Spec, reader: &mut FieldReader<'_>, page: &Page) -> Option<ResultDef> {
+    let section = page.section(|h| {
+        (h.contains("response") || h.contains("returned") || h.contains("success"))
+            && !h.contains("error")
+    });
+    let t = section.iter().find_map(|b| match b {
+        Block::Table(t)
+            if t.broken.is_none()
+                && t.rows
+                    .iter()
+                    .any(|r| read_row(r).is_some_and(|i| i.name == "result")) =>
+        {
+            Some(t)
+        }
+        _ => None,
+    })?;
+    let infos: Vec<_> = t.rows.iter().map(|r| (read_row(r), r)).collect();
+    let at = infos
+        .iter()
+        .position(|(i, _)| i.as_ref().is_some_and(|i| i.name == "result"))?;
+    let rest: Vec<_> = infos[at + 1..]
+        .iter()
+        .filter(|(i, _)| i.as_ref().is_some_and(|i| i.name != "time"))
+        .collect();
+    let (key_info, _) = rest.first()?;
+    let key = key_info.as_ref()?.name.clone();
+    let ty_word = key_info
+        .as_ref()?
+        .word
+        .clone()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let wrapper = crate::types::type_name("result");
+    let field = |name: &str, ty: &str| crate::spec::Field {
+        name: name.to_string(),
+        ty: ty.to_string(),
+        required: false,
+    };
+    let list = ty_word.contains("array") || ty_word.ends_with("[]");
+    match key.as_str() {
+        // `{"result": {"result": true}}`: the outcome of an operation.
+        "result" if rest.len() == 1 => {
+            let mut one = t.clone();
+            one.rows = vec![rest[0].1.clone()];
+            let f = reader.fields(spec, page, &one, "result", false, 1).pop()?;
+            spec.types.push(crate::spec::TypeDef {
+                name: wrapper.clone(),
+                fields: vec![field("result", &f.ty)],
+                values: Vec::new(),
+            });
+        }
+        "item" | "items" if ty_word.contains("object") || list => {
+            let mut record = t.clone();
+            record.rows = rest[1..]
+                .iter()
+                .filter(|(i, _)| i.as_ref().is_some_and(|i| !i.name.ends_with("[]")))
+                .map(|(_, r)| (*r).clone())
+                .collect();
+            let fields = if record.rows.is_empty() {
+                Vec::new()
+            } else {
+                reader.fields(spec, page, &record, &format!("result.{key}"), false, 1)
+            };
+            let ty = if fields.is_empty() {
+                // No flat rows: the key's own row, whose object may be described elsewhere
+                // (an anchored table, a linked field page).
+                let mut one = t.clone();
+                one.rows = vec![rest[0].1.clone()];
+                let f = reader.fields(spec, page, &one, "result", false, 1).pop()?;
+                f.ty.trim_end_matches('?').to_string()
+            } else {
+                let name = crate::types::type_name("item");
+                if spec.types.iter().any(|x| x.name == name) {
+                    return None;
+                }
+                spec.types.push(crate::spec::TypeDef {
+                    name: name.clone(),
+                    fields,
+                    values: Vec::new(),
+                });
+                if key == "items" {
+                    format!("[{name}]")
+                } else {
+                    name
+                }
+            };
+            if spec.types.iter().any(|x| x.name == wrapper) {
+                return None;
+            }
+            spec.types.push(crate::spec::TypeDef {
+                name: wrapper.clone(),
+                fields: vec![field(&key, &ty)],
+                values: Vec::new(),
+            });
+        }
+        _ => return None,
+    }
+    Some(ResultDef {
+        ty: wrapper,
+        paged: false,
+        items: None,
+    })
 }

@@ -12,7 +12,9 @@ use crate::existing::read_all;
 #[derive(Default)]
 struct Family {
     pages: usize,
+    v3_pages: usize,
     specs: usize,
+    v3_specs: usize,
     hand: usize,
     loose: usize,
     todo: usize,
@@ -36,7 +38,11 @@ pub fn coverage(docs_dir: &Path, specs: &Path) -> Result<PathBuf, String> {
         .collect();
     for f in &found.found {
         let family = fam.entry(f.folder.clone()).or_default();
-        family.pages += 1;
+        if f.rest == 3 {
+            family.v3_pages += 1;
+        } else {
+            family.pages += 1;
+        }
         if !have.contains_key(&f.method.to_ascii_lowercase()) {
             family.missing.push(format!(
                 "`{}` (api-reference/{}): no valid spec",
@@ -52,7 +58,11 @@ pub fn coverage(docs_dir: &Path, specs: &Path) -> Result<PathBuf, String> {
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
         let family = fam.entry(folder).or_default();
-        family.specs += 1;
+        if e.value.get("rest").and_then(|r| r.as_i64()) == Some(3) {
+            family.v3_specs += 1;
+        } else {
+            family.specs += 1;
+        }
         let examples = e.value.get("examples").and_then(|x| x.as_array());
         if examples.is_none_or(|a| a.is_empty()) {
             family.no_example.push(e.method.clone());
@@ -73,29 +83,38 @@ pub fn coverage(docs_dir: &Path, specs: &Path) -> Result<PathBuf, String> {
             Some(m) => format!("`{m}` (api-reference/{}:{}): {}", s.rel, s.line, s.why),
             None => format!("api-reference/{}:{}: {}", s.rel, s.line, s.why),
         };
-        fam.entry(folder).or_default().skipped.push(what);
+        let family = fam.entry(folder).or_default();
+        if s.why.starts_with("not imported: also REST 2") {
+            family.v3_pages += 1;
+        }
+        family.skipped.push(what);
     }
     let mut t = String::new();
     t.push_str("# Coverage of the REST reference\n\n");
-    t.push_str("Written by `bitrix-specs coverage` (do not edit by hand). One row per spec folder: REST 2 method\n");
-    t.push_str("pages in the reference, spec files, specs finished by hand (no `origin = \"import\"`), imported\n");
-    t.push_str("specs that are still loose (with open `todo` points), and pages not imported.\n\n");
-    t.push_str("| family | reference pages | specs | finished by hand | loose (todo points) | not imported |\n");
-    t.push_str("|---|---:|---:|---:|---:|---:|\n");
+    t.push_str("Written by `bitrix-specs coverage` (do not edit by hand). One row per spec folder: method\n");
+    t.push_str("pages in the reference and spec files, each for REST 2 and REST 3.0 (`rest = 3`) apart, specs\n");
+    t.push_str("finished by hand (no `origin = \"import\"`), imported specs that are still loose (with open\n");
+    t.push_str("`todo` points), and pages not imported.\n\n");
+    t.push_str("| family | REST 2 pages | REST 3.0 pages | REST 2 specs | REST 3.0 specs | finished by hand | loose (todo points) | not imported |\n");
+    t.push_str("|---|---:|---:|---:|---:|---:|---:|---:|\n");
     let mut total = Family::default();
     for (name, f) in &fam {
         let _ = writeln!(
             t,
-            "| {name} | {} | {} | {} | {} ({}) | {} |",
+            "| {name} | {} | {} | {} | {} | {} | {} ({}) | {} |",
             f.pages,
+            f.v3_pages,
             f.specs,
+            f.v3_specs,
             f.hand,
             f.loose,
             f.todo,
             f.missing.len() + f.skipped.len()
         );
         total.pages += f.pages;
+        total.v3_pages += f.v3_pages;
         total.specs += f.specs;
+        total.v3_specs += f.v3_specs;
         total.hand += f.hand;
         total.loose += f.loose;
         total.todo += f.todo;
@@ -104,9 +123,11 @@ pub fn coverage(docs_dir: &Path, specs: &Path) -> Result<PathBuf, String> {
     }
     let _ = writeln!(
         t,
-        "| **all** | {} | {} | {} | {} ({}) | {} |",
+        "| **all** | {} | {} | {} | {} | {} | {} ({}) | {} |",
         total.pages,
+        total.v3_pages,
         total.specs,
+        total.v3_specs,
         total.hand,
         total.loose,
         total.todo,

@@ -1,4 +1,4 @@
-//! Which pages document a REST 2 method, under which name, and in which spec folder it goes.
+//! Which pages document a REST 2 or a REST 3.0 method, under which name, and in which spec folder it goes.
 
 use std::collections::BTreeMap;
 
@@ -16,6 +16,8 @@ pub struct Found {
     pub folder: String,
     /// Scope from the page.
     pub scope: String,
+    /// REST version: 2, or 3 for a page whose examples call `/rest/api/` only.
+    pub rest: u8,
 }
 
 /// A page that is not imported, and why (`page:line: what`).
@@ -53,18 +55,12 @@ pub fn discover(docs: &Docs) -> Discovery {
         if page.scope.is_none() && page.curl_methods.is_empty() && !page.calls_v3 {
             continue;
         }
-        let Some((method, rank)) = name_of(page, &mut d) else {
+        // A REST 3.0 page: its examples call `/rest/api/` and nothing else.
+        let v3 = page.calls_v3 && page.curl_methods.is_empty();
+        let Some((method, rank)) = name_of(page, v3, &mut d) else {
             continue;
         };
-        if page.calls_v3 && page.curl_methods.is_empty() {
-            d.skipped.push(skip(
-                page,
-                Some(&method),
-                "REST 3.0 page (calls /rest/api/)",
-            ));
-            continue;
-        }
-        if page.rel.contains("rest-v3") {
+        if !v3 && page.rel.contains("rest-v3") {
             d.skipped.push(skip(page, Some(&method), "REST 3.0 page"));
             continue;
         }
@@ -110,8 +106,9 @@ pub fn discover(docs: &Docs) -> Discovery {
             method: method.clone(),
             folder,
             scope,
+            rest: if v3 { 3 } else { 2 },
         };
-        let key = method.to_ascii_lowercase();
+        let key = method.to_ascii_lowercase() + if v3 { "@v3" } else { "" };
         match best.get(&key) {
             Some((r, f)) if (*r, f.rel.as_str()) <= (rank, page.rel.as_str()) => {
                 let why = format!("documents `{method}` again; {} is used", f.rel);
@@ -133,8 +130,29 @@ pub fn discover(docs: &Docs) -> Discovery {
             }
         }
     }
+    // A method documented for both versions would need two specs of one name, which the
+    // generator refuses (one Rust path per method name): only the REST 2 one is imported.
+    let both: Vec<String> = best
+        .keys()
+        .filter(|k| k.ends_with("@v3") && best.contains_key(k.trim_end_matches("@v3")))
+        .cloned()
+        .collect();
+    for k in both {
+        let (_, f) = best.remove(&k).unwrap_or_else(|| unreachable!());
+        let rest2 = &best[k.trim_end_matches("@v3")].1;
+        d.skipped.push(Skipped {
+            rel: f.rel.clone(),
+            line: docs.pages.get(&f.rel).and_then(|p| p.title.as_ref()).map_or(1, |t| t.1),
+            method: Some(f.method.clone()),
+            why: format!(
+                "not imported: also REST 2 (api-reference/{}); REST 3.0 page of a method that has a REST 2 spec",
+                rest2.rel
+            ),
+        });
+    }
     d.found = best.into_values().map(|(_, f)| f).collect();
-    d.found.sort_by(|a, b| a.method.cmp(&b.method));
+    d.found
+        .sort_by(|a, b| (&a.method, a.rest).cmp(&(&b.method, b.rest)));
     d.skipped
         .sort_by(|a, b| (&a.rel, a.line).cmp(&(&b.rel, b.line)));
     d
@@ -151,7 +169,7 @@ fn skip(page: &Page, method: Option<&str>, why: &str) -> Skipped {
 
 /// The method a page documents and how sure that is (0: title and cURL agree or the title alone,
 /// 1: the title loses to the cURL address, 2: cURL only).
-fn name_of(page: &Page, d: &mut Discovery) -> Option<(String, u8)> {
+fn name_of(page: &Page, v3: bool, d: &mut Discovery) -> Option<(String, u8)> {
     let stem = squash(
         page.rel
             .rsplit('/')
@@ -160,7 +178,12 @@ fn name_of(page: &Page, d: &mut Discovery) -> Option<(String, u8)> {
             .trim_end_matches(".md"),
     );
     let title = page.title_method();
-    let curls: Vec<&(String, usize)> = page.curl_methods.iter().collect();
+    let calls = if v3 {
+        &page.v3_methods
+    } else {
+        &page.curl_methods
+    };
+    let curls: Vec<&(String, usize)> = calls.iter().collect();
     let title_line = page.title.as_ref().map_or(1, |t| t.1);
     if page.rel.split('/').any(|s| s == "events") && title.is_none() {
         return None;

@@ -13,6 +13,8 @@ pub struct Docs {
     pub pages: BTreeMap<String, Page>,
     /// Code and message of each shared system error (not repeated in specs).
     pub system_codes: Vec<(String, String)>,
+    /// HTTP status of each REST 3.0 error code the overview (`rest-v3.md`) lists.
+    pub v3_statuses: Vec<(String, u16)>,
 }
 
 impl Docs {
@@ -42,10 +44,12 @@ impl Docs {
         let system_codes = std::fs::read_to_string(root.join("_includes/system-errors.md"))
             .map(|t| system_codes(&t))
             .unwrap_or_default();
+        let v3_statuses = pages.get("rest-v3.md").map(v3_statuses).unwrap_or_default();
         Ok(Docs {
             root: root.to_path_buf(),
             pages,
             system_codes,
+            v3_statuses,
         })
     }
 
@@ -125,6 +129,36 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `Code | HTTP status | ...` tables of the REST 3.0 overview.
+fn v3_statuses(page: &Page) -> Vec<(String, u16)> {
+    let mut out: Vec<(String, u16)> = Vec::new();
+    for b in &page.blocks {
+        let crate::markdown::Block::Table(t) = b else {
+            continue;
+        };
+        let (Some(c), Some(s)) = (t.column("code"), t.column("status")) else {
+            continue;
+        };
+        for r in &t.rows {
+            let code = r
+                .cells
+                .get(c)
+                .and_then(|x| crate::markdown::code_spans(x).into_iter().next());
+            let status = r
+                .cells
+                .get(s)
+                .and_then(|x| crate::markdown::plain(x).trim().parse::<u16>().ok());
+            if let (Some(code), Some(status)) = (code, status) {
+                let code = code.trim().to_string();
+                if !out.iter().any(|(k, _)| *k == code) {
+                    out.push((code, status));
+                }
+            }
+        }
+    }
+    out
 }
 
 fn system_codes(text: &str) -> Vec<(String, String)> {

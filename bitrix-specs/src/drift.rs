@@ -45,7 +45,7 @@ pub fn drift(docs_dir: &Path, specs: &Path) -> Result<Vec<String>, String> {
         let Some(page) = docs.pages.get(&f.rel) else {
             continue;
         };
-        let mut spec = build(&docs, page, &f.method, &f.scope);
+        let mut spec = build(&docs, page, &f.method, &f.scope, f.rest);
         if settle(&mut spec, mode).is_err() {
             continue;
         }

@@ -4,6 +4,11 @@
 //! `Code | Error Message | Description`, `Code | Description` (the description is prose, not the
 //! server's text), `Code | Description | Status`; statuses given once for the page
 //! ("HTTP status: 400, 403") apply to every row.
+//!
+//! REST 3.0 pages name a code in the text (`Error code: `BITRIX_REST_V3_...``) and list its
+//! messages in a `Field | Error description | How to fix` table below it: one row per distinct
+//! message. Their statuses come from the overview's table (`rest-v3.md`) or from an error example
+//! of the page with that code; else the default 400.
 
 use std::collections::BTreeMap;
 
@@ -12,17 +17,52 @@ use crate::page::Page;
 use crate::spec::{ErrorRow, Spec};
 
 /// Reads every error table of the page into `spec.errors`, leaving out system errors.
-pub fn read(spec: &mut Spec, page: &Page, system: &[(String, String)]) {
+/// `v3_statuses`: the statuses of REST 3.0 codes from the overview (used for `rest = 3`).
+pub fn read(
+    spec: &mut Spec,
+    page: &Page,
+    system: &[(String, String)],
+    v3_statuses: &[(String, u16)],
+) {
     let section = page.section(|h| h.contains("error"));
     let blocks: Vec<&Block> = if section.is_empty() {
         page.blocks.iter().collect()
     } else {
         section.iter().collect()
     };
-    let page_statuses = statuses(&blocks);
+    // A REST 3.0 page's "HTTP status" line is the status of its example, not of every row.
+    let page_statuses = if spec.rest == 3 {
+        Vec::new()
+    } else {
+        statuses(&blocks)
+    };
     let mut rows: Vec<(ErrorRow, usize)> = Vec::new();
+    let mut v3_code: Option<String> = None;
     for b in &blocks {
+        if spec.rest == 3 {
+            if let Block::Text { text, .. } = b {
+                if text.to_ascii_lowercase().contains("error code:") {
+                    v3_code = markdown::code_spans(text)
+                        .into_iter()
+                        .next()
+                        .map(|c| c.trim().to_string());
+                }
+            }
+        }
         let Block::Table(t) = b else { continue };
+        if spec.rest == 3 && t.column("field").is_some() {
+            if let Some(code) = &v3_code {
+                if let Some((line, what)) = &t.broken {
+                    spec.todo(format!(
+                        "error table at page line {line} cannot be read: {what}"
+                    ));
+                    continue;
+                }
+                let status = v3_status(code, page, v3_statuses);
+                read_v3_table(t, code, status, system, &mut rows);
+            }
+            continue;
+        }
         let Some(code_col) = t.column("code") else {
             continue;
         };
@@ -38,6 +78,80 @@ pub fn read(spec: &mut Spec, page: &Page, system: &[(String, String)]) {
         read_table(spec, t, code_col, &page_statuses, system, &mut rows);
     }
     name_shared(spec, rows);
+}
+
+/// The status of a REST 3.0 code: the overview's, else that of the page's error example with
+/// this code; 400 is left implicit.
+fn v3_status(code: &str, page: &Page, v3_statuses: &[(String, u16)]) -> Option<u16> {
+    let from_overview = v3_statuses.iter().find(|(c, _)| c == code).map(|(_, s)| *s);
+    let from_example = || {
+        let section = page.section(|h| h.contains("error"));
+        let mut status = 400;
+        for b in section {
+            match b {
+                Block::Text { text, .. } if text.to_ascii_lowercase().contains("status") => {
+                    if let Some(n) = text
+                        .split(|c: char| !c.is_ascii_digit())
+                        .filter_map(|w| w.parse::<u16>().ok())
+                        .find(|n| (400..=599).contains(n))
+                    {
+                        status = n;
+                    }
+                }
+                Block::Code { text, .. } => {
+                    let v: Option<serde_json::Value> = serde_json::from_str(text).ok();
+                    let c = v.as_ref().and_then(|v| v.pointer("/error/code"));
+                    if c.and_then(|c| c.as_str()) == Some(code) {
+                        return Some(status);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    };
+    from_overview
+        .or_else(from_example)
+        .filter(|s| (400..=599).contains(s) && *s != 400)
+}
+
+/// One row per distinct message of a REST 3.0 `Field | Error description | How to fix` table.
+fn read_v3_table(
+    t: &Table,
+    code: &str,
+    status: Option<u16>,
+    system: &[(String, String)],
+    rows: &mut Vec<(ErrorRow, usize)>,
+) {
+    let col = t
+        .header
+        .iter()
+        .position(|h| h.contains("description") || h.contains("message"))
+        .unwrap_or(1);
+    for r in &t.rows {
+        // The message as the server sends it: REST 3.0 messages keep their backticks.
+        let description = r
+            .cells
+            .get(col)
+            .map(|d| d.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|d| !d.is_empty() && d != "-" && d != "—");
+        if is_system(code, description.as_deref(), system) {
+            continue;
+        }
+        let row = ErrorRow {
+            code: code.to_string(),
+            description,
+            status,
+            variant: None,
+        };
+        let lower = |d: &Option<String>| d.as_deref().map(str::to_lowercase);
+        if !rows
+            .iter()
+            .any(|(e, _)| e.code == row.code && lower(&e.description) == lower(&row.description))
+        {
+            rows.push((row, r.line));
+        }
+    }
 }
 
 fn read_table(

@@ -9,13 +9,17 @@ use crate::spec::{Example, Spec};
 
 /// Reads the examples of a page into `spec.examples`.
 pub fn read(spec: &mut Spec, page: &Page) {
-    let calls_other = !page.curl_methods.is_empty()
-        && !page
-            .curl_methods
+    let calls = if spec.rest == 3 {
+        &page.v3_methods
+    } else {
+        &page.curl_methods
+    };
+    let calls_other = !calls.is_empty()
+        && !calls
             .iter()
             .any(|(m, _)| m.eq_ignore_ascii_case(&spec.method));
     let request = if calls_other {
-        let (other, line) = &page.curl_methods[0];
+        let (other, line) = &calls[0];
         spec.todo(format!(
             "the cURL example (page line {line}) calls `{other}`; its request is left out"
         ));

@@ -1,4 +1,4 @@
-//! `bitrix-specs import`: every REST 2 method page to a spec file, never touching specs that
+//! `bitrix-specs import`: every REST 2 and REST 3.0 method page to a spec file, never touching specs that
 //! were finished by hand.
 
 use std::collections::BTreeMap;
@@ -16,8 +16,14 @@ use crate::write::write_atomic;
 pub struct Report {
     /// Pages below `api-reference/`.
     pub pages: usize,
-    /// REST 2 method pages found.
+    /// Method pages found (REST 2 and REST 3.0).
     pub methods: usize,
+    /// Of those, REST 3.0 pages.
+    pub v3_methods: usize,
+    /// Of the written specs, REST 3.0 ones (`rest = 3`).
+    pub v3_written: usize,
+    /// Todo points in written REST 3.0 specs.
+    pub v3_todo_points: usize,
     /// Specs written or already up to date (validated).
     pub written: usize,
     /// Of those, files that changed.
@@ -57,6 +63,7 @@ pub fn run(docs: &Docs, found: &Discovery, out: &Path, print: bool) -> Result<Re
     let mut report = Report {
         pages: docs.pages.len(),
         methods: found.found.len(),
+        v3_methods: found.found.iter().filter(|f| f.rest == 3).count(),
         notes: found.notes.clone(),
         ..Report::default()
     };
@@ -75,7 +82,7 @@ pub fn run(docs: &Docs, found: &Discovery, out: &Path, print: bool) -> Result<Re
         let Some(page) = docs.pages.get(&f.rel) else {
             continue;
         };
-        let mut spec = build(docs, page, &f.method, &f.scope);
+        let mut spec = build(docs, page, &f.method, &f.scope, f.rest);
         let text = match settle(&mut spec, mode) {
             Ok(t) => t,
             Err(problems) => {
@@ -97,6 +104,10 @@ pub fn run(docs: &Docs, found: &Discovery, out: &Path, print: bool) -> Result<Re
             report.changed += 1;
         }
         report.written += 1;
+        if f.rest == 3 {
+            report.v3_written += 1;
+            report.v3_todo_points += spec.todo.len();
+        }
         if !spec.todo.is_empty() {
             report.loose += 1;
             report.todo_points += spec.todo.len();

@@ -15,7 +15,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Write one spec per REST 2 method page (hand-finished specs are left alone).
+    /// Write one spec per method page, REST 2 and REST 3.0 (hand-finished specs are left alone).
     Import {
         /// Folder holding `api-reference/` (a checkout of the reference).
         docs: PathBuf,
@@ -45,10 +45,13 @@ fn main() -> ExitCode {
         Command::Import { docs, out } => match bitrix_specs::import::import(&docs, &out, true) {
             Ok(r) => {
                 println!(
-                    "{} pages, {} REST 2 method pages: {} specs valid and written ({} changed), {} finished by hand kept, {} failed, {} loose with {} todo points, {} pages skipped",
+                    "{} pages, {} REST 2 and {} REST 3.0 method pages: {} specs valid and written ({} REST 3.0, with {} todo points; {} changed), {} finished by hand kept, {} failed, {} loose with {} todo points, {} pages skipped",
                     r.pages,
-                    r.methods,
+                    r.methods - r.v3_methods,
+                    r.v3_methods,
                     r.written,
+                    r.v3_written,
+                    r.v3_todo_points,
                     r.changed,
                     r.hand,
                     r.failed.len(),

@@ -20,6 +20,8 @@ pub struct Page {
     pub curl_methods: Vec<(String, usize)>,
     /// Whether an example calls `/rest/api/` (REST 3.0).
     pub calls_v3: bool,
+    /// Method names the REST 3.0 cURL examples (`/rest/api/...`) call, with the line of each.
+    pub v3_methods: Vec<(String, usize)>,
 }
 
 impl Page {
@@ -43,6 +45,7 @@ impl Page {
             deprecated: None,
             curl_methods: Vec::new(),
             calls_v3: false,
+            v3_methods: Vec::new(),
         };
         page.read_scope();
         page.read_deprecation();
@@ -108,14 +111,16 @@ impl Page {
                     .unwrap_or(tail.len());
                 let address = &tail[..end];
                 rest = &tail[end..];
-                if address.starts_with("api/") {
-                    self.calls_v3 = true;
-                    continue;
-                }
                 let last = address.rsplit('/').find(|s| !s.is_empty()).unwrap_or("");
                 let name = last.strip_suffix(".json").unwrap_or(last);
-                if is_method_name(name) && !self.curl_methods.iter().any(|(n, _)| n == name) {
-                    self.curl_methods.push((name.to_string(), *line));
+                let list = if address.starts_with("api/") {
+                    self.calls_v3 = true;
+                    &mut self.v3_methods
+                } else {
+                    &mut self.curl_methods
+                };
+                if is_method_name(name) && !list.iter().any(|(n, _)| n == name) {
+                    list.push((name.to_string(), *line));
                 }
             }
         }

@@ -61,14 +61,20 @@ fn differs(method: &Method, ty: &Ty, v: &Value, path: &str) -> Option<String> {
 }
 
 /// Whether a documented error answer maps to a row of the spec or to a system error.
+/// REST 3.0 answers carry `{"error": {"code", "message"}}` instead of `error` and
+/// `error_description`.
 pub fn error_known(method: &Method, answer: &Value, system: &[&str]) -> bool {
-    let code = answer.get("error").and_then(Value::as_str).unwrap_or("");
-    let description = answer
-        .get("error_description")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .trim()
-        .to_lowercase();
+    let (code, description) = match answer.get("error") {
+        Some(Value::Object(e)) => (e.get("code"), e.get("message")),
+        _ => (answer.get("error"), answer.get("error_description")),
+    };
+    let code = code.and_then(Value::as_str).unwrap_or("");
+    let lower = |v: &Value| v.as_str().map(|s| s.trim().to_lowercase());
+    let mut texts: Vec<String> = description.and_then(lower).into_iter().collect();
+    // A REST 3.0 validation error carries its messages in `validation[].message`.
+    if let Some(Value::Array(v)) = answer.pointer("/error/validation") {
+        texts.extend(v.iter().filter_map(|x| x.get("message").and_then(lower)));
+    }
     if system.contains(&code) {
         return true;
     }
@@ -79,7 +85,7 @@ pub fn error_known(method: &Method, answer: &Value, system: &[&str]) -> bool {
         many => many.iter().any(|e| {
             e.description
                 .as_deref()
-                .is_some_and(|d| d.trim().to_lowercase() == description)
+                .is_some_and(|d| texts.contains(&d.trim().to_lowercase()))
         }),
     }
 }

@@ -7,6 +7,8 @@ pub struct Spec {
     pub method: String,
     /// Permission scope.
     pub scope: String,
+    /// REST version: 2 (`/rest/<method>`) or 3 (`/rest/api/<method>`).
+    pub rest: u8,
     /// Address of the official page.
     pub docs: String,
     /// Present when the page marks the method deprecated; holds the replacement if named.
@@ -113,6 +115,8 @@ pub struct State {
     pub wrap: Option<String>,
     /// Error code answering a missing ID.
     pub not_found: Option<String>,
+    /// What `result` holds when not the action's default (`record`).
+    pub answer: Option<String>,
 }
 
 impl Spec {

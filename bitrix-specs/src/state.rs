@@ -23,7 +23,12 @@ pub fn annotate(spec: &mut Spec) {
         Value::Object(m) if m.len() == 1 => m.iter().next().map(|(k, v)| (k.clone(), v.clone())),
         _ => None,
     });
-    if has_start || paged_answer {
+    // A REST 3.0 list answers `{"items": [...]}` and pages with `pagination`.
+    let v3_list = spec.rest == 3
+        && wrapped
+            .as_ref()
+            .is_some_and(|(k, v)| k == "items" && v.is_array());
+    if has_start || paged_answer || v3_list {
         paging(spec, result, wrapped.as_ref());
     }
     let Some((entity, action)) = spec.method.rsplit_once('.') else {
@@ -53,6 +58,7 @@ pub fn annotate(spec: &mut Spec) {
         key: None,
         wrap: None,
         not_found: None,
+        answer: None,
     };
     match action {
         "get" | "update" | "delete" => {
@@ -87,8 +93,15 @@ pub fn annotate(spec: &mut Spec) {
             state.wrap = Some(k.clone());
         }
     }
+    // REST 3.0 answers the added or updated record itself (`{"item": {...}}`).
+    if spec.rest == 3 && matches!(action, "add" | "update") && state.wrap.is_some() {
+        state.answer = Some("record".into());
+    }
     let record = match (action, result) {
         ("get", Some(r)) => Some(state.wrap.as_ref().and_then(|w| r.get(w)).unwrap_or(r)),
+        ("add" | "update", Some(r)) if state.answer.is_some() => {
+            state.wrap.as_ref().and_then(|w| r.get(w))
+        }
         ("list", Some(r)) => state
             .wrap
             .as_ref()

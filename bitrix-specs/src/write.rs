@@ -87,6 +87,9 @@ pub fn render(spec: &Spec, mode: Mode) -> Rendered {
         );
         let _ = writeln!(t, "method = {}", quote(&spec.method));
         let _ = writeln!(t, "scope = {}", quote(&spec.scope));
+        if spec.rest == 3 {
+            t.push_str("rest = 3\n");
+        }
         if mode == Mode::Full {
             t.push_str("origin = \"import\"\n");
         } else {
@@ -120,6 +123,7 @@ pub fn render(spec: &Spec, mode: Mode) -> Rendered {
                 ("key", &s.key),
                 ("wrap", &s.wrap),
                 ("not_found", &s.not_found),
+                ("answer", &s.answer),
             ] {
                 if let Some(v) = v {
                     let _ = writeln!(t, "{k} = {}", quote(v));
