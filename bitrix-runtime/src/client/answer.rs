@@ -114,7 +114,13 @@ pub(crate) fn typed_failure<E: MethodError>(
     status: u16,
     validation: Vec<FieldProblem>,
 ) -> Error<E> {
-    if let Some(kind) = E::from_documented(&code, &description) {
+    // REST 3.0 rows that share a code are told apart by a validation message, not the message.
+    let documented = E::from_documented(&code, &description).or_else(|| {
+        validation
+            .iter()
+            .find_map(|v| E::from_documented(&code, &v.message))
+    });
+    if let Some(kind) = documented {
         return Error::Method(ApiError {
             kind,
             code,

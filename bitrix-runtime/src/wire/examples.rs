@@ -69,12 +69,26 @@ fn check_response<M: Method>(name: &str, status: u64, answer: &Value) -> Result<
             .map(drop)
             .map_err(|e| format!("example `{name}`: the answer does not decode: {e}"));
     }
-    let code = answer["error"].as_str().unwrap_or_default();
-    let description = answer["error_description"].as_str().unwrap_or_default();
-    if M::Error::from_documented(code, description).is_none()
-        && SystemError::from_code(code).is_none()
-    {
-        return Err(format!("example `{name}`: error `{code}` (\"{description}\") matches no documented row and no system error"));
+    // REST 2: `error` and `error_description`; REST 3.0: `error.code`, `error.message` and the
+    // messages of `error.validation`, any of which may be the text that tells rows apart.
+    let error = &answer["error"];
+    let code = error
+        .as_str()
+        .or_else(|| error["code"].as_str())
+        .unwrap_or_default();
+    let mut texts: Vec<&str> = vec![answer["error_description"].as_str().unwrap_or_default()];
+    texts.extend(error["message"].as_str());
+    if let Some(rows) = error["validation"].as_array() {
+        texts.extend(rows.iter().filter_map(|r| r["message"].as_str()));
+    }
+    let documented = texts
+        .iter()
+        .any(|t| M::Error::from_documented(code, t).is_some());
+    if !documented && SystemError::from_code(code).is_none() {
+        return Err(format!(
+            "example `{name}`: error `{code}` ({:?}) matches no documented row and no system error",
+            texts.join(" / ")
+        ));
     }
     Ok(())
 }
