@@ -37,12 +37,15 @@ pub fn include_specs(input: TokenStream) -> TokenStream {
         // them), so code that uses them shows only the spec's own errors.
         let mut methods = checked.methods;
         methods.extend(checked.fallback);
+        let missing = missing_features(&args.options, &methods);
         methods.retain(|m| enabled(&args.options, &m.folder));
         methods.sort_by(|a, b| a.name.cmp(&b.name));
         // Each file is tracked through include_str! in the code; the folder itself (new files)
         // is tracked by a build script printing `cargo:rerun-if-changed=<folder>`.
+        let mut problems: Vec<String> = checked.problems.iter().map(ToString::to_string).collect();
+        problems.extend(missing);
         (
-            checked.problems,
+            problems,
             bitrix_codegen::expand(&methods, &checked.shared, &args.options),
         )
     })
@@ -60,6 +63,7 @@ pub fn include_api(input: TokenStream) -> TokenStream {
         let checked = bitrix_codegen::check_all(sources);
         let mut methods = checked.methods;
         methods.extend(checked.fallback);
+        let missing = missing_features(&args.options, &methods);
         methods.retain(|m| enabled(&args.options, &m.folder));
         methods.sort_by(|a, b| a.name.cmp(&b.name));
         let shared = match &args.options.shared {
@@ -75,7 +79,7 @@ pub fn include_api(input: TokenStream) -> TokenStream {
             &shared,
             args.options.feature_per_folder,
         );
-        (Vec::new(), code)
+        (missing, code)
     })
 }
 
@@ -93,8 +97,41 @@ pub fn example_tests(input: TokenStream) -> TokenStream {
         let checked = bitrix_codegen::check_all(sources);
         let tests =
             bitrix_codegen::expand::expand_tests(&checked.methods, &args.api, &args.options);
-        (checked.problems, tests)
+        (
+            checked.problems.iter().map(ToString::to_string).collect(),
+            tests,
+        )
     })
+}
+
+/// With `scope_features`, each folder of specs needs its Cargo feature in the calling crate's
+/// `Cargo.toml`; without it the folder would be left out silently. One error per such folder.
+fn missing_features(
+    options: &bitrix_codegen::Options,
+    methods: &[bitrix_codegen::Method],
+) -> Vec<String> {
+    if !options.feature_per_folder {
+        return Vec::new();
+    }
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(|d| PathBuf::from(d).join("Cargo.toml"))
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .unwrap_or_default();
+    let declared = |folder: &str| {
+        manifest.lines().any(|l| {
+            l.trim_start()
+                .strip_prefix(folder)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+    };
+    let mut folders: Vec<&str> = methods.iter().map(|m| m.folder.as_str()).collect();
+    folders.sort_unstable();
+    folders.dedup();
+    folders
+        .into_iter()
+        .filter(|f| !declared(f))
+        .map(|f| format!("the spec folder `{f}` has no Cargo feature in this crate's Cargo.toml: run scripts/sync-api-crates.sh (or add `{f} = []`)"))
+        .collect()
 }
 
 /// Whether the methods of `folder` are generated: with `scope_features`, only the folders whose
@@ -118,7 +155,7 @@ fn with_sources(
     generate: impl FnOnce(
         &args::Args,
         &[bitrix_codegen::SpecSource],
-    ) -> (Vec<bitrix_codegen::Diagnostic>, proc_macro2::TokenStream),
+    ) -> (Vec<String>, proc_macro2::TokenStream),
 ) -> TokenStream {
     let args = match syn::parse::<args::Args>(input) {
         Ok(a) => a,
@@ -133,7 +170,7 @@ fn with_sources(
         Err(problems) => return errors(span, problems.iter().map(ToString::to_string)).into(),
     };
     let (problems, code) = generate(&args, &sources);
-    let errors = errors(span, problems.iter().map(ToString::to_string));
+    let errors = errors(span, problems.into_iter());
     quote!(#errors #code).into()
 }
 
@@ -161,6 +198,9 @@ pub fn include_events(input: TokenStream) -> TokenStream {
     with_sources(input, |args, sources| {
         let checked = bitrix_codegen::events::check_events(sources);
         let code = bitrix_codegen::events::expand_events(&checked.events, &args.options);
-        (checked.problems, code)
+        (
+            checked.problems.iter().map(ToString::to_string).collect(),
+            code,
+        )
     })
 }

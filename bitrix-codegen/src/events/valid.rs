@@ -1,5 +1,6 @@
-//! Step 2 for events: the rules of `events/README.md`. The `data` fields and types go through the
-//! method validator (same grammar, same messages); the rest is checked here.
+//! Step 2 for events: the rules of `events/README.md`. The `data` fields and types are checked by
+//! the rule functions they share with method specs (`valid::fields`, `valid::types`); the rest of
+//! an event's schema (its name, Rust name, secrets, examples) is checked here.
 
 use std::collections::BTreeSet;
 
@@ -7,7 +8,7 @@ use serde_json::Value;
 
 use super::read::{EventAst, ExampleAst};
 use super::{EventDef, EventExample};
-use crate::ast::{ResultAst, Sp, SpecAst};
+use crate::ast::Sp;
 use crate::diag::Ctx;
 use crate::model::{Deprecation, Method, Ty, TypeKind};
 use crate::source::SpecSource;
@@ -87,42 +88,22 @@ pub fn validate(
             "add `summary = \"…\"`: one sentence on when the event arrives",
         );
     }
-    // The payload is checked by the method validator: `fields` act as its parameters.
-    let spec = SpecAst {
-        method: Some(Sp {
-            value: rust_name.clone().unwrap_or_else(|| "Event".into()),
-            span: ev.rust_name.as_ref().map_or(0..0, |r| r.span.clone()),
-        }),
-        scope: ev.scope.clone(),
-        summary: ev.summary.clone(),
-        description: ev.description.clone(),
-        docs: ev.docs.clone(),
-        params: ev.fields.clone(),
-        types: ev.types.clone(),
-        result: Some(ResultAst {
-            span: 0..0,
-            ty: Some(Sp {
-                value: "any".into(),
-                span: 0..0,
-            }),
-            description: None,
-            paged: false,
-            items: None,
-        }),
-        ..SpecAst::default()
-    };
-    let data = match crate::valid::validate(ctx, spec, None, source, &[]) {
-        // Event types share their scope's module, so they carry the event's name.
-        crate::valid::Validated::Valid(mut m) => {
-            let prefix = rust_name.clone().unwrap_or_default();
-            for t in &mut m.types {
-                t.rust_name = format!("{prefix}{}", t.name);
-            }
-            Some(m)
-        }
-        // Events have no fallback code: a bad event spec fails the whole enum.
-        _ => None,
-    };
+    // The payload: its fields and named types, in the grammar they share with method specs and
+    // checked by the same rule functions, with event words in the messages.
+    let scope = crate::valid::header::scope(ctx, &ev.scope);
+    let known: Vec<&str> = ev.types.iter().map(|t| t.name.value.as_str()).collect();
+    let fields = crate::valid::fields::fields(ctx, &ev.fields, &known, "field");
+    let (mut types, _) = crate::valid::types::named_types(ctx, &ev.types, &known);
+    // Event types share their scope's module, so they carry the event's name.
+    let prefix = rust_name.clone().unwrap_or_default();
+    for t in &mut types {
+        t.rust_name = format!("{prefix}{}", t.name);
+    }
+    let data = scope.as_ref().map(|scope| {
+        let mut holder = Method::holder(scope, types);
+        holder.params = fields;
+        holder
+    });
 
     let mut secrets = Vec::new();
     if let Some(data) = &data {
@@ -153,9 +134,13 @@ pub fn validate(
         name: name?,
         rust_name: rust_name?,
         scope: data.scope.clone(),
-        summary: data.summary.clone().unwrap_or_default(),
-        description: data.description.clone(),
-        docs: data.docs.clone(),
+        summary: ev
+            .summary
+            .as_ref()
+            .map(|s| s.value.trim().to_string())
+            .unwrap_or_default(),
+        description: ev.description.clone(),
+        docs: ev.docs.clone(),
         deprecated: ev.deprecated.as_ref().map(|d| Deprecation {
             replacement: d.replacement.as_ref().map(|r| r.value.clone()),
             note: d.note.clone(),

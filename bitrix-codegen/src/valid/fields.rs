@@ -9,7 +9,7 @@ use crate::model::{parse_type, Field, Ty, PRIMITIVES};
 use crate::names;
 
 /// Checks a list of fields; `known` are the type names in reach, `what` names a field in messages.
-pub(super) fn fields(
+pub(crate) fn fields(
     ctx: &mut Ctx<'_>,
     rows: &[FieldAst],
     known: &[&str],

@@ -54,7 +54,7 @@ pub(super) fn method_name(
 }
 
 /// `scope` is present and lower-case letters, digits and `_`.
-pub(super) fn scope(ctx: &mut Ctx<'_>, scope: &Option<Sp<String>>) -> Option<String> {
+pub(crate) fn scope(ctx: &mut Ctx<'_>, scope: &Option<Sp<String>>) -> Option<String> {
     let name = required_text(
         ctx,
         scope,

@@ -12,12 +12,12 @@ use crate::source::SpecSource;
 
 mod errors;
 mod examples;
-mod fields;
-mod header;
+pub(crate) mod fields;
+pub(crate) mod header;
 mod result;
 mod shared;
 mod state;
-mod types;
+pub(crate) mod types;
 
 pub use shared::{check_shared_types, SharedTypes};
 

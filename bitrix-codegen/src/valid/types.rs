@@ -14,7 +14,7 @@ const RESERVED: &[&str] = &["Error"];
 
 /// Checks the named types; `known` are all type names in reach. Returns the types and whether
 /// their names are usable for generated code.
-pub(super) fn named_types(
+pub(crate) fn named_types(
     ctx: &mut Ctx<'_>,
     types: &[TypeAst],
     known: &[&str],
