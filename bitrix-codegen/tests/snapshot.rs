@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use bitrix_codegen::{check_all, expand, load_dir, parse_spec, Options, SpecSource};
+use bitrix_codegen::{check_all, expand, load_dir, Options, SpecSource};
 
 fn generate(spec: &str) -> String {
     let text = std::fs::read_to_string(
@@ -15,8 +15,28 @@ fn generate(spec: &str) -> String {
             .join(spec),
     )
     .unwrap();
-    let method = parse_spec(&SpecSource::new(spec, text)).unwrap_or_else(|e| panic!("{e:?}"));
-    let tokens = expand(&[method], &Default::default(), &Options::default());
+    // The spec's folder's shared types (`_types.toml`), as the macro would see them.
+    let (folder, _) = spec.split_once('/').unwrap_or(("", spec));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+    let shared = bitrix_codegen::valid::check_shared_types(&[&SpecSource {
+        folder: Some(folder.to_string()),
+        ..SpecSource::new(
+            format!("{folder}/_types.toml"),
+            std::fs::read_to_string(root.join(folder).join("_types.toml")).unwrap_or_default(),
+        )
+    }])
+    .0;
+    let types = shared.get(folder).cloned().unwrap_or_default();
+    let (method, problems) = bitrix_codegen::parse_spec_with_fallback(
+        &SpecSource {
+            folder: Some(folder.to_string()),
+            ..SpecSource::new(spec, text)
+        },
+        &types,
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+    let method = method.unwrap();
+    let tokens = expand(&[method], &shared, &Options::default());
     render(&format!("specs/{spec}"), tokens)
 }
 

@@ -94,8 +94,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .event_handler(public.clone())
         .client_id(CLIENT_ID);
     let bot_id = client.call(&register).await?.result;
-    let lang =
-        vec![bitrix_rest::api::imbot::command::register::Lang::new("en", "Echo").params("text")];
+    let lang = vec![bitrix_rest::api::imbot::CommandLang::new("en", "Echo").params("text")];
     let command =
         bitrix_rest::api::imbot::command::Register::new(bot_id, "echo", public.clone(), lang)
             .client_id(CLIENT_ID);

@@ -49,7 +49,7 @@ async fn run(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
     println!("   bot id {bot_id}");
 
     step("2. imbot.command.register");
-    let lang = [command::register::Lang::new("en", "Echo").params("text")];
+    let lang = [imbot::CommandLang::new("en", "Echo").params("text")];
     let register = command::Register::new(bot_id, "echo", "https://example.com/bot/command", lang)
         .client_id(CLIENT_ID);
     let command_id = client.call(&register).await?.result;
@@ -60,7 +60,7 @@ async fn run(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
         .command("echo2")
         .hidden(false)
         .extranet_support(true)
-        .lang([command::update::Lang::new("en", "Echo 2").params("text")]);
+        .lang([imbot::CommandLang::new("en", "Echo 2").params("text")]);
     let answer = client
         .call(&command::Update::new(command_id, fields).client_id(CLIENT_ID))
         .await?;
@@ -105,7 +105,7 @@ async fn run(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
     );
     let mut batch = Batch::new().halt(true);
     let bots = batch.add("bots", &imbot::bot::List::new())?;
-    let lang = [command::register::Lang::new("en", "Ping")];
+    let lang = [imbot::CommandLang::new("en", "Ping")];
     let bot = bots.result().key(&bot_id.to_string()).id();
     let ping = batch.add(
         "ping",

@@ -68,11 +68,7 @@ async fn later_commands_take_earlier_results() {
                 .client_id(APP),
         )
         .unwrap();
-    let lang = || {
-        vec![bitrix_rest::api::imbot::command::register::Lang::new(
-            "en", "Echo",
-        )]
-    };
+    let lang = || vec![bitrix_rest::api::imbot::CommandLang::new("en", "Echo")];
     // `BOT_ID` is an integer: the constructor takes an integer or a reference typed `i64`.
     let same_chunk = batch
         .add(
@@ -142,9 +138,7 @@ async fn references_typed_after_the_result_reach_into_objects_and_maps() {
                 listed_id,
                 "typed",
                 "https://example.com/c",
-                vec![bitrix_rest::api::imbot::command::register::Lang::new(
-                    "en", "Typed",
-                )],
+                vec![bitrix_rest::api::imbot::CommandLang::new("en", "Typed")],
             )
             .client_id(APP),
         )

@@ -15,9 +15,7 @@ const APP: &str = "e2e-app";
 
 async fn register_command(emu: &Emulator, client: &Client) -> i64 {
     let bot = emu.seed_bot(Bot::new("echo_bot", APP)) as i64;
-    let lang = vec![bitrix_rest::api::imbot::command::register::Lang::new(
-        "en", "Echo",
-    )];
+    let lang = vec![bitrix_rest::api::imbot::CommandLang::new("en", "Echo")];
     let req =
         bitrix_rest::api::imbot::command::Register::new(bot, "echo", "https://example.com/h", lang)
             .client_id(APP);
@@ -36,7 +34,7 @@ async fn typed_update_changes_the_portal_state() {
     let fields = bitrix_rest::api::imbot::command::update::Fields::new()
         .command("echo2")
         .hidden(true)
-        .lang(vec![bitrix_rest::api::imbot::command::update::Lang::new(
+        .lang(vec![bitrix_rest::api::imbot::CommandLang::new(
             "de", "Echo 2",
         )]);
     let answer = client

@@ -50,9 +50,7 @@ async fn setup(token: Option<&str>) -> Setup {
     .event_handler(handler.clone())
     .client_id("e2e");
     let bot_id = client.call(&reg).await.unwrap().result;
-    let lang = vec![bitrix_rest::api::imbot::command::register::Lang::new(
-        "en", "Echo",
-    )];
+    let lang = vec![bitrix_rest::api::imbot::CommandLang::new("en", "Echo")];
     let cmd =
         bitrix_rest::api::imbot::command::Register::new(bot_id, "echo", handler.clone(), lang)
             .client_id("e2e");

@@ -121,9 +121,7 @@ async fn a_method_near_its_budget_waits_instead_of_being_blocked() {
 }
 
 fn register(bot: i64, name: &str) -> bitrix_rest::api::imbot::command::Register {
-    let lang = vec![bitrix_rest::api::imbot::command::register::Lang::new(
-        "en", "Echo",
-    )];
+    let lang = vec![bitrix_rest::api::imbot::CommandLang::new("en", "Echo")];
     bitrix_rest::api::imbot::command::Register::new(bot, name, "https://example.com/c", lang)
         .client_id(APP)
 }

@@ -32,8 +32,8 @@ fn seed_request() -> bitrix_rest::api::imbot::command::Update {
         .hidden(false)
         .extranet_support(true)
         .lang(vec![
-            bitrix_rest::api::imbot::command::update::Lang::new("de", "Echo 2").params("text"),
-            bitrix_rest::api::imbot::command::update::Lang::new("en", "Echo 2").params("text"),
+            bitrix_rest::api::imbot::CommandLang::new("de", "Echo 2").params("text"),
+            bitrix_rest::api::imbot::CommandLang::new("en", "Echo 2").params("text"),
         ]);
     bitrix_rest::api::imbot::command::Update::new(99, fields)
         .client_id("**put_your_client_id_here**")
@@ -189,9 +189,7 @@ async fn odd_answers_are_typed_errors_that_keep_the_body() {
 #[tokio::test]
 async fn ids_decode_from_numbers_and_quoted_strings() {
     let (emu, client) = start().await;
-    let lang = vec![bitrix_rest::api::imbot::command::register::Lang::new(
-        "en", "Echo",
-    )];
+    let lang = vec![bitrix_rest::api::imbot::CommandLang::new("en", "Echo")];
     let req =
         bitrix_rest::api::imbot::command::Register::new(1, "echo", "https://example.com/h", lang)
             .client_id("app");

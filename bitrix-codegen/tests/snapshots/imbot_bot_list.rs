@@ -2,6 +2,159 @@
 // Refresh: UPDATE_SNAPSHOTS=1 cargo test -p bitrix-codegen --test snapshot
 ///Methods from the `imbot` folder of specs (Cargo feature `imbot`).
 pub mod imbot {
+    /**A command's title and parameter hint in one language (`imbot.command.register` and `imbot.command.update`).
+
+Shared by the specs of the `imbot` folder (`_types.toml`).*/
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct CommandLang {
+        ///`LANGUAGE_ID` (`string`, required): Two-letter language code, such as `en` or `de`.
+        pub language_id: ::std::string::String,
+        ///`TITLE` (`string`, required): Title of the command shown in that language.
+        pub title: ::std::string::String,
+        ///`PARAMS` (`string`, optional): Hint about the command's arguments in that language.
+        pub params: ::std::option::Option<::std::string::String>,
+        /// Keys the spec does not describe, sent and received as they are (custom `UF_*` fields, newer parameters).
+        pub extra: ::bitrix_rest::__private::Map,
+    }
+    #[allow(deprecated)]
+    impl ::bitrix_rest::__private::Record for CommandLang {
+        #[inline]
+        fn write(&self, w: &mut ::bitrix_rest::__private::Writer) {
+            w.put("LANGUAGE_ID", &self.language_id);
+            w.put("TITLE", &self.title);
+            w.put_opt("PARAMS", self.params.as_ref());
+            w.extra(&self.extra);
+        }
+        #[inline]
+        fn read(
+            map: &mut ::bitrix_rest::__private::Map,
+        ) -> ::std::result::Result<Self, ::bitrix_rest::__private::serde_json::Error> {
+            ::std::result::Result::Ok(Self {
+                language_id: ::bitrix_rest::__private::take_required(
+                    map,
+                    "LANGUAGE_ID",
+                    false,
+                    ::bitrix_rest::__private::serde_json::from_value,
+                )?,
+                title: ::bitrix_rest::__private::take_required(
+                    map,
+                    "TITLE",
+                    false,
+                    ::bitrix_rest::__private::serde_json::from_value,
+                )?,
+                params: ::bitrix_rest::__private::take_optional(
+                    map,
+                    "PARAMS",
+                    false,
+                    ::bitrix_rest::__private::serde_json::from_value,
+                )?,
+                extra: ::std::mem::take(map),
+            })
+        }
+    }
+    #[allow(deprecated)]
+    impl ::bitrix_rest::__private::serde::Serialize for CommandLang {
+        fn serialize<S: ::bitrix_rest::__private::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::bitrix_rest::__private::ser_record(self, s)
+        }
+    }
+    #[allow(deprecated)]
+    impl<'de> ::bitrix_rest::__private::serde::Deserialize<'de> for CommandLang {
+        fn deserialize<D: ::bitrix_rest::__private::serde::Deserializer<'de>>(
+            d: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::bitrix_rest::__private::de_record(d)
+        }
+    }
+    #[allow(deprecated)]
+    impl CommandLang {
+        ///Creates it from the required fields (`LANGUAGE_ID`, `TITLE`); set the others with the setters.
+        #[must_use]
+        #[inline]
+        pub fn new(
+            language_id: impl ::std::convert::Into<::std::string::String>,
+            title: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                language_id: language_id.into(),
+                title: title.into(),
+                params: ::std::option::Option::None,
+                extra: ::bitrix_rest::__private::Map::new(),
+            }
+        }
+        ///Sets `PARAMS`: Hint about the command's arguments in that language.
+        #[must_use]
+        #[inline]
+        pub fn params(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.params = ::std::option::Option::Some(value.into());
+            self
+        }
+        /// Adds a key the spec does not describe; it is sent as given.
+        #[must_use]
+        #[inline]
+        pub fn with_extra(
+            mut self,
+            key: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::bitrix_rest::__private::Value>,
+        ) -> Self {
+            self.extra.insert(key.into(), value.into());
+            self
+        }
+    }
+    ///A `$result[…]` reference to a [`CommandLang`] in an earlier command of a batch (see `Handle::result`): each method is the reference to that field.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct CommandLangRef(::bitrix_rest::Reference);
+    impl CommandLangRef {
+        ///The reference to `LANGUAGE_ID`: `$result[…][LANGUAGE_ID]`.
+        #[inline]
+        pub fn language_id(
+            &self,
+        ) -> <::std::string::String as ::bitrix_rest::Referable>::Ref {
+            ::std::convert::From::from(self.0.clone().field("LANGUAGE_ID"))
+        }
+        ///The reference to `TITLE`: `$result[…][TITLE]`.
+        #[inline]
+        pub fn title(&self) -> <::std::string::String as ::bitrix_rest::Referable>::Ref {
+            ::std::convert::From::from(self.0.clone().field("TITLE"))
+        }
+        ///The reference to `PARAMS`: `$result[…][PARAMS]`.
+        #[inline]
+        pub fn params(
+            &self,
+        ) -> <::std::option::Option<
+            ::std::string::String,
+        > as ::bitrix_rest::Referable>::Ref {
+            ::std::convert::From::from(self.0.clone().field("PARAMS"))
+        }
+    }
+    impl ::std::convert::From<::bitrix_rest::Reference> for CommandLangRef {
+        #[inline]
+        fn from(reference: ::bitrix_rest::Reference) -> Self {
+            Self(reference)
+        }
+    }
+    impl ::std::convert::From<CommandLangRef> for ::bitrix_rest::Reference {
+        #[inline]
+        fn from(reference: CommandLangRef) -> Self {
+            reference.0
+        }
+    }
+    impl ::bitrix_rest::IntoArg<CommandLang> for CommandLangRef {
+        #[inline]
+        fn into_arg(self) -> ::bitrix_rest::Arg<CommandLang> {
+            ::bitrix_rest::Arg::Ref(self.0)
+        }
+    }
+    impl ::bitrix_rest::Referable for CommandLang {
+        type Ref = CommandLangRef;
+    }
     ///The `imbot.bot.*` methods.
     pub mod bot {
         /**Lists the registered chat bots.
