@@ -63,7 +63,7 @@ pub mod __private {
     pub use crate::wire::lenient::{
         lenient, object_or_empty_array, take_items, Lenient, TextOrNumber,
     };
-    pub use crate::wire::record::{de_enum, de_record, ser_record, Record, Writer};
+    pub use crate::wire::record::{de_enum, de_record, debug_record, ser_record, Record, Writer};
     pub use crate::wire::validate::{check_url, join_path, Validate};
     pub use serde;
     pub use serde_json;

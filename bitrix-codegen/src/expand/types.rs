@@ -168,12 +168,13 @@ pub fn expand_struct(
         )
     };
     let record = record::expand(m, name, fields, min_fields, arg, p, opts);
+    let name_text = name.to_string();
     // Some methods document that many required parameters; `new` takes them all.
     let too_many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #[doc = #doc]
         #deprecated
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Clone, PartialEq)]
         #[non_exhaustive]
         pub struct #name {
             #(#defs)*
@@ -182,6 +183,15 @@ pub fn expand_struct(
         }
 
         #record
+
+        // Through the wire form, so that secret parameters (`botToken`) print as `***`.
+        #[allow(deprecated)]
+        impl ::std::fmt::Debug for #name {
+            #[inline]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                #rt::__private::debug_record(self, #name_text, f)
+            }
+        }
 
         #[allow(deprecated)]
         impl #name {

@@ -5,7 +5,7 @@ pub mod demo {
     /**A contact as stored.
 
 Shared by the specs of the `demo` folder (`_types.toml`).*/
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Contact {
         ///`ID` (`integer`, optional): ID of the contact.
@@ -91,6 +91,13 @@ Shared by the specs of the `demo` folder (`_types.toml`).*/
             d: D,
         ) -> ::std::result::Result<Self, D::Error> {
             ::bitrix_rest::__private::de_record(d)
+        }
+    }
+    #[allow(deprecated)]
+    impl ::std::fmt::Debug for Contact {
+        #[inline]
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::bitrix_rest::__private::debug_record(self, "Contact", f)
         }
     }
     #[allow(deprecated)]
@@ -218,7 +225,7 @@ Shared by the specs of the `demo` folder (`_types.toml`).*/
     /**One value of a multi-value field.
 
 Shared by the specs of the `demo` folder (`_types.toml`).*/
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Multifield {
         ///`VALUE` (`string`, required)
@@ -272,6 +279,13 @@ Shared by the specs of the `demo` folder (`_types.toml`).*/
             d: D,
         ) -> ::std::result::Result<Self, D::Error> {
             ::bitrix_rest::__private::de_record(d)
+        }
+    }
+    #[allow(deprecated)]
+    impl ::std::fmt::Debug for Multifield {
+        #[inline]
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::bitrix_rest::__private::debug_record(self, "Multifield", f)
         }
     }
     #[allow(deprecated)]
@@ -474,7 +488,7 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
 }
 ```
 */
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Clone, PartialEq)]
         #[non_exhaustive]
         pub struct Add {
             ///`fields` (`Contact`, required)
@@ -547,6 +561,13 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
                 d: D,
             ) -> ::std::result::Result<Self, D::Error> {
                 ::bitrix_rest::__private::de_record(d)
+            }
+        }
+        #[allow(deprecated)]
+        impl ::std::fmt::Debug for Add {
+            #[inline]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::bitrix_rest::__private::debug_record(self, "Add", f)
             }
         }
         #[allow(deprecated)]
@@ -669,7 +690,7 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
         #[deprecated(
             note = "`demo.contact.list` is deprecated: use `demo.item.list` instead"
         )]
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Clone, PartialEq)]
         #[non_exhaustive]
         pub struct List {
             ///`select` (`[string]`, optional)
@@ -761,6 +782,13 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
                 d: D,
             ) -> ::std::result::Result<Self, D::Error> {
                 ::bitrix_rest::__private::de_record(d)
+            }
+        }
+        #[allow(deprecated)]
+        impl ::std::fmt::Debug for List {
+            #[inline]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::bitrix_rest::__private::debug_record(self, "List", f)
             }
         }
         #[allow(deprecated)]
@@ -1003,7 +1031,7 @@ Part of `demo.contact.list` ([`List`](super::List)).*/
             /**A nested type.
 
 Part of `demo.contact.list` ([`List`](super::List)).*/
-            #[derive(Debug, Clone, PartialEq)]
+            #[derive(Clone, PartialEq)]
             #[non_exhaustive]
             pub struct Page {
                 ///`contacts` (`[Contact]`, required)
@@ -1062,6 +1090,13 @@ Part of `demo.contact.list` ([`List`](super::List)).*/
                     d: D,
                 ) -> ::std::result::Result<Self, D::Error> {
                     ::bitrix_rest::__private::de_record(d)
+                }
+            }
+            #[allow(deprecated)]
+            impl ::std::fmt::Debug for Page {
+                #[inline]
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    ::bitrix_rest::__private::debug_record(self, "Page", f)
                 }
             }
             #[allow(deprecated)]
@@ -1194,7 +1229,7 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
 }
 ```
 */
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Clone, PartialEq)]
         #[non_exhaustive]
         pub struct Update {
             ///`id` (`integer`, required)
@@ -1269,6 +1304,13 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
             }
         }
         #[allow(deprecated)]
+        impl ::std::fmt::Debug for Update {
+            #[inline]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::bitrix_rest::__private::debug_record(self, "Update", f)
+            }
+        }
+        #[allow(deprecated)]
         impl Update {
             ///Creates it from the required fields (`id`, `fields`); set the others with the setters.
             #[must_use]
@@ -1319,7 +1361,7 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
             /**A nested type.
 
 Part of `demo.note.update` ([`Update`](super::Update)).*/
-            #[derive(Debug, Clone, PartialEq)]
+            #[derive(Clone, PartialEq)]
             #[non_exhaustive]
             pub struct Fields {
                 ///`title` (`string?`, optional)
@@ -1447,6 +1489,13 @@ Part of `demo.note.update` ([`Update`](super::Update)).*/
                 }
             }
             #[allow(deprecated)]
+            impl ::std::fmt::Debug for Fields {
+                #[inline]
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    ::bitrix_rest::__private::debug_record(self, "Fields", f)
+                }
+            }
+            #[allow(deprecated)]
             impl Fields {
                 ///Creates it with no field set.
                 #[must_use]
@@ -1541,7 +1590,7 @@ Part of `demo.note.update` ([`Update`](super::Update)).*/
             /**A nested type.
 
 Part of `demo.note.update` ([`Update`](super::Update)).*/
-            #[derive(Debug, Clone, PartialEq)]
+            #[derive(Clone, PartialEq)]
             #[non_exhaustive]
             pub struct Result {
                 ///`item` (`Note`, required)
@@ -1603,6 +1652,13 @@ Part of `demo.note.update` ([`Update`](super::Update)).*/
                 }
             }
             #[allow(deprecated)]
+            impl ::std::fmt::Debug for Result {
+                #[inline]
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    ::bitrix_rest::__private::debug_record(self, "Result", f)
+                }
+            }
+            #[allow(deprecated)]
             impl Result {
                 ///Creates it from the required fields (`item`); set the others with the setters.
                 #[must_use]
@@ -1659,7 +1715,7 @@ Part of `demo.note.update` ([`Update`](super::Update)).*/
             /**A nested type.
 
 Part of `demo.note.update` ([`Update`](super::Update)).*/
-            #[derive(Debug, Clone, PartialEq)]
+            #[derive(Clone, PartialEq)]
             #[non_exhaustive]
             pub struct Note {
                 ///`id` (`integer`, required)
@@ -1718,6 +1774,13 @@ Part of `demo.note.update` ([`Update`](super::Update)).*/
                     d: D,
                 ) -> ::std::result::Result<Self, D::Error> {
                     ::bitrix_rest::__private::de_record(d)
+                }
+            }
+            #[allow(deprecated)]
+            impl ::std::fmt::Debug for Note {
+                #[inline]
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    ::bitrix_rest::__private::debug_record(self, "Note", f)
                 }
             }
             #[allow(deprecated)]

@@ -5,7 +5,7 @@ pub mod imbot {
     /**A command's title and parameter hint in one language (`imbot.command.register` and `imbot.command.update`).
 
 Shared by the specs of the `imbot` folder (`_types.toml`).*/
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Clone, PartialEq)]
     #[non_exhaustive]
     pub struct CommandLang {
         ///`LANGUAGE_ID` (`string`, required): Two-letter language code, such as `en` or `de`.
@@ -68,6 +68,13 @@ Shared by the specs of the `imbot` folder (`_types.toml`).*/
             d: D,
         ) -> ::std::result::Result<Self, D::Error> {
             ::bitrix_rest::__private::de_record(d)
+        }
+    }
+    #[allow(deprecated)]
+    impl ::std::fmt::Debug for CommandLang {
+        #[inline]
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::bitrix_rest::__private::debug_record(self, "CommandLang", f)
         }
     }
     #[allow(deprecated)]
@@ -184,7 +191,7 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
         #[deprecated(
             note = "`imbot.bot.list` is deprecated: use `imbot.v2.Bot.list` instead. The legacy bot API is frozen; new code should use the v2 bot API."
         )]
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Clone, PartialEq)]
         #[non_exhaustive]
         pub struct List {
             /// Keys the spec does not describe, sent and received as they are (custom `UF_*` fields, newer parameters).
@@ -223,6 +230,13 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
                 d: D,
             ) -> ::std::result::Result<Self, D::Error> {
                 ::bitrix_rest::__private::de_record(d)
+            }
+        }
+        #[allow(deprecated)]
+        impl ::std::fmt::Debug for List {
+            #[inline]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::bitrix_rest::__private::debug_record(self, "List", f)
             }
         }
         #[allow(deprecated)]
@@ -274,7 +288,7 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
             /**Short description of one chat bot.
 
 Part of `imbot.bot.list` ([`List`](super::List)).*/
-            #[derive(Debug, Clone, PartialEq)]
+            #[derive(Clone, PartialEq)]
             #[non_exhaustive]
             pub struct Bot {
                 ///`ID` (`integer`, required): ID of the bot.
@@ -352,6 +366,13 @@ Part of `imbot.bot.list` ([`List`](super::List)).*/
                     d: D,
                 ) -> ::std::result::Result<Self, D::Error> {
                     ::bitrix_rest::__private::de_record(d)
+                }
+            }
+            #[allow(deprecated)]
+            impl ::std::fmt::Debug for Bot {
+                #[inline]
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    ::bitrix_rest::__private::debug_record(self, "Bot", f)
                 }
             }
             #[allow(deprecated)]

@@ -5,7 +5,7 @@ pub mod imbot {
     /**A command's title and parameter hint in one language (`imbot.command.register` and `imbot.command.update`).
 
 Shared by the specs of the `imbot` folder (`_types.toml`).*/
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Clone, PartialEq)]
     #[non_exhaustive]
     pub struct CommandLang {
         ///`LANGUAGE_ID` (`string`, required): Two-letter language code, such as `en` or `de`.
@@ -68,6 +68,13 @@ Shared by the specs of the `imbot` folder (`_types.toml`).*/
             d: D,
         ) -> ::std::result::Result<Self, D::Error> {
             ::bitrix_rest::__private::de_record(d)
+        }
+    }
+    #[allow(deprecated)]
+    impl ::std::fmt::Debug for CommandLang {
+        #[inline]
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::bitrix_rest::__private::debug_record(self, "CommandLang", f)
         }
     }
     #[allow(deprecated)]
@@ -241,7 +248,7 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
         #[deprecated(
             note = "`imbot.command.update` is deprecated: use `imbot.v2.Command.update` instead. The legacy bot API is frozen; new code should use the v2 bot API."
         )]
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Clone, PartialEq)]
         #[non_exhaustive]
         pub struct Update {
             ///`COMMAND_ID` (`integer`, required): ID of the command to change, as returned by `imbot.command.register`.
@@ -328,6 +335,13 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
             }
         }
         #[allow(deprecated)]
+        impl ::std::fmt::Debug for Update {
+            #[inline]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::bitrix_rest::__private::debug_record(self, "Update", f)
+            }
+        }
+        #[allow(deprecated)]
         impl Update {
             ///Creates it from the required fields (`COMMAND_ID`, `FIELDS`); set the others with the setters.
             #[deprecated(
@@ -392,7 +406,7 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
             /**Fields of a command that can be changed. Fields left unset keep their current value.
 
 Part of `imbot.command.update` ([`Update`](super::Update)).*/
-            #[derive(Debug, Clone, PartialEq)]
+            #[derive(Clone, PartialEq)]
             #[non_exhaustive]
             pub struct Fields {
                 ///`COMMAND` (`string`, optional): The command word users type after `/`.
@@ -515,6 +529,13 @@ Part of `imbot.command.update` ([`Update`](super::Update)).*/
                     d: D,
                 ) -> ::std::result::Result<Self, D::Error> {
                     ::bitrix_rest::__private::de_record(d)
+                }
+            }
+            #[allow(deprecated)]
+            impl ::std::fmt::Debug for Fields {
+                #[inline]
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    ::bitrix_rest::__private::debug_record(self, "Fields", f)
                 }
             }
             #[allow(deprecated)]

@@ -94,6 +94,23 @@ pub fn de_enum<'de, T: for<'a> From<&'a str>, D: Deserializer<'de>>(d: D) -> Res
     Ok(T::from(text.as_str()))
 }
 
+/// `Debug` of every record: its wire form, with the values of secret-looking keys (`botToken`,
+/// `CLIENT_SECRET`, `auth`, `password`, …, at any depth, `extra` included) printed as `***`, so
+/// a request logged with `{:?}` gives no token away.
+pub fn debug_record<T: Record>(
+    value: &T,
+    name: &str,
+    f: &mut std::fmt::Formatter<'_>,
+) -> std::fmt::Result {
+    let mut w = Writer::default();
+    value.write(&mut w);
+    write!(
+        f,
+        "{name} {}",
+        Value::Object(crate::secret::redact_map(&w.map))
+    )
+}
+
 fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
