@@ -34,9 +34,7 @@ impl Catalog {
 /// An embedded file as the spec reader wants it, with its folder (`specs/<folder>/<file>`): the
 /// method's scope module, and the key of its folder's shared types.
 fn source(path: &str, text: &str) -> SpecSource {
-    let mut source = SpecSource::new(path, text);
-    source.folder = path.split_once('/').map(|(folder, _)| folder.to_string());
-    source
+    SpecSource::below_root(path, text)
 }
 
 /// Every spec, checked together with `check_all`, once. Specs that fail validation are left out

@@ -77,10 +77,10 @@ pub fn check_all(sources: &[SpecSource]) -> Checked {
     out.shared = shared;
     let mut by_name: std::collections::BTreeMap<String, String> = Default::default();
     for s in specs {
-        let folder_types = s
-            .folder
-            .as_ref()
-            .and_then(|f| out.shared.get(f))
+        // A `_types.toml` at the root of what was loaded serves the specs beside it.
+        let folder_types = out
+            .shared
+            .get(s.folder.as_deref().unwrap_or_default())
             .map_or(&[][..], Vec::as_slice);
         let (method, problems) = parse_spec_with_fallback(s, folder_types);
         let Some(m) = method else {

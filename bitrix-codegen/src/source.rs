@@ -30,6 +30,17 @@ impl SpecSource {
         }
     }
 
+    /// A spec embedded under its path below the specs root (`crm/crm.deal.get.toml`): its folder
+    /// is the path's first segment, as if it had been read with [`load_dir`].
+    pub fn below_root(path: impl Into<String>, text: impl Into<String>) -> Self {
+        let mut source = SpecSource::new(path, text);
+        source.folder = source
+            .display
+            .split_once('/')
+            .map(|(folder, _)| folder.to_string());
+        source
+    }
+
     /// A folder's shared types (`_types.toml`) rather than a method.
     pub fn is_shared_types(&self) -> bool {
         self.path.file_name().is_some_and(|n| n == "_types.toml")

@@ -15,7 +15,7 @@ pub fn methods() -> Result<Arc<BTreeMap<String, Method>>, String> {
         .get_or_init(|| {
             let sources: Vec<SpecSource> = SPECS
                 .iter()
-                .map(|(display, text)| SpecSource::new(*display, *text))
+                .map(|(display, text)| SpecSource::below_root(*display, *text))
                 .collect();
             check(&sources)
         })

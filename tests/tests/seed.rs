@@ -6,15 +6,19 @@
 
 use std::path::Path;
 
-use bitrix_codegen::{parse_spec, SpecSource};
+use bitrix_codegen::{check_all, load_dir};
 use bitrix_mock::{Config, Emulator, Fault};
 use bitrix_rest::{Client, Error, Method, SystemError};
 
+/// The seed spec, read with its folder (whose `_types.toml` it uses) as the macro reads it.
 fn seed_spec() -> bitrix_codegen::Method {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/imbot/imbot.command.update.toml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    parse_spec(&SpecSource::new("imbot/imbot.command.update.toml", text)).unwrap()
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/imbot");
+    let checked = check_all(&load_dir(&dir).unwrap());
+    checked
+        .methods
+        .into_iter()
+        .find(|m| m.name == "imbot.command.update")
+        .unwrap()
 }
 
 fn example(name: &str) -> bitrix_codegen::model::Example {
