@@ -12,6 +12,10 @@
 //! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
+// `Error` carries what the portal answered (code, text, status, REST 3.0 validation rows) by
+// value so that matching on it needs no unboxing; the extra bytes on the error path are cheap
+// next to an HTTP round trip.
+#![allow(clippy::result_large_err)]
 
 extern crate self as bitrix_rest;
 
