@@ -4,7 +4,9 @@
 use serde_json::Value;
 
 use crate::envelope::{Response, Time};
-use crate::error::{ApiError, Error, MethodError, SystemError, UnexpectedResponse, UnknownCode};
+use crate::error::{
+    ApiError, Error, MethodError, RawError, SystemError, UnexpectedResponse, UnknownCode,
+};
 
 /// An answer before the method's types are applied.
 #[derive(Debug)]
@@ -67,6 +69,18 @@ pub(crate) fn classify(status: u16, body: &[u8]) -> Result<Answer, UnexpectedRes
         next: count(map.remove("next")),
         total: count(map.remove("total")),
     }))
+}
+
+/// Classifies and types a raw answer as `call_raw` does (see `__private::read_answer`).
+pub(crate) fn read(status: u16, body: &[u8]) -> Result<Response<Value>, Error<RawError>> {
+    match classify(status, body).map_err(Error::UnexpectedResponse)? {
+        Answer::Success(envelope) => Ok(envelope),
+        Answer::Failure {
+            code,
+            description,
+            status,
+        } => Err(typed_failure(code, description, status)),
+    }
 }
 
 /// Types an error answer: the method's documented error first, then a system error, else `Unknown`.
