@@ -5,7 +5,8 @@
 //! - `null`, `[]` and `{}` -> `""` (a query string has no null and no empty list);
 //! - arrays come back as arrays (indexes `0..n`), and so do objects keyed exactly `"0".."n-1"`
 //!   (PHP has one array type; the decoder cannot tell them apart);
-//! - a top-level value that is not an object encodes as nothing and decodes as `{}`.
+//! - the top level stays an object, whatever its keys (parameter names, never list indexes);
+//!   a top-level value that is not an object encodes as nothing and decodes as `{}`.
 //!
 //! Keys are non-empty and hold no `[` or `]`: percent-encoding protects them from the query's
 //! `&` and `=`, but PHP (and the decoder) read brackets *after* percent-decoding, so `a%5Bb%5D`
@@ -25,7 +26,11 @@ const MAX_ITEMS: usize = 5;
 fn key(u: &mut Unstructured) -> Result<String> {
     let raw: String = u.arbitrary()?;
     let cleaned: String = raw.chars().filter(|c| !matches!(c, '[' | ']')).collect();
-    Ok(if cleaned.is_empty() { "k".into() } else { cleaned })
+    Ok(if cleaned.is_empty() {
+        "k".into()
+    } else {
+        cleaned
+    })
 }
 
 fn value(u: &mut Unstructured, depth: u32) -> Result<Value> {
@@ -67,7 +72,8 @@ fn normalise(v: &Value) -> Value {
         Value::Object(map) if map.is_empty() => Value::String(String::new()),
         Value::Array(items) => Value::Array(items.iter().map(normalise).collect()),
         Value::Object(map) => {
-            let map: Map<String, Value> = map.iter().map(|(k, v)| (k.clone(), normalise(v))).collect();
+            let map: Map<String, Value> =
+                map.iter().map(|(k, v)| (k.clone(), normalise(v))).collect();
             listed(map)
         }
     }
@@ -91,10 +97,7 @@ fuzz_target!(|data: &[u8]| {
     let query = bitrix_runtime::encode_query(&Value::Object(top.clone()));
     let decoded = bitrix_runtime::events::form::parse(query.as_bytes())
         .unwrap_or_else(|e| panic!("encoded query does not decode: {e}\n{query}"));
-    let expected = if top.is_empty() {
-        Value::Object(Map::new())
-    } else {
-        listed(top.iter().map(|(k, v)| (k.clone(), normalise(v))).collect())
-    };
+    let expected: Map<String, Value> = top.iter().map(|(k, v)| (k.clone(), normalise(v))).collect();
+    let expected = Value::Object(expected);
     assert_eq!(decoded, expected, "query: {query}");
 });
