@@ -252,6 +252,25 @@ pub fn decode_query(text: &str) -> serde_json::Value {
     params::parse_query(text)
 }
 
+/// The parameters of a request (query string, content type and body) as the REST routes read
+/// them, without a server: the entry point of the `emulator_request` fuzz target. An error is the
+/// status and body the emulator would answer.
+#[doc(hidden)]
+pub fn __request_parameters(
+    query: &str,
+    content_type: &str,
+    body: &[u8],
+) -> Result<serde_json::Value, (u16, serde_json::Value)> {
+    let req = routes::Request {
+        path: String::new(),
+        query: query.to_string(),
+        content_type: content_type.to_string(),
+        body: body.to_vec(),
+        idempotency_key: None,
+    };
+    routes::parameters(&req).map_err(|e| (e.status, e.body()))
+}
+
 /// A seed that differs between emulators, so their tokens differ.
 fn seed(addr: SocketAddr) -> u64 {
     static STARTED: AtomicU64 = AtomicU64::new(0);

@@ -13,7 +13,15 @@ pub fn parse_query(text: &str) -> Value {
         let value = decode(value);
         insert(&mut root, &key, Value::String(value));
     }
-    listify(root)
+    // The root holds parameter names, never list indexes: it stays an object even when its keys
+    // are `0..n` (`0=a` made the parameters a list, and a body `0=a` then replaced every
+    // parameter of the query string when merged: found by the `emulator_request` fuzz target).
+    match root {
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, listify(v))).collect())
+        }
+        other => other,
+    }
 }
 
 /// Merges `extra` into `base` (both objects); keys of `extra` win, nested objects merge.
@@ -100,7 +108,11 @@ fn insert(root: &mut Value, key: &str, value: Value) {
             return;
         };
         let seg = if seg.is_empty() {
-            next_index(map).to_string()
+            match next_index(map) {
+                Some(n) => n.to_string(),
+                // After the largest index there is no next one: PHP drops the value too.
+                None => return,
+            }
         } else {
             seg.clone()
         };
@@ -112,12 +124,13 @@ fn insert(root: &mut Value, key: &str, value: Value) {
     }
 }
 
-fn next_index(map: &Map<String, Value>) -> usize {
+/// The index `[]` appends at: one past the largest number key, `None` when that is `usize::MAX`
+/// (`a[18446744073709551615]=1&a[]=2` overflowed here: found by review, fuzz `emulator_request`).
+fn next_index(map: &Map<String, Value>) -> Option<usize> {
     map.keys()
         .filter_map(|k| k.parse::<usize>().ok())
-        .map(|n| n + 1)
         .max()
-        .unwrap_or(0)
+        .map_or(Some(0), |n| n.checked_add(1))
 }
 
 /// Turns objects keyed exactly `0..n` (in any order) into arrays, recursively.
@@ -172,6 +185,25 @@ mod tests {
     fn too_deep_keys_are_dropped() {
         let deep = format!("a{}=1&b=2", "[x]".repeat(100));
         assert_eq!(parse_query(&deep), json!({"b": "2"}));
+    }
+
+    /// Fuzz `emulator_request`: `0=a` parsed into the list `["a"]`, and as a body it replaced
+    /// the query string's parameters.
+    #[test]
+    fn root_keys_counting_from_zero_stay_an_object() {
+        assert_eq!(parse_query("0=a&1=b"), json!({"0": "a", "1": "b"}));
+        assert_eq!(parse_query("0[0]=a"), json!({"0": ["a"]}));
+    }
+
+    /// Fuzz `emulator_request`: appending after index `usize::MAX` overflowed (a panic in debug
+    /// builds, in the query string of any request).
+    #[test]
+    fn append_after_the_largest_index_is_dropped() {
+        let max = usize::MAX;
+        assert_eq!(
+            parse_query(&format!("a[{max}]=1&a[]=2&b[]=x")),
+            json!({"a": {max.to_string(): "1"}, "b": ["x"]})
+        );
     }
 
     #[test]

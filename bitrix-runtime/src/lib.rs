@@ -75,4 +75,13 @@ pub mod __private {
 
     /// Unknown keys of a struct.
     pub type Map = serde_json::Map<String, Value>;
+
+    /// Reads a raw HTTP answer (status and body) as `Client::call_raw` does, without the
+    /// network: the entry point of the `envelope` fuzz target.
+    pub fn read_answer(
+        status: u16,
+        body: &[u8],
+    ) -> Result<crate::Response<Value>, crate::Error<crate::RawError>> {
+        crate::client::answer::read(status, body)
+    }
 }

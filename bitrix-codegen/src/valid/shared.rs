@@ -23,6 +23,10 @@ pub fn check_shared_types(sources: &[&SpecSource]) -> (SharedTypes, Vec<Diagnost
         let asts: Vec<TypeAst> = read_types_file(&mut ctx, &source.text).unwrap_or_default();
         let known: Vec<&str> = asts.iter().map(|t| t.name.value.as_str()).collect();
         let (mut types, _) = super::types::named_types(&mut ctx, &asts, &known);
+        // A name that is no type name has its diagnostic; the type must not reach code
+        // generation, where it made `include_specs!` panic (`[[types.-ontact.fields]]`, found by
+        // the `spec_reader` fuzz target).
+        types.retain(|t| super::header::is_type_name(&t.rust_name));
         for t in &mut types {
             t.shared = Some(folder.clone());
             let ast = asts.iter().find(|a| a.name.value == t.name);
@@ -89,5 +93,40 @@ pub(super) fn bring_in(method: &mut Method, shared: &[TypeDef]) {
             }
             method.types.push(def.clone());
         }
+    }
+}
+
+#[cfg(test)]
+mod fuzz_regressions {
+    use crate::SpecSource;
+
+    /// Fuzz `spec_reader`: a shared type named `-ontact` was reported and still generated, and
+    /// `format_ident!` panicked in the proc-macro.
+    #[test]
+    fn a_shared_type_with_a_bad_name_is_reported_not_generated() {
+        let types = include_str!("../../tests/specs/demo/_types.toml").replace(
+            "[[types.Contact.fields]]\nname = \"ID\"",
+            "[[types.-ontact.fields]]\nname = \"ID\"",
+        );
+        assert!(types.contains("types.-ontact"));
+        let mut shared = SpecSource::new("specs/demo/_types.toml", types);
+        shared.folder = Some("demo".into());
+        let mut spec = SpecSource::new(
+            "specs/demo/demo.contact.add.toml",
+            include_str!("../../tests/specs/demo/demo.contact.add.toml"),
+        );
+        spec.folder = Some("demo".into());
+        let checked = crate::check_all(&[shared, spec]);
+        assert!(
+            checked
+                .problems
+                .iter()
+                .any(|p| p.message.contains("-ontact")),
+            "{:?}",
+            checked.problems
+        );
+        let mut methods = checked.methods;
+        methods.extend(checked.fallback);
+        let _ = crate::expand(&methods, &checked.shared, &Default::default());
     }
 }

@@ -107,3 +107,23 @@ pub fn parameters(req: &Request) -> Result<Value, ApiError> {
     crate::key_order::note(&mut params, trimmed, is_json);
     Ok(params)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fuzz `emulator_request`: a form body `0=x` became a list and replaced the query string's
+    /// parameters when merged.
+    #[test]
+    fn a_body_keyed_from_zero_keeps_the_query_parameters() {
+        let req = Request {
+            path: String::new(),
+            query: "a=1".into(),
+            content_type: "application/x-www-form-urlencoded".into(),
+            body: b"0=x".to_vec(),
+            idempotency_key: None,
+        };
+        let params = parameters(&req).unwrap();
+        assert_eq!(params, serde_json::json!({"a": "1", "0": "x"}));
+    }
+}

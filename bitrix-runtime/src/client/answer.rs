@@ -5,7 +5,8 @@ use serde_json::Value;
 
 use crate::envelope::{Response, Time};
 use crate::error::{
-    ApiError, Error, FieldProblem, MethodError, SystemError, UnexpectedResponse, UnknownCode,
+    ApiError, Error, FieldProblem, MethodError, RawError, SystemError, UnexpectedResponse,
+    UnknownCode,
 };
 
 /// An answer before the method's types are applied.
@@ -105,6 +106,19 @@ fn v3_failure(map: &serde_json::Map<String, Value>, status: u16) -> Option<Answe
         status,
         validation,
     })
+}
+
+/// Classifies and types a raw answer as `call_raw` does (see `__private::read_answer`).
+pub(crate) fn read(status: u16, body: &[u8]) -> Result<Response<Value>, Error<RawError>> {
+    match classify(status, body).map_err(Error::UnexpectedResponse)? {
+        Answer::Success(envelope) => Ok(envelope),
+        Answer::Failure {
+            code,
+            description,
+            status,
+            validation,
+        } => Err(typed_failure(code, description, status, validation)),
+    }
 }
 
 /// Types an error answer: the method's documented error first, then a system error, else `Unknown`.

@@ -23,9 +23,12 @@ pub fn parse(body: &[u8]) -> Result<Value, String> {
         let path = split_key(&key)?;
         insert(&mut root, &path, value);
     }
-    let mut value = Value::Object(root);
-    arrays(&mut value);
-    Ok(value)
+    // The root holds parameter names, never list indexes: it stays an object even when its keys
+    // are `0..n` (`0=a&1=b`), as documented (found by the `form` fuzz target's round trip).
+    for v in root.values_mut() {
+        arrays(v);
+    }
+    Ok(Value::Object(root))
 }
 
 /// Writes a JSON value as a form body with PHP bracket keys, as `http_build_query` does:
@@ -206,6 +209,15 @@ mod tests {
         }
         let deep = format!("a{}=1", "[x]".repeat(100));
         assert!(parse(deep.as_bytes()).is_err());
+    }
+
+    /// Fuzz `form`: `0=a` parsed into `["a"]`, which is no object and does not encode back.
+    #[test]
+    fn root_keys_counting_from_zero_stay_an_object() {
+        assert_eq!(parse(b"0=a&1=b").unwrap(), json!({"0": "a", "1": "b"}));
+        assert_eq!(parse(b"0[0]=a").unwrap(), json!({"0": ["a"]}));
+        let v = parse(b"0=a").unwrap();
+        assert_eq!(parse(encode(&v).as_bytes()).unwrap(), v);
     }
 
     #[test]

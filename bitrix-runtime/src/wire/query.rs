@@ -8,8 +8,10 @@
 //! - `null`, an empty array and an empty object go as an empty value (`key=`): a query string has no
 //!   `null` and no empty array, and an empty value is what PHP then sees for "cleared";
 //! - keys and values are percent-encoded (everything except `A-Z a-z 0-9 - . _ ~`; the brackets
-//!   of the key structure stay literal), so `&`, `=`, `?`, `%`, `#`, `[` and `]` inside names or
-//!   values cannot break the structure.
+//!   of the key structure stay literal), so `&`, `=`, `?`, `%` and `#` inside names or values, and
+//!   `[` and `]` inside values, cannot break the structure. A `[` or `]` inside a *name* can: PHP
+//!   percent-decodes a name before it reads its brackets, so `a%5Bb%5D` arrives as `a[b]` (no
+//!   bracket query can carry such a name; see FUZZING.md).
 
 use serde_json::Value;
 
