@@ -10,6 +10,7 @@
 //! The proc-macro crate only reads the folder and turns [`Diagnostic`]s into `compile_error!`s.
 
 pub mod ast;
+pub mod build;
 pub mod diag;
 pub mod events;
 pub mod expand;

@@ -1,0 +1,69 @@
+//! What the build scripts of crates built from the specs run (`build.rs`: one call).
+
+use std::path::{Path, PathBuf};
+
+/// Rebuilds the crate when spec files are added or removed (edited ones are tracked by the
+/// generated code), and tells the macro which folders' Cargo features are on
+/// (`BITRIX_SPEC_FOLDERS`), so that it generates nothing for the others.
+pub fn spec_crate() {
+    println!("cargo:rerun-if-changed=specs");
+    println!("cargo:rustc-check-cfg=cfg(docsrs)");
+    let mut folders: Vec<String> = std::env::vars()
+        .filter_map(|(k, _)| {
+            k.strip_prefix("CARGO_FEATURE_")
+                .map(str::to_ascii_lowercase)
+        })
+        .collect();
+    folders.sort();
+    println!("cargo:rustc-env=BITRIX_SPEC_FOLDERS={}", folders.join(","));
+}
+
+/// Embeds every `*.toml` below `specs/` (a link to the workspace's `specs/`) as
+/// `OUT_DIR/specs.rs`, `pub static SPECS: &[(&str, &str)]` of (path below `specs/`, text), so a
+/// binary (the emulator, `b24`) reads the specs it was built with and not the file system.
+pub fn embed_specs() {
+    use std::fmt::Write as _;
+    let root = Path::new("specs");
+    let mut files = Vec::new();
+    walk(root, &mut files);
+    files.sort();
+    let mut out = String::from(
+        "/// Every spec file: (path below `specs/`, TOML text).\npub static SPECS: &[(&str, &str)] = &[\n",
+    );
+    for file in files {
+        // A folder's mtime does not change when a file in it is edited: each file is a trigger.
+        println!("cargo:rerun-if-changed={}", file.display());
+        let display = file
+            .strip_prefix(root)
+            .unwrap_or(&file)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let abs = file.canonicalize().unwrap_or_else(|_| file.clone());
+        let _ = writeln!(
+            out,
+            "    ({display:?}, include_str!({:?})),",
+            abs.to_string_lossy()
+        );
+    }
+    out.push_str("];\n");
+    let dest =
+        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("specs.rs");
+    std::fs::write(dest, out).expect("OUT_DIR is writable");
+}
+
+/// Collects `*.toml` files below `dir`, following the linked folder; folders are triggers too
+/// (a new file changes its folder).
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            walk(&path, files);
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            files.push(path);
+        }
+    }
+}
