@@ -8,6 +8,8 @@ api=$(ls -d bitrix-api/part-* | sed 's|bitrix-api/part-|-p bitrix-api-|')
 # Verification unpacks our .crate files into cargo's registry cache, and cargo reuses an unpacked
 # copy of the same name and version: drop copies left by earlier runs so today's files are built.
 rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/bitrix-{codegen,macros,runtime,rest,api-[0-9]*}-[0-9]*
+# Likewise, cargo takes a registry crate's build output as final for its version: build afresh.
+rm -rf "${CARGO_TARGET_DIR:-target}/package"
 # Only bitrix-rest is verified (built from the .crate files); it builds every crate below it.
 cargo package -q --allow-dirty --no-verify -p bitrix-codegen -p bitrix-macros -p bitrix-runtime $api
 cargo package -q --allow-dirty -p bitrix-codegen -p bitrix-macros -p bitrix-runtime $api -p bitrix-rest
