@@ -13,7 +13,6 @@ folders = sorted(d for d in os.listdir("specs") if os.path.isdir(os.path.join("s
                  and any(f.endswith(".toml") for f in os.listdir(os.path.join("specs", d))))
 features = "\n".join(f"{f} = []" for f in folders)
 BUILD_RS = open("bitrix-rest/build.rs").read()
-BUILD_DEP = "\n[build-dependencies]\nbitrix-codegen.workspace = true\n"
 for i in range(SHARDS):
     root = f"bitrix-api/part-{i}"
     os.makedirs(f"{root}/src", exist_ok=True)
@@ -42,7 +41,7 @@ all-features = true
 [dependencies]
 bitrix-runtime.workspace = true
 bitrix-macros.workspace = true
-''' + BUILD_DEP)
+''')
     open(f"{root}/src/lib.rs", "w").write(f'''//! Part {i} of {SHARDS} of the API generated from `specs/`; use it as `bitrix_rest::api`.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 bitrix_macros::include_specs!(

@@ -1,22 +1,6 @@
-//! What the build scripts of crates built from the specs run (`build.rs`: one call).
+//! What the build scripts of binaries built from the specs run (`build.rs`: one call).
 
 use std::path::{Path, PathBuf};
-
-/// Rebuilds the crate when spec files are added or removed (edited ones are tracked by the
-/// generated code), and tells the macro which folders' Cargo features are on
-/// (`BITRIX_SPEC_FOLDERS`), so that it generates nothing for the others.
-pub fn spec_crate() {
-    println!("cargo:rerun-if-changed=specs");
-    println!("cargo:rustc-check-cfg=cfg(docsrs)");
-    let mut folders: Vec<String> = std::env::vars()
-        .filter_map(|(k, _)| {
-            k.strip_prefix("CARGO_FEATURE_")
-                .map(str::to_ascii_lowercase)
-        })
-        .collect();
-    folders.sort();
-    println!("cargo:rustc-env=BITRIX_SPEC_FOLDERS={}", folders.join(","));
-}
 
 /// Embeds every `*.toml` below `specs/` (a link to the workspace's `specs/`) as
 /// `OUT_DIR/specs.rs`, `pub static SPECS: &[(&str, &str)]` of (path below `specs/`, text), so a
