@@ -34,6 +34,8 @@ pub struct SpecAst {
     pub origin: Option<Sp<String>>,
     /// `todo`: points left open by the importer.
     pub todo: Vec<String>,
+    /// `[[reviewed]]`: differences from the reference a maintainer keeps on purpose.
+    pub reviewed: Vec<ReviewedAst>,
     /// `[state]`: what the method does to portal state.
     pub state: Option<StateAst>,
     /// `[deprecated]`.
@@ -48,6 +50,15 @@ pub struct SpecAst {
     pub errors: Vec<ErrorAst>,
     /// `[[examples]]`.
     pub examples: Vec<ExampleAst>,
+}
+
+/// One `[[reviewed]]` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewedAst {
+    /// The line `bitrix-specs drift` prints, without the method name.
+    pub drift: String,
+    /// Why the spec keeps the difference.
+    pub why: String,
 }
 
 /// `[deprecated]`.

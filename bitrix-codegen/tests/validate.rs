@@ -653,3 +653,20 @@ fn origin_todo_and_rest_are_read() {
     let d = problem(&format!("rest = 4\n{STATEFUL}"));
     assert_at(&d, 1, 8, "`rest = 4` is no REST version", None);
 }
+
+#[test]
+fn reviewed_entry_needs_a_reason() {
+    ok(&format!(
+        "{HEAD}\n[[reviewed]]\ndrift = \"error `X` is new in the reference\"\nwhy = \"the portal never sends it\"\n\n[result]\ntype = \"boolean\"\n"
+    ));
+    let d = problem(&format!(
+        "{HEAD}\n[[reviewed]]\ndrift = \"error `X` is new in the reference\"\n\n[result]\ntype = \"boolean\"\n"
+    ));
+    assert_at(
+        &d,
+        5,
+        1,
+        "a [[reviewed]] entry needs a non-empty `drift` line and a non-empty `why`",
+        None,
+    );
+}

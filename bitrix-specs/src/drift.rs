@@ -3,7 +3,9 @@
 //! Reported: methods the reference has and the specs lack, specs the reference no longer has, and
 //! changed facts of a method (parameters, required marks, types, error codes, deprecation). A
 //! point the importer marks as undecided (a todo) that a maintainer has since settled, by hand or
-//! by removing it from the spec's `todo`, is not reported again.
+//! by removing it from the spec's `todo`, is not reported again; nor is a difference a spec lists
+//! under `[[reviewed]]` (kept on purpose, with why). A reviewed line that no longer occurs is
+//! reported, so acknowledgements do not outlive the difference.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -32,6 +34,7 @@ pub fn drift(docs_dir: &Path, specs: &Path) -> Result<Vec<String>, String> {
         .collect();
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
+    let mut shared_by_folder = BTreeMap::new();
     for f in &found.found {
         let key = f.method.to_ascii_lowercase();
         seen.insert(key.clone());
@@ -49,8 +52,14 @@ pub fn drift(docs_dir: &Path, specs: &Path) -> Result<Vec<String>, String> {
         if settle(&mut spec, mode).is_err() {
             continue;
         }
+        let shared = e
+            .path
+            .parent()
+            .map(|folder| shared_types(folder, &mut shared_by_folder))
+            .unwrap_or_default();
+        let found = compare(&spec, e, &shared);
         out.extend(
-            compare(&spec, e)
+            unreviewed(e, found)
                 .into_iter()
                 .map(|l| format!("{}: {l}", f.method)),
         );
@@ -66,6 +75,76 @@ pub fn drift(docs_dir: &Path, specs: &Path) -> Result<Vec<String>, String> {
     }
     out.sort();
     Ok(out)
+}
+
+/// The `types` table of the folder's `_types.toml` (empty without one), read once per folder.
+fn shared_types(folder: &Path, cache: &mut BTreeMap<std::path::PathBuf, Value>) -> Value {
+    cache
+        .entry(folder.to_path_buf())
+        .or_insert_with(|| {
+            std::fs::read_to_string(folder.join("_types.toml"))
+                .ok()
+                .and_then(|text| crate::existing::parse(&text).ok())
+                .and_then(|v| v.get("types").cloned())
+                .unwrap_or(Value::Null)
+        })
+        .clone()
+}
+
+/// The spec's `[[reviewed]]` lines.
+fn reviewed(e: &Existing) -> Vec<String> {
+    e.value
+        .get("reviewed")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|r| r.get("drift").and_then(Value::as_str))
+                .map(|s| s.trim().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `found` without the lines the spec reviewed, plus a line for each reviewed point gone.
+fn unreviewed(e: &Existing, found: Vec<String>) -> Vec<String> {
+    let kept = reviewed(e);
+    let mut out: Vec<String> = found
+        .iter()
+        .filter(|l| !kept.iter().any(|k| k == l.trim()))
+        .cloned()
+        .collect();
+    for k in &kept {
+        if !found.iter().any(|l| l.trim() == k) {
+            out.push(format!(
+                "reviewed difference no longer found (remove it from [[reviewed]]): {k}"
+            ));
+        }
+    }
+    out
+}
+
+/// Whether the spec's type only narrows the reference's: a flag, date, enum or URL for a string,
+/// a typed object for a free one, a float for a number.
+fn narrows(reference: &str, spec: &str) -> bool {
+    if let (Some(r), Some(s)) = (inner(reference, '[', ']'), inner(spec, '[', ']')) {
+        return narrows(r, s);
+    }
+    if let (Some(r), Some(s)) = (inner(reference, '{', '}'), inner(spec, '{', '}')) {
+        return narrows(r, s);
+    }
+    matches!(
+        (reference, spec),
+        ("string", "flag" | "date" | "datetime" | "enum")
+            | ("flag", "boolean")
+            | ("boolean", "flag")
+            | ("{any}" | "{object}" | "{string}", "object")
+            | ("number", "float" | "integer")
+            | ("float", "number")
+    )
+}
+
+fn inner(t: &str, open: char, close: char) -> Option<&str> {
+    t.strip_prefix(open).and_then(|x| x.strip_suffix(close))
 }
 
 /// `integer?` -> `integer`, a named type -> `object`, `[Name]` -> `[object]`, `url` -> `string`.
@@ -94,29 +173,24 @@ fn settled(spec: &Spec, e: &Existing, name: &str) -> bool {
         .any(|p| !e.todo.contains(p))
 }
 
-fn compare(spec: &Spec, e: &Existing) -> Vec<String> {
+fn compare(spec: &Spec, e: &Existing, shared: &Value) -> Vec<String> {
     let mut out = Vec::new();
     let v = &e.value;
-    let have_types: BTreeSet<String> = v
-        .get("types")
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .filter(|(_, t)| t.get("values").is_none())
-                .map(|(k, _)| k.clone())
-                .collect()
-        })
-        .unwrap_or_default();
-    let enums: BTreeSet<String> = v
-        .get("types")
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .filter(|(_, t)| t.get("values").is_some())
-                .map(|(k, _)| k.clone())
-                .collect()
-        })
-        .unwrap_or_default();
+    let declared = || {
+        v.get("types")
+            .and_then(Value::as_object)
+            .into_iter()
+            .chain(shared.as_object())
+            .flat_map(|m| m.iter())
+    };
+    let have_types: BTreeSet<String> = declared()
+        .filter(|(_, t)| t.get("values").is_none())
+        .map(|(k, _)| k.clone())
+        .collect();
+    let enums: BTreeSet<String> = declared()
+        .filter(|(_, t)| t.get("values").is_some())
+        .map(|(k, _)| k.clone())
+        .collect();
     let new_types: BTreeSet<String> = spec
         .types
         .iter()
@@ -163,12 +237,7 @@ fn compare(spec: &Spec, e: &Existing) -> Vec<String> {
                     ));
                 }
                 let new_ty = shape(&p.ty, &new_named);
-                if new_ty != *ty
-                    && new_ty != "any"
-                    && *ty != "any"
-                    && !(new_ty == "flag" && ty == "boolean")
-                    && !(new_ty == "boolean" && ty == "flag")
-                {
+                if new_ty != *ty && new_ty != "any" && *ty != "any" && !narrows(&new_ty, ty) {
                     out.push(format!(
                         "parameter `{}`: type is `{new_ty}` in the reference, `{ty}` in the spec",
                         p.name

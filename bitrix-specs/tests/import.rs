@@ -227,3 +227,28 @@ fn drift_reports_changed_facts_and_coverage_counts() {
     );
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n\n"));
 }
+
+#[test]
+fn reviewed_differences_are_not_reported_and_stale_reviews_are() {
+    let out = scratch("reviewed");
+    import(&pages(), &out, false).unwrap();
+    let path = out.join("demo/demo.thing.update.toml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("origin = \"import\"\n", "")
+        .replace("[[params]]\nname = \"CLIENT_ID\"\ntype = \"string\"\n", "");
+    // The dropped parameter is reviewed; the second entry names a difference that does not occur.
+    let reviewed = "\n[[reviewed]]\ndrift = \"parameter `CLIENT_ID` is new in the reference\"\nwhy = \"the runtime sends it\"\n\n[[reviewed]]\ndrift = \"error `GONE` is new in the reference\"\nwhy = \"stale\"\n";
+    std::fs::write(&path, format!("{text}{reviewed}")).unwrap();
+    let checked = bitrix_codegen::check_all(&bitrix_codegen::load_dir(&out).unwrap());
+    assert!(
+        checked.problems.is_empty(),
+        "{:?}",
+        checked.problems.first()
+    );
+    let lines = bitrix_specs::drift::drift(&pages(), &out).unwrap();
+    assert_eq!(
+        lines,
+        ["demo.thing.update: reviewed difference no longer found (remove it from [[reviewed]]): error `GONE` is new in the reference"]
+    );
+}

@@ -22,6 +22,7 @@ const TOP_KEYS: &[&str] = &[
     "rest",
     "origin",
     "todo",
+    "reviewed",
     "state",
     "deprecated",
     "params",
@@ -47,6 +48,7 @@ const TYPE_KEYS: &[&str] = &["description", "fields", "min_fields", "values"];
 const VALUE_KEYS: &[&str] = &["value", "description"];
 const RESULT_KEYS: &[&str] = &["type", "description", "paged", "items"];
 const ERROR_KEYS: &[&str] = &["code", "description", "meaning", "status", "variant"];
+const REVIEWED_KEYS: &[&str] = &["drift", "why"];
 const EXAMPLE_KEYS: &[&str] = &["name", "description", "request", "status", "response"];
 
 /// Parses one spec's text. Returns `None` when the TOML itself cannot be read; problems are in `ctx`.
@@ -137,6 +139,24 @@ pub fn read_spec(ctx: &mut Ctx<'_>, text: &str) -> Option<SpecAst> {
                 status: r.integer(ctx, "status"),
                 variant: r.string(ctx, "variant"),
             });
+            r.finish(ctx);
+        }
+    }
+    if let Some((rows, _)) = top.tables(ctx, "reviewed") {
+        for (t, span) in rows {
+            let r = TableReader::new(t, "a [[reviewed]] entry", REVIEWED_KEYS);
+            let drift = r.string(ctx, "drift");
+            let why = r.string(ctx, "why");
+            match (drift, why) {
+                (Some(drift), Some(why)) if !drift.value.trim().is_empty() && !why.value.trim().is_empty() => {
+                    spec.reviewed.push(ReviewedAst { drift: drift.value, why: why.value });
+                }
+                _ => ctx.error_help(
+                    span,
+                    "a [[reviewed]] entry needs a non-empty `drift` line and a non-empty `why`",
+                    "copy the line `bitrix-specs drift` prints into `drift` and say in `why` why the spec differs on purpose",
+                ),
+            }
             r.finish(ctx);
         }
     }
