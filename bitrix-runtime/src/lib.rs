@@ -29,6 +29,7 @@ mod method;
 mod pacing;
 mod secret;
 mod stream;
+pub mod v3;
 mod wire;
 
 pub use auth::{OAuthConfig, TokenPair, TokenStore};

@@ -8,6 +8,8 @@ mod v3 {
     bitrix_macros::include_specs!("specs_v3");
 }
 
+mod common;
+
 use bitrix_mock::{Config, Emulator, Fault};
 use bitrix_rest::{Client, Error, Method};
 use serde_json::json;
@@ -142,4 +144,149 @@ async fn a_v3_only_method_at_the_rest_2_address_is_not_found() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// The two forms of rest-v3.md, built with the typed builders: `select` through a related
+/// object, and a filter with an OR group.
+#[test]
+fn typed_select_and_filter_send_the_documented_forms() {
+    use bitrix_rest::v3::{Filter, Select};
+    use task::list::Task;
+    let get = task::Get::new(3835).select(
+        Select::<task::get::Task>::new()
+            .field(|t| t.responsible().name())
+            .field(|t| t.responsible().email()),
+    );
+    assert_eq!(
+        serde_json::to_value(&get).unwrap(),
+        json!({"id": 3835, "select": ["responsible.name", "responsible.email"]})
+    );
+    let filter = Filter::<Task>::new()
+        .eq(|t| t.title(), "NEW")
+        .any_of(|g| g.is_in(|t| t.id(), [1, 2]).is_in(|t| t.id(), [3, 4, 5]));
+    let list = task::List::new().filter(filter.clone());
+    assert_eq!(
+        serde_json::to_value(&list).unwrap()["filter"],
+        json!([["title", "=", "NEW"], {"logic": "or", "conditions": [["id", "in", [1, 2]], ["id", "in", [3, 4, 5]]]}])
+    );
+    // Every operator of the page's table, and a field the spec does not name.
+    let all = Filter::<Task>::new()
+        .ne(|t| t.title(), "CLOSED")
+        .gt(|t| t.priority(), 1)
+        .ge(|t| t.priority(), 1)
+        .lt(|t| t.priority(), 3)
+        .le(|t| t.priority(), 3)
+        .between(|t| t.created_date(), "2025-01-01", "2025-12-31")
+        .raw("ufCrmTask", bitrix_rest::v3::Op::Eq, "D_1");
+    let ops: Vec<_> = all.to_json().as_array().unwrap().iter().map(|c| c[1].clone()).collect();
+    assert_eq!(ops, [json!("!="), json!(">"), json!(">="), json!("<"), json!("<="), json!("between"), json!("=")]);
+    assert_eq!(all.to_json()[5], json!(["createdDate", "between", ["2025-01-01", "2025-12-31"]]));
+}
+
+#[tokio::test]
+async fn a_typed_filter_and_select_narrow_a_list_on_the_emulator() {
+    use bitrix_rest::v3::{Filter, Select};
+    use task::list::Task;
+    let (_emu, client) = start().await;
+    let mut ids = Vec::new();
+    for (title, priority) in [("a", 1), ("b", 2), ("c", 3), ("d", 2)] {
+        let fields = task::add::Task::new().title(title).priority(priority).description("text");
+        let added = client.call(&task::Add::new(fields)).await.unwrap();
+        ids.push(added.result.item.id.unwrap());
+    }
+    // priority = 2 AND (title = "b" OR id = the third task) -> only "b".
+    let filter = Filter::<Task>::new()
+        .eq(|t| t.priority(), 2)
+        .any_of(|g| g.eq(|t| t.title(), "b").eq(|t| t.id(), ids[2]));
+    let list = task::List::new()
+        .filter(filter)
+        .select(Select::<Task>::new().field(|t| t.id()).field(|t| t.title()));
+    let answer = client.call(&list).await.unwrap();
+    let titles: Vec<_> = answer.result.iter().map(|t| t.title.clone()).collect();
+    assert_eq!(titles, [Some("b".to_string())]);
+    assert_eq!(answer.result[0].description, None, "not selected");
+    // `in` and `between`.
+    let filter = Filter::<Task>::new()
+        .is_in(|t| t.id(), [ids[0], ids[3]])
+        .between(|t| t.priority(), 2, 3);
+    let answer = client.call(&task::List::new().filter(filter)).await.unwrap();
+    let got: Vec<_> = answer.result.iter().map(|t| t.id).collect();
+    assert_eq!(got, [Some(ids[3])]);
+}
+
+#[tokio::test]
+async fn a_v3_batch_answers_typed_results_in_order() {
+    use bitrix_rest::v3::Batch;
+    let (emu, client) = start().await;
+    let first = client
+        .call(&task::Add::new(task::add::Task::new().title("first")))
+        .await
+        .unwrap()
+        .result
+        .item
+        .id
+        .unwrap();
+    let mut batch = Batch::new();
+    let add = batch
+        .add(&task::Add::new(task::add::Task::new().title("second")))
+        .unwrap();
+    let get = batch.add(&task::Get::new(first)).unwrap();
+    let raw = batch.add_raw("tasks.task.get", json!({"id": first})).unwrap();
+    // A REST 2 method does not belong in a REST 3.0 batch: refused before sending.
+    assert!(batch.add(&bitrix_rest::api::user::Current::new()).is_err());
+    let answers = client.batch_v3(&batch).await.unwrap();
+    assert_eq!(answers.len(), 3);
+    assert_eq!(answers.requests(), 1);
+    assert_eq!(answers.get(&get).unwrap().result.item.title.as_deref(), Some("first"));
+    let second = answers.get(&add).unwrap().result.item;
+    assert_eq!(second.title.as_deref(), Some("second"));
+    assert_eq!(answers.get_raw(&raw).unwrap()["item"]["title"], json!("first"));
+    // One request to /rest/api/batch, holding a JSON list.
+    let calls: Vec<_> = emu.calls().into_iter().filter(|c| c.method == "batch").collect();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(emu.records("tasks.task").len(), 2);
+}
+
+#[tokio::test]
+async fn a_failing_v3_batch_command_fails_the_batch_with_the_v3_error() {
+    use bitrix_rest::v3::Batch;
+    let (_emu, client) = start().await;
+    let mut batch = Batch::new();
+    batch.add(&task::Get::new(999_999)).unwrap();
+    let failed = client.batch_v3(&batch).await.unwrap_err();
+    match failed.error {
+        Error::Method(e) => assert!(e.code.starts_with("BITRIX_REST_V3_") || e.status == 404, "{e:?}"),
+        Error::System(e) => assert_eq!(e.status, 404, "{e:?}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(failed.completed.is_empty());
+}
+
+#[tokio::test]
+async fn a_v3_batch_with_a_write_dropped_after_running_is_retried_and_runs_once() {
+    use bitrix_rest::v3::Batch;
+    let (emu, client) = start().await;
+    let mut batch = Batch::new();
+    let add = batch
+        .add(&task::Add::new(task::add::Task::new().title("once")))
+        .unwrap();
+    emu.inject(Fault::DropAfterRunning, 1);
+    let answers = client.batch_v3(&batch).await.unwrap();
+    assert_eq!(answers.get(&add).unwrap().result.item.title.as_deref(), Some("once"));
+    assert_eq!(emu.records("tasks.task").len(), 1, "the retry was replayed, not run again");
+    let batches = emu.calls().into_iter().filter(|c| c.method == "batch").count();
+    assert_eq!(batches, 2, "one dropped try, one retry");
+}
+
+#[tokio::test]
+async fn an_oauth_v3_batch_sends_its_token_in_the_address() {
+    use bitrix_rest::v3::Batch;
+    let (emu, _) = start().await;
+    let client = Client::oauth(common::oauth(&emu)).unwrap();
+    let mut batch = Batch::new();
+    let add = batch
+        .add(&task::Add::new(task::add::Task::new().title("by app")))
+        .unwrap();
+    let answers = client.batch_v3(&batch).await.unwrap();
+    assert_eq!(answers.get(&add).unwrap().result.item.title.as_deref(), Some("by app"));
 }

@@ -163,7 +163,7 @@ fn set(
 fn is_list(ty: Option<&Ty>) -> bool {
     match ty {
         Some(Ty::Nullable(t)) => is_list(Some(t)),
-        Some(Ty::List(_)) => true,
+        Some(Ty::List(_) | Ty::Select(_)) => true,
         _ => false,
     }
 }

@@ -55,6 +55,14 @@ pub fn rust_type(m: &Method, ty: &Ty, p: &Paths) -> TokenStream {
         Ty::Boolean | Ty::Flag => quote!(bool),
         Ty::File => quote!(#rt::File),
         Ty::Any => quote!(#rt::__private::Value),
+        Ty::Select(n) => {
+            let t = rust_type(m, &Ty::Named(n.clone()), p);
+            quote!(#rt::v3::Select<#t>)
+        }
+        Ty::Filter(n) => {
+            let t = rust_type(m, &Ty::Named(n.clone()), p);
+            quote!(#rt::v3::Filter<#t>)
+        }
         Ty::Named(n) => {
             let def = m.type_def(n);
             let id = format_ident!("{}", def.map_or(n.as_str(), |t| t.rust_name.as_str()));
@@ -99,7 +107,8 @@ pub fn field_type(m: &Method, f: &Field, p: &Paths, arg: bool) -> TokenStream {
 /// Whether a parameter of this type takes a batch reference (`Arg<T>`): every type but free JSON,
 /// which takes a reference as it is (a reference converts into a JSON value).
 pub fn takes_reference(ty: &Ty) -> bool {
-    !matches!(ty, Ty::Any)
+    // REST 3.0 `select` and `filter` are built with their own typed builders.
+    !matches!(ty, Ty::Any | Ty::Select(_) | Ty::Filter(_))
 }
 
 /// How values of a type are read and written, beyond plain serde.

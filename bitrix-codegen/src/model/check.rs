@@ -77,6 +77,14 @@ pub fn check_value_at(
             v => check_value_at(method, inner, v, path),
         },
         Ty::Any => Ok(()),
+        Ty::Select(_) => match value {
+            Value::Array(items) if items.iter().all(Value::is_string) => Ok(()),
+            _ => wrong("a list of field names"),
+        },
+        Ty::Filter(_) => match value {
+            Value::Array(items) if items.iter().all(|c| c.is_array() || c.is_object()) => Ok(()),
+            _ => wrong("a list of conditions ([field, operator, value] or {\"logic\": \"or\", …})"),
+        },
         Ty::Integer => match value {
             Value::Number(n) if n.is_i64() || n.is_u64() => Ok(()),
             Value::String(s) if s.trim().parse::<i64>().is_ok() => Ok(()),

@@ -307,10 +307,20 @@ impl Method {
     }
 
     /// The named types `result` can hold, directly or through other types' fields: the ones a
-    /// batch reference can point into.
+    /// batch reference can point into, and the ones REST 3.0 `select<T>` and `filter<T>` pick
+    /// field paths from.
     pub fn result_types(&self) -> std::collections::BTreeSet<&str> {
         let mut seen = std::collections::BTreeSet::new();
         let mut todo = self.result.ty.named();
+        for p in &self.params {
+            let ty = match &p.ty {
+                Ty::Nullable(inner) => inner.as_ref(),
+                other => other,
+            };
+            if matches!(ty, Ty::Select(_) | Ty::Filter(_)) {
+                todo.extend(ty.named());
+            }
+        }
         while let Some(name) = todo.pop() {
             if !seen.insert(name) {
                 continue;

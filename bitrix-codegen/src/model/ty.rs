@@ -33,6 +33,10 @@ pub enum Ty {
     Map(Box<Ty>),
     /// `T?`.
     Nullable(Box<Ty>),
+    /// `select<T>`: REST 3.0 field paths of the struct `T` (`["id", "responsible.name"]`).
+    Select(String),
+    /// `filter<T>`: a REST 3.0 filter over the struct `T` (`[["id", "in", [1, 2]], …]`).
+    Filter(String),
 }
 
 /// The primitive type names, for suggestions.
@@ -49,6 +53,22 @@ pub fn parse_type(text: &str) -> Result<Ty, String> {
             return Err(format!("`{text}` marks a type nullable twice"));
         }
         return Ok(Ty::Nullable(Box::new(inner)));
+    }
+    for (word, make) in [
+        ("select<", Ty::Select as fn(String) -> Ty),
+        ("filter<", Ty::Filter as fn(String) -> Ty),
+    ] {
+        if let Some(inner) = text.strip_prefix(word) {
+            let inner = inner
+                .strip_suffix('>')
+                .ok_or_else(|| format!("`{text}` opens `<` but does not close it"))?;
+            return match parse_type(inner)? {
+                Ty::Named(name) => Ok(make(name)),
+                _ => Err(format!(
+                    "`{text}` needs the name of a struct type between `<` and `>`"
+                )),
+            };
+        }
     }
     if let Some(inner) = text.strip_prefix('[') {
         let inner = inner
@@ -87,7 +107,7 @@ impl Ty {
     /// Every named type this expression mentions.
     pub fn named(&self) -> Vec<&str> {
         match self {
-            Ty::Named(n) => vec![n.as_str()],
+            Ty::Named(n) | Ty::Select(n) | Ty::Filter(n) => vec![n.as_str()],
             Ty::List(t) | Ty::Map(t) | Ty::Nullable(t) => t.named(),
             _ => Vec::new(),
         }
@@ -129,6 +149,8 @@ impl fmt::Display for Ty {
             Ty::List(t) => write!(f, "[{t}]"),
             Ty::Map(t) => write!(f, "{{{t}}}"),
             Ty::Nullable(t) => write!(f, "{t}?"),
+            Ty::Select(n) => write!(f, "select<{n}>"),
+            Ty::Filter(n) => write!(f, "filter<{n}>"),
         }
     }
 }
@@ -149,6 +171,8 @@ mod tests {
         );
         assert_eq!(parse_type("integer").unwrap().to_string(), "integer");
         assert_eq!(parse_type("[{flag}]").unwrap().to_string(), "[{flag}]");
+        assert_eq!(parse_type("select<Task>"), Ok(Ty::Select("Task".into())));
+        assert_eq!(parse_type("filter<Task>?").unwrap().to_string(), "filter<Task>?");
     }
 
     #[test]
@@ -157,5 +181,7 @@ mod tests {
         assert!(parse_type("strin").unwrap_err().contains("unknown type"));
         assert!(parse_type("int??").is_err());
         assert!(parse_type("").is_err());
+        assert!(parse_type("select<string>").is_err());
+        assert!(parse_type("filter<Task").is_err());
     }
 }

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use crate::ast::{FieldAst, Sp};
 use crate::diag::{did_you_mean, Ctx};
-use crate::model::{parse_type, Field, Ty, PRIMITIVES};
+use crate::model::{parse_type, Field, Method, Ty, TypeKind, PRIMITIVES};
 use crate::names;
 
 /// Checks a list of fields; `known` are the type names in reach, `what` names a field in messages.
@@ -165,6 +165,32 @@ pub(super) fn type_expr(ctx: &mut Ctx<'_>, t: &Sp<String>, known: &[&str]) -> Op
             };
             ctx.error_help(t.span.clone(), message, help);
             None
+        }
+    }
+}
+
+/// `select<T>` and `filter<T>` name a struct (the object whose fields they pick), not an enum.
+pub(super) fn query_types_name_structs(ctx: &mut Ctx<'_>, rows: &[FieldAst], method: &Method) {
+    for row in rows {
+        let Some(t) = &row.ty else { continue };
+        let Ok(ty) = parse_type(&t.value) else {
+            continue;
+        };
+        let inner = match &ty {
+            Ty::Nullable(inner) => inner.as_ref(),
+            other => other,
+        };
+        if let Ty::Select(n) | Ty::Filter(n) = inner {
+            let is_struct = method
+                .type_def(n)
+                .is_some_and(|d| matches!(d.kind, TypeKind::Struct { .. }));
+            if !is_struct {
+                ctx.error_help(
+                    t.span.clone(),
+                    format!("`{}` needs a struct type, and `{n}` is not one", t.value),
+                    "name the struct a REST 3.0 method answers (e.g. `select<Task>` with `[types.Task]` declaring `fields`)",
+                );
+            }
         }
     }
 }

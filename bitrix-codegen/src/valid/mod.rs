@@ -112,6 +112,7 @@ pub fn validate(
         path: source.path.display().to_string(),
     };
     shared::bring_in(&mut method, shared);
+    fields::query_types_name_structs(ctx, &spec.params, &method);
     // Examples are checked against the parameters, so only once the rest is sound.
     if !ctx.has_errors() {
         method.examples = examples::examples(ctx, &spec.examples, &method);

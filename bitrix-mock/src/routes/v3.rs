@@ -5,9 +5,9 @@
 use serde_json::{Map, Value};
 
 use super::{Reply, Request};
-use crate::envelope::{success_body, time_json, ApiError};
+use crate::envelope::{success_body, time_json, ApiError, Success};
 use crate::idempotency::{valid_key, Lookup, Slot};
-use crate::methods::{call, Api};
+use crate::methods::{call, Api, Caller, Outcome};
 use crate::state::{AuthKind, Shared};
 
 /// An error as REST 3.0 sends it.
@@ -27,11 +27,18 @@ pub fn answer(
         let e = ApiError::new(404, "ERROR_METHOD_NOT_FOUND", "Method not found");
         return (fail(e), AuthKind::None);
     }
-    let mut params = match body(req) {
-        Ok(p) => p,
+    // A batch body is a list (rest-v3.md, *Batch call*); it has no room for `auth`, which an
+    // OAuth caller then sends in the address.
+    let (mut params, commands) = match body(req, method == "batch") {
+        Ok(Body::Params(p)) => (p, None),
+        Ok(Body::Commands(c)) => (Map::new(), Some(c)),
         Err(e) => return (fail(e), AuthKind::None),
     };
-    let auth = params.remove("auth");
+    let auth = params.remove("auth").or_else(|| {
+        crate::params::parse_query(&req.query)
+            .get("auth")
+            .cloned()
+    });
     let caller = match super::rest::authenticate(shared, webhook, auth, start) {
         Ok(c) => c,
         Err(e) => return (fail(e), AuthKind::None),
@@ -59,17 +66,31 @@ pub fn answer(
         let e = ApiError::new(503, "QUERY_LIMIT_EXCEEDED", "Too many requests");
         return (fail(e), caller.kind);
     }
-    // Only writes are kept: a read's repeat changes nothing (rest-v3.md).
-    let write = shared
-        .methods
-        .get(method)
-        .is_some_and(|m| m.rest == 3 && !m.idempotent);
+    // Only writes are kept: a read's repeat changes nothing (rest-v3.md). A batch is a write
+    // when one of its commands is.
+    let writes = |name: &str| {
+        shared
+            .methods
+            .get(name)
+            .is_some_and(|m| m.rest == 3 && !m.idempotent)
+    };
+    let write = match &commands {
+        Some(list) => list.iter().any(|(name, _)| writes(name)),
+        None => writes(method),
+    };
     let user = shared.data().tokens.creds.webhook_user_id;
     let slot: Option<Slot> = key
         .clone()
         .filter(|_| write)
         .map(|k| (caller.app.clone(), user, method.to_string(), k));
-    let request = Value::Object(params.clone());
+    let request = match &commands {
+        Some(list) => Value::Array(
+            list.iter()
+                .map(|(m, q)| serde_json::json!({"method": m, "query": q}))
+                .collect(),
+        ),
+        None => Value::Object(params.clone()),
+    };
     if let Some(slot) = &slot {
         let seen = shared
             .data()
@@ -91,7 +112,10 @@ pub fn answer(
             }
         }
     }
-    let (outcome, operating) = call(shared, &caller, method, request.clone(), Api::V3);
+    let (outcome, operating) = match commands {
+        Some(list) => batch(shared, &caller, list),
+        None => call(shared, &caller, method, request.clone(), Api::V3),
+    };
     let reply = match outcome {
         Ok(success) => {
             let time = time_json(start, shared.clock.now(), operating);
@@ -123,8 +147,57 @@ fn headed(reply: Reply, key: &Option<String>, replayed: bool) -> Reply {
     Reply::Headed(Box::new(reply), headers)
 }
 
-/// The parameters: a JSON object body, or nothing. Form bodies and broken JSON are refused.
-fn body(req: &Request) -> Result<Map<String, Value>, ApiError> {
+/// Runs a batch's commands in order. There are no per-command errors in REST 3.0: the first
+/// command that fails answers for the whole batch (the ones before it have run).
+fn batch(shared: &Shared, caller: &Caller, commands: Vec<(String, Value)>) -> Outcome {
+    let mut results = Vec::with_capacity(commands.len());
+    let mut operating = None;
+    for (method, query) in commands {
+        let (outcome, spent) = call(shared, caller, &method, query, Api::V3);
+        operating = spent.or(operating);
+        match outcome {
+            Ok(success) => results.push(success.result),
+            Err(e) => return (Err(e), operating),
+        }
+    }
+    let success = Success {
+        result: Value::Array(results),
+        next: None,
+        total: None,
+    };
+    (Ok(success), operating)
+}
+
+/// A request body: the parameters of one call, or the commands of a batch.
+enum Body {
+    Params(Map<String, Value>),
+    Commands(Vec<(String, Value)>),
+}
+
+/// A batch command is `{"method": name, "query": {…}}`; REST 2's `cmd` form is refused with the
+/// documented code.
+fn commands(list: Vec<Value>) -> Result<Vec<(String, Value)>, ApiError> {
+    let invalid = || {
+        ApiError::new(
+            400,
+            "BITRIX_REST_V3_EXCEPTION_INVALIDSELECTEXCEPTION",
+            "Every batch command needs a `method` name and a `query` object",
+        )
+    };
+    list.into_iter()
+        .map(|c| match c {
+            Value::Object(mut c) => match (c.remove("method"), c.remove("query")) {
+                (Some(Value::String(m)), Some(q @ Value::Object(_))) => Ok((m, q)),
+                _ => Err(invalid()),
+            },
+            _ => Err(invalid()),
+        })
+        .collect()
+}
+
+/// The parameters: a JSON object body, or nothing; for `batch` a JSON list of commands. Form
+/// bodies and broken JSON are refused.
+fn body(req: &Request, batch: bool) -> Result<Body, ApiError> {
     let invalid = || {
         ApiError::new(
             400,
@@ -135,13 +208,19 @@ fn body(req: &Request) -> Result<Map<String, Value>, ApiError> {
     let text = String::from_utf8_lossy(&req.body);
     let trimmed = text.trim();
     if trimmed.is_empty() {
-        return Ok(Map::new());
+        return Ok(Body::Params(Map::new()));
     }
     if !req.content_type.is_empty() && !req.content_type.contains("json") {
         return Err(invalid());
     }
     match serde_json::from_str::<Value>(trimmed) {
-        Ok(Value::Object(map)) => Ok(map),
+        Ok(Value::Array(list)) if batch => commands(list).map(Body::Commands),
+        Ok(Value::Object(map)) if batch && map.contains_key("cmd") => Err(ApiError::new(
+            400,
+            "BITRIX_REST_V3_EXCEPTION_INVALIDSELECTEXCEPTION",
+            "A REST 3.0 batch is a JSON list of {\"method\", \"query\"}, not REST 2's `cmd`",
+        )),
+        Ok(Value::Object(map)) => Ok(Body::Params(map)),
         _ => Err(invalid()),
     }
 }

@@ -211,7 +211,8 @@ fn kind(m: &Method, ty: &Ty) -> Kind {
             Some(TypeKind::Enum { .. }) => Kind::Text,
             _ => Kind::Other,
         },
-        Ty::Map(_) | Ty::Any => Kind::Other,
+        Ty::Select(_) => Kind::List,
+        Ty::Map(_) | Ty::Any | Ty::Filter(_) => Kind::Other,
     }
 }
 

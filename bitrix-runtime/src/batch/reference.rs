@@ -31,6 +31,20 @@ impl Reference {
         }
     }
 
+    /// The root of a field path inside one object, for REST 3.0 `select` and `filter`
+    /// ([`crate::v3`]): no command key, only the path.
+    pub(crate) fn path_root() -> Self {
+        Reference {
+            key: String::new(),
+            path: Vec::new(),
+        }
+    }
+
+    /// The path below the command's result, joined with dots (`responsible.name`).
+    pub(crate) fn dotted(&self) -> String {
+        self.path.join(".")
+    }
+
     /// A field of the referenced object: `$result[key][…][name]`.
     #[must_use]
     pub fn field(mut self, name: &str) -> Self {
