@@ -49,7 +49,7 @@ pub fn catalog() -> &'static Catalog {
             .methods
             .into_iter()
             .chain(checked.fallback)
-            .map(|m| (m.name.clone(), m))
+            .map(|m| (m.key(), m))
             .collect();
         Catalog { methods }
     })

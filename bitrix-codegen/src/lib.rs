@@ -89,7 +89,8 @@ pub fn check_all(sources: &[SpecSource]) -> Checked {
             out.failed.extend(s.stem().map(str::to_string));
             continue;
         };
-        if let Some(first) = by_name.insert(m.name.clone(), s.display.clone()) {
+        // A method may have one spec per REST version (`name.toml` and `name@v3.toml`).
+        if let Some(first) = by_name.insert(m.key(), s.display.clone()) {
             let (line, column) = s.position_of_key("method");
             out.problems.extend(problems);
             out.problems.push(Diagnostic {

@@ -45,10 +45,6 @@ fn check(sources: &[SpecSource]) -> Result<Arc<BTreeMap<String, Method>>, String
             .join("\n"));
     }
     Ok(Arc::new(
-        checked
-            .methods
-            .into_iter()
-            .map(|m| (m.name.clone(), m))
-            .collect(),
+        checked.methods.into_iter().map(|m| (m.key(), m)).collect(),
     ))
 }

@@ -190,6 +190,20 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
+    /// The spec of `name` at the REST 2 address, or at the REST 3.0 one (`v3`): the twin
+    /// `name@v3` first, then a method that exists in REST 3.0 only. A method of the other version
+    /// is not found.
+    pub fn method(&self, name: &str, v3: bool) -> Option<&Method> {
+        let found = if v3 {
+            self.methods
+                .get(&bitrix_codegen::model::key(name, true))
+                .or_else(|| self.methods.get(name))
+        } else {
+            self.methods.get(name)
+        };
+        found.filter(|m| (m.rest == 3) == v3)
+    }
+
     pub fn new(
         config: Config,
         methods: Arc<BTreeMap<String, Method>>,

@@ -32,10 +32,47 @@ pub fn build(docs: &Docs, page: &Page, method: &str, scope: &str, rest: u8) -> S
         spec.params = reader.fields(&mut spec, page, t, "", true, 0);
     }
     spec.result = result(&mut spec, &mut reader, page);
+    if spec.rest == 3 {
+        query_types(&mut spec);
+    }
     crate::errors::read(&mut spec, page, &docs.system_codes, &docs.v3_statuses);
     crate::examples::read(&mut spec, page);
     crate::state::annotate(&mut spec);
     spec
+}
+
+/// REST 3.0 `select` and `filter` pick fields of the object the method answers (rest-v3.md):
+/// typed `select<T>` and `filter<T>` when the answer's item is a struct of the page; otherwise the
+/// filter stays free JSON, since its documented form is a list of conditions.
+fn query_types(spec: &mut Spec) {
+    let item = answered_struct(spec);
+    for p in &mut spec.params {
+        let t = p.ty.trim_end_matches('?');
+        match (p.name.as_str(), &item) {
+            ("select", Some(item)) if t == "[string]" => p.ty = format!("select<{item}>"),
+            ("filter", Some(item)) => p.ty = format!("filter<{item}>"),
+            ("filter", None) => p.ty = "any".to_string(),
+            _ => {}
+        }
+    }
+}
+
+/// The struct a REST 3.0 answer holds: the list's item (`result.items`) or `result.item`.
+fn answered_struct(spec: &Spec) -> Option<String> {
+    let is_struct = |n: &str| {
+        spec.types
+            .iter()
+            .any(|t| t.name == n && !t.fields.is_empty())
+    };
+    let ty = spec.result.ty.trim_end_matches('?');
+    if let Some(inner) = ty.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        let inner = inner.trim_end_matches('?');
+        return is_struct(inner).then(|| inner.to_string());
+    }
+    let envelope = spec.types.iter().find(|t| t.name == ty)?;
+    let item = envelope.fields.iter().find(|f| f.name == "item")?;
+    let name = item.ty.trim_end_matches('?');
+    is_struct(name).then(|| name.to_string())
 }
 
 /// The method the deprecation note names as the one to use instead, if any.

@@ -20,7 +20,7 @@ pub fn validator_mode() -> Mode {
 
 /// Validates and trims `spec` until it passes; returns the text to write, or the problems left.
 pub fn settle(spec: &mut Spec, mode: Mode) -> Result<String, Vec<String>> {
-    let display = format!("{}/{}.toml", spec.scope, spec.method);
+    let display = format!("{}/{}.toml", spec.scope, spec.stem());
     let mut result_rounds = 0;
     let mut fixed_examples = false;
     for _ in 0..40 {

@@ -32,10 +32,8 @@ pub fn coverage(docs_dir: &Path, specs: &Path) -> Result<PathBuf, String> {
         return Err(problems.join("\n"));
     }
     let mut fam: BTreeMap<String, Family> = BTreeMap::new();
-    let have: BTreeMap<String, &crate::existing::Existing> = existing
-        .iter()
-        .map(|e| (e.method.to_ascii_lowercase(), e))
-        .collect();
+    let have: BTreeMap<String, &crate::existing::Existing> =
+        existing.iter().map(|e| (e.key(), e)).collect();
     for f in &found.found {
         let family = fam.entry(f.folder.clone()).or_default();
         if f.rest == 3 {
@@ -43,7 +41,7 @@ pub fn coverage(docs_dir: &Path, specs: &Path) -> Result<PathBuf, String> {
         } else {
             family.pages += 1;
         }
-        if !have.contains_key(&f.method.to_ascii_lowercase()) {
+        if !have.contains_key(&f.key()) {
             family.missing.push(format!(
                 "`{}` (api-reference/{}): no valid spec",
                 f.method, f.rel

@@ -18,6 +18,16 @@ pub struct Found {
     pub scope: String,
     /// REST version: 2, or 3 for a page whose examples call `/rest/api/` only.
     pub rest: u8,
+    /// A REST 3.0 page of a method the reference also documents for REST 2: its spec is
+    /// `<method>@v3.toml`.
+    pub twin: bool,
+}
+
+impl Found {
+    /// The spec file's name without `.toml`, lower-cased: the key specs are matched by.
+    pub fn key(&self) -> String {
+        crate::spec::stem(&self.method, self.twin).to_ascii_lowercase()
+    }
 }
 
 /// A page that is not imported, and why (`page:line: what`).
@@ -107,6 +117,7 @@ pub fn discover(docs: &Docs) -> Discovery {
             folder,
             scope,
             rest: if v3 { 3 } else { 2 },
+            twin: false,
         };
         let key = method.to_ascii_lowercase() + if v3 { "@v3" } else { "" };
         match best.get(&key) {
@@ -130,25 +141,16 @@ pub fn discover(docs: &Docs) -> Discovery {
             }
         }
     }
-    // A method documented for both versions would need two specs of one name, which the
-    // generator refuses (one Rust path per method name): only the REST 2 one is imported.
-    let both: Vec<String> = best
+    // A method documented for both versions gets two specs: `name.toml` and `name@v3.toml`.
+    let twins: Vec<String> = best
         .keys()
         .filter(|k| k.ends_with("@v3") && best.contains_key(k.trim_end_matches("@v3")))
         .cloned()
         .collect();
-    for k in both {
-        let (_, f) = best.remove(&k).unwrap_or_else(|| unreachable!());
-        let rest2 = &best[k.trim_end_matches("@v3")].1;
-        d.skipped.push(Skipped {
-            rel: f.rel.clone(),
-            line: docs.pages.get(&f.rel).and_then(|p| p.title.as_ref()).map_or(1, |t| t.1),
-            method: Some(f.method.clone()),
-            why: format!(
-                "not imported: also REST 2 (api-reference/{}); REST 3.0 page of a method that has a REST 2 spec",
-                rest2.rel
-            ),
-        });
+    for k in twins {
+        if let Some((_, f)) = best.get_mut(&k) {
+            f.twin = true;
+        }
     }
     d.found = best.into_values().map(|(_, f)| f).collect();
     d.found

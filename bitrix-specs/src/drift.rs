@@ -28,15 +28,12 @@ pub fn drift(docs_dir: &Path, specs: &Path) -> Result<Vec<String>, String> {
         return Err(problems.join("\n"));
     }
     let mode = validator_mode();
-    let by_method: BTreeMap<String, &Existing> = existing
-        .iter()
-        .map(|e| (e.method.to_ascii_lowercase(), e))
-        .collect();
+    let by_method: BTreeMap<String, &Existing> = existing.iter().map(|e| (e.key(), e)).collect();
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
     let mut shared_by_folder = BTreeMap::new();
     for f in &found.found {
-        let key = f.method.to_ascii_lowercase();
+        let key = f.key();
         seen.insert(key.clone());
         let Some(e) = by_method.get(&key) else {
             out.push(format!(
@@ -49,6 +46,7 @@ pub fn drift(docs_dir: &Path, specs: &Path) -> Result<Vec<String>, String> {
             continue;
         };
         let mut spec = build(&docs, page, &f.method, &f.scope, f.rest);
+        spec.twin = f.twin;
         if settle(&mut spec, mode).is_err() {
             continue;
         }
@@ -65,7 +63,7 @@ pub fn drift(docs_dir: &Path, specs: &Path) -> Result<Vec<String>, String> {
         );
     }
     for e in &existing {
-        if !seen.contains(&e.method.to_ascii_lowercase()) {
+        if !seen.contains(&e.key()) {
             out.push(format!(
                 "{}: spec {} has no page in the reference",
                 e.method,

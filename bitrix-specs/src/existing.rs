@@ -21,6 +21,16 @@ pub struct Existing {
     pub value: Value,
 }
 
+impl Existing {
+    /// The file name without `.toml`, lower-cased: `method`, or `method@v3` for a REST 3.0 twin.
+    pub fn key(&self) -> String {
+        self.path
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_else(|| self.method.to_ascii_lowercase())
+    }
+}
+
 /// Reads every spec below `dir` (not `_types.toml`), sorted by path. Unreadable files are
 /// returned as problems.
 pub fn read_all(dir: &Path) -> (Vec<Existing>, Vec<String>) {

@@ -56,10 +56,8 @@ pub fn run(docs: &Docs, found: &Discovery, out: &Path, print: bool) -> Result<Re
     if !problems.is_empty() {
         return Err(problems.join("\n"));
     }
-    let by_method: BTreeMap<String, &crate::existing::Existing> = existing
-        .iter()
-        .map(|e| (e.method.to_ascii_lowercase(), e))
-        .collect();
+    let by_method: BTreeMap<String, &crate::existing::Existing> =
+        existing.iter().map(|e| (e.key(), e)).collect();
     let mut report = Report {
         pages: docs.pages.len(),
         methods: found.found.len(),
@@ -73,7 +71,7 @@ pub fn run(docs: &Docs, found: &Discovery, out: &Path, print: bool) -> Result<Re
             .push(format!("api-reference/{}:{}: {}", s.rel, s.line, s.why));
     }
     for f in &found.found {
-        if let Some(e) = by_method.get(&f.method.to_ascii_lowercase()) {
+        if let Some(e) = by_method.get(&f.key()) {
             if !e.imported {
                 report.hand += 1;
                 continue;
@@ -83,6 +81,7 @@ pub fn run(docs: &Docs, found: &Discovery, out: &Path, print: bool) -> Result<Re
             continue;
         };
         let mut spec = build(docs, page, &f.method, &f.scope, f.rest);
+        spec.twin = f.twin;
         let text = match settle(&mut spec, mode) {
             Ok(t) => t,
             Err(problems) => {
@@ -92,8 +91,8 @@ pub fn run(docs: &Docs, found: &Discovery, out: &Path, print: bool) -> Result<Re
                 continue;
             }
         };
-        let path = out.join(&f.folder).join(format!("{}.toml", f.method));
-        if let Some(e) = by_method.get(&f.method.to_ascii_lowercase()) {
+        let path = out.join(&f.folder).join(format!("{}.toml", spec.stem()));
+        if let Some(e) = by_method.get(&f.key()) {
             if e.path != path {
                 let _ = std::fs::remove_file(&e.path);
             }

@@ -9,6 +9,8 @@ pub struct Spec {
     pub scope: String,
     /// REST version: 2 (`/rest/<method>`) or 3 (`/rest/api/<method>`).
     pub rest: u8,
+    /// The REST 3.0 spec of a method that also has a REST 2 spec (file `<method>@v3.toml`).
+    pub twin: bool,
     /// Address of the official page.
     pub docs: String,
     /// Present when the page marks the method deprecated; holds the replacement if named.
@@ -120,6 +122,11 @@ pub struct State {
 }
 
 impl Spec {
+    /// The file name without `.toml`: the method name, with `@v3` for a twin.
+    pub fn stem(&self) -> String {
+        stem(&self.method, self.twin)
+    }
+
     /// Replaces every use of type `name` with `any` and removes the type.
     pub fn forget_type(&mut self, name: &str) {
         self.types.retain(|t| t.name != name);
@@ -141,5 +148,15 @@ impl Spec {
         if !self.todo.contains(&p) {
             self.todo.push(p);
         }
+    }
+}
+
+/// A spec file's name without `.toml`: `method`, or `method@v3` for the REST 3.0 twin of a
+/// REST 2 method.
+pub fn stem(method: &str, twin: bool) -> String {
+    if twin {
+        format!("{method}@v3")
+    } else {
+        method.to_string()
     }
 }

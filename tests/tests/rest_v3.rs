@@ -178,9 +178,29 @@ fn typed_select_and_filter_send_the_documented_forms() {
         .le(|t| t.priority(), 3)
         .between(|t| t.created_date(), "2025-01-01", "2025-12-31")
         .raw("ufCrmTask", bitrix_rest::v3::Op::Eq, "D_1");
-    let ops: Vec<_> = all.to_json().as_array().unwrap().iter().map(|c| c[1].clone()).collect();
-    assert_eq!(ops, [json!("!="), json!(">"), json!(">="), json!("<"), json!("<="), json!("between"), json!("=")]);
-    assert_eq!(all.to_json()[5], json!(["createdDate", "between", ["2025-01-01", "2025-12-31"]]));
+    let ops: Vec<_> = all
+        .to_json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c[1].clone())
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            json!("!="),
+            json!(">"),
+            json!(">="),
+            json!("<"),
+            json!("<="),
+            json!("between"),
+            json!("=")
+        ]
+    );
+    assert_eq!(
+        all.to_json()[5],
+        json!(["createdDate", "between", ["2025-01-01", "2025-12-31"]])
+    );
 }
 
 #[tokio::test]
@@ -190,7 +210,10 @@ async fn a_typed_filter_and_select_narrow_a_list_on_the_emulator() {
     let (_emu, client) = start().await;
     let mut ids = Vec::new();
     for (title, priority) in [("a", 1), ("b", 2), ("c", 3), ("d", 2)] {
-        let fields = task::add::Task::new().title(title).priority(priority).description("text");
+        let fields = task::add::Task::new()
+            .title(title)
+            .priority(priority)
+            .description("text");
         let added = client.call(&task::Add::new(fields)).await.unwrap();
         ids.push(added.result.item.id.unwrap());
     }
@@ -209,7 +232,10 @@ async fn a_typed_filter_and_select_narrow_a_list_on_the_emulator() {
     let filter = Filter::<Task>::new()
         .is_in(|t| t.id(), [ids[0], ids[3]])
         .between(|t| t.priority(), 2, 3);
-    let answer = client.call(&task::List::new().filter(filter)).await.unwrap();
+    let answer = client
+        .call(&task::List::new().filter(filter))
+        .await
+        .unwrap();
     let got: Vec<_> = answer.result.iter().map(|t| t.id).collect();
     assert_eq!(got, [Some(ids[3])]);
 }
@@ -231,18 +257,30 @@ async fn a_v3_batch_answers_typed_results_in_order() {
         .add(&task::Add::new(task::add::Task::new().title("second")))
         .unwrap();
     let get = batch.add(&task::Get::new(first)).unwrap();
-    let raw = batch.add_raw("tasks.task.get", json!({"id": first})).unwrap();
+    let raw = batch
+        .add_raw("tasks.task.get", json!({"id": first}))
+        .unwrap();
     // A REST 2 method does not belong in a REST 3.0 batch: refused before sending.
     assert!(batch.add(&bitrix_rest::api::user::Current::new()).is_err());
     let answers = client.batch_v3(&batch).await.unwrap();
     assert_eq!(answers.len(), 3);
     assert_eq!(answers.requests(), 1);
-    assert_eq!(answers.get(&get).unwrap().result.item.title.as_deref(), Some("first"));
+    assert_eq!(
+        answers.get(&get).unwrap().result.item.title.as_deref(),
+        Some("first")
+    );
     let second = answers.get(&add).unwrap().result.item;
     assert_eq!(second.title.as_deref(), Some("second"));
-    assert_eq!(answers.get_raw(&raw).unwrap()["item"]["title"], json!("first"));
+    assert_eq!(
+        answers.get_raw(&raw).unwrap()["item"]["title"],
+        json!("first")
+    );
     // One request to /rest/api/batch, holding a JSON list.
-    let calls: Vec<_> = emu.calls().into_iter().filter(|c| c.method == "batch").collect();
+    let calls: Vec<_> = emu
+        .calls()
+        .into_iter()
+        .filter(|c| c.method == "batch")
+        .collect();
     assert_eq!(calls.len(), 1);
     assert_eq!(emu.records("tasks.task").len(), 2);
 }
@@ -255,7 +293,10 @@ async fn a_failing_v3_batch_command_fails_the_batch_with_the_v3_error() {
     batch.add(&task::Get::new(999_999)).unwrap();
     let failed = client.batch_v3(&batch).await.unwrap_err();
     match failed.error {
-        Error::Method(e) => assert!(e.code.starts_with("BITRIX_REST_V3_") || e.status == 404, "{e:?}"),
+        Error::Method(e) => assert!(
+            e.code.starts_with("BITRIX_REST_V3_") || e.status == 404,
+            "{e:?}"
+        ),
         Error::System(e) => assert_eq!(e.status, 404, "{e:?}"),
         other => panic!("{other:?}"),
     }
@@ -272,9 +313,20 @@ async fn a_v3_batch_with_a_write_dropped_after_running_is_retried_and_runs_once(
         .unwrap();
     emu.inject(Fault::DropAfterRunning, 1);
     let answers = client.batch_v3(&batch).await.unwrap();
-    assert_eq!(answers.get(&add).unwrap().result.item.title.as_deref(), Some("once"));
-    assert_eq!(emu.records("tasks.task").len(), 1, "the retry was replayed, not run again");
-    let batches = emu.calls().into_iter().filter(|c| c.method == "batch").count();
+    assert_eq!(
+        answers.get(&add).unwrap().result.item.title.as_deref(),
+        Some("once")
+    );
+    assert_eq!(
+        emu.records("tasks.task").len(),
+        1,
+        "the retry was replayed, not run again"
+    );
+    let batches = emu
+        .calls()
+        .into_iter()
+        .filter(|c| c.method == "batch")
+        .count();
     assert_eq!(batches, 2, "one dropped try, one retry");
 }
 
@@ -288,5 +340,8 @@ async fn an_oauth_v3_batch_sends_its_token_in_the_address() {
         .add(&task::Add::new(task::add::Task::new().title("by app")))
         .unwrap();
     let answers = client.batch_v3(&batch).await.unwrap();
-    assert_eq!(answers.get(&add).unwrap().result.item.title.as_deref(), Some("by app"));
+    assert_eq!(
+        answers.get(&add).unwrap().result.item.title.as_deref(),
+        Some("by app")
+    );
 }

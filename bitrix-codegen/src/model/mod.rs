@@ -33,6 +33,9 @@ pub struct Method {
     pub idempotent: bool,
     /// The REST version: 2 (`/rest/<method>`) or 3 (`/rest/api/<method>`).
     pub rest: u8,
+    /// The REST 3.0 spec of a method that also has a REST 2 spec: its file is `<name>@v3.toml`
+    /// and its items sit in a `v3` module beside the REST 2 ones.
+    pub twin: bool,
     /// Written by the importer (rewritten by the next import) rather than finished by hand.
     pub imported: bool,
     /// Points the importer left open.
@@ -55,6 +58,15 @@ pub struct Method {
     pub source: String,
     /// The spec file's path as read (absolute when loaded from a folder); tracked for rebuilds.
     pub path: String,
+}
+
+/// The key of a method among all specs (see [`Method::key`]).
+pub fn key(name: &str, twin: bool) -> String {
+    if twin {
+        format!("{name}@v3")
+    } else {
+        name.to_string()
+    }
 }
 
 /// `[state]`: what a method does to portal state.
@@ -282,6 +294,7 @@ impl Method {
             docs: None,
             idempotent: false,
             rest: 2,
+            twin: false,
             imported: false,
             todo: Vec::new(),
             state: None,
@@ -302,6 +315,13 @@ impl Method {
     }
 
     /// The named type `name` of this method.
+    /// The method's key among all specs: its name, or `<name>@v3` for the REST 3.0 twin of a
+    /// REST 2 method.
+    pub fn key(&self) -> String {
+        key(&self.name, self.twin)
+    }
+
+    /// The named type `name` (own or shared).
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
         self.types.iter().find(|t| t.name == name)
     }

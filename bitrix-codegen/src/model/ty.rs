@@ -172,7 +172,10 @@ mod tests {
         assert_eq!(parse_type("integer").unwrap().to_string(), "integer");
         assert_eq!(parse_type("[{flag}]").unwrap().to_string(), "[{flag}]");
         assert_eq!(parse_type("select<Task>"), Ok(Ty::Select("Task".into())));
-        assert_eq!(parse_type("filter<Task>?").unwrap().to_string(), "filter<Task>?");
+        assert_eq!(
+            parse_type("filter<Task>?").unwrap().to_string(),
+            "filter<Task>?"
+        );
     }
 
     #[test]

@@ -53,6 +53,30 @@ pub(super) fn method_name(
     Some(name)
 }
 
+/// A file named `<method>@v3.toml` holds the REST 3.0 twin of a REST 2 method, so it says
+/// `rest = 3`; returns whether the spec is such a twin.
+pub(super) fn twin(
+    ctx: &mut Ctx<'_>,
+    method: &Option<Sp<String>>,
+    stem: Option<&str>,
+    rest: u8,
+) -> bool {
+    let Some(stem) = stem.filter(|s| s.ends_with("@v3")) else {
+        return false;
+    };
+    if rest != 3 {
+        let span = method.as_ref().map_or(0..0, |m| m.span.clone());
+        ctx.error_help(
+            span,
+            format!(
+                "`{stem}.toml` is the REST 3.0 spec of a method, but it does not say `rest = 3`"
+            ),
+            "add `rest = 3`, or rename the file without `@v3`",
+        );
+    }
+    true
+}
+
 /// `scope` is present and lower-case letters, digits and `_`.
 pub(crate) fn scope(ctx: &mut Ctx<'_>, scope: &Option<Sp<String>>) -> Option<String> {
     let name = required_text(

@@ -45,6 +45,7 @@ pub fn validate(
     let name = header::method_name(ctx, &spec.method, stem);
     let scope = header::scope(ctx, &spec.scope);
     let rest = header::rest_version(ctx, &spec.rest);
+    let twin = header::twin(ctx, &spec.method, stem, rest);
     let imported = header::origin(ctx, &spec.origin);
     header::replacement(ctx, &spec.deprecated);
     // Whether the names that become Rust identifiers are usable, for fallback code.
@@ -76,8 +77,12 @@ pub fn validate(
     let name = name.unwrap_or_default();
     let scope = scope.unwrap_or_default();
     let folder = source.folder.clone().unwrap_or_else(|| scope.clone());
+    let mut rust = names::method_path(&folder, &name);
+    if twin {
+        rust.module.push("v3".to_string());
+    }
     let mut method = Method {
-        rust: names::method_path(&folder, &name),
+        rust,
         folder,
         name,
         scope,
@@ -91,6 +96,7 @@ pub fn validate(
         docs: spec.docs.clone(),
         idempotent: spec.idempotent,
         rest,
+        twin,
         imported,
         todo: spec.todo.clone(),
         state,

@@ -66,7 +66,7 @@ pub fn call(shared: &Shared, caller: &Caller, name: &str, params: Value, api: Ap
     }
     // A REST 3.0 method is only at `/rest/api/`; the old address answers 404 for it, as
     // documented, and the new one serves only REST 3.0 methods.
-    let Some(method) = shared.methods.get(name).filter(|m| (m.rest == 3) == v3) else {
+    let Some(method) = shared.method(name, v3) else {
         return (
             Err(ApiError::new(
                 404,

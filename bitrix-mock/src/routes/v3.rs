@@ -34,11 +34,9 @@ pub fn answer(
         Ok(Body::Commands(c)) => (Map::new(), Some(c)),
         Err(e) => return (fail(e), AuthKind::None),
     };
-    let auth = params.remove("auth").or_else(|| {
-        crate::params::parse_query(&req.query)
-            .get("auth")
-            .cloned()
-    });
+    let auth = params
+        .remove("auth")
+        .or_else(|| crate::params::parse_query(&req.query).get("auth").cloned());
     let caller = match super::rest::authenticate(shared, webhook, auth, start) {
         Ok(c) => c,
         Err(e) => return (fail(e), AuthKind::None),
@@ -68,12 +66,7 @@ pub fn answer(
     }
     // Only writes are kept: a read's repeat changes nothing (rest-v3.md). A batch is a write
     // when one of its commands is.
-    let writes = |name: &str| {
-        shared
-            .methods
-            .get(name)
-            .is_some_and(|m| m.rest == 3 && !m.idempotent)
-    };
+    let writes = |name: &str| shared.method(name, true).is_some_and(|m| !m.idempotent);
     let write = match &commands {
         Some(list) => list.iter().any(|(name, _)| writes(name)),
         None => writes(method),

@@ -91,7 +91,10 @@ impl Batch {
         if M::REST != 3 {
             return Err(InvalidRequest::new(
                 "",
-                format!("`{}` is not a REST 3.0 method; use `bitrix_rest::Batch`", M::NAME),
+                format!(
+                    "`{}` is not a REST 3.0 method; use `bitrix_rest::Batch`",
+                    M::NAME
+                ),
             ));
         }
         request.validate()?;
@@ -149,7 +152,10 @@ pub struct BatchResults {
 
 impl BatchResults {
     /// The typed result of the command `handle` stands for.
-    pub fn get<M: Method>(&self, handle: &Handle<M>) -> Result<Response<M::Output>, Error<M::Error>> {
+    pub fn get<M: Method>(
+        &self,
+        handle: &Handle<M>,
+    ) -> Result<Response<M::Output>, Error<M::Error>> {
         let value = self.value(handle.index)?;
         match M::decode_output(value.clone()) {
             Ok(output) => Ok(Response {
@@ -236,10 +242,7 @@ impl Client {
                 error,
                 completed: out,
             };
-            let envelope = match self
-                .execute_paced(&target, Value::Array(body), true)
-                .await
-            {
+            let envelope = match self.execute_paced(&target, Value::Array(body), true).await {
                 Ok((Answer::Success(envelope), _, _)) => envelope,
                 Ok((
                     Answer::Failure {

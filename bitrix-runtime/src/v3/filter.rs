@@ -160,7 +160,10 @@ impl<T: Referable> Filter<T> {
     pub fn any_of(mut self, group: impl FnOnce(Filter<T>) -> Filter<T>) -> Self {
         let mut or = serde_json::Map::new();
         or.insert("logic".into(), Value::String("or".into()));
-        or.insert("conditions".into(), Value::Array(group(Filter::new()).items));
+        or.insert(
+            "conditions".into(),
+            Value::Array(group(Filter::new()).items),
+        );
         self.items.push(Value::Object(or));
         self
     }
