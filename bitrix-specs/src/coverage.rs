@@ -165,7 +165,9 @@ pub fn coverage(docs_dir: &Path, specs: &Path) -> Result<PathBuf, String> {
     }
     if !found.repaired.is_empty() {
         t.push_str("## Table defects read as meant\n\n");
-        t.push_str("The importer reads these tables despite a missing `||` or a stray list marker.\n\n");
+        t.push_str(
+            "The importer reads these tables despite a missing `||` or a stray list marker.\n\n",
+        );
         for r in &found.repaired {
             let _ = writeln!(t, "- {r}");
         }

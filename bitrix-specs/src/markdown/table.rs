@@ -100,7 +100,10 @@ pub fn parse(lines: &[&str], start: usize) -> (Table, usize) {
                 });
                 table.repaired.push((
                     line + 1,
-                    format!("table row is not closed with `||`; `|#` on line {} closes it", at + 1),
+                    format!(
+                        "table row is not closed with `||`; `|#` on line {} closes it",
+                        at + 1
+                    ),
                 ));
                 closed = true;
                 break;
@@ -257,9 +260,10 @@ fn scan_line(
                     .trim_start()
                     .starts_with("||") =>
             {
-                table
-                    .repaired
-                    .push((at + 1, format!("stray `{c}` before the row's `||`; ignored")));
+                table.repaired.push((
+                    at + 1,
+                    format!("stray `{c}` before the row's `||`; ignored"),
+                ));
             }
             None if !c.is_whitespace() => {
                 table.broken = Some((at + 1, "text outside a table row".into()));
