@@ -52,6 +52,8 @@ pub struct Discovery {
     pub skipped: Vec<Skipped>,
     /// Notes such as title/cURL disagreements (`page:line: what`).
     pub notes: Vec<String>,
+    /// Defects in the tables of method pages that were read past (`page:line: what`).
+    pub repaired: Vec<String>,
 }
 
 /// Looks at every page of the reference.
@@ -102,6 +104,14 @@ pub fn discover(docs: &Docs) -> Discovery {
                 why: what,
             });
             continue;
+        }
+        for b in &page.blocks {
+            if let crate::markdown::Block::Table(t) = b {
+                for (line, what) in &t.repaired {
+                    d.repaired
+                        .push(format!("api-reference/{}:{line}: {what}", page.rel));
+                }
+            }
         }
         if !is_folder(&folder) {
             d.skipped.push(skip(
@@ -157,6 +167,7 @@ pub fn discover(docs: &Docs) -> Discovery {
         .sort_by(|a, b| (&a.method, a.rest).cmp(&(&b.method, b.rest)));
     d.skipped
         .sort_by(|a, b| (&a.rel, a.line).cmp(&(&b.rel, b.line)));
+    d.repaired.sort();
     d
 }
 

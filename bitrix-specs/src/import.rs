@@ -40,6 +40,8 @@ pub struct Report {
     pub skipped: Vec<String>,
     /// Other remarks (name disagreements).
     pub notes: Vec<String>,
+    /// Table defects read past, as `page:line: what`.
+    pub repaired: Vec<String>,
 }
 
 /// Imports the reference at `docs_dir` into `out`. `print`: report each point on stderr.
@@ -63,6 +65,7 @@ pub fn run(docs: &Docs, found: &Discovery, out: &Path, print: bool) -> Result<Re
         methods: found.found.len(),
         v3_methods: found.found.iter().filter(|f| f.rest == 3).count(),
         notes: found.notes.clone(),
+        repaired: found.repaired.clone(),
         ..Report::default()
     };
     for s in &found.skipped {
@@ -120,6 +123,9 @@ pub fn run(docs: &Docs, found: &Discovery, out: &Path, print: bool) -> Result<Re
     if print {
         for n in &report.notes {
             eprintln!("{n}");
+        }
+        for r in &report.repaired {
+            eprintln!("{r} (read as meant)");
         }
         for s in &report.skipped {
             eprintln!("{s}");

@@ -65,6 +65,7 @@ fn report_text(r: &Report) -> String {
         r.failed.len()
     )];
     lines.extend(r.notes.iter().cloned());
+    lines.extend(r.repaired.iter().cloned());
     lines.extend(r.skipped.iter().cloned());
     lines.extend(r.failed.iter().cloned());
     lines.join("\n") + "\n"

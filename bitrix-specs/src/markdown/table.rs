@@ -10,6 +10,12 @@ pub struct Row {
 }
 
 /// A table: the header row, the body rows, where it starts, and what is wrong with it, if anything.
+///
+/// Some defects leave no doubt about what the author meant, and the table is read as meant, each
+/// repair noted in `repaired`: a row still open when `|#` ends the table, or when the next row
+/// starts with `|| text` at the start of a line (in both cases only when the open row already
+/// has as many cells as the header), and a stray list marker before a row's opening `||`.
+/// Anything else out of place makes the table `broken`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     /// 1-based line of `#|`.
@@ -20,6 +26,8 @@ pub struct Table {
     pub rows: Vec<Row>,
     /// Why the table cannot be read (`line`, `what`), when it cannot.
     pub broken: Option<(usize, String)>,
+    /// Defects read past (`line`, `what`), in page order.
+    pub repaired: Vec<(usize, String)>,
 }
 
 impl Table {
@@ -36,6 +44,7 @@ pub fn parse(lines: &[&str], start: usize) -> (Table, usize) {
         header: Vec::new(),
         rows: Vec::new(),
         broken: None,
+        repaired: Vec::new(),
     };
     let mut rows: Vec<Row> = Vec::new();
     let mut current: Option<(Vec<String>, String, usize)> = None;
@@ -76,6 +85,29 @@ pub fn parse(lines: &[&str], start: usize) -> (Table, usize) {
                 nested -= 1;
             }
             continue;
+        }
+        // `|#` at the start of a line while a row is open: the author forgot the row's `||`.
+        if !fenced && trimmed.starts_with("|#") {
+            if let Some((mut cells, cell, line)) = current.take() {
+                cells.push(clean(&cell));
+                if !complete(cells.len(), &rows) {
+                    current = Some((cells, cell, line));
+                    break;
+                }
+                rows.push(Row {
+                    cells,
+                    line: line + 1,
+                });
+                table.repaired.push((
+                    line + 1,
+                    format!(
+                        "table row is not closed with `||`; `|#` on line {} closes it",
+                        at + 1
+                    ),
+                ));
+                closed = true;
+                break;
+            }
         }
         if trimmed.starts_with("```") && !trimmed[3..].contains("```") {
             fenced = !fenced;
@@ -165,12 +197,30 @@ fn scan_line(
                     None => *current = Some((Vec::new(), String::new(), at)),
                     Some((mut cells, cell, line)) => {
                         cells.push(clean(&cell));
+                        // `|| text` at the start of a line ends a row only when the author
+                        // forgot that row's `||` and opens the next one.
+                        let rest: String = chars[j + 2..].iter().collect();
+                        let opens = chars[..j].iter().all(|c| c.is_whitespace())
+                            && !rest.trim().is_empty()
+                            && !rest.trim_start().starts_with('|')
+                            && complete(cells.len(), rows);
                         rows.push(Row {
                             cells,
                             line: line + 1,
                         });
+                        if opens {
+                            table.repaired.push((
+                                line + 1,
+                                format!(
+                                    "table row is not closed with `||`; the row on line {} closes it",
+                                    at + 1
+                                ),
+                            ));
+                            *current = Some((Vec::new(), String::new(), at));
+                            j += 2;
+                            continue;
+                        }
                         // A stray `||` after the end of a row (`... || ||`) opens nothing.
-                        let rest: String = chars[j + 2..].iter().collect();
                         if rest.trim() == "||" {
                             return;
                         }
@@ -200,6 +250,21 @@ fn scan_line(
         }
         match current.as_mut() {
             Some((_, cell, _)) => cell.push(c),
+            // A list marker left before a row's `||` (`- || **NAME**`).
+            None if "-*+".contains(c)
+                && chars[..j].iter().all(|c| c.is_whitespace())
+                && chars.get(j + 1).is_some_and(|c| c.is_whitespace())
+                && chars[j + 1..]
+                    .iter()
+                    .collect::<String>()
+                    .trim_start()
+                    .starts_with("||") =>
+            {
+                table.repaired.push((
+                    at + 1,
+                    format!("stray `{c}` before the row's `||`; ignored"),
+                ));
+            }
             None if !c.is_whitespace() => {
                 table.broken = Some((at + 1, "text outside a table row".into()));
                 return;
@@ -210,6 +275,15 @@ fn scan_line(
     }
     if let Some((_, cell, _)) = current.as_mut() {
         cell.push('\n');
+    }
+}
+
+/// Whether a row of `cells` cells can be closed where its `||` is missing: it has as many cells
+/// as the header (`rows[0]`), or at least two when it is the header.
+fn complete(cells: usize, rows: &[Row]) -> bool {
+    match rows.first() {
+        Some(header) => cells == header.cells.len(),
+        None => cells >= 2,
     }
 }
 
@@ -241,9 +315,66 @@ mod tests {
 
     #[test]
     fn unclosed_row_is_broken() {
-        let text = "#|\n|| **Code** | **Description** ||\n|| `A` | text\n|#";
+        let text = "#|\n|| **Code** | **Description** ||\n|| `A` text\n|#";
         let lines: Vec<&str> = text.lines().collect();
         let (t, _) = parse(&lines, 0);
         assert!(t.broken.is_some());
+    }
+
+    fn read(text: &str) -> Table {
+        let lines: Vec<&str> = text.lines().collect();
+        parse(&lines, 0).0
+    }
+
+    #[test]
+    fn end_of_table_closes_a_complete_open_row() {
+        let t = read("#|\n|| **Name** | **Description** ||\n|| **a** | one ||\n|| **b** | two\n\nmore\n|#\nafter");
+        assert!(t.broken.is_none(), "{:?}", t.broken);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[1].cells, vec!["**b**", "two\n\nmore"]);
+        assert_eq!(t.repaired.len(), 1);
+        assert_eq!(t.repaired[0].0, 4);
+    }
+
+    #[test]
+    fn next_row_closes_a_complete_open_row() {
+        let t = read("#|\n|| **Name** | **Description** ||\n|| **a** | one\n|| **b** | two\n|| **c** | three ||\n|#");
+        assert!(t.broken.is_none(), "{:?}", t.broken);
+        let names: Vec<&str> = t.rows.iter().map(|r| r.cells[0].as_str()).collect();
+        assert_eq!(names, ["**a**", "**b**", "**c**"]);
+        assert_eq!(t.rows[1].line, 4);
+        assert_eq!(t.repaired.iter().map(|r| r.0).collect::<Vec<_>>(), [3, 4]);
+    }
+
+    #[test]
+    fn stray_list_marker_before_a_row_is_skipped() {
+        let t = read("#|\n|| **Name** | **Description** ||\n|| **a** | one ||\n- || **b** | two ||\n  * || **c** | three ||\n|#");
+        assert!(t.broken.is_none(), "{:?}", t.broken);
+        assert_eq!(t.rows.len(), 3);
+        assert_eq!(t.repaired.iter().map(|r| r.0).collect::<Vec<_>>(), [4, 5]);
+    }
+
+    #[test]
+    fn incomplete_or_stray_text_stays_broken() {
+        // The open row lacks a cell: nothing says where its name ends.
+        let t = read("#|\n|| **Name** | **Description** ||\n|| **a** one\n|#");
+        assert_eq!(t.broken.as_ref().map(|b| b.0), Some(3));
+        let t = read("#|\n|| **Name** | **Description** ||\n|| **a** one\n|| **b** | two ||\n|#");
+        assert_eq!(t.broken, Some((4, "text outside a table row".into())));
+        // A list marker followed by text rather than a row.
+        let t = read("#|\n|| **Name** | **Description** ||\n- **b** | two ||\n|#");
+        assert_eq!(t.broken, Some((3, "text outside a table row".into())));
+        // A row still open at the end of the page.
+        let t = read("#|\n|| **Name** | **Description** ||\n|| **a** | one");
+        assert_eq!(t.broken.as_ref().map(|b| b.0), Some(3));
+        assert!(t.repaired.is_empty());
+    }
+
+    #[test]
+    fn end_of_a_nested_table_does_not_close_the_row() {
+        let t = read("#|\n|| **Name** | **Description** ||\n|| **a** | one\n#|\n|| x | y ||\n|#\nmore ||\n|#");
+        assert!(t.broken.is_none(), "{:?}", t.broken);
+        assert!(t.repaired.is_empty());
+        assert_eq!(t.rows.len(), 1);
     }
 }
