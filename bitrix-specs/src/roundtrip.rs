@@ -29,6 +29,8 @@ fn differs(method: &Method, ty: &Ty, v: &Value, path: &str) -> Option<String> {
         (Ty::Double, Value::Number(_)) => None,
         (Ty::String | Ty::Url | Ty::Date | Ty::DateTime, Value::String(_)) => None,
         (Ty::Boolean, Value::Bool(_)) => None,
+        (Ty::Select(_), Value::Array(a)) if a.iter().all(Value::is_string) => None,
+        (Ty::Filter(_), Value::Array(a)) if a.iter().all(|c| c.is_array() || c.is_object()) => None,
         (Ty::Flag, Value::String(s)) if s == "Y" || s == "N" => None,
         (Ty::File, Value::Array(a)) if a.iter().all(Value::is_string) && !a.is_empty() => None,
         (Ty::List(inner), Value::Array(a)) => a

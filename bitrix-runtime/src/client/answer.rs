@@ -37,9 +37,11 @@ pub(crate) fn classify(status: u16, body: &[u8]) -> Result<Answer, UnexpectedRes
     if let Some(failure) = v3_failure(&map, status) {
         return Ok(failure);
     }
-    // An empty or non-string `error` is no error code: read the answer as if it were absent.
+    // An empty `error` is no error code: read the answer as if it were absent. Some modules
+    // (`catalog.*`) send the code as a number, e.g. `200040300000`.
     let code = match map.get("error") {
         Some(Value::String(c)) if !c.trim().is_empty() => Some(c.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
         _ => None,
     };
     if let Some(code) = code {
@@ -171,6 +173,13 @@ mod tests {
 
     #[test]
     fn empty_error_is_not_an_error_code() {
+        match classify(
+            400,
+            br#"{"error":200040300000,"error_description":"no access"}"#,
+        ) {
+            Ok(Answer::Failure { code, .. }) => assert_eq!(code, "200040300000"),
+            other => panic!("{other:?}"),
+        }
         let a = classify(200, br#"{"error":"","result":true}"#).unwrap();
         assert!(matches!(a, Answer::Success(r) if r.result == Value::Bool(true)));
         let e = classify(500, br#"{"error":"","error_description":""}"#).unwrap_err();
