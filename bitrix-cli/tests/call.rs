@@ -133,3 +133,22 @@ fn a_json_body_from_a_file_with_keys_on_top() {
     assert_eq!(records[0]["title"], "From file");
     assert_eq!(records[0]["opportunity"], 7.0);
 }
+
+#[test]
+fn a_method_in_both_versions_is_called_in_the_version_its_spec_names() {
+    let portal = Portal::new();
+    // `@v3` names the REST 3.0 spec: sent to `/rest/api/`, answered with the v3 item envelope.
+    let out = portal.run(&["call", "tasks.task.add@v3", "fields.title=Both"]);
+    assert_success(&out);
+    let added: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = added["item"]["id"].as_u64().expect("a v3 item with an id");
+    let out = portal.run(&["call", "tasks.task.get@v3", &format!("id={id}")]);
+    assert_success(&out);
+    let got: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(got["item"]["title"], "Both");
+    // The wire name has no suffix: the emulator logged `tasks.task.add`.
+    assert!(portal.emu.calls().iter().any(|c| c.method == "tasks.task.add"));
+    // The REST 3.0 spec checks its own parameters: `id` is required.
+    let out = portal.run(&["call", "tasks.task.get@v3"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
