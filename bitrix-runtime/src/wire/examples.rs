@@ -72,8 +72,11 @@ fn check_response<M: Method>(name: &str, status: u64, answer: &Value) -> Result<
     // REST 2: `error` and `error_description`; REST 3.0: `error.code`, `error.message` and the
     // messages of `error.validation`, any of which may be the text that tells rows apart.
     let error = &answer["error"];
+    // Some modules (`catalog.*`, `sale.*`) send the code as a number, read as its digits.
+    let numeric = error.as_u64().map(|n| n.to_string());
     let code = error
         .as_str()
+        .or(numeric.as_deref())
         .or_else(|| error["code"].as_str())
         .unwrap_or_default();
     let mut texts: Vec<&str> = vec![answer["error_description"].as_str().unwrap_or_default()];
