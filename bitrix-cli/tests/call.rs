@@ -147,7 +147,11 @@ fn a_method_in_both_versions_is_called_in_the_version_its_spec_names() {
     let got: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(got["item"]["title"], "Both");
     // The wire name has no suffix: the emulator logged `tasks.task.add`.
-    assert!(portal.emu.calls().iter().any(|c| c.method == "tasks.task.add"));
+    assert!(portal
+        .emu
+        .calls()
+        .iter()
+        .any(|c| c.method == "tasks.task.add"));
     // The REST 3.0 spec checks its own parameters: `id` is required.
     let out = portal.run(&["call", "tasks.task.get@v3"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));

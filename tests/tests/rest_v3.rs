@@ -345,3 +345,33 @@ async fn an_oauth_v3_batch_sends_its_token_in_the_address() {
         Some("by app")
     );
 }
+
+#[tokio::test]
+async fn a_typed_select_of_related_fields_answers_that_part_of_the_related_object() {
+    use bitrix_rest::v3::Select;
+    let (emu, client) = start().await;
+    // The emulator's record holds the related user as an object (the test spec's `add` does not
+    // type it, so it goes in raw).
+    emu.seed_list(
+        "tasks.task.list",
+        vec![json!({"id": 5, "title": "owned", "description": "d",
+                    "responsible": {"name": "Ann", "email": "ann@example.com"}})],
+    );
+    let select = Select::<task::get::Task>::new()
+        .field(|t| t.title())
+        .field(|t| t.responsible().name());
+    let got = client
+        .call(&task::Get::new(5).select(select))
+        .await
+        .unwrap()
+        .result
+        .item;
+    assert_eq!(got.title.as_deref(), Some("owned"));
+    assert_eq!(got.description, None, "not selected");
+    let responsible = got.responsible.flatten().expect("the related object");
+    assert_eq!(responsible.name.as_deref(), Some("Ann"));
+    assert_eq!(
+        responsible.email, None,
+        "only `responsible.name` was selected"
+    );
+}

@@ -1,5 +1,6 @@
 //! The `select` of list methods: `["*"]` (every field except `UF_*` user fields, the portal's
 //! default), named fields, and prefix patterns such as `UF_*` or `ufCrm*`. The ID is always kept.
+//! A dotted name (`responsible.name`, REST 3.0) keeps that part of a nested object.
 
 use serde_json::{Map, Value};
 
@@ -44,11 +45,46 @@ pub fn parse(select: Option<&Value>) -> Result<Select, SelectError> {
 impl Select {
     /// The fields of `record` to answer; `key` always.
     pub fn apply(&self, record: &Map<String, Value>, key: &str) -> Map<String, Value> {
-        record
+        let mut out: Map<String, Value> = record
             .iter()
             .filter(|(name, _)| name.as_str() == key || self.names.iter().any(|p| wants(p, name)))
             .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()
+            .collect();
+        for path in self.names.iter().filter(|p| p.contains('.')) {
+            let segments: Vec<&str> = path.split('.').collect();
+            if let Some(value) = nested(record, &segments) {
+                put(&mut out, &segments, value.clone());
+            }
+        }
+        out
+    }
+}
+
+/// The value at `path` inside nested objects, if the record has it.
+fn nested<'a>(record: &'a Map<String, Value>, path: &[&str]) -> Option<&'a Value> {
+    let (first, rest) = path.split_first()?;
+    let value = record.get(*first)?;
+    match (rest.is_empty(), value) {
+        (true, v) => Some(v),
+        (false, Value::Object(inner)) => nested(inner, rest),
+        _ => None,
+    }
+}
+
+/// Sets `value` at `path`, creating the objects on the way (merging with what is there).
+fn put(out: &mut Map<String, Value>, path: &[&str], value: Value) {
+    let Some((first, rest)) = path.split_first() else {
+        return;
+    };
+    if rest.is_empty() {
+        out.insert((*first).to_string(), value);
+        return;
+    }
+    let slot = out
+        .entry((*first).to_string())
+        .or_insert_with(|| Value::Object(Map::new()));
+    if let Value::Object(inner) = slot {
+        put(inner, rest, value);
     }
 }
 
@@ -84,6 +120,22 @@ mod tests {
         assert_eq!(keys(json!(["TITLE"])), ["ID", "TITLE"]);
         assert_eq!(keys(json!(["*", "UF_*"])).len(), 4);
         assert_eq!(parse(Some(&json!([1]))), Err(SelectError::Malformed));
+        // REST 3.0: a related object's fields, by dotted path.
+        let task =
+            json!({"id": 1, "title": "t", "responsible": {"name": "Ann", "email": "a@x", "id": 7}});
+        let task = task.as_object().cloned().unwrap_or_default();
+        let picked = parse(Some(&json!([
+            "title",
+            "responsible.name",
+            "responsible.email",
+            "nope.x"
+        ])))
+        .unwrap()
+        .apply(&task, "id");
+        assert_eq!(
+            Value::Object(picked),
+            json!({"id": 1, "title": "t", "responsible": {"name": "Ann", "email": "a@x"}})
+        );
         assert_eq!(parse(Some(&json!({"a": "b"}))), Err(SelectError::Malformed));
     }
 }

@@ -59,13 +59,14 @@ pub fn run(
             let record = store
                 .get(&st.entity, &partition, id)
                 .ok_or_else(|| Problem::NotFound(id.to_string()))?;
-            Ok(answer(
-                method,
-                st,
-                json!(id),
-                Some(record.fields.clone()),
-                ctx.v3,
-            ))
+            // A REST 3.0 `get` takes a `select` too (`["id", "responsible.name"]`).
+            let fields = match params.get("select") {
+                Some(select) => crate::store::select::parse(Some(select))
+                    .map_err(|_| Problem::Malformed("select"))?
+                    .apply(&record.fields, &st.key),
+                None => record.fields.clone(),
+            };
+            Ok(answer(method, st, json!(id), Some(fields), ctx.v3))
         }
         Action::Update => {
             let id = record_id(st, params)?;
