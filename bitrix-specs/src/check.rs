@@ -167,13 +167,15 @@ fn fix_examples(spec: &mut Spec, method: &Method) -> bool {
         if !known {
             let why = match answer.get("error") {
                 Some(serde_json::Value::String(c)) if c.is_empty() => "its error code is empty",
-                Some(serde_json::Value::String(_)) => "its error matches no documented row",
+                Some(serde_json::Value::String(_) | serde_json::Value::Number(_)) => {
+                    "its error matches no documented row"
+                }
                 Some(serde_json::Value::Object(e))
                     if e.get("code").is_some_and(|c| c.is_string()) =>
                 {
                     "its error matches no documented row"
                 }
-                _ => "its error code is not a string",
+                _ => "its error code is neither text nor a number",
             };
             todo.push(format!("example `{}` left out: {why}", e.name));
         }

@@ -141,6 +141,9 @@ fn answers(spec: &mut Spec, page: &Page, errors: bool) -> Vec<(u16, String)> {
     let key = if errors { "error" } else { "result" };
     let mut status: u16 = if errors { 400 } else { 200 };
     let mut out = Vec::new();
+    // Some pages show only the value of `result` (no envelope): the first such block, kept in
+    // case the section has no full answer.
+    let mut bare: Option<(u16, Value, usize)> = None;
     for b in section {
         match b {
             Block::Text { text, .. } if text.to_ascii_lowercase().contains("status") => {
@@ -171,6 +174,11 @@ fn answers(spec: &mut Spec, page: &Page, errors: bool) -> Vec<(u16, String)> {
                     continue;
                 };
                 if v.get(key).is_none() {
+                    let plain =
+                        v.is_object() && v.get("error").is_none() && v.get("time").is_none();
+                    if !errors && !elided && plain && status < 300 && bare.is_none() {
+                        bare = Some((status, v, *line));
+                    }
                     continue;
                 }
                 let ok = if errors {
@@ -197,6 +205,15 @@ fn answers(spec: &mut Spec, page: &Page, errors: bool) -> Vec<(u16, String)> {
             }
             _ => {}
         }
+    }
+    if let (true, Some((status, value, line))) = (out.is_empty(), bare) {
+        let mut answer = serde_json::Map::new();
+        answer.insert("result".into(), value);
+        spec.todo(format!(
+            "answer example at page line {line} shows only the value of `result`; wrapped in {{\"result\": …}}"
+        ));
+        let text = serde_json::to_string_pretty(&Value::Object(answer)).unwrap_or_default();
+        out.push((status, text));
     }
     out
 }

@@ -70,7 +70,12 @@ pub fn error_known(method: &Method, answer: &Value, system: &[&str]) -> bool {
         Some(Value::Object(e)) => (e.get("code"), e.get("message")),
         _ => (answer.get("error"), answer.get("error_description")),
     };
-    let code = code.and_then(Value::as_str).unwrap_or("");
+    // Some modules send the code as a number (`200040300000`); the runtime reads its digits.
+    let numeric = code.and_then(Value::as_u64).map(|n| n.to_string());
+    let code = code
+        .and_then(Value::as_str)
+        .or(numeric.as_deref())
+        .unwrap_or("");
     let lower = |v: &Value| v.as_str().map(|s| s.trim().to_lowercase());
     let mut texts: Vec<String> = description.and_then(lower).into_iter().collect();
     // A REST 3.0 validation error carries its messages in `validation[].message`.
