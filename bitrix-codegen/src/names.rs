@@ -71,20 +71,6 @@ pub fn escape_keyword(s: String) -> String {
     }
 }
 
-/// `imbot.v2.Command.update` -> `ImbotV2CommandUpdate` (each segment's inner case is kept).
-pub fn method_type_name(method: &str) -> String {
-    method
-        .split(['.', '_'])
-        .filter(|s| !s.is_empty())
-        .map(|seg| {
-            let mut c = seg.chars();
-            c.next()
-                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
-}
-
 /// `COMMAND_ID_ERROR` -> `CommandIdError`, `insufficient_scope` -> `InsufficientScope`, `1c` -> `V1c`.
 pub fn variant_name(code: &str) -> String {
     let all_caps = !code.chars().any(|c| c.is_ascii_lowercase());
@@ -112,11 +98,6 @@ pub fn variant_name(code: &str) -> String {
         s.push('_');
     }
     s
-}
-
-/// `imbot.command.update` -> `imbot_command_update` (test function names).
-pub fn method_fn_name(method: &str) -> String {
-    field_ident(&method.replace('.', "_"))
 }
 
 /// Where a method's items live in the generated API.
@@ -208,22 +189,10 @@ mod tests {
 
     #[test]
     fn type_and_variant_names() {
-        assert_eq!(
-            method_type_name("imbot.command.update"),
-            "ImbotCommandUpdate"
-        );
-        assert_eq!(
-            method_type_name("imbot.v2.Command.update"),
-            "ImbotV2CommandUpdate"
-        );
         assert_eq!(variant_name("COMMAND_ID_ERROR"), "CommandIdError");
         assert_eq!(variant_name("insufficient_scope"), "InsufficientScope");
         assert_eq!(variant_name("Y"), "Y");
         assert_eq!(variant_name("crm.deal"), "CrmDeal");
-        assert_eq!(
-            method_fn_name("imbot.v2.Command.update"),
-            "imbot_v2_command_update"
-        );
         assert_eq!(error_variant_name("COMMAND_ID_ERROR"), "CommandId");
         assert_eq!(
             error_variant_name("ERROR_METHOD_NOT_FOUND"),

@@ -8,10 +8,10 @@ use serde_json::Value;
 
 use super::read::{EventAst, ExampleAst};
 use super::{EventDef, EventExample};
-use crate::ast::Sp;
 use crate::diag::Ctx;
 use crate::model::{Deprecation, Method, Ty, TypeKind};
 use crate::source::SpecSource;
+use crate::valid::examples::json;
 
 /// Validates one event spec. `stem` is the file name without `.toml` (the event name must equal it).
 pub fn validate(
@@ -200,7 +200,7 @@ fn examples(ctx: &mut Ctx<'_>, rows: &[ExampleAst], event: Option<&str>) -> Vec<
                 "give `body` (the JSON body), `data` (only the data object) or `form` (the form body)",
             );
         }
-        let body = r.body.as_ref().and_then(|b| json(ctx, b, "body"));
+        let body = r.body.as_ref().and_then(|b| json(ctx, b, "`body`"));
         if let (Some(b), Some(text)) = (&body, &r.body) {
             let sent = b.get("event").and_then(Value::as_str);
             match (sent, event) {
@@ -223,7 +223,7 @@ fn examples(ctx: &mut Ctx<'_>, rows: &[ExampleAst], event: Option<&str>) -> Vec<
             }
         }
         let data = r.data.as_ref().and_then(|d| {
-            let v = json(ctx, d, "data")?;
+            let v = json(ctx, d, "`data`")?;
             if !v.is_object() {
                 ctx.error(
                     d.span.clone(),
@@ -251,20 +251,6 @@ fn examples(ctx: &mut Ctx<'_>, rows: &[ExampleAst], event: Option<&str>) -> Vec<
         });
     }
     out
-}
-
-fn json(ctx: &mut Ctx<'_>, text: &Sp<String>, what: &str) -> Option<Value> {
-    match serde_json::from_str(&text.value) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            ctx.error_help(
-                text.span.clone(),
-                format!("example `{what}` is not valid JSON: {e}"),
-                "paste the JSON exactly as documented",
-            );
-            None
-        }
-    }
 }
 
 fn is_event_name(s: &str) -> bool {

@@ -85,7 +85,7 @@ fn response(
 }
 
 /// Example bodies are valid JSON.
-fn json(ctx: &mut Ctx<'_>, text: &Sp<String>, what: &str) -> Option<serde_json::Value> {
+pub(crate) fn json(ctx: &mut Ctx<'_>, text: &Sp<String>, what: &str) -> Option<serde_json::Value> {
     match serde_json::from_str(&text.value) {
         Ok(v) => Some(v),
         Err(e) => {

@@ -11,7 +11,7 @@ use crate::names;
 use crate::source::SpecSource;
 
 mod errors;
-mod examples;
+pub(crate) mod examples;
 pub(crate) mod fields;
 pub(crate) mod header;
 mod result;
