@@ -260,8 +260,10 @@ async fn a_v3_batch_answers_typed_results_in_order() {
     let raw = batch
         .add_raw("tasks.task.get", json!({"id": first}))
         .unwrap();
-    // A REST 2 method does not belong in a REST 3.0 batch: refused before sending.
+    // A REST 2 method does not belong in a REST 3.0 batch, nor the reverse: refused before sending.
     assert!(batch.add(&bitrix_rest::api::user::Current::new()).is_err());
+    let mut rest2 = bitrix_rest::Batch::new();
+    assert!(rest2.add("t", &task::Get::new(first)).is_err());
     let answers = client.batch_v3(&batch).await.unwrap();
     assert_eq!(answers.len(), 3);
     assert_eq!(answers.requests(), 1);

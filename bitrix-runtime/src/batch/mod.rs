@@ -150,8 +150,18 @@ impl Batch {
     }
 
     /// Adds a typed request under `key` (letters, digits, `_`, `-`, `.`, `:`; unique in the
-    /// batch). The request is checked as [`Client::call`] would check it.
+    /// batch). The request is checked as [`Client::call`] would check it; a REST 3.0 method is
+    /// refused (it goes in a [`crate::v3::Batch`]).
     pub fn add<M: Method>(&mut self, key: &str, request: &M) -> Result<Handle<M>, InvalidRequest> {
+        if M::REST == 3 {
+            return Err(InvalidRequest::new(
+                key,
+                format!(
+                    "`{}` is a REST 3.0 method; REST 2's batch cannot run it (use `bitrix_rest::v3::Batch`)",
+                    M::NAME
+                ),
+            ));
+        }
         request.validate()?;
         let params = serde_json::to_value(request)
             .map_err(|e| InvalidRequest::new("", format!("cannot be encoded as JSON: {e}")))?;
