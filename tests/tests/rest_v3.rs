@@ -377,3 +377,38 @@ async fn a_typed_select_of_related_fields_answers_that_part_of_the_related_objec
         "only `responsible.name` was selected"
     );
 }
+
+#[tokio::test]
+async fn a_v3_list_streams_every_item_by_pagination_page_and_exports_by_id() {
+    use bitrix_rest::v3::Filter;
+    use bitrix_rest::FastExport;
+    let (emu, client) = start().await;
+    let items: Vec<_> = (1..=120)
+        .map(|i| json!({"id": i, "title": format!("t{i}"), "priority": i % 3}))
+        .collect();
+    emu.seed_list("tasks.task.list", items);
+    let mut stream = client.stream(&task::List::new());
+    let mut ids = Vec::new();
+    while let Some(item) = stream.next().await {
+        ids.push(item.unwrap().id.unwrap());
+    }
+    assert_eq!(
+        ids,
+        (1..=120).collect::<Vec<i64>>(),
+        "every item once, in order"
+    );
+    let pages = emu
+        .calls()
+        .into_iter()
+        .filter(|c| c.method == "tasks.task.list")
+        .count();
+    assert_eq!(pages, 3, "pages of 50, 50 and 20");
+    // Keyset export with the v3 filter form, keeping the request's own condition.
+    let only = task::List::new().filter(Filter::new().eq(|t: task::list::TaskRef| t.priority(), 0));
+    let mut export = client.export(&only, FastExport::new("id"));
+    let mut got = Vec::new();
+    while let Some(item) = export.next().await {
+        got.push(item.unwrap().id.unwrap());
+    }
+    assert_eq!(got, (1..=120).filter(|i| i % 3 == 0).collect::<Vec<i64>>());
+}

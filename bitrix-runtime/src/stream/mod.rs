@@ -1,7 +1,8 @@
 //! Every item of a list method (`PAGED = true`) as a `Stream`, across all pages: plain paging by
 //! `start`/`next`, or a keyset export (`start=-1`, ordered by ID ascending, filtered `>ID`, ending
 //! on an empty page, checking that IDs strictly increase) that counts nothing and cannot lose or
-//! repeat items.
+//! repeat items. REST 3.0 lists have no `start`/`next`: they page by `pagination.page` and end at
+//! a page shorter than `pagination.limit`; their keyset filter is the v3 list form.
 
 use std::collections::VecDeque;
 use std::pin::Pin;
@@ -75,6 +76,8 @@ impl<T, E> std::fmt::Debug for Items<T, E> {
 enum Cursor {
     /// Plain paging: the next `start`.
     Start(u64),
+    /// REST 3.0 paging: the next `pagination.page` (from 1).
+    Page(u64),
     /// Keyset paging: the last ID seen (0 before the first page).
     After(FastExport, i64),
     Done,
@@ -109,7 +112,12 @@ impl Client {
         M: Method<Output = Vec<T>>,
         T: Serialize + Send + 'static,
     {
-        Items(Box::pin(self.traverse(request, Cursor::Start(0))))
+        let cursor = if M::REST == 3 {
+            Cursor::Page(1)
+        } else {
+            Cursor::Start(0)
+        };
+        Items(Box::pin(self.traverse(request, cursor)))
     }
 
     /// Every item of a list method by keyset paging, the fast mode for large exports
@@ -208,18 +216,47 @@ where
             st.buffer.extend(page.result);
             Ok(any || !matches!(st.cursor, Cursor::Done))
         }
+        Cursor::Page(page) => {
+            let page = *page;
+            let limit = set_page(&mut params, page);
+            let answer = st
+                .client
+                .call_params::<M>(Value::Object(params), M::IDEMPOTENT)
+                .await?;
+            let items = answer.result;
+            // No `next` in REST 3.0: a page shorter than the limit is the last one.
+            st.cursor = if (items.len() as u64) < limit {
+                Cursor::Done
+            } else {
+                Cursor::Page(page + 1)
+            };
+            let any = !items.is_empty();
+            st.buffer.extend(items);
+            Ok(any)
+        }
         Cursor::After(by, last) => {
             let (by, last) = (by.clone(), *last);
-            let mut filter = match params.remove(&by.filter_param) {
-                Some(Value::Object(f)) => f,
-                _ => Map::new(),
-            };
-            filter.insert(format!(">{}", by.id_field), Value::from(last));
-            params.insert(by.filter_param.clone(), Value::Object(filter));
+            if M::REST == 3 {
+                // The v3 filter is a list of `[field, op, value]` conditions.
+                let mut filter = match params.remove(&by.filter_param) {
+                    Some(Value::Array(f)) => f,
+                    _ => Vec::new(),
+                };
+                filter.push(serde_json::json!([by.id_field, ">", last]));
+                params.insert(by.filter_param.clone(), Value::Array(filter));
+                set_page(&mut params, 1);
+            } else {
+                let mut filter = match params.remove(&by.filter_param) {
+                    Some(Value::Object(f)) => f,
+                    _ => Map::new(),
+                };
+                filter.insert(format!(">{}", by.id_field), Value::from(last));
+                params.insert(by.filter_param.clone(), Value::Object(filter));
+                params.insert("start".into(), Value::from(-1));
+            }
             let mut order = Map::new();
             order.insert(by.id_field.clone(), Value::from("ASC"));
             params.insert(by.order_param.clone(), Value::Object(order));
-            params.insert("start".into(), Value::from(-1));
             let page = st
                 .client
                 .call_params::<M>(Value::Object(params), M::IDEMPOTENT)
@@ -253,6 +290,26 @@ where
             Ok(any)
         }
     }
+}
+
+/// Sets REST 3.0 `pagination.page`, keeping the request's own `limit` (else [`PAGE_SIZE`]);
+/// returns the limit in force.
+fn set_page(params: &mut Map<String, Value>, page: u64) -> u64 {
+    let mut pagination = match params.remove("pagination") {
+        Some(Value::Object(p)) => p,
+        _ => Map::new(),
+    };
+    let limit = pagination
+        .get("limit")
+        .and_then(Value::as_u64)
+        .filter(|l| *l > 0)
+        .unwrap_or(PAGE_SIZE as u64);
+    pagination.insert("page".into(), Value::from(page));
+    pagination.insert("limit".into(), Value::from(limit));
+    // The page decides where it starts; an `offset` would shift every page.
+    pagination.remove("offset");
+    params.insert("pagination".into(), Value::Object(pagination));
+    limit
 }
 
 fn id_of<T: Serialize>(item: &T, field: &str) -> Option<i64> {
