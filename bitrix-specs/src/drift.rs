@@ -122,8 +122,15 @@ fn unreviewed(e: &Existing, found: Vec<String>) -> Vec<String> {
 }
 
 /// Whether the spec's type only narrows the reference's: a flag, date, enum or URL for a string,
-/// a typed object for a free one, a float for a number.
+/// a typed object for a free one, a float for a number, a typed REST 3.0 select or filter.
 fn narrows(reference: &str, spec: &str) -> bool {
+    // REST 3.0 `select<T>` and `filter<T>` type the page's string list and free filter.
+    if spec.starts_with("select<") {
+        return reference == "[string]";
+    }
+    if spec.starts_with("filter<") {
+        return matches!(reference, "any" | "{any}" | "[any]" | "object");
+    }
     if let (Some(r), Some(s)) = (inner(reference, '[', ']'), inner(spec, '[', ']')) {
         return narrows(r, s);
     }
@@ -285,4 +292,21 @@ fn compare(spec: &Spec, e: &Existing, shared: &Value) -> Vec<String> {
         _ => {}
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::narrows;
+
+    #[test]
+    fn narrowed_types_are_no_drift() {
+        assert!(narrows("string", "flag"));
+        assert!(narrows("[string]", "[enum]"));
+        assert!(narrows("{any}", "object"));
+        assert!(narrows("[string]", "select<Task>"));
+        assert!(narrows("{any}", "filter<Task>"));
+        assert!(!narrows("integer", "select<Task>"));
+        assert!(!narrows("string", "[integer]"));
+        assert!(!narrows("integer", "string"));
+    }
 }
