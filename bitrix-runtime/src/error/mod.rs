@@ -151,9 +151,18 @@ pub trait MethodError: fmt::Debug + fmt::Display + Clone + Send + Sync + 'static
     /// a shared one by its description (case and surrounding space ignored).
     fn from_documented(code: &str, description: &str) -> Option<Self> {
         let description = description.trim();
-        let row = Self::ROWS.iter().position(|r| {
-            r.code == code && (!r.shared || r.description.eq_ignore_ascii_case(description))
-        })?;
+        let same_code = |r: &&ErrorRow| r.code == code;
+        // An exact message wins over a row whose message has `#FIELD#`-style placeholders.
+        let row = Self::ROWS
+            .iter()
+            .position(|r| {
+                same_code(&r) && (!r.shared || r.description.eq_ignore_ascii_case(description))
+            })
+            .or_else(|| {
+                Self::ROWS.iter().position(|r| {
+                    same_code(&r) && r.shared && fits_pattern(r.description, description)
+                })
+            })?;
         Self::from_row(row)
     }
 
@@ -169,6 +178,66 @@ pub trait MethodError: fmt::Debug + fmt::Display + Clone + Send + Sync + 'static
     fn documented_status(&self) -> Option<u16> {
         self.row().map(|row| Self::ROWS[row].status)
     }
+}
+
+/// Whether `text` is the documented message `pattern` with its placeholders (`#FIELD#`,
+/// `#ORDER#`: capitals and `_` between `#`) filled in; case and backticks are not compared, as
+/// the reference's tables and the portal's answers differ in both.
+fn fits_pattern(pattern: &str, text: &str) -> bool {
+    let norm = |s: &str| s.replace('`', "").to_lowercase();
+    let (pattern, text) = (norm(pattern), norm(text));
+    // The literal pieces between placeholders.
+    let mut pieces = vec![String::new()];
+    let mut rest = pattern.as_str();
+    while let Some(start) = rest.find('#') {
+        let after = &rest[start + 1..];
+        let hole = after.find('#').filter(|&len| {
+            len > 0
+                && after[..len]
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_')
+        });
+        let Some(current) = pieces.last_mut() else {
+            return false;
+        };
+        match hole {
+            Some(len) => {
+                current.push_str(&rest[..start]);
+                pieces.push(String::new());
+                rest = &after[len + 1..];
+            }
+            None => {
+                current.push_str(&rest[..=start]);
+                rest = after;
+            }
+        }
+    }
+    if let Some(current) = pieces.last_mut() {
+        current.push_str(rest);
+    }
+    let (Some((first, tail)), true) = (pieces.split_first(), pieces.len() > 1) else {
+        return false;
+    };
+    let Some((last_piece, middle)) = tail.split_last() else {
+        return false;
+    };
+    let Some(mut left) = text.strip_prefix(first.as_str()) else {
+        return false;
+    };
+    // Each placeholder takes at least one character.
+    for piece in middle {
+        let mut chars = left.chars();
+        if chars.next().is_none() {
+            return false;
+        }
+        let after = chars.as_str();
+        match after.find(piece.as_str()) {
+            Some(pos) => left = &after[pos + piece.len()..],
+            None => return false,
+        }
+    }
+    let mut chars = left.chars();
+    chars.next().is_some() && chars.as_str().ends_with(last_piece.as_str())
 }
 
 /// `Display` of every generated error enum: `CODE: description`.
@@ -470,5 +539,27 @@ impl AuthError {
             AuthError::Transport(t) => AuthError::Transport(t.duplicate()),
             AuthError::Unexpected(u) => AuthError::Unexpected(u.clone()),
         }
+    }
+}
+
+#[cfg(test)]
+mod pattern_tests {
+    use super::fits_pattern;
+
+    #[test]
+    fn placeholders_take_the_answers_words() {
+        let row = "Required field `#FIELD#` is not specified";
+        assert!(fits_pattern(row, "Required field `id` is not specified"));
+        assert!(fits_pattern(row, "required field id is not specified"));
+        assert!(!fits_pattern(row, "Required field `` is not specified"));
+        assert!(!fits_pattern(row, "Required field `id` is missing"));
+        assert!(fits_pattern(
+            "In DTO `#DTO#`, the `#FIELD#` field needs `Filterable`",
+            "In DTO `TaskDto`, the `title` field needs `Filterable`"
+        ));
+        assert!(fits_pattern("Unknown `#X#`", "Unknown `ключ`"));
+        // No placeholder: not a pattern (exact rows are compared elsewhere).
+        assert!(!fits_pattern("Access denied", "Access denied"));
+        assert!(!fits_pattern("Price #1 is wrong", "Price #1 is wrong"));
     }
 }
