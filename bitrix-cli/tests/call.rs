@@ -138,7 +138,13 @@ fn a_json_body_from_a_file_with_keys_on_top() {
 fn a_method_in_both_versions_is_called_in_the_version_its_spec_names() {
     let portal = Portal::new();
     // `@v3` names the REST 3.0 spec: sent to `/rest/api/`, answered with the v3 item envelope.
-    let out = portal.run(&["call", "tasks.task.add@v3", "fields.title=Both"]);
+    let out = portal.run(&[
+        "call",
+        "tasks.task.add@v3",
+        "fields.title=Both",
+        "fields.creatorId=1",
+        "fields.responsibleId=1",
+    ]);
     assert_success(&out);
     let added: Value = serde_json::from_slice(&out.stdout).unwrap();
     let id = added["item"]["id"].as_u64().expect("a v3 item with an id");
