@@ -118,6 +118,22 @@ impl Emulator {
         self.shared.data().tokens.creds.clone()
     }
 
+    /// What a command-line emulator prints once it serves: `key=value` lines with the addresses
+    /// and credentials (scripts read them; this is a local test server), then `ready`.
+    pub fn ready_lines(&self) -> Vec<String> {
+        let c = self.credentials();
+        vec![
+            format!("webhook={}", self.webhook_url()),
+            format!("portal={}", self.portal_url()),
+            format!("access_token={}", c.access_token),
+            format!("refresh_token={}", c.refresh_token),
+            format!("client_id={}", c.client_id),
+            format!("client_secret={}", c.client_secret),
+            format!("application_token={}", c.application_token),
+            "ready".to_string(),
+        ]
+    }
+
     /// The most recent calls received on `/rest/`, oldest first (batch sub-calls are not listed
     /// separately); at most [`Config::call_log`] of them.
     pub fn calls(&self) -> Vec<CallRecord> {

@@ -40,18 +40,8 @@ fn main() {
                 std::process::exit(1);
             }
         };
-        let c = emu.credentials();
         let mut out = std::io::stdout().lock();
-        let lines = [
-            format!("webhook={}", emu.webhook_url()),
-            format!("portal={}", emu.portal_url()),
-            format!("access_token={}", c.access_token),
-            format!("refresh_token={}", c.refresh_token),
-            format!("client_id={}", c.client_id),
-            format!("client_secret={}", c.client_secret),
-            format!("application_token={}", c.application_token),
-            "ready".to_string(),
-        ];
+        let lines = emu.ready_lines();
         for line in lines {
             let _ = writeln!(out, "{line}");
         }

@@ -50,12 +50,11 @@ pub fn drift(docs_dir: &Path, specs: &Path) -> Result<Vec<String>, String> {
         if settle(&mut spec, mode).is_err() {
             continue;
         }
-        let shared = e
-            .path
-            .parent()
-            .map(|folder| shared_types(folder, &mut shared_by_folder))
-            .unwrap_or_default();
-        let found = compare(&spec, e, &shared);
+        let folder = e.path.parent().unwrap_or(Path::new(""));
+        let shared = shared_by_folder
+            .entry(folder.to_path_buf())
+            .or_insert_with(|| shared_types(folder));
+        let found = compare(&spec, e, shared);
         out.extend(
             unreviewed(e, found)
                 .into_iter()
@@ -75,18 +74,13 @@ pub fn drift(docs_dir: &Path, specs: &Path) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
-/// The `types` table of the folder's `_types.toml` (empty without one), read once per folder.
-fn shared_types(folder: &Path, cache: &mut BTreeMap<std::path::PathBuf, Value>) -> Value {
-    cache
-        .entry(folder.to_path_buf())
-        .or_insert_with(|| {
-            std::fs::read_to_string(folder.join("_types.toml"))
-                .ok()
-                .and_then(|text| crate::existing::parse(&text).ok())
-                .and_then(|v| v.get("types").cloned())
-                .unwrap_or(Value::Null)
-        })
-        .clone()
+/// The `types` table of the folder's `_types.toml` (empty without one); read once per folder.
+fn shared_types(folder: &Path) -> Value {
+    std::fs::read_to_string(folder.join("_types.toml"))
+        .ok()
+        .and_then(|text| crate::existing::parse(&text).ok())
+        .and_then(|mut v| v.get_mut("types").map(Value::take))
+        .unwrap_or(Value::Null)
 }
 
 /// The spec's `[[reviewed]]` lines.

@@ -89,12 +89,8 @@ fn v3_status(code: &str, page: &Page, v3_statuses: &[(String, u16)]) -> Option<u
         let mut status = 400;
         for b in section {
             match b {
-                Block::Text { text, .. } if text.to_ascii_lowercase().contains("status") => {
-                    if let Some(n) = text
-                        .split(|c: char| !c.is_ascii_digit())
-                        .filter_map(|w| w.parse::<u16>().ok())
-                        .find(|n| (400..=599).contains(n))
-                    {
+                Block::Text { text, .. } => {
+                    if let Some(n) = crate::examples::stated_status(text, 400..=599) {
                         status = n;
                     }
                 }
@@ -144,13 +140,7 @@ fn read_v3_table(
             status,
             variant: None,
         };
-        let lower = |d: &Option<String>| d.as_deref().map(str::to_lowercase);
-        if !rows
-            .iter()
-            .any(|(e, _)| e.code == row.code && lower(&e.description) == lower(&row.description))
-        {
-            rows.push((row, r.line));
-        }
+        push_new(rows, row, r.line);
     }
 }
 
@@ -238,13 +228,7 @@ fn read_table(
             status,
             variant: None,
         };
-        let lower = |d: &Option<String>| d.as_deref().map(str::to_lowercase);
-        if !rows
-            .iter()
-            .any(|(e, _)| e.code == row.code && lower(&e.description) == lower(&row.description))
-        {
-            rows.push((row, r.line));
-        }
+        push_new(rows, row, r.line);
     }
 }
 
@@ -370,4 +354,15 @@ fn variant_from(text: &str, code: &str) -> String {
         out.insert(0, 'E');
     }
     out
+}
+
+/// Adds `row` unless a row with its code and (case aside) its description is there already.
+fn push_new(rows: &mut Vec<(ErrorRow, usize)>, row: ErrorRow, line: usize) {
+    let lower = |d: &Option<String>| d.as_deref().map(str::to_lowercase);
+    let known = rows
+        .iter()
+        .any(|(e, _)| e.code == row.code && lower(&e.description) == lower(&row.description));
+    if !known {
+        rows.push((row, line));
+    }
 }

@@ -146,12 +146,8 @@ fn answers(spec: &mut Spec, page: &Page, errors: bool) -> Vec<(u16, String)> {
     let mut bare: Option<(u16, Value, usize)> = None;
     for b in section {
         match b {
-            Block::Text { text, .. } if text.to_ascii_lowercase().contains("status") => {
-                if let Some(n) = text
-                    .split(|c: char| !c.is_ascii_digit())
-                    .filter_map(|w| w.parse::<u16>().ok())
-                    .find(|n| (100..=599).contains(n))
-                {
+            Block::Text { text, .. } => {
+                if let Some(n) = stated_status(text, 100..=599) {
                     status = n;
                 }
             }
@@ -216,6 +212,16 @@ fn answers(spec: &mut Spec, page: &Page, errors: bool) -> Vec<(u16, String)> {
         out.push((status, text));
     }
     out
+}
+
+/// The HTTP status a line of text states ("HTTP Status: **200**"), if it names one in `range`.
+pub fn stated_status(text: &str, range: std::ops::RangeInclusive<u16>) -> Option<u16> {
+    if !text.to_ascii_lowercase().contains("status") {
+        return None;
+    }
+    text.split(|c: char| !c.is_ascii_digit())
+        .filter_map(|w| w.parse::<u16>().ok())
+        .find(|n| range.contains(n))
 }
 
 /// The JSON text without `//` comments, lines that are only `...`, and the trailing commas

@@ -239,18 +239,7 @@ impl<'a> FieldReader<'a> {
         {
             return Some(t.name.clone());
         }
-        let mut name = base.clone();
-        let mut n = 2;
-        while spec.types.iter().any(|t| t.name == name) {
-            name = format!("{base}{n}");
-            n += 1;
-        }
-        spec.types.push(TypeDef {
-            name: name.clone(),
-            fields: Vec::new(),
-            values,
-        });
-        Some(name)
+        Some(add_type(spec, &base, Vec::new(), values))
     }
 
     /// Finds the table describing an object field and makes a struct type of it.
@@ -344,20 +333,26 @@ impl<'a> FieldReader<'a> {
                 Some(w) => type_name(w),
                 None => type_name(path),
             };
-            let mut name = base.clone();
-            let mut n = 2;
-            while spec.types.iter().any(|t| t.name == name) {
-                name = format!("{base}{n}");
-                n += 1;
-            }
-            spec.types.push(TypeDef {
-                name: name.clone(),
-                fields,
-                values: Vec::new(),
-            });
+            let name = add_type(spec, &base, fields, Vec::new());
             self.made.insert(key, name.clone());
             return Some(name);
         }
         None
     }
+}
+
+/// Declares a type named `base` (or `base2`, `base3`, … when taken) and returns its name.
+fn add_type(spec: &mut Spec, base: &str, fields: Vec<Field>, values: Vec<String>) -> String {
+    let mut name = base.to_string();
+    let mut n = 2;
+    while spec.types.iter().any(|t| t.name == name) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    spec.types.push(TypeDef {
+        name: name.clone(),
+        fields,
+        values,
+    });
+    name
 }

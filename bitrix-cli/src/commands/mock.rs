@@ -64,17 +64,7 @@ pub async fn run(args: &MockArgs, plan: PlanArg) -> Outcome {
     let emu = Emulator::start(config)
         .await
         .map_err(|e| Failure::api(format!("cannot start the emulator: {e}")))?;
-    let c = emu.credentials();
-    let lines = [
-        format!("webhook={}", emu.webhook_url()),
-        format!("portal={}", emu.portal_url()),
-        format!("access_token={}", c.access_token),
-        format!("refresh_token={}", c.refresh_token),
-        format!("client_id={}", c.client_id),
-        format!("client_secret={}", c.client_secret),
-        format!("application_token={}", c.application_token),
-        "ready".to_string(),
-    ];
+    let lines = emu.ready_lines();
     {
         let mut out = std::io::stdout().lock();
         for line in lines {

@@ -97,14 +97,7 @@ pub fn call(shared: &Shared, caller: &Caller, name: &str, params: Value, api: Ap
     // Commands inside a batch are billed to `batch` (see `run_batch`), not to their methods.
     let billed = api != Api::Batch;
     if billed && data.operating.blocked(&caller.app, name, now, limit) {
-        return (
-            Err(ApiError::new(
-                429,
-                "OPERATION_TIME_LIMIT",
-                "Method is blocked due to operation time limit.",
-            )),
-            None,
-        );
+        return blocked();
     }
     let params = match params {
         Value::Object(map) => map,
@@ -119,6 +112,16 @@ pub fn call(shared: &Shared, caller: &Caller, name: &str, params: Value, api: Ap
     (outcome, Some(operating))
 }
 
+/// The answer of a method whose operating time is used up until its reset.
+fn blocked() -> Outcome {
+    let e = ApiError::new(
+        429,
+        "OPERATION_TIME_LIMIT",
+        "Method is blocked due to operation time limit.",
+    );
+    (Err(e), None)
+}
+
 /// Runs a REST 2 `batch` and bills it as portals do, as users measured them (b24jssdk issue 459;
 /// `limits.md` says otherwise): the whole batch counts against the `batch` method, with the time
 /// of its commands, and its commands count against nothing of their own. A blocked `batch` is
@@ -131,14 +134,7 @@ fn run_batch(shared: &Shared, caller: &Caller, params: &Value) -> Outcome {
         .operating
         .blocked(&caller.app, "batch", now, limit)
     {
-        return (
-            Err(ApiError::new(
-                429,
-                "OPERATION_TIME_LIMIT",
-                "Method is blocked due to operation time limit.",
-            )),
-            None,
-        );
+        return blocked();
     }
     let outcome = batch::run(shared, caller, params);
     let commands: Vec<&str> = match params.get("cmd") {

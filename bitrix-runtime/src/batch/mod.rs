@@ -26,7 +26,7 @@ use serde_json::{json, Map, Value};
 pub use self::arg::{Arg, IntoArg};
 pub use self::reference::Reference;
 pub use self::typed::{ListRef, MapRef, Referable, ValueRef};
-use crate::client::answer::{typed_failure, Answer};
+use crate::client::answer::typed_failure;
 use crate::client::call::Target;
 use crate::envelope::{Response, Time};
 use crate::error::{Error, InvalidRequest, MethodError, RawError, SystemError, UnexpectedResponse};
@@ -369,25 +369,13 @@ impl Client {
                 v3: false,
                 key: None,
             };
-            let answer = self.execute_paced(&target, params, idempotent).await;
+            let answer = self
+                .execute_paced(&target, params, idempotent)
+                .await
+                .map_err(Error::<RawError>::from)
+                .and_then(|(answer, _, _)| answer.into_result::<RawError>());
             let envelope = match answer {
-                Ok((Answer::Success(envelope), _, _)) => envelope,
-                Ok((
-                    Answer::Failure {
-                        code,
-                        description,
-                        status,
-                        validation,
-                    },
-                    _,
-                    _,
-                )) => {
-                    return Err(BatchError {
-                        error: typed_failure::<RawError>(code, description, status, validation)
-                            .into(),
-                        completed: out,
-                    })
-                }
+                Ok(envelope) => envelope,
                 Err(error) => {
                     return Err(BatchError {
                         error: error.into(),

@@ -24,6 +24,21 @@ pub(crate) enum Answer {
     },
 }
 
+impl Answer {
+    /// The envelope of a success, or a failure typed as the method `E`'s error.
+    pub(crate) fn into_result<E: MethodError>(self) -> Result<Response<Value>, Error<E>> {
+        match self {
+            Answer::Success(envelope) => Ok(envelope),
+            Answer::Failure {
+                code,
+                description,
+                status,
+                validation,
+            } => Err(typed_failure(code, description, status, validation)),
+        }
+    }
+}
+
 /// Classifies a raw answer.
 pub(crate) fn classify(status: u16, body: &[u8]) -> Result<Answer, UnexpectedResponse> {
     let unexpected = |reason: &str| UnexpectedResponse::new(status, reason, body);
@@ -112,15 +127,9 @@ fn v3_failure(map: &serde_json::Map<String, Value>, status: u16) -> Option<Answe
 
 /// Classifies and types a raw answer as `call_raw` does (see `__private::read_answer`).
 pub(crate) fn read(status: u16, body: &[u8]) -> Result<Response<Value>, Error<RawError>> {
-    match classify(status, body).map_err(Error::UnexpectedResponse)? {
-        Answer::Success(envelope) => Ok(envelope),
-        Answer::Failure {
-            code,
-            description,
-            status,
-            validation,
-        } => Err(typed_failure(code, description, status, validation)),
-    }
+    classify(status, body)
+        .map_err(Error::UnexpectedResponse)?
+        .into_result()
 }
 
 /// Types an error answer: the method's documented error first, then a system error, else `Unknown`.

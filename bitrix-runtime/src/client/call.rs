@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::answer::{classify, typed_failure, Answer};
+use super::answer::{classify, Answer};
 use super::read::{read_body, ReadError};
 use super::Client;
 use crate::auth::Auth;
@@ -177,15 +177,7 @@ impl Client {
         }
         let idempotent = target.key.is_some();
         let (answer, _, _) = self.execute_paced(&target, params, idempotent).await?;
-        match answer {
-            Answer::Success(envelope) => Ok(envelope),
-            Answer::Failure {
-                code,
-                description,
-                status,
-                validation,
-            } => Err(typed_failure(code, description, status, validation)),
-        }
+        answer.into_result()
     }
 
     /// Sends once, and for OAuth renews the token and sends again on `expired_token`.
@@ -194,64 +186,26 @@ impl Client {
         target: &Target<'_>,
         params: Value,
     ) -> Result<(Answer, u16, Vec<u8>), SendError> {
-        // A REST 3.0 batch body is a list, which has no room for `auth`: OAuth sends it in
-        // the address then.
-        if let Value::Array(_) = params {
-            return match &self.inner.auth {
-                Auth::Webhook(w) => {
-                    self.send(w.method_url(target.method, target.v3), &params, target.key)
-                        .await
-                }
-                Auth::OAuth(o) => {
-                    let url = o.method_url(target.method, target.v3);
-                    let (token, ticket) = o.current();
-                    let signed = |t: &crate::Secret| {
-                        crate::wire::query::encode(&serde_json::json!({"auth": t.expose()}))
-                    };
-                    let signed = |t: &crate::Secret| format!("{url}?{}", signed(t));
-                    let (answer, status, body) =
-                        self.send(signed(&token), &params, target.key).await?;
-                    if !matches!(&answer, Answer::Failure { code, .. } if code == "expired_token") {
-                        return Ok((answer, status, body));
-                    }
-                    o.renew(&self.inner.http, self.inner.max_body, ticket)
-                        .await?;
-                    let (token, _) = o.current();
-                    self.send(signed(&token), &params, target.key).await
-                }
-            };
-        }
-        let mut params = match params {
-            Value::Object(map) => map,
-            _ => serde_json::Map::new(),
-        };
-        match &self.inner.auth {
+        let o = match &self.inner.auth {
+            Auth::OAuth(o) => o,
             Auth::Webhook(w) => {
-                self.send(
-                    w.method_url(target.method, target.v3),
-                    &Value::Object(params),
-                    target.key,
-                )
-                .await
+                let url = w.method_url(target.method, target.v3);
+                return self.send(url, &object_or_list(params), target.key).await;
             }
-            Auth::OAuth(o) => {
-                let url = o.method_url(target.method, target.v3);
-                let (token, ticket) = o.current();
-                params.insert("auth".into(), Value::String(token.expose().to_string()));
-                let (answer, status, body) = self
-                    .send(url.clone(), &Value::Object(params.clone()), target.key)
-                    .await?;
-                if !matches!(&answer, Answer::Failure { code, .. } if code == "expired_token") {
-                    return Ok((answer, status, body));
-                }
-                tracing::debug!(target: "bitrix_rest", method = target.method, "expired_token: renewing");
-                o.renew(&self.inner.http, self.inner.max_body, ticket)
-                    .await?;
-                let (token, _) = o.current();
-                params.insert("auth".into(), Value::String(token.expose().to_string()));
-                self.send(url, &Value::Object(params), target.key).await
-            }
+        };
+        let url = o.method_url(target.method, target.v3);
+        let (token, ticket) = o.current();
+        let (address, body) = signed(&url, params.clone(), &token);
+        let (answer, status, bytes) = self.send(address, &body, target.key).await?;
+        if !matches!(&answer, Answer::Failure { code, .. } if code == "expired_token") {
+            return Ok((answer, status, bytes));
         }
+        tracing::debug!(target: "bitrix_rest", method = target.method, "expired_token: renewing");
+        o.renew(&self.inner.http, self.inner.max_body, ticket)
+            .await?;
+        let (token, _) = o.current();
+        let (address, body) = signed(&url, params, &token);
+        self.send(address, &body, target.key).await
     }
 
     async fn send(
@@ -290,6 +244,29 @@ impl Client {
     }
 }
 
+/// The body as sent: an object of parameters, or the list of a REST 3.0 batch.
+fn object_or_list(params: Value) -> Value {
+    match params {
+        v @ (Value::Object(_) | Value::Array(_)) => v,
+        _ => Value::Object(serde_json::Map::new()),
+    }
+}
+
+/// The address and body of an OAuth call: `auth` goes into the parameters, or, for a REST 3.0
+/// batch whose body is a list with no room for it, into the address.
+fn signed(url: &str, params: Value, token: &crate::Secret) -> (String, Value) {
+    match object_or_list(params) {
+        Value::Object(mut map) => {
+            map.insert("auth".into(), Value::String(token.expose().to_string()));
+            (url.to_string(), Value::Object(map))
+        }
+        list => {
+            let query = crate::wire::query::encode(&serde_json::json!({"auth": token.expose()}));
+            (format!("{url}?{query}"), list)
+        }
+    }
+}
+
 /// Where a call goes: the method, its REST version, and its idempotency key (REST 3.0).
 pub(crate) struct Target<'a> {
     /// The method name.
@@ -306,24 +283,17 @@ fn decode<M: Method>(
     status: u16,
     body: &[u8],
 ) -> Result<Response<M::Output>, Error<M::Error>> {
-    match answer {
-        Answer::Success(envelope) => match M::decode_output(envelope.result.clone()) {
-            Ok(result) => Ok(envelope.map(|_| result)),
-            Err(e) => Err(Error::UnexpectedResponse(UnexpectedResponse::new(
-                status,
-                format!(
-                    "`result` does not fit {}: {e}",
-                    std::any::type_name::<M::Output>()
-                ),
-                body,
-            ))),
-        },
-        Answer::Failure {
-            code,
-            description,
+    let envelope = answer.into_result::<M::Error>()?;
+    match M::decode_output(envelope.result.clone()) {
+        Ok(result) => Ok(envelope.map(|_| result)),
+        Err(e) => Err(Error::UnexpectedResponse(UnexpectedResponse::new(
             status,
-            validation,
-        } => Err(typed_failure(code, description, status, validation)),
+            format!(
+                "`result` does not fit {}: {e}",
+                std::any::type_name::<M::Output>()
+            ),
+            body,
+        ))),
     }
 }
 

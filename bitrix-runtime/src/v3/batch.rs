@@ -11,7 +11,6 @@ use std::marker::PhantomData;
 use serde_json::{json, Value};
 
 use crate::batch::MAX_COMMANDS;
-use crate::client::answer::{typed_failure, Answer};
 use crate::client::call::{check_method_name, idempotency_key, Target};
 use crate::envelope::{Response, Time};
 use crate::error::{Error, InvalidRequest, RawError, UnexpectedResponse};
@@ -238,26 +237,19 @@ impl Client {
                 key: key.as_deref(),
             };
             out.requests += 1;
-            let fail = |error: Error, out: BatchResults| BatchError {
-                error,
-                completed: out,
-            };
-            let envelope = match self.execute_paced(&target, Value::Array(body), true).await {
-                Ok((Answer::Success(envelope), _, _)) => envelope,
-                Ok((
-                    Answer::Failure {
-                        code,
-                        description,
-                        status,
-                        validation,
-                    },
-                    _,
-                    _,
-                )) => {
-                    let error = typed_failure::<RawError>(code, description, status, validation);
-                    return Err(fail(error.into(), out));
+            let answer = self
+                .execute_paced(&target, Value::Array(body), true)
+                .await
+                .map_err(Error::<RawError>::from)
+                .and_then(|(answer, _, _)| answer.into_result::<RawError>());
+            let envelope = match answer {
+                Ok(envelope) => envelope,
+                Err(error) => {
+                    return Err(BatchError {
+                        error: error.into(),
+                        completed: out,
+                    })
                 }
-                Err(e) => return Err(fail(Error::<RawError>::from(e).into(), out)),
             };
             let results = match envelope.result {
                 Value::Array(items) if items.len() == chunk.len() => items,
@@ -270,7 +262,10 @@ impl Client {
                         ),
                         other.to_string().as_bytes(),
                     ));
-                    return Err(fail(error, out));
+                    return Err(BatchError {
+                        error,
+                        completed: out,
+                    });
                 }
             };
             // The portal bills the request to `batch` (recorded by the send path), not to the

@@ -5,7 +5,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::compare::same_json;
-use crate::error::{MethodError, SystemError};
+use crate::client::answer::classify;
+use crate::error::{Error, MethodError};
 use crate::method::Method;
 
 /// Checks one method's documented examples (a JSON list of `{name, request, status, response}`)
@@ -69,31 +70,21 @@ fn check_response<M: Method>(name: &str, status: u64, answer: &Value) -> Result<
             .map(drop)
             .map_err(|e| format!("example `{name}`: the answer does not decode: {e}"));
     }
-    // REST 2: `error` and `error_description`; REST 3.0: `error.code`, `error.message` and the
-    // messages of `error.validation`, any of which may be the text that tells rows apart.
-    let error = &answer["error"];
-    // Some modules (`catalog.*`, `sale.*`) send the code as a number, read as its digits.
-    let numeric = error.as_u64().map(|n| n.to_string());
-    let code = error
-        .as_str()
-        .or(numeric.as_deref())
-        .or_else(|| error["code"].as_str())
-        .unwrap_or_default();
-    let mut texts: Vec<&str> = vec![answer["error_description"].as_str().unwrap_or_default()];
-    texts.extend(error["message"].as_str());
-    if let Some(rows) = error["validation"].as_array() {
-        texts.extend(rows.iter().filter_map(|r| r["message"].as_str()));
+    // Read as a call reads it: the same classification and the same row matching (REST 2
+    // codes, numeric codes, REST 3.0 messages and validation rows, `#FIELD#` patterns).
+    let status = u16::try_from(status).unwrap_or(500);
+    let answer = classify(status, answer.to_string().as_bytes())
+        .map_err(|e| format!("example `{name}`: {e}"))?;
+    match answer.into_result::<M::Error>() {
+        Err(Error::System(_)) => Ok(()),
+        Err(Error::Method(e)) if e.kind.row().is_some() => Ok(()),
+        Err(Error::Method(e)) => Err(format!(
+            "example `{name}`: error `{}` ({:?}) matches no documented row and no system error",
+            e.code, e.description
+        )),
+        Err(other) => Err(format!("example `{name}`: {other}")),
+        Ok(_) => Err(format!("example `{name}`: status {status} but no error")),
     }
-    let documented = texts
-        .iter()
-        .any(|t| M::Error::from_documented(code, t).is_some());
-    if !documented && SystemError::from_code(code).is_none() {
-        return Err(format!(
-            "example `{name}`: error `{code}` ({:?}) matches no documented row and no system error",
-            texts.join(" / ")
-        ));
-    }
-    Ok(())
 }
 
 /// One method's check ([`check_examples`] for its request type), its examples, and whether it
