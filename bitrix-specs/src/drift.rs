@@ -119,11 +119,13 @@ fn unreviewed(e: &Existing, found: Vec<String>) -> Vec<String> {
 /// a typed object for a free one, a float for a number, a typed REST 3.0 select or filter.
 fn narrows(reference: &str, spec: &str) -> bool {
     // REST 3.0 `select<T>` and `filter<T>` type the page's string list and free filter.
+    // The struct behind them is the spec's to name (`Item` on the page, `TaskV3` shared).
     if spec.starts_with("select<") {
-        return reference == "[string]";
+        return reference == "[string]" || reference.starts_with("select<");
     }
     if spec.starts_with("filter<") {
-        return matches!(reference, "any" | "{any}" | "[any]" | "object");
+        return matches!(reference, "any" | "{any}" | "[any]" | "object")
+            || reference.starts_with("filter<");
     }
     if let (Some(r), Some(s)) = (inner(reference, '[', ']'), inner(spec, '[', ']')) {
         return narrows(r, s);
@@ -299,6 +301,7 @@ mod tests {
         assert!(narrows("{any}", "object"));
         assert!(narrows("[string]", "select<Task>"));
         assert!(narrows("{any}", "filter<Task>"));
+        assert!(narrows("select<Item>", "select<TaskV3>"));
         assert!(!narrows("integer", "select<Task>"));
         assert!(!narrows("string", "[integer]"));
         assert!(!narrows("integer", "string"));
