@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Writes the crates that compile the generated API in parallel (bitrix-api/part-N, one shard of
-# the methods each, see bitrix-codegen's `shard_of`) and the per-folder Cargo features of them and
-# of bitrix-rest, from the folders of specs/. Run it after adding a folder of specs; a test
-# (tests/tests/api_crates.rs) fails when the crates and the folders disagree.
+# the methods each, see bitrix-codegen's `shard_of`) and the per-folder Cargo features of them, of
+# bitrix-runtime (shared types) and of bitrix-rest, from the folders of specs/. Run it
+# after adding a folder of specs; until then the build fails, naming the folder without a feature.
 #   scripts/sync-api-crates.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,7 +60,7 @@ bitrix_macros::include_specs!(
 toml = open("bitrix-rest/Cargo.toml").read()
 def quoted(items):
     return ", ".join('"' + x + '"' for x in items)
-lines = [f + " = [" + quoted(f"bitrix-api-{i}/{f}" for i in range(SHARDS)) + "]" for f in folders]
+lines = [f + " = [" + quoted([f"bitrix-api-{i}/{f}" for i in range(SHARDS)] + [f"bitrix-runtime/{f}"]) + "]" for f in folders]
 block = "# One feature per folder of specs/ (written by scripts/sync-api-crates.sh).\nfull = [" + quoted(folders) + "]\n" + "\n".join(lines) + "\n"
 toml = re.sub(r"# One feature per folder of specs/.*?\n(?=\n# The `axum`)", block, toml, flags=re.S)
 deps = "\n".join(f'bitrix-api-{i} = {{ path = "../bitrix-api/part-{i}", version = "0.1.0" }}' for i in range(SHARDS))
@@ -70,6 +70,14 @@ crates = " ".join(f"::bitrix_api_{i}" for i in range(SHARDS))
 lib = open("bitrix-rest/src/lib.rs").read()
 lib = re.sub(r'crates = "[^"]*"', f'crates = "{crates}"', lib)
 open("bitrix-rest/src/lib.rs", "w").write(lib)
+# The runtime generates the shared types of the folders whose feature is on.
+rt = open("bitrix-runtime/Cargo.toml").read()
+rt_block = "# One feature per folder of specs/: its shared types (written by scripts/sync-api-crates.sh).\n" + features + "\n"
+if "# One feature per folder of specs/: its shared types" in rt:
+    rt = re.sub(r"# One feature per folder of specs/: its shared types.*?\n(?=\n# The `axum`)", rt_block, rt, flags=re.S)
+else:
+    rt = rt.replace("[features]\n", "[features]\n" + rt_block + "\n", 1)
+open("bitrix-runtime/Cargo.toml", "w").write(rt)
 # The runtime generates the folders' shared types and watches only the `_types.toml` that existed
 # when it was last built: a new one is seen after this touch.
 os.utime("bitrix-runtime/src/lib.rs")

@@ -40,13 +40,15 @@ pub fn include_specs(input: TokenStream) -> TokenStream {
         let missing = missing_features(&args.options, &methods);
         methods.retain(|m| enabled(&args.options, &m.folder));
         methods.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut shared = checked.shared;
+        shared.retain(|folder, _| enabled(&args.options, folder));
         // Each file is tracked through include_str! in the code; the folder itself (new files)
         // is tracked by a build script printing `cargo:rerun-if-changed=<folder>`.
         let mut problems: Vec<String> = checked.problems.iter().map(ToString::to_string).collect();
         problems.extend(missing);
         (
             problems,
-            bitrix_codegen::expand(&methods, &checked.shared, &args.options),
+            bitrix_codegen::expand(&methods, &shared, &args.options),
         )
     })
 }
@@ -134,7 +136,7 @@ fn missing_features(
         .collect()
 }
 
-/// Whether the methods of `folder` are generated: with `scope_features`, only the folders whose
+/// Whether the methods (and shared types) of `folder` are generated: with `scope_features`, only the folders whose
 /// Cargo feature is on, as the crate's build script lists them in `BITRIX_SPEC_FOLDERS` (the
 /// `#[cfg]` on each folder's module would drop the others too, but only after they were
 /// generated and parsed). Without that list every folder is generated.

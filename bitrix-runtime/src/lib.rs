@@ -53,9 +53,14 @@ pub use wire::query::encode as encode_query;
 pub use wire::validate::Validate;
 
 /// The types that a folder of specs shares between its methods (`specs/<folder>/_types.toml`),
-/// one module per folder. `bitrix_rest::api::<folder>` re-exports them.
+/// one module per folder whose feature is on. `bitrix_rest::api::<folder>` re-exports them.
 pub mod shared {
-    bitrix_macros::include_specs!("specs", runtime = "crate", methods = false);
+    bitrix_macros::include_specs!(
+        "specs",
+        runtime = "crate",
+        methods = false,
+        scope_features = true
+    );
 }
 
 /// Items generated code refers to. Not part of the public API.
