@@ -7,6 +7,8 @@
 #   scripts/peer-suites.sh PEERS_DIR            # both suites
 #   scripts/peer-suites.sh PEERS_DIR fast       # fast_bitrix24 only
 #   scripts/peer-suites.sh PEERS_DIR jssdk      # b24jssdk only (root: /etc/hosts, ports 80 and 443)
+#   scripts/peer-suites.sh PEERS_DIR jssdk-tls  # b24jssdk against `bitrix-mock --tls` on port 443
+#                                               # directly, no TLS relay (root: /etc/hosts, port 443)
 #
 # PEERS_DIR holds the runner scripts (setup.sh, run_fast_bitrix24.sh, run_b24jssdk.sh,
 # junit_summary.py); they are not part of this repository. Run `PEERS_DIR/setup.sh FB_GIT JS_GIT`
@@ -42,5 +44,29 @@ if [ "$which" = all ] || [ "$which" = jssdk ]; then
         OUT="$PEERS_DIR/jssdk" bash "$peers/run_b24jssdk.sh" || status=1
         python3 "$peers/junit_summary.py" "$PEERS_DIR/jssdk/junit.xml" || status=1
     fi
+fi
+if [ "$which" = jssdk-tls ]; then
+    echo "== b24jssdk over the emulator's own TLS"
+    out="$PEERS_DIR/jssdk-tls"; mkdir -p "$out"
+    grep -q ' b24emu.test$' /etc/hosts || echo "127.0.0.1 b24emu.test" >> /etc/hosts
+    EMU_ADDR=127.0.0.1:443 EMU_ENV="$out/emu.env" \
+        EMU_ARGS="--tls --tls-name b24emu.test --ca-out $out/ca.pem" \
+        bash "$peers/emu_start.sh" > /dev/null
+    trap 'kill "$(cat "$out/emu.env.pid")"' EXIT
+    hook="$(grep '^webhook=' "$out/emu.env" | cut -d= -f2- | sed -E 's#^https://127\.0\.0\.1(:443)?/#https://b24emu.test/#')"
+    # The records the suite assumes its portal has, as run_b24jssdk.sh seeds them.
+    for i in $(seq 1 12); do
+        curl -s --cacert "$out/ca.pem" "${hook}crm.contact.add" -d "fields[NAME]=Contact$i" > /dev/null
+        curl -s --cacert "$out/ca.pem" "${hook}crm.company.add" -d "fields[TITLE]=Company$i" > /dev/null
+    done
+    for i in 1 2 3; do
+        curl -s --cacert "$out/ca.pem" "${hook}tasks.task.add" -d "fields[TITLE]=Task$i&fields[RESPONSIBLE_ID]=1" > /dev/null
+        curl -s --cacert "$out/ca.pem" "${hook}crm.deal.add" -d "fields[TITLE]=Deal$i" > /dev/null
+    done
+    repo="$PEERS_DIR/bitrix24+b24jssdk"
+    echo "B24_HOOK=$hook" > "$repo/.env.test"
+    (cd "$repo" && NODE_EXTRA_CA_CERTS="$out/ca.pem" timeout "${TMO:-900}" ./node_modules/.bin/vitest run \
+        --project jsSdk:integration --reporter=junit --outputFile="$out/junit.xml" > "$out/vitest.log" 2>&1) || status=1
+    python3 "$peers/junit_summary.py" "$out/junit.xml" || status=1
 fi
 exit "$status"

@@ -264,3 +264,81 @@ async fn rest_v3_batch_is_served_at_the_webhook_address() {
     assert_eq!(status, 401, "{body}");
     assert_eq!(body["error"]["code"], "INVALID_CREDENTIALS", "{body}");
 }
+
+/// b24jssdk sends a REST 3.0 batch as an object keyed by index or name, with `as` names that
+/// later commands use through `$ref` / `$refArray`; a portal reports the batch's `operating` as 0.
+#[tokio::test]
+async fn rest_v3_batch_takes_objects_and_references() {
+    let emu = emulator().await;
+    let creds = emu.credentials();
+    let url = format!(
+        "{}rest/api/{}/{}/batch",
+        emu.portal_url(),
+        creds.webhook_user_id,
+        creds.webhook_code
+    );
+    let task =
+        |title: &str| json!({"fields": {"title": title, "creatorId": 1, "responsibleId": 1}});
+    let body = json!({
+        "0": {"method": "tasks.task.add", "query": task("First"), "as": "first", "parallel": false},
+        "1": {"method": "tasks.task.add", "query": task("Second")},
+        "2": {"method": "tasks.task.get", "query": {"id": {"$ref": "first.id"}}},
+        "3": {"method": "tasks.task.list",
+              "query": {"filter": [["id", "in", {"$refArray": "listed.id"}]]}, "as": "unused"},
+    });
+    // `listed` names no command: `$refArray` of nothing is an empty list, not an error.
+    let (status, answer) = post_json(&url, &body).await;
+    assert_eq!(status, 200, "{answer}");
+    let results = answer["result"].as_array().expect("a list of results");
+    assert_eq!(results.len(), 4, "{answer}");
+    let first_id = results[0]["item"]["id"].clone();
+    assert!(first_id.is_number(), "{answer}");
+    assert_eq!(results[2]["item"]["id"], first_id, "{answer}");
+    assert_eq!(results[2]["item"]["title"], "First", "{answer}");
+    assert_eq!(answer["time"]["operating"], 0.0, "{answer}");
+    assert!(
+        answer["time"]["operating_reset_at"].as_i64() > Some(0),
+        "{answer}"
+    );
+    // An unknown method at the REST 3.0 address names REST 3.0's exception.
+    let url = url.replace("/batch", "/server.time");
+    let (status, answer) = post_json(&url, &json!({})).await;
+    assert_eq!(status, 404, "{answer}");
+    assert_eq!(
+        answer["error"]["code"],
+        "BITRIX_REST_V3_EXCEPTION_METHODNOTFOUNDEXCEPTION"
+    );
+}
+
+/// `tasks.task.list` takes `ID` for its records' `id` in `order` and `filter` (fast_bitrix24's
+/// suite orders by `ID`; the entity's own names are camelCase).
+#[tokio::test]
+async fn list_field_names_match_the_entity_up_to_case_and_underscores() {
+    let emu = emulator().await;
+    let add = format!("{}tasks.task.add", emu.webhook_url());
+    let mut ids = Vec::new();
+    for title in ["One", "Two"] {
+        let body = json!({"fields": {"TITLE": title, "RESPONSIBLE_ID": 1}});
+        let (status, answer) = post_json(&add, &body).await;
+        assert_eq!(status, 200, "{answer}");
+        ids.push(answer["result"]["task"]["id"].clone());
+    }
+    let list = format!("{}tasks.task.list", emu.webhook_url());
+    let listed = |answer: &Value| -> Vec<Value> {
+        answer["result"]["tasks"]
+            .as_array()
+            .unwrap_or_else(|| panic!("tasks: {answer}"))
+            .iter()
+            .map(|t| t["id"].clone())
+            .collect()
+    };
+    let (status, answer) = post_json(&list, &json!({"order": {"ID": "DESC"}})).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(listed(&answer), vec![ids[1].clone(), ids[0].clone()]);
+    let (status, answer) = post_json(&list, &json!({"filter": {"!ID": ids[0]}})).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(listed(&answer), vec![ids[1].clone()]);
+    // A name the entity has under no spelling is still refused.
+    let (status, answer) = post_json(&list, &json!({"order": {"NO_SUCH": "ASC"}})).await;
+    assert_eq!(status, 400, "{answer}");
+}
