@@ -146,7 +146,9 @@ async fn system_errors_from_the_portal() {
         .call_raw("crm.item.fields", json!({"entityTypeId": 2}))
         .await
         .unwrap_err();
-    assert_eq!(err.system(), Some(&SystemError::NoAuthFound));
+    // As portals answer a wrong webhook code.
+    assert_eq!(err.system(), Some(&SystemError::InvalidCredentials));
+    assert_eq!(err.status(), Some(401));
 }
 
 #[tokio::test]
@@ -266,4 +268,43 @@ async fn typed_attachments_and_keyboards_reach_the_chat_log_in_both_encodings() 
         assert_eq!(m.dialog_id, "chat7");
         assert_eq!(m.keyboard.as_ref(), Some(&expected_keyboard));
     }
+}
+
+/// A missing CRM record is `{"error": "", "error_description": "Not found"}` with HTTP 400 on a
+/// portal: a typed error with its text and status, alone and inside a batch, never an
+/// unreadable answer.
+#[tokio::test]
+async fn an_empty_code_not_found_is_a_typed_error() {
+    use bitrix_rest::api::crm::deal;
+    let emu = Emulator::start(Config::new()).await.unwrap();
+    let client = Client::webhook(&emu.webhook_url()).unwrap();
+    let not_found = |e: &Error<deal::get::Error>| match e {
+        Error::System(a) => (
+            a.kind == SystemError::Uncoded,
+            a.code.clone(),
+            a.description.clone(),
+            a.status,
+        ),
+        Error::Method(a) => (
+            bitrix_rest::MethodError::code(&a.kind).is_empty(),
+            a.code.clone(),
+            a.description.clone(),
+            a.status,
+        ),
+        other => panic!("not a typed error: {other:?}"),
+    };
+    let err = client.call(&deal::Get::new(987_654)).await.unwrap_err();
+    assert_eq!(
+        not_found(&err),
+        (true, String::new(), "Not found".to_string(), 400)
+    );
+
+    let mut batch = bitrix_rest::Batch::new();
+    let missing = batch.add("missing", &deal::Get::new(987_654)).unwrap();
+    let answers = client.batch(&batch).await.unwrap();
+    let err = answers.get(&missing).unwrap_err();
+    assert_eq!(
+        not_found(&err),
+        (true, String::new(), "Not found".to_string(), 400)
+    );
 }
