@@ -220,7 +220,11 @@ fn examples(ctx: &mut Ctx<'_>, rows: &[ExampleAst], event: Option<&str>) -> Vec<
                 ),
                 _ => {}
             }
-            if !b.get("data").is_some_and(Value::is_object) {
+            // PHP writes an empty `data` object as `[]`.
+            let data_ok = b
+                .get("data")
+                .is_some_and(|d| d.is_object() || d.as_array().is_some_and(Vec::is_empty));
+            if !data_ok {
                 ctx.error(
                     text.span.clone(),
                     format!("example `{}`: the body has no `data` object", name.value),
