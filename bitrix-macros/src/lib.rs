@@ -112,7 +112,7 @@ fn missing_features(
     options: &bitrix_codegen::Options,
     methods: &[bitrix_codegen::Method],
 ) -> Vec<String> {
-    missing_folder_features(options, methods.iter().map(|m| m.folder.as_str()))
+    missing_folder_features(options, methods.iter().map(|m| m.folder.as_str()), "spec")
 }
 
 /// The folders among `folders` that have no Cargo feature in the calling crate (with
@@ -120,6 +120,7 @@ fn missing_features(
 fn missing_folder_features<'a>(
     options: &bitrix_codegen::Options,
     folders: impl Iterator<Item = &'a str>,
+    kind: &str,
 ) -> Vec<String> {
     if !options.feature_per_folder {
         return Vec::new();
@@ -141,7 +142,7 @@ fn missing_folder_features<'a>(
     folders
         .into_iter()
         .filter(|f| !declared(f))
-        .map(|f| format!("the spec folder `{f}` has no Cargo feature in this crate's Cargo.toml: run scripts/sync-api-crates.sh (or add `{f} = []`)"))
+        .map(|f| format!("the {kind} folder `{f}` has no Cargo feature in this crate's Cargo.toml: run scripts/sync-api-crates.sh (or add `{f} = []`)"))
         .collect()
 }
 
@@ -213,6 +214,7 @@ pub fn include_events(input: TokenStream) -> TokenStream {
         problems.extend(missing_folder_features(
             &args.options,
             checked.events.iter().map(|e| e.module()),
+            "event",
         ));
         let mut events = checked.events;
         events.retain(|e| enabled(&args.options, e.module()));

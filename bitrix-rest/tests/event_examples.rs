@@ -57,7 +57,10 @@ fn every_documented_example_decodes() {
             }
             for (kind, ct, body) in bodies {
                 match receiver.receive(ct, &body) {
-                    Ok(got) if got.event.name() == ev.name && !matches!(got.event, Event::Unknown(_)) => {
+                    Ok(got)
+                        if got.event.name() == ev.name
+                            && !matches!(got.event, Event::Unknown(_)) =>
+                    {
                         count += 1
                     }
                     Ok(got) => failures.push(format!(
@@ -73,7 +76,11 @@ fn every_documented_example_decodes() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // 200 events, about 170 of them with a documented example, each sent three ways or more.
-    assert!(checked.events.len() >= 200, "only {} event specs", checked.events.len());
+    assert!(
+        checked.events.len() >= 200,
+        "only {} event specs",
+        checked.events.len()
+    );
     assert!(count >= 450, "only {count} example bodies");
 }
 

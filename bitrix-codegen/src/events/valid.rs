@@ -277,7 +277,12 @@ fn is_event_name(s: &str) -> bool {
 /// `auth` lists wire names (letters, digits, `_`).
 fn auth_keys(ctx: &mut Ctx<'_>, keys: &[crate::ast::Sp<String>]) -> Vec<String> {
     for k in keys {
-        if k.value.is_empty() || !k.value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        if k.value.is_empty()
+            || !k
+                .value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
             ctx.error_help(
                 k.span.clone(),
                 format!("`{}` is not a key of the `auth` block", k.value),

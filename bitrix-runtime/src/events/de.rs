@@ -23,9 +23,7 @@ pub fn optional<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<Option<T>
 }
 
 /// [`optional`] for fields made of `Y`/`N` flags.
-pub fn optional_flag<'de, D: Deserializer<'de>, T: FlagForm>(
-    d: D,
-) -> Result<Option<T>, D::Error> {
+pub fn optional_flag<'de, D: Deserializer<'de>, T: FlagForm>(d: D) -> Result<Option<T>, D::Error> {
     decode(d, |v| T::deserialize_flag(v))
 }
 
@@ -117,7 +115,9 @@ mod tests {
     #[test]
     fn keyed_maps_that_arrived_as_lists_keep_their_keys() {
         // `data[BOT][0][ID]=5&data[BOT][1][ID]=6` parses into a list.
-        let got = opt::<BTreeMap<String, i64>>(json!(["5", "6"])).unwrap().unwrap();
+        let got = opt::<BTreeMap<String, i64>>(json!(["5", "6"]))
+            .unwrap()
+            .unwrap();
         assert_eq!(got["0"], 5);
         assert_eq!(got["1"], 6);
         assert!(opt::<BTreeMap<String, i64>>(json!(["x"])).is_err());
@@ -125,7 +125,8 @@ mod tests {
 
     #[test]
     fn undefined_is_dropped_everywhere() {
-        let mut v = json!({"A": "undefined", "B": {"C": "undefined", "D": "1"}, "L": ["undefined", "2"]});
+        let mut v =
+            json!({"A": "undefined", "B": {"C": "undefined", "D": "1"}, "L": ["undefined", "2"]});
         drop_undefined(&mut v);
         assert_eq!(v, json!({"B": {"D": "1"}, "L": ["2"]}));
     }

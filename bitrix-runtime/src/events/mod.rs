@@ -483,7 +483,9 @@ mod tests {
         let default = Receiver::new("app");
         let huge = format!("{}&x={}", body("app"), "a".repeat(DEFAULT_MAX_EVENT_BODY));
         assert_eq!(
-            receive(&default, None, huge.as_bytes()).unwrap_err().status(),
+            receive(&default, None, huge.as_bytes())
+                .unwrap_err()
+                .status(),
             413
         );
     }
@@ -612,7 +614,10 @@ mod tests {
         assert_eq!(bots.keys().collect::<Vec<_>>(), ["12", "7"]);
         assert_eq!(bots["7"].bot_code.as_deref(), Some("echo"));
         assert_eq!(bots["12"].bot_id, Some(12));
-        assert_eq!(cmd.command.as_ref().unwrap()["3"].command.as_deref(), Some("help"));
+        assert_eq!(
+            cmd.command.as_ref().unwrap()["3"].command.as_deref(),
+            Some("help")
+        );
         // Keys that happen to be `0..n` read back as a list; they are still a map.
         let body = "event=ONIMCOMMANDADD&data[BOT][0][BOT_ID]=5&data[BOT][1][BOT_ID]=6&auth[application_token]=app";
         let got = receive(&r, None, body.as_bytes()).unwrap();

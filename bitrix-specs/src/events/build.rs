@@ -68,7 +68,13 @@ const SHARED_AUTH: &[&str] = &[
 ];
 
 /// Builds the spec of one event. Problems become todo points; never panics.
-pub fn build(docs: &Docs, page: &Page, found: &Found, rust_name: String, folder: &str) -> EventSpec {
+pub fn build(
+    docs: &Docs,
+    page: &Page,
+    found: &Found,
+    rust_name: String,
+    folder: &str,
+) -> EventSpec {
     let mut holder = Spec::default();
     let blocks = &page.blocks[found.start..found.end];
     let mut ev = EventSpec {
@@ -84,7 +90,11 @@ pub fn build(docs: &Docs, page: &Page, found: &Found, rust_name: String, folder:
         docs: format!(
             "https://apidocs.bitrix24.com/api-reference/{}.html{}",
             page.rel.trim_end_matches(".md"),
-            found.anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default()
+            found
+                .anchor
+                .as_ref()
+                .map(|a| format!("#{a}"))
+                .unwrap_or_default()
         ),
         deprecated: page.deprecated.is_some(),
         ..EventSpec::default()
@@ -103,25 +113,43 @@ pub fn build(docs: &Docs, page: &Page, found: &Found, rust_name: String, folder:
             let table = without_undefined(&table);
             ev.fields = reader.fields(&mut holder, page, &table, "", false, 0);
         }
-        None => holder.todo("no table of the `data` keys on the page; every key is kept in `extra`"),
+        None => {
+            holder.todo("no table of the `data` keys on the page; every key is kept in `extra`")
+        }
     }
     ev.types = holder.types;
     ev.todo = holder.todo;
     // `extra` is the Rust name of every struct's map of undescribed keys: such a key stays there.
     let reserved = |f: &Field| f.name.eq_ignore_ascii_case("extra");
     let mut dropped: Vec<String> = Vec::new();
-    dropped.extend(ev.fields.iter().filter(|f| reserved(f)).map(|f| f.name.clone()));
+    dropped.extend(
+        ev.fields
+            .iter()
+            .filter(|f| reserved(f))
+            .map(|f| f.name.clone()),
+    );
     ev.fields.retain(|f| !reserved(f));
     for t in &mut ev.types {
-        dropped.extend(t.fields.iter().filter(|f| reserved(f)).map(|f| format!("{}.{}", t.name, f.name)));
+        dropped.extend(
+            t.fields
+                .iter()
+                .filter(|f| reserved(f))
+                .map(|f| format!("{}.{}", t.name, f.name)),
+        );
         t.fields.retain(|f| !reserved(f));
     }
     for d in dropped {
-        ev.todo.push(format!("`{d}`: named like the map of undescribed keys; kept in `extra`"));
+        ev.todo.push(format!(
+            "`{d}`: named like the map of undescribed keys; kept in `extra`"
+        ));
     }
     // Events are decoded, never sent: `null` and absent are the same to a handler, and every
     // field is optional (PHP leaves empty values out of form bodies).
-    for f in ev.fields.iter_mut().chain(ev.types.iter_mut().flat_map(|t| t.fields.iter_mut())) {
+    for f in ev
+        .fields
+        .iter_mut()
+        .chain(ev.types.iter_mut().flat_map(|t| t.fields.iter_mut()))
+    {
         f.ty = f.ty.replace('?', "");
         f.required = false;
     }
@@ -197,7 +225,10 @@ fn data_table(page: &Page, blocks: &[Block]) -> Option<Table> {
         .find(|t| {
             !t.rows.iter().any(|r| {
                 read_row(r).is_some_and(|i| {
-                    matches!(i.name.as_str(), "event" | "auth" | "ts" | "event_handler_id")
+                    matches!(
+                        i.name.as_str(),
+                        "event" | "auth" | "ts" | "event_handler_id"
+                    )
                 })
             })
         })
@@ -258,7 +289,10 @@ fn example(blocks: &[Block], name: &str) -> Option<(ExampleKind, String)> {
         let pretty = clean.trim().to_string();
         match v.get("event").and_then(Value::as_str) {
             // PHP writes an empty `data` as `[]`.
-            Some(e) if e.eq_ignore_ascii_case(name) && v.get("data").is_some_and(is_object_or_empty) => {
+            Some(e)
+                if e.eq_ignore_ascii_case(name)
+                    && v.get("data").is_some_and(is_object_or_empty) =>
+            {
                 return Some((ExampleKind::Body, pretty));
             }
             Some(_) => continue,
@@ -274,9 +308,9 @@ fn example(blocks: &[Block], name: &str) -> Option<(ExampleKind, String)> {
 /// The `auth` keys the page documents: the shared table when it includes it, else the rows of a
 /// table headed `auth`.
 fn auth_keys(page: &Page, blocks: &[Block]) -> Vec<String> {
-    let includes_shared = blocks.iter().any(|b| {
-        matches!(b, Block::Text { text, .. } if text.contains("auth-params-in-events"))
-    });
+    let includes_shared = blocks
+        .iter()
+        .any(|b| matches!(b, Block::Text { text, .. } if text.contains("auth-params-in-events")));
     if includes_shared {
         return SHARED_AUTH.iter().map(|s| s.to_string()).collect();
     }

@@ -58,10 +58,8 @@ pub fn discover(docs: &Docs) -> Discovery {
             continue;
         }
         if page.title_method().is_some() {
-            out.skipped.push((
-                rel.clone(),
-                "a method page (its spec is in specs/)".into(),
-            ));
+            out.skipped
+                .push((rel.clone(), "a method page (its spec is in specs/)".into()));
             continue;
         }
         match page_event(page) {
@@ -75,10 +73,9 @@ pub fn discover(docs: &Docs) -> Discovery {
                     anchor: None,
                 });
             }
-            None => out.skipped.push((
-                rel.clone(),
-                "an overview: names no single event".into(),
-            )),
+            None => out
+                .skipped
+                .push((rel.clone(), "an overview: names no single event".into())),
         }
     }
     out
@@ -95,16 +92,23 @@ fn is_candidate(rel: &str, page: &Page) -> bool {
         .skip(1)
         .any(|seg| seg == "events" || seg.starts_with("events-"));
     in_events
-        || page.blocks.iter().any(|b| {
-            matches!(b, Block::Text { text, .. } if text.contains("Who can subscribe"))
-        })
+        || page
+            .blocks
+            .iter()
+            .any(|b| matches!(b, Block::Text { text, .. } if text.contains("Who can subscribe")))
 }
 
 /// The level-2 sections of a family page that are headed by an event name.
 fn family_sections(page: &Page) -> Vec<Found> {
     let mut out: Vec<Found> = Vec::new();
     for (i, b) in page.blocks.iter().enumerate() {
-        if let Block::Heading { level, text, anchor, .. } = b {
+        if let Block::Heading {
+            level,
+            text,
+            anchor,
+            ..
+        } = b
+        {
             if *level > 2 {
                 continue;
             }
@@ -150,9 +154,11 @@ pub fn title_event(page: &Page) -> Option<String> {
     let (title, _) = page.title.as_ref()?;
     title
         .split(|c: char| c.is_whitespace() || "`*,:()\"'".contains(c))
+        .rev()
         .filter(|w| is_event_word(w))
-        .filter(|w| w.len() > 4 && (w.contains('.') || w[1..].contains(|c: char| c.is_ascii_uppercase())))
-        .last()
+        .find(|w| {
+            w.len() > 4 && (w.contains('.') || w[1..].contains(|c: char| c.is_ascii_uppercase()))
+        })
         .map(str::to_string)
 }
 
@@ -161,9 +167,8 @@ fn is_event_word(w: &str) -> bool {
     let upper = w.to_ascii_uppercase();
     (upper.starts_with("ON") || upper.contains(".ON."))
         && w.len() > 4
-        && w.split('.').all(|s| {
-            !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        })
+        && w.split('.')
+            .all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
         && w.starts_with(|c: char| c.is_ascii_alphabetic())
 }
 
@@ -177,7 +182,12 @@ pub fn rust_name(name: &str, page: &Page, found_anchor: bool, words: &[String]) 
                 return pascal(&w);
             }
         }
-        let stem = page.rel.rsplit('/').next().unwrap_or("").trim_end_matches(".md");
+        let stem = page
+            .rel
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(".md");
         if squash(stem) == key {
             return pascal(stem);
         }
@@ -197,7 +207,11 @@ pub fn pascal(w: &str) -> String {
         if let Some(f) = chars.next() {
             out.push(f.to_ascii_uppercase());
             let rest: String = chars.collect();
-            out.push_str(&if all_upper { rest.to_ascii_lowercase() } else { rest });
+            out.push_str(&if all_upper {
+                rest.to_ascii_lowercase()
+            } else {
+                rest
+            });
         }
     }
     out
@@ -254,7 +268,10 @@ mod tests {
         assert_eq!(pascal("onCrmDealAdd"), "OnCrmDealAdd");
         assert_eq!(pascal("on-crm-deal-add"), "OnCrmDealAdd");
         assert_eq!(pascal("CATALOG.PRICE.ON.ADD"), "CatalogPriceOnAdd");
-        assert_eq!(words_of("OnImV2MessageAdd"), ["on", "im", "v2", "message", "add"]);
+        assert_eq!(
+            words_of("OnImV2MessageAdd"),
+            ["on", "im", "v2", "message", "add"]
+        );
         let words: Vec<String> = ["on", "im", "v2", "message", "add", "bot"]
             .iter()
             .map(|s| s.to_string())

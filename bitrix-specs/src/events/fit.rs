@@ -64,20 +64,35 @@ fn check(
             let is_struct = types.iter().any(|t| t.name == f.ty && t.values.is_empty());
             let better = (is_struct && v.is_array() && fits(&list, v, types, &path, out, depth))
                 .then_some(list);
-            out.push((owner.map(str::to_string), f.name.clone(), path, f.ty.clone(), better));
+            out.push((
+                owner.map(str::to_string),
+                f.name.clone(),
+                path,
+                f.ty.clone(),
+                better,
+            ));
         }
     }
 }
 
 /// Whether `v` decodes as `ty`; struct values are checked field by field (their misfits go to
 /// `out`, so only the inner field is demoted).
-fn fits(ty: &str, v: &Value, types: &[TypeDef], path: &str, out: &mut Vec<Misfit>, depth: usize) -> bool {
+fn fits(
+    ty: &str,
+    v: &Value,
+    types: &[TypeDef],
+    path: &str,
+    out: &mut Vec<Misfit>,
+    depth: usize,
+) -> bool {
     if absent(v) || ty == "any" {
         return true;
     }
     if let Some(inner) = ty.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
         return match v {
-            Value::Array(items) => items.iter().all(|i| fits(inner, i, types, path, out, depth)),
+            Value::Array(items) => items
+                .iter()
+                .all(|i| fits(inner, i, types, path, out, depth)),
             Value::Object(m) => m.values().all(|i| fits(inner, i, types, path, out, depth)),
             _ => false,
         };
@@ -85,13 +100,19 @@ fn fits(ty: &str, v: &Value, types: &[TypeDef], path: &str, out: &mut Vec<Misfit
     if let Some(inner) = ty.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
         return match v {
             Value::Object(m) => m.values().all(|i| fits(inner, i, types, path, out, depth)),
-            Value::Array(items) => items.iter().all(|i| fits(inner, i, types, path, out, depth)),
+            Value::Array(items) => items
+                .iter()
+                .all(|i| fits(inner, i, types, path, out, depth)),
             _ => false,
         };
     }
     match ty {
         "integer" => match v {
-            Value::Number(n) => n.is_i64() || n.as_f64().is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e15),
+            Value::Number(n) => {
+                n.is_i64()
+                    || n.as_f64()
+                        .is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+            }
             Value::String(s) => s.trim().parse::<i64>().is_ok(),
             _ => false,
         },
@@ -103,7 +124,10 @@ fn fits(ty: &str, v: &Value, types: &[TypeDef], path: &str, out: &mut Vec<Misfit
         "boolean" | "flag" => match v {
             Value::Bool(_) => true,
             Value::Number(n) => matches!(n.as_i64(), Some(0 | 1)),
-            Value::String(s) => matches!(s.as_str(), "Y" | "N" | "y" | "n" | "true" | "false" | "1" | "0"),
+            Value::String(s) => matches!(
+                s.as_str(),
+                "Y" | "N" | "y" | "n" | "true" | "false" | "1" | "0"
+            ),
             _ => false,
         },
         "string" | "date" | "datetime" | "url" => {
@@ -149,7 +173,11 @@ mod tests {
 
     #[test]
     fn misfits_become_any_inside_structs_too() {
-        let mut fields = vec![field("ID", "integer"), field("FIELDS", "Fields"), field("N", "string")];
+        let mut fields = vec![
+            field("ID", "integer"),
+            field("FIELDS", "Fields"),
+            field("N", "string"),
+        ];
         let mut types = vec![TypeDef {
             name: "Fields".into(),
             fields: vec![field("ID", "integer"), field("OK", "flag")],

@@ -80,7 +80,11 @@ pub fn existing(dir: &Path) -> Result<Vec<ExistingEvent>, String> {
             todo: value
                 .get("todo")
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_string)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|t| t.as_str().map(str::to_string))
+                        .collect()
+                })
                 .unwrap_or_default(),
             value,
         });
@@ -122,7 +126,8 @@ pub fn load(docs_dir: &Path) -> Result<Docs, String> {
     for page in docs.pages.values_mut() {
         for b in &mut page.blocks {
             if let crate::markdown::Block::Table(t) = b {
-                let split = t.header.len() >= 3 && t.header.get(1).is_some_and(|h| h.starts_with("type"));
+                let split =
+                    t.header.len() >= 3 && t.header.get(1).is_some_and(|h| h.starts_with("type"));
                 if !split {
                     continue;
                 }
@@ -149,8 +154,10 @@ pub fn import(docs_dir: &Path, out: &Path, print: bool) -> Result<Report, String
 /// Imports what `found` lists.
 pub fn run(docs: &Docs, found: &Discovery, out: &Path, print: bool) -> Result<Report, String> {
     let existing = existing(out)?;
-    let by_name: BTreeMap<String, &ExistingEvent> =
-        existing.iter().map(|e| (e.name.to_ascii_uppercase(), e)).collect();
+    let by_name: BTreeMap<String, &ExistingEvent> = existing
+        .iter()
+        .map(|e| (e.name.to_ascii_uppercase(), e))
+        .collect();
     let mut report = Report {
         pages: found.pages.len(),
         events: found.events.len(),
@@ -165,7 +172,12 @@ pub fn run(docs: &Docs, found: &Discovery, out: &Path, print: bool) -> Result<Re
     let mut words: Vec<String> = Vec::new();
     for f in &found.events {
         if let Some(page) = docs.pages.get(&f.rel) {
-            let stem = page.rel.rsplit('/').next().unwrap_or("").trim_end_matches(".md");
+            let stem = page
+                .rel
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .trim_end_matches(".md");
             words.extend(words_of(&discover::pascal(stem)));
             if let Some(t) = discover::title_event(page) {
                 words.extend(words_of(&discover::pascal(&t)));
@@ -197,7 +209,10 @@ pub fn run(docs: &Docs, found: &Discovery, out: &Path, print: bool) -> Result<Re
         let display = format!("{folder}/{}.toml", ev.name);
         let source = bitrix_codegen::SpecSource::below_root(display.clone(), text.clone());
         if let Err(problems) = bitrix_codegen::events::parse_event(&source) {
-            let p = problems.first().map(ToString::to_string).unwrap_or_default();
+            let p = problems
+                .first()
+                .map(ToString::to_string)
+                .unwrap_or_default();
             report.failed.push(format!("{}: {p}", f.rel));
             if print {
                 eprintln!("failed {}: {p}", f.rel);
@@ -214,7 +229,10 @@ pub fn run(docs: &Docs, found: &Discovery, out: &Path, print: bool) -> Result<Re
             report.changed += 1;
         }
         report.written += 1;
-        let all = ev.fields.iter().chain(ev.types.iter().flat_map(|t| t.fields.iter()));
+        let all = ev
+            .fields
+            .iter()
+            .chain(ev.types.iter().flat_map(|t| t.fields.iter()));
         for fl in all {
             if fl.ty.contains("any") {
                 report.any_fields += 1;

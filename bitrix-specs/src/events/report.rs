@@ -23,7 +23,10 @@ fn reference(docs: &Docs, found: &Discovery) -> BTreeMap<String, (String, EventS
         }
         let folder = folder_of(&f.rel, page.scope.as_deref());
         let rust = rust_name(&f.name, page, f.anchor.is_some(), &[]);
-        out.insert(f.name.clone(), (f.rel.clone(), build(docs, page, f, rust, &folder)));
+        out.insert(
+            f.name.clone(),
+            (f.rel.clone(), build(docs, page, f, rust, &folder)),
+        );
     }
     out
 }
@@ -67,7 +70,10 @@ pub fn drift(docs_dir: &Path, dir: &Path) -> Result<Vec<String>, String> {
         // Hand-finished specs describe keys the tables leave out; only the page's keys count.
         for f in &ev.fields {
             match ours.get(&f.name) {
-                None => lines.push(format!("{}: data key `{}` documented, not in the spec", s.name, f.name)),
+                None => lines.push(format!(
+                    "{}: data key `{}` documented, not in the spec",
+                    s.name, f.name
+                )),
                 Some(t) if s.imported && *t != f.ty => lines.push(format!(
                     "{}: data key `{}` is `{}` in the reference, `{t}` in the spec",
                     s.name, f.name, f.ty
@@ -78,7 +84,10 @@ pub fn drift(docs_dir: &Path, dir: &Path) -> Result<Vec<String>, String> {
         if s.imported {
             for k in ours.keys() {
                 if !ev.fields.iter().any(|f| &f.name == k) {
-                    lines.push(format!("{}: data key `{k}` is no longer documented", s.name));
+                    lines.push(format!(
+                        "{}: data key `{k}` is no longer documented",
+                        s.name
+                    ));
                 }
             }
         }
@@ -97,8 +106,10 @@ pub fn coverage(docs_dir: &Path, dir: &Path) -> Result<PathBuf, String> {
     let found = discover(&docs);
     let refs = reference(&docs, &found);
     let specs = existing(dir)?;
-    let by_name: BTreeMap<String, &ExistingEvent> =
-        specs.iter().map(|s| (s.name.to_ascii_uppercase(), s)).collect();
+    let by_name: BTreeMap<String, &ExistingEvent> = specs
+        .iter()
+        .map(|s| (s.name.to_ascii_uppercase(), s))
+        .collect();
     #[derive(Default)]
     struct Row {
         documented: usize,

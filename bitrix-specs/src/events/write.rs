@@ -81,7 +81,10 @@ fn list(items: &[String]) -> String {
 
 /// A multi-line TOML string: literal when it can be, basic otherwise.
 fn block(s: &str) -> String {
-    if !s.contains("'''") && !s.ends_with('\'') && s.chars().all(|c| c == '\n' || c == '\t' || !c.is_control()) {
+    if !s.contains("'''")
+        && !s.ends_with('\'')
+        && s.chars().all(|c| c == '\n' || c == '\t' || !c.is_control())
+    {
         return format!("'''\n{s}\n'''");
     }
     let mut out = String::from("\"\"\"\n");
