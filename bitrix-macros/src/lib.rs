@@ -132,6 +132,16 @@ fn missing_features(
     options: &bitrix_codegen::Options,
     methods: &[bitrix_codegen::Method],
 ) -> Vec<String> {
+    missing_folder_features(options, methods.iter().map(|m| m.folder.as_str()), "spec")
+}
+
+/// The folders among `folders` that have no Cargo feature in the calling crate (with
+/// `scope_features`), one error each.
+fn missing_folder_features<'a>(
+    options: &bitrix_codegen::Options,
+    folders: impl Iterator<Item = &'a str>,
+    kind: &str,
+) -> Vec<String> {
     if !options.feature_per_folder {
         return Vec::new();
     }
@@ -146,13 +156,13 @@ fn missing_features(
                 .is_some_and(|rest| rest.trim_start().starts_with('='))
         })
     };
-    let mut folders: Vec<&str> = methods.iter().map(|m| m.folder.as_str()).collect();
+    let mut folders: Vec<&str> = folders.collect();
     folders.sort_unstable();
     folders.dedup();
     folders
         .into_iter()
         .filter(|f| !declared(f))
-        .map(|f| format!("the spec folder `{f}` has no Cargo feature in this crate's Cargo.toml: run scripts/sync-api-crates.sh (or add `{f} = []`)"))
+        .map(|f| format!("the {kind} folder `{f}` has no Cargo feature in this crate's Cargo.toml: run scripts/sync-api-crates.sh (or add `{f} = []`)"))
         .collect()
 }
 
@@ -213,16 +223,22 @@ fn errors(
 /// bitrix_macros::include_events!("events");
 /// ```
 ///
-/// Option: `runtime = "path"` (default `::bitrix_rest`). A bad spec fails the build with
-/// `file:line:col: what is wrong` and a hint.
+/// Options: `runtime = "path"` (default `::bitrix_rest`), `scope_features = true` (only the
+/// events of the folders whose Cargo feature is on; each folder needs a feature, as for
+/// methods). A bad spec fails the build with `file:line:col: what is wrong` and a hint.
 #[proc_macro]
 pub fn include_events(input: TokenStream) -> TokenStream {
     with_sources(input, |args, sources| {
         let checked = bitrix_codegen::events::check_events(sources);
-        let code = bitrix_codegen::events::expand_events(&checked.events, &args.options);
-        (
-            checked.problems.iter().map(ToString::to_string).collect(),
-            code,
-        )
+        let mut problems: Vec<String> = checked.problems.iter().map(ToString::to_string).collect();
+        problems.extend(missing_folder_features(
+            &args.options,
+            checked.events.iter().map(|e| e.module()),
+            "event",
+        ));
+        let mut events = checked.events;
+        events.retain(|e| enabled(&args.options, e.module()));
+        let code = bitrix_codegen::events::expand_events(&events, &args.options);
+        (problems, code)
     })
 }

@@ -14,6 +14,7 @@ pub mod discover;
 pub mod docs;
 pub mod drift;
 pub mod errors;
+pub mod events;
 pub mod examples;
 pub mod existing;
 pub mod fields;

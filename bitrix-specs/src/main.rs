@@ -1,4 +1,4 @@
-//! Command line of `bitrix-specs`: `import`, `drift`, `coverage`.
+//! Command line of `bitrix-specs`: `import`, `import-events`, `drift`, `coverage`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,13 +29,27 @@ enum Command {
         docs: PathBuf,
         /// Spec folder.
         specs: PathBuf,
+        /// Event spec folder, compared too when it exists.
+        #[arg(long, default_value = "events")]
+        events: PathBuf,
     },
-    /// Write `<specs>/COVERAGE.md`.
+    /// Write `<specs>/COVERAGE.md` (and `<events>/COVERAGE.md`).
     Coverage {
         /// Folder holding `api-reference/`.
         docs: PathBuf,
         /// Spec folder.
         specs: PathBuf,
+        /// Event spec folder, covered too when it exists.
+        #[arg(long, default_value = "events")]
+        events: PathBuf,
+    },
+    /// Write one spec per event of the reference (hand-finished event specs are left alone).
+    ImportEvents {
+        /// Folder holding `api-reference/`.
+        docs: PathBuf,
+        /// Event spec folder to write into.
+        #[arg(long, default_value = "events")]
+        out: PathBuf,
     },
 }
 
@@ -70,7 +84,16 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Drift { docs, specs } => match bitrix_specs::drift::drift(&docs, &specs) {
+        Command::Drift {
+            docs,
+            specs,
+            events,
+        } => match bitrix_specs::drift::drift(&docs, &specs).and_then(|mut lines| {
+            if events.is_dir() {
+                lines.extend(bitrix_specs::events::report::drift(&docs, &events)?);
+            }
+            Ok(lines)
+        }) {
             Ok(lines) => {
                 for l in &lines {
                     println!("{l}");
@@ -88,8 +111,46 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Coverage { docs, specs } => {
-            match bitrix_specs::coverage::coverage(&docs, &specs) {
+        Command::ImportEvents { docs, out } => {
+            match bitrix_specs::events::import(&docs, &out, true) {
+                Ok(r) => {
+                    println!(
+                        "{} event pages, {} events: {} specs valid and written ({} changed), {} finished by hand kept, {} failed; {} typed fields, {} `any`; {} loose with {} todo points; {} pages skipped",
+                        r.pages, r.events, r.written, r.changed, r.hand, r.failed.len(),
+                        r.typed_fields, r.any_fields, r.loose, r.todo_points, r.skipped.len()
+                    );
+                    for s in &r.skipped {
+                        eprintln!("skipped {s}");
+                    }
+                    if r.failed.is_empty() {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::FAILURE
+                    }
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Coverage {
+            docs,
+            specs,
+            events,
+        } => {
+            let events_cov = || {
+                if events.is_dir() {
+                    bitrix_specs::events::report::coverage(&docs, &events).map(|p| {
+                        println!("wrote {}", p.display());
+                    })
+                } else {
+                    Ok(())
+                }
+            };
+            match bitrix_specs::coverage::coverage(&docs, &specs)
+                .and_then(|p| events_cov().map(|()| p))
+            {
                 Ok(path) => {
                     println!("wrote {}", path.display());
                     ExitCode::SUCCESS

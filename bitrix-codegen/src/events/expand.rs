@@ -15,20 +15,20 @@ use crate::expand::{ident, Options};
 use crate::model::{Field, Method, Ty, TypeKind};
 use crate::names;
 
-/// Everything generated for a folder of event specs: a module per scope with the payload types,
+/// Everything generated for a folder of event specs: a module per folder (`events/crm` -> `crm`) with the payload types,
 /// and `Event` (with `parse`) next to them.
 pub fn expand_events(events: &[EventDef], opts: &Options) -> TokenStream {
     let rt = &opts.runtime;
-    let mut scopes: Vec<&str> = events.iter().map(|e| e.scope.as_str()).collect();
-    scopes.sort();
-    scopes.dedup();
-    let modules = scopes.iter().map(|scope| {
-        let module = ident(&names::module_name(scope));
+    let mut folders: Vec<&str> = events.iter().map(EventDef::module).collect();
+    folders.sort();
+    folders.dedup();
+    let modules = folders.iter().map(|folder| {
+        let module = ident(&names::module_name(folder));
         let items = events
             .iter()
-            .filter(|e| e.scope == *scope)
+            .filter(|e| e.module() == *folder)
             .map(|e| expand_event(e, opts));
-        let doc = format!("Payloads of the events of the `{scope}` scope.");
+        let doc = format!("Payloads of the events in `events/{folder}/`.");
         quote! {
             #[doc = #doc]
             pub mod #module {
@@ -104,19 +104,19 @@ pub fn expand_events(events: &[EventDef], opts: &Options) -> TokenStream {
     }
 }
 
-/// Event types sit side by side in their scope's module and share no types with methods.
+/// Event types sit side by side in their folder's module and share no types with methods.
 fn paths(opts: &Options) -> crate::expand::rust_type::Paths {
     crate::expand::rust_type::Paths::new(opts, 0, None, "")
 }
 
 fn payload_path(e: &EventDef) -> TokenStream {
-    let module = ident(&names::module_name(&e.scope));
+    let module = ident(&names::module_name(e.module()));
     let name = format_ident!("{}", e.rust_name);
     quote!(#module::#name)
 }
 
 fn payload_doc_path(e: &EventDef) -> String {
-    format!("{}::{}", names::module_name(&e.scope), e.rust_name)
+    format!("{}::{}", names::module_name(e.module()), e.rust_name)
 }
 
 /// The payload struct of one event, its named types and the rebuild tracking of its file.
@@ -169,6 +169,20 @@ fn event_doc(e: &EventDef) -> String {
             d.push_str(n);
         }
     }
+    if !e.auth.is_empty() {
+        d.push_str(&format!(
+            "\n\nDocumented `auth` keys: `{}` (see `Incoming::auth`).",
+            e.auth.join("`, `")
+        ));
+    }
+    if !e.todo.is_empty() {
+        d.push_str("\n\nImported from the reference; still loose:");
+        for t in &e.todo {
+            // Brackets in the points (`[any]`) are no links.
+            let t = t.replace('[', "\\[").replace(']', "\\]");
+            d.push_str(&format!("\n- {t}"));
+        }
+    }
     if let Some(docs) = &e.docs {
         d.push_str(&format!("\n\nOfficial page: <{docs}>"));
     }
@@ -187,14 +201,20 @@ fn expand_struct(
     let serde_path = format!("{rt}::__private::serde").replace(' ', "");
     let lenient = format!("{rt}::__private::lenient").replace(' ', "");
     let flag = format!("{rt}::__private::flag::deserialize").replace(' ', "");
+    // Optional fields go through the events' own decoders: `undefined`, and `""` where the type
+    // has no text form, are absent; a PHP list where a keyed map is expected is read as one.
+    let optional = format!("{rt}::events::de::optional").replace(' ', "");
+    let optional_flag = format!("{rt}::events::de::optional_flag").replace(' ', "");
     let defs = fields.iter().map(|f| {
         let id = ident(&f.rust);
         let ty = field_type(e, m, f, opts);
         let wire = &f.wire;
-        let with = if f.ty.contains(&|t| *t == Ty::Flag) {
-            &flag
-        } else {
-            &lenient
+        let is_flag = f.ty.contains(&|t| *t == Ty::Flag);
+        let with = match (f.is_required(), is_flag) {
+            (true, true) => &flag,
+            (true, false) => &lenient,
+            (false, true) => &optional_flag,
+            (false, false) => &optional,
         };
         let optional = (!f.is_required()).then(|| quote!(default,));
         let doc = field_doc(f);

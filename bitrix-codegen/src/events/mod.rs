@@ -41,6 +41,16 @@ pub struct EventDef {
     pub data: Method,
     /// Documented payloads.
     pub examples: Vec<EventExample>,
+    /// Written by the importer (`origin = "import"`): rewritten by the next import.
+    pub imported: bool,
+    /// Points the importer could not decide.
+    pub todo: Vec<String>,
+    /// The keys of the delivery's `auth` block the page documents (decoded by the runtime's
+    /// `Auth`, whatever they are).
+    pub auth: Vec<String>,
+    /// The folder below `events/` (`crm`): the module of the payload types and, with
+    /// `scope_features`, the Cargo feature that turns the event on. `None` for a file read alone.
+    pub folder: Option<String>,
     /// The spec file, as shown in messages.
     pub source: String,
     /// The spec file's path as read; tracked for rebuilds.
@@ -60,6 +70,13 @@ pub struct EventExample {
     pub data: Option<Value>,
     /// The body as form fields (`data[PARAMS][MESSAGE]=…`), when documented so.
     pub form: Option<String>,
+}
+
+impl EventDef {
+    /// The module (and Cargo feature) of the event: its folder, else its scope.
+    pub fn module(&self) -> &str {
+        self.folder.as_deref().unwrap_or(&self.scope)
+    }
 }
 
 impl EventExample {

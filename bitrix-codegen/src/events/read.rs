@@ -16,8 +16,11 @@ const TOP_KEYS: &[&str] = &[
     "summary",
     "description",
     "docs",
+    "origin",
+    "todo",
     "deprecated",
     "secrets",
+    "auth",
     "fields",
     "types",
     "examples",
@@ -40,10 +43,16 @@ pub struct EventAst {
     pub description: Option<String>,
     /// `docs`.
     pub docs: Option<String>,
+    /// `origin` (`"import"` or `"hand"`).
+    pub origin: Option<Sp<String>>,
+    /// `todo`: points the importer could not decide.
+    pub todo: Vec<Sp<String>>,
     /// `[deprecated]`.
     pub deprecated: Option<DeprecatedAst>,
     /// `secrets`.
     pub secrets: Vec<Sp<String>>,
+    /// `auth`: the keys of the `auth` block the page documents.
+    pub auth: Vec<Sp<String>>,
     /// `[[fields]]`: the keys of `data`.
     pub fields: Vec<FieldAst>,
     /// `[types.*]`.
@@ -90,8 +99,10 @@ pub fn read_event(ctx: &mut Ctx<'_>, text: &str) -> Option<EventAst> {
         summary: top.string(ctx, "summary"),
         description: text_of(top.string(ctx, "description")),
         docs: text_of(top.string(ctx, "docs")),
+        origin: top.string(ctx, "origin"),
         ..EventAst::default()
     };
+    ev.todo = strings(ctx, &top, "todo");
     if let Some((t, span)) = top.table(ctx, "deprecated") {
         let r = TableReader::new(t, "[deprecated]", DEPRECATED_KEYS);
         ev.deprecated = Some(DeprecatedAst {
@@ -101,34 +112,8 @@ pub fn read_event(ctx: &mut Ctx<'_>, text: &str) -> Option<EventAst> {
         });
         r.finish(ctx);
     }
-    if let Some(v) = top.get("secrets") {
-        match v.get_ref() {
-            DeValue::Array(items) => {
-                for item in items.iter() {
-                    match item.get_ref() {
-                        DeValue::String(s) => ev.secrets.push(Sp {
-                            value: s.to_string(),
-                            span: item.span(),
-                        }),
-                        other => ctx.error(
-                            item.span(),
-                            format!(
-                                "`secrets` lists wire names (strings), found {}",
-                                other.type_str()
-                            ),
-                        ),
-                    }
-                }
-            }
-            other => ctx.error(
-                v.span(),
-                format!(
-                    "`secrets` must be an array of strings, found {}",
-                    other.type_str()
-                ),
-            ),
-        }
-    }
+    ev.secrets = strings(ctx, &top, "secrets");
+    ev.auth = strings(ctx, &top, "auth");
     if let Some((rows, _)) = top.tables(ctx, "fields") {
         ev.fields = rows
             .into_iter()
@@ -152,4 +137,36 @@ pub fn read_event(ctx: &mut Ctx<'_>, text: &str) -> Option<EventAst> {
     }
     top.finish(ctx);
     Some(ev)
+}
+
+/// An array of strings under `key` (`secrets`, `todo`); other values are reported.
+fn strings(ctx: &mut Ctx<'_>, top: &TableReader<'_, '_>, key: &str) -> Vec<Sp<String>> {
+    let mut out = Vec::new();
+    let Some(v) = top.get(key) else {
+        return out;
+    };
+    match v.get_ref() {
+        DeValue::Array(items) => {
+            for item in items.iter() {
+                match item.get_ref() {
+                    DeValue::String(s) => out.push(Sp {
+                        value: s.to_string(),
+                        span: item.span(),
+                    }),
+                    other => ctx.error(
+                        item.span(),
+                        format!("`{key}` lists strings, found {}", other.type_str()),
+                    ),
+                }
+            }
+        }
+        other => ctx.error(
+            v.span(),
+            format!(
+                "`{key}` must be an array of strings, found {}",
+                other.type_str()
+            ),
+        ),
+    }
+    out
 }

@@ -33,7 +33,7 @@ pub fn validate(
             ctx.error_help(
                 e.span.clone(),
                 format!("`{}` is not a valid event name", e.value),
-                "event names are upper-case letters and digits, e.g. `ONIMCOMMANDADD`",
+                "event names are upper-case letters, digits and `_`, dot-separated, e.g. `ONIMCOMMANDADD`, `CATALOG.PRICE.ON.ADD`",
             );
             None
         }
@@ -81,6 +81,7 @@ pub fn validate(
         }
     }
 
+    let imported = origin(ctx, &ev.origin);
     if ev.summary.is_none() {
         ctx.error_help(
             0..0,
@@ -148,6 +149,10 @@ pub fn validate(
         secrets,
         data,
         examples,
+        imported,
+        todo: ev.todo.iter().map(|t| t.value.clone()).collect(),
+        auth: auth_keys(ctx, &ev.auth),
+        folder: source.folder.clone(),
         source: source.display.clone(),
         path: source.path.display().to_string(),
     })
@@ -215,7 +220,11 @@ fn examples(ctx: &mut Ctx<'_>, rows: &[ExampleAst], event: Option<&str>) -> Vec<
                 ),
                 _ => {}
             }
-            if !b.get("data").is_some_and(Value::is_object) {
+            // PHP writes an empty `data` object as `[]`.
+            let data_ok = b
+                .get("data")
+                .is_some_and(|d| d.is_object() || d.as_array().is_some_and(Vec::is_empty));
+            if !data_ok {
                 ctx.error(
                     text.span.clone(),
                     format!("example `{}`: the body has no `data` object", name.value),
@@ -253,11 +262,52 @@ fn examples(ctx: &mut Ctx<'_>, rows: &[ExampleAst], event: Option<&str>) -> Vec<
     out
 }
 
+/// Upper-case letters, digits and `_`, in segments separated by dots (`ONCRMDEALADD`,
+/// `CATALOG.PRICE.ON.ADD`).
 fn is_event_name(s: &str) -> bool {
-    !s.is_empty()
-        && s.starts_with(|c: char| c.is_ascii_uppercase())
-        && s.chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    s.starts_with(|c: char| c.is_ascii_uppercase())
+        && s.split('.').all(|seg| {
+            !seg.is_empty()
+                && seg
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        })
+}
+
+/// `auth` lists wire names (letters, digits, `_`).
+fn auth_keys(ctx: &mut Ctx<'_>, keys: &[crate::ast::Sp<String>]) -> Vec<String> {
+    for k in keys {
+        if k.value.is_empty()
+            || !k
+                .value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            ctx.error_help(
+                k.span.clone(),
+                format!("`{}` is not a key of the `auth` block", k.value),
+                "list wire names such as `access_token`, `domain`, `member_id`",
+            );
+        }
+    }
+    keys.iter().map(|k| k.value.clone()).collect()
+}
+
+/// `origin` is `import` or `hand`; whether it says `import`.
+fn origin(ctx: &mut Ctx<'_>, origin: &Option<crate::ast::Sp<String>>) -> bool {
+    match origin {
+        None => false,
+        Some(o) if o.value == "import" => true,
+        Some(o) if o.value == "hand" => false,
+        Some(o) => {
+            ctx.error_help(
+                o.span.clone(),
+                format!("`origin = \"{}\"` is not known", o.value),
+                "use `\"import\"` (rewritten by the importer) or `\"hand\"` (finished by hand)",
+            );
+            false
+        }
+    }
 }
 
 fn is_pascal(s: &str) -> bool {

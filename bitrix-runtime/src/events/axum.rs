@@ -10,6 +10,8 @@
 //! use bitrix_runtime::events::{Event, Receiver};
 //!
 //! async fn on_event(VerifiedEvent(incoming): VerifiedEvent) -> &'static str {
+//!     println!("{} from {:?}", incoming.event.name(), incoming.auth.domain);
+//!     #[cfg(feature = "imbot")]
 //!     if let Event::OnImCommandAdd(cmd) = incoming.event {
 //!         println!("command: {:?}", cmd.params.and_then(|p| p.message));
 //!     }

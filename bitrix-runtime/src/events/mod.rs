@@ -9,7 +9,10 @@
 //! let body = "event=ONIMBOTDELETE&data[BOT_ID]=42&data[BOT_CODE]=echo&ts=1772109486\
 //!             &auth[domain]=example.bitrix24.com&auth[application_token]=app-token-from-install";
 //! let incoming = receiver.receive(Some("application/x-www-form-urlencoded"), body.as_bytes())?;
-//! match incoming.event {
+//! assert_eq!(incoming.event.name(), "ONIMBOTDELETE");
+//! // Typed when the `imbot` feature (the folder `events/imbot`) is on, else `Event::Unknown`.
+//! #[cfg(feature = "imbot")]
+//! match &incoming.event {
 //!     Event::OnImBotDelete(data) => assert_eq!(data.bot_id, Some(42)),
 //!     other => panic!("unexpected {other:?}"),
 //! }
@@ -24,13 +27,17 @@
 //!   numbers and booleans that arrive as text decode into their types.
 //! * `auth[application_token]` is compared in constant time with the application's token before
 //!   anything else is decoded: a forged or missing token is an error and no payload is returned.
-//! * Events without a spec arrive as [`Event::Unknown`] with their raw `data`; unknown fields of
-//!   known events are kept in each struct's `extra`.
+//! * Events without a spec (or whose folder's Cargo feature is off) arrive as [`Event::Unknown`]
+//!   with their raw `data`; unknown fields of known events are kept in each struct's `extra`.
+//! * What portals put in form bodies decodes: the literal `undefined` is an absent value, `""`
+//!   an absent number, maps keyed by IDs (`data[BOT][7][…]`) are maps, and deliveries to an
+//!   outgoing webhook, whose `auth` has no tokens, are accepted (see [`de`]).
 //! * Tokens (`auth`, the bots' tokens in `data`) are [`Secret`]s and never show in `Debug`.
 
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
+pub mod de;
 pub mod form;
 mod verify;
 
@@ -42,7 +49,9 @@ use serde_json::{Map, Value};
 use crate::wire::lenient::{Lenient, TextOrNumber};
 use crate::Secret;
 
-bitrix_macros::include_events!("events", runtime = "crate");
+// One module per folder of `events/`, each behind the Cargo feature of that name (the features
+// of the method folders: `crm` turns on the CRM methods and the CRM events).
+bitrix_macros::include_events!("events", runtime = "crate", scope_features = true);
 
 /// An event as delivered, before its `data` is decoded: the name and the raw payload.
 #[derive(Clone, PartialEq)]
@@ -63,8 +72,10 @@ impl fmt::Debug for RawEvent {
 }
 
 /// The `auth` block of a delivery: where the event comes from, and the tokens of the user on whose
-/// behalf it was raised. Tokens never show in `Debug`.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+/// behalf it was raised. Every field is optional: deliveries to an outgoing webhook carry no
+/// tokens (only `application_token`, `domain`, `member_id`, …), and events raised by no user
+/// carry none either. Tokens never show in `Debug`.
+#[derive(Clone, PartialEq, Default, Deserialize)]
 #[non_exhaustive]
 pub struct Auth {
     /// The portal's address, e.g. `example.bitrix24.com`.
@@ -103,6 +114,30 @@ pub struct Auth {
     /// The application token the delivery was verified with.
     #[serde(default, deserialize_with = "crate::wire::lenient::lenient")]
     pub application_token: Option<Secret>,
+    /// Keys not described here (`client_id`, …), kept as sent; token-like values are hidden from
+    /// `Debug`.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Auth")
+            .field("domain", &self.domain)
+            .field("client_endpoint", &self.client_endpoint)
+            .field("server_endpoint", &self.server_endpoint)
+            .field("member_id", &self.member_id)
+            .field("user_id", &self.user_id)
+            .field("scope", &self.scope)
+            .field("status", &self.status)
+            .field("expires", &self.expires)
+            .field("expires_in", &self.expires_in)
+            .field("access_token", &self.access_token)
+            .field("refresh_token", &self.refresh_token)
+            .field("application_token", &self.application_token)
+            .field("extra", &Redacted(&self.extra))
+            .finish()
+    }
 }
 
 /// A verified delivery: the decoded event and the envelope around it.
@@ -258,6 +293,9 @@ impl Receiver {
         if !constant_time_eq(sent.as_bytes(), expected.as_bytes()) || expected.is_empty() {
             return Err(EventError::Forged);
         }
+        // `undefined` is PHP's word for a value it never had: absent, in `auth` as in `data`.
+        let mut auth_value = auth_value;
+        de::drop_undefined(&mut auth_value);
         let auth: Auth = crate::wire::lenient::lenient(auth_value)
             .map_err(|e| EventError::malformed(format!("`auth`: {e}")))?;
         let name = match top.remove("event") {
@@ -266,7 +304,8 @@ impl Receiver {
         };
         let ts = number(top.get("ts"), "ts")?;
         let event_handler_id = number(top.get("event_handler_id"), "event_handler_id")?;
-        let data = top.remove("data").unwrap_or(Value::Object(Map::new()));
+        let mut data = top.remove("data").unwrap_or(Value::Object(Map::new()));
+        de::drop_undefined(&mut data);
         let event = E::from_raw(RawEvent { name, data })?;
         Ok(Incoming {
             event,
@@ -363,6 +402,17 @@ impl Lenient for Secret {
 mod tests {
     use super::*;
 
+    /// A small event set of its own, so that these tests do not depend on which folders'
+    /// features are on.
+    mod test_events {
+        bitrix_macros::include_events!("src/events/testdata", runtime = "crate");
+    }
+    use test_events::Event;
+
+    fn receive(r: &Receiver, ct: Option<&str>, body: &[u8]) -> Result<Incoming<Event>, EventError> {
+        r.receive_as::<Event>(ct, body)
+    }
+
     #[test]
     fn constant_time_compare() {
         assert!(constant_time_eq(b"abc", b"abc"));
@@ -379,7 +429,7 @@ mod tests {
     #[test]
     fn verified_form_event_decodes_and_hides_tokens() {
         let r = Receiver::new("app");
-        let got = r.receive(None, body("app").as_bytes()).unwrap();
+        let got = receive(&r, None, body("app").as_bytes()).unwrap();
         assert_eq!(got.ts, Some(1772109486));
         let Event::OnImCommandAdd(cmd) = &got.event else {
             panic!("{got:?}")
@@ -400,27 +450,25 @@ mod tests {
     fn forged_missing_and_unconfigured_tokens_are_refused() {
         let r = Receiver::new("app");
         assert_eq!(
-            r.receive(None, body("apq").as_bytes()).unwrap_err(),
+            receive(&r, None, body("apq").as_bytes()).unwrap_err(),
             EventError::Forged
         );
         assert_eq!(
-            r.receive(None, body("").as_bytes()).unwrap_err(),
+            receive(&r, None, body("").as_bytes()).unwrap_err(),
             EventError::MissingToken
         );
         let none = body("x").replace("auth[application_token]=x", "");
         assert_eq!(
-            r.receive(None, none.as_bytes()).unwrap_err(),
+            receive(&r, None, none.as_bytes()).unwrap_err(),
             EventError::MissingToken
         );
         assert_eq!(
-            Receiver::new("")
-                .receive(None, body("").as_bytes())
-                .unwrap_err(),
+            receive(&Receiver::new(""), None, body("").as_bytes()).unwrap_err(),
             EventError::MissingToken
         );
         let json = br#"{"event":"X","auth":{"application_token":["app"]}}"#;
         assert_eq!(
-            r.receive(Some("application/json"), json).unwrap_err(),
+            receive(&r, Some("application/json"), json).unwrap_err(),
             EventError::Forged
         );
     }
@@ -429,13 +477,15 @@ mod tests {
     fn over_large_bodies_are_refused_before_anything_else() {
         let r = Receiver::new("app").max_body_size(100);
         let big = format!("{}&x={}", body("app"), "a".repeat(200));
-        let e = r.receive(None, big.as_bytes()).unwrap_err();
+        let e = receive(&r, None, big.as_bytes()).unwrap_err();
         assert_eq!(e, EventError::TooLarge { limit: 100 });
         assert_eq!(e.status(), 413);
         let default = Receiver::new("app");
         let huge = format!("{}&x={}", body("app"), "a".repeat(DEFAULT_MAX_EVENT_BODY));
         assert_eq!(
-            default.receive(None, huge.as_bytes()).unwrap_err().status(),
+            receive(&default, None, huge.as_bytes())
+                .unwrap_err()
+                .status(),
             413
         );
     }
@@ -449,7 +499,7 @@ mod tests {
             "auth%5Bapplication_token%5D=guess&event=X&data[PARAMS][MESSAGE_ID]=nope",
         ] {
             assert_eq!(
-                r.receive(None, bad.as_bytes()).unwrap_err(),
+                receive(&r, None, bad.as_bytes()).unwrap_err(),
                 EventError::Forged,
                 "{bad}"
             );
@@ -457,12 +507,12 @@ mod tests {
         let json =
             br#"{"event":"X","data":{"deep":[[[[1]]]]},"auth":{"application_token":"guess"}}"#;
         assert_eq!(
-            r.receive(Some("application/json"), json).unwrap_err(),
+            receive(&r, Some("application/json"), json).unwrap_err(),
             EventError::Forged
         );
         let json = br#"{"event":"X","data":"not an object","auth":{"application_token":"guess"}}"#;
         assert_eq!(
-            r.receive(Some("application/json"), json).unwrap_err(),
+            receive(&r, Some("application/json"), json).unwrap_err(),
             EventError::Forged
         );
     }
@@ -470,12 +520,12 @@ mod tests {
     #[test]
     fn unknown_events_are_kept_raw_and_bad_bodies_are_malformed() {
         let r = Receiver::new("app");
-        let got = r
-            .receive(
-                Some("application/json; charset=utf-8"),
-                br#"{"event":"ONSOMETHINGNEW","data":{"A":1,"refresh_token":"s"},"auth":{"application_token":"app"}}"#,
-            )
-            .unwrap();
+        let got = receive(
+            &r,
+            Some("application/json; charset=utf-8"),
+            br#"{"event":"ONSOMETHINGNEW","data":{"A":1,"refresh_token":"s"},"auth":{"application_token":"app"}}"#,
+        )
+        .unwrap();
         let Event::Unknown(raw) = &got.event else {
             panic!()
         };
@@ -491,12 +541,123 @@ mod tests {
             (None, b"a[b=1&auth[application_token]=app"),
             (Some("application/json"), b"[1,2]"),
         ] {
-            let e = r.receive(ct, bad).unwrap_err();
+            let e = receive(&r, ct, bad).unwrap_err();
             assert_eq!(e.status(), 400, "{e:?}");
         }
         assert_eq!(
-            r.receive(Some("image/png"), b"x").unwrap_err().status(),
+            receive(&r, Some("image/png"), b"x").unwrap_err().status(),
             415
         );
+    }
+
+    // Hazard 12 of the recorded answers: what portals send.
+
+    #[test]
+    fn every_value_arrives_as_text_and_decodes_into_its_type() {
+        let r = Receiver::new("app");
+        let body = "event=ONIMCOMMANDADD&data[PARAMS][MESSAGE_ID]=12&data[PARAMS][SYSTEM]=N\
+                    &data[PARAMS][CHAT_ID]=&ts=1772109486&event_handler_id=7&auth[application_token]=app";
+        let got = receive(&r, None, body.as_bytes()).unwrap();
+        let Event::OnImCommandAdd(cmd) = &got.event else {
+            panic!("{got:?}")
+        };
+        let params = cmd.params.as_ref().unwrap();
+        assert_eq!(params.message_id, Some(12));
+        assert_eq!(params.system, Some(false));
+        // PHP writes `null` as an empty value: an absent number.
+        assert_eq!(params.chat_id, None);
+        assert_eq!((got.ts, got.event_handler_id), (Some(1772109486), Some(7)));
+    }
+
+    #[test]
+    fn the_text_undefined_is_an_absent_value() {
+        let r = Receiver::new("app");
+        // As the reference documents ONTASKUPDATE: `IS_ACCESSIBLE_*` may be `undefined`, and so
+        // may whole objects.
+        let body = "event=ONTASKUPDATE&data[FIELDS_BEFORE]=undefined&data[FIELDS_AFTER][ID]=123\
+                    &data[IS_ACCESSIBLE_BEFORE]=undefined&data[IS_ACCESSIBLE_AFTER]=Y\
+                    &auth[application_token]=app&auth[access_token]=undefined";
+        let got = receive(&r, None, body.as_bytes()).unwrap();
+        let Event::OnTaskUpdate(task) = &got.event else {
+            panic!("{got:?}")
+        };
+        assert_eq!(task.fields_before, None);
+        assert_eq!(task.fields_after.as_ref().unwrap().id, Some(123));
+        assert_eq!(task.is_accessible_before, None);
+        assert_eq!(task.is_accessible_after, Some(true));
+        assert!(!task.extra.contains_key("FIELDS_BEFORE"));
+        assert_eq!(got.auth.access_token, None);
+        // The same in a JSON body, and through `Event::parse` without a receiver.
+        let json = br#"{"event":"ONTASKUPDATE","data":{"FIELDS_BEFORE":"undefined","IS_ACCESSIBLE_BEFORE":"undefined"},"auth":{"application_token":"app"}}"#;
+        let got = receive(&r, Some("application/json"), json).unwrap();
+        assert!(matches!(&got.event, Event::OnTaskUpdate(t) if t.fields_before.is_none()));
+        let raw = RawEvent {
+            name: "ONTASKUPDATE".into(),
+            data: serde_json::json!({"FIELDS_AFTER": "undefined", "IS_ACCESSIBLE_AFTER": "undefined"}),
+        };
+        let Event::OnTaskUpdate(task) = Event::parse(raw).unwrap() else {
+            panic!()
+        };
+        assert_eq!((task.fields_after, task.is_accessible_after), (None, None));
+    }
+
+    #[test]
+    fn dynamic_keys_are_maps_keyed_by_data() {
+        let r = Receiver::new("app");
+        let body = "event=ONIMCOMMANDADD&data[BOT][7][BOT_ID]=7&data[BOT][7][BOT_CODE]=echo\
+                    &data[BOT][12][BOT_ID]=12&data[COMMAND][3][COMMAND]=help&auth[application_token]=app";
+        let got = receive(&r, None, body.as_bytes()).unwrap();
+        let Event::OnImCommandAdd(cmd) = &got.event else {
+            panic!("{got:?}")
+        };
+        let bots = cmd.bot.as_ref().unwrap();
+        assert_eq!(bots.keys().collect::<Vec<_>>(), ["12", "7"]);
+        assert_eq!(bots["7"].bot_code.as_deref(), Some("echo"));
+        assert_eq!(bots["12"].bot_id, Some(12));
+        assert_eq!(
+            cmd.command.as_ref().unwrap()["3"].command.as_deref(),
+            Some("help")
+        );
+        // Keys that happen to be `0..n` read back as a list; they are still a map.
+        let body = "event=ONIMCOMMANDADD&data[BOT][0][BOT_ID]=5&data[BOT][1][BOT_ID]=6&auth[application_token]=app";
+        let got = receive(&r, None, body.as_bytes()).unwrap();
+        let Event::OnImCommandAdd(cmd) = &got.event else {
+            panic!("{got:?}")
+        };
+        let bots = cmd.bot.as_ref().unwrap();
+        assert_eq!((bots["0"].bot_id, bots["1"].bot_id), (Some(5), Some(6)));
+    }
+
+    #[test]
+    fn outgoing_webhook_deliveries_have_no_tokens_in_auth() {
+        let r = Receiver::new("hook-token");
+        let body = "event=ONTASKUPDATE&data[FIELDS_AFTER][ID]=9&ts=1700000000\
+                    &auth[domain]=example.bitrix24.com&auth[client_endpoint]=https%3A%2F%2Fexample.bitrix24.com%2Frest%2F\
+                    &auth[server_endpoint]=https%3A%2F%2Foauth.bitrix.info%2Frest%2F&auth[member_id]=abc\
+                    &auth[application_token]=hook-token";
+        let got = receive(&r, None, body.as_bytes()).unwrap();
+        assert_eq!(got.auth.access_token, None);
+        assert_eq!(got.auth.refresh_token, None);
+        assert_eq!(got.auth.member_id.as_deref(), Some("abc"));
+        assert_eq!(got.auth.domain.as_deref(), Some("example.bitrix24.com"));
+        assert!(matches!(got.event, Event::OnTaskUpdate(_)));
+    }
+
+    #[test]
+    fn unknown_fields_are_kept_and_secret_ones_stay_hidden() {
+        let r = Receiver::new("app");
+        let body = "event=ONTASKUPDATE&data[FIELDS_AFTER][ID]=9&data[FIELDS_AFTER][TITLE]=New\
+                    &data[SOMETHING][deep]=1&auth[application_token]=app&auth[client_id]=local.1\
+                    &auth[client_secret]=hidden-value";
+        let got = receive(&r, None, body.as_bytes()).unwrap();
+        let Event::OnTaskUpdate(task) = &got.event else {
+            panic!("{got:?}")
+        };
+        assert_eq!(task.fields_after.as_ref().unwrap().extra["TITLE"], "New");
+        assert_eq!(task.extra["SOMETHING"]["deep"], "1");
+        assert_eq!(got.auth.extra["client_id"], "local.1");
+        let debug = format!("{got:?}");
+        assert!(debug.contains("local.1"), "{debug}");
+        assert!(!debug.contains("hidden-value"), "{debug}");
     }
 }

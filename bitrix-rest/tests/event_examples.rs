@@ -1,10 +1,12 @@
-//! Every documented example of every event spec (`events/`) decodes into its typed variant:
-//! the JSON body, the form body, and the same body re-encoded as a form, as Bitrix24 sends it.
+//! Every documented example of every event spec (`events/`, imported or finished by hand) decodes
+//! into its typed variant: the JSON body, the body as a form (every value text, as Bitrix24
+//! sends it), and the documented form; every event spec is a variant of `Event` (all features are
+//! on by default).
 
 use std::path::Path;
 
 use bitrix_codegen::events::check_events;
-use bitrix_runtime::events::{form, Event, Receiver};
+use bitrix_rest::events::{form, Event, Receiver};
 use serde_json::{json, Value};
 
 const TOKEN: &str = "example-application-token";
@@ -22,12 +24,12 @@ fn every_documented_example_decodes() {
     assert!(checked.problems.is_empty(), "{:?}", checked.problems);
     let receiver = Receiver::new(TOKEN);
     let mut count = 0;
+    let mut failures = Vec::new();
     for ev in &checked.events {
-        assert!(
-            Event::NAMES.contains(&ev.name.as_str()),
-            "{} not generated",
-            ev.name
-        );
+        if !Event::NAMES.contains(&ev.name.as_str()) {
+            failures.push(format!("{} is not a variant of Event", ev.name));
+            continue;
+        }
         for ex in &ev.examples {
             let mut bodies: Vec<(&str, Option<&str>, Vec<u8>)> = Vec::new();
             let json_body = match (&ex.body, &ex.data) {
@@ -54,22 +56,33 @@ fn every_documented_example_decodes() {
                 bodies.push(("documented form", None, form::encode(&v).into_bytes()));
             }
             for (kind, ct, body) in bodies {
-                let got = receiver
-                    .receive(ct, &body)
-                    .unwrap_or_else(|e| panic!("{} example `{}` ({kind}): {e}", ev.name, ex.name));
-                assert_eq!(
-                    got.event.name(),
-                    ev.name,
-                    "{} `{}` ({kind})",
-                    ev.name,
-                    ex.name
-                );
-                assert!(!matches!(got.event, Event::Unknown(_)));
-                count += 1;
+                match receiver.receive(ct, &body) {
+                    Ok(got)
+                        if got.event.name() == ev.name
+                            && !matches!(got.event, Event::Unknown(_)) =>
+                    {
+                        count += 1
+                    }
+                    Ok(got) => failures.push(format!(
+                        "{} `{}` ({kind}): decoded as {}",
+                        ev.name,
+                        ex.name,
+                        got.event.name()
+                    )),
+                    Err(e) => failures.push(format!("{} `{}` ({kind}): {e}", ev.name, ex.name)),
+                }
             }
         }
     }
-    assert!(count >= 40, "only {count} example bodies");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // 202 events, 168 of them with a documented example, each sent as JSON and as a form (and
+    // the documented forms as written).
+    assert!(
+        checked.events.len() >= 200,
+        "only {} event specs",
+        checked.events.len()
+    );
+    assert!(count >= 350, "only {count} example bodies");
 }
 
 #[test]
