@@ -13,6 +13,7 @@ pub fn build(docs: &Docs, page: &Page, method: &str, scope: &str, rest: u8) -> S
         method: method.to_string(),
         scope: scope.to_string(),
         rest,
+        idempotent: crate::reads::is_read(method),
         docs: format!(
             "https://apidocs.bitrix24.com/api-reference/{}",
             page.rel.trim_end_matches(".md").to_string() + ".html"
@@ -37,6 +38,8 @@ pub fn build(docs: &Docs, page: &Page, method: &str, scope: &str, rest: u8) -> S
     }
     crate::errors::read(&mut spec, page, &docs.system_codes, &docs.v3_statuses);
     crate::examples::read(&mut spec, page);
+    crate::errors::align_with_examples(&mut spec);
+    crate::reconcile::reconcile(&mut spec);
     crate::state::annotate(&mut spec);
     spec
 }

@@ -159,7 +159,9 @@ fn read_table(
         .position(|h| h.contains("message") || h.contains("error text"))
         .or_else(|| {
             let d = t.column("description")?;
-            let v = t.header.iter().position(|h| h.starts_with("value"))?;
+            let v = t.header.iter().position(|h| {
+                h.starts_with("value") || h.starts_with("when") || h.contains("occurs")
+            })?;
             (v > d).then_some(d)
         });
     for r in &t.rows {
@@ -193,19 +195,20 @@ fn read_table(
                 description = Some(literal(next));
             }
         }
-        if code.is_empty()
-            || code.eq_ignore_ascii_case("empty value")
-            || code.eq_ignore_ascii_case("empty")
-            || code.eq_ignore_ascii_case("empty string")
-            || code == "-"
-            || code == "—"
-        {
-            spec.todo(format!(
-                "error row at page line {} has no code; left out",
-                r.line
-            ));
-            continue;
-        }
+        let code = if is_empty_code(&code) {
+            // Sent as `{"error": "", "error_description": "…"}`: the server's text names the
+            // row. Without it (a prose description only) there is nothing to match.
+            if description.is_none() {
+                spec.todo(format!(
+                    "error row at page line {} has no code and no server text; left out",
+                    r.line
+                ));
+                continue;
+            }
+            String::new()
+        } else {
+            code
+        };
         if code.contains(char::is_whitespace) || code.len() > 80 {
             spec.todo(format!(
                 "error row at page line {}: `{}` is not a code; left out",
@@ -214,7 +217,7 @@ fn read_table(
             ));
             continue;
         }
-        if is_system(&code, description.as_deref(), system) {
+        if !code.is_empty() && is_system(&code, description.as_deref(), system) {
             continue;
         }
         let status = status_col
@@ -230,6 +233,14 @@ fn read_table(
         };
         push_new(rows, row, r.line);
     }
+}
+
+/// How the tables write "no code": an empty cell, a dash, `Empty value`, `Empty string`.
+fn is_empty_code(code: &str) -> bool {
+    code.is_empty()
+        || ["empty value", "empty", "empty string", "-", "—", "\"\""]
+            .iter()
+            .any(|w| code.eq_ignore_ascii_case(w))
 }
 
 /// The server text of a cell: backticks and emphasis removed, one line.
@@ -295,9 +306,15 @@ fn name_shared(spec: &mut Spec, rows: Vec<(ErrorRow, usize)>) {
     }
     let mut keep = vec![true; rows.len()];
     let mut rows = rows;
-    let mut used: Vec<String> = Vec::new();
+    // The variants rows with a code of their own get by default are taken too.
+    let mut used: Vec<String> = by_code
+        .iter()
+        .filter(|(code, idx)| idx.len() == 1 && !code.is_empty())
+        .map(|(code, _)| bitrix_codegen::names::error_variant_name(code))
+        .collect();
     for (code, idx) in &by_code {
-        if idx.len() < 2 {
+        // Rows sent without a code are told apart by their text, however many there are.
+        if idx.len() < 2 && !code.is_empty() {
             continue;
         }
         let all_texts = idx.iter().all(|&i| rows[i].0.description.is_some());
@@ -364,5 +381,28 @@ fn push_new(rows: &mut Vec<(ErrorRow, usize)>, row: ErrorRow, line: usize) {
         .any(|(e, _)| e.code == row.code && lower(&e.description) == lower(&row.description));
     if !known {
         rows.push((row, line));
+    }
+}
+
+/// A row sent without a code is matched by its text: where the page's error example sends the
+/// row's text with a difference the table smooths over (a final period, case), the example's
+/// text is the one the server sends.
+pub fn align_with_examples(spec: &mut Spec) {
+    let norm = |s: &str| s.trim().trim_end_matches('.').trim().to_lowercase();
+    let sent: Vec<String> = spec
+        .examples
+        .iter()
+        .filter(|e| e.status >= 300)
+        .filter_map(|e| crate::examples::json(e.response.as_deref()?))
+        .filter(|v| v.get("error").and_then(|c| c.as_str()) == Some(""))
+        .filter_map(|v| v.get("error_description")?.as_str().map(str::to_string))
+        .collect();
+    for row in spec.errors.iter_mut().filter(|r| r.code.is_empty()) {
+        let Some(d) = row.description.clone() else {
+            continue;
+        };
+        if let Some(s) = sent.iter().find(|s| norm(s) == norm(&d) && **s != d) {
+            row.description = Some(s.clone());
+        }
     }
 }

@@ -281,7 +281,8 @@ impl<'a> FieldReader<'a> {
         }
         for l in markdown::links(&info.description) {
             let file = l.target.split('#').next().unwrap_or("");
-            if l.target.starts_with('#') || file.contains("field") {
+            // A link to an anchor (a table on this or another page) or to a field page.
+            if l.target.contains('#') || file.contains("field") {
                 if let Some((p, a)) = docs.resolve(&page.rel, &l.target) {
                     candidates.push((p, a));
                 }

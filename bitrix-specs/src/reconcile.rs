@@ -1,0 +1,349 @@
+//! The page's tables against its own success example: the example shows the answer's shape where
+//! the tables leave it out. Three shapes are read from it:
+//!
+//! - a **wrapper level**: the tables describe the record, the answer holds it under one key
+//!   (`{"result": {"numerator": {...}}}`, `{"result": {"items": [...]}}`); the result becomes a
+//!   struct around it (paged lists then read the list under `items`);
+//! - a **list**: the tables describe one element, the answer is an array of them;
+//! - a **map keyed by data**: an object whose keys are values (field codes, IDs), each holding
+//!   the described struct, becomes `{T}` instead of the struct (whose fields would never match).
+
+use serde_json::{Map, Value};
+
+use crate::examples::json;
+use crate::spec::{Field, Spec, TypeDef};
+
+/// Applies what the first success example shows to the result type.
+pub fn reconcile(spec: &mut Spec) {
+    let Some(result) = success_result(spec) else {
+        return;
+    };
+    if field_descriptions(spec, &result) {
+        prune(spec);
+        return;
+    }
+    listify(spec, &result);
+    keyed_result(spec, &result);
+    wrap(spec, &result);
+    let ty = spec.result.ty.clone();
+    maps(spec, &ty, &result, 0);
+}
+
+/// A `*.fields` method answers a map from field name to the field's description, whatever
+/// the page's table lists (often the record's fields). The description's scalar keys, as the
+/// example shows them, become `FieldDescription`; its other keys stay in the extra map.
+fn field_descriptions(spec: &mut Spec, result: &Value) -> bool {
+    let last = spec.method.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    if !["fields", "getfields"].contains(&last.as_str()) {
+        return false;
+    }
+    let is_map = |m: &Map<String, Value>| {
+        !m.is_empty()
+            && m.values().all(Value::is_object)
+            && m.values()
+                .filter_map(Value::as_object)
+                .all(|o| o.contains_key("type"))
+    };
+    let Value::Object(top) = result else {
+        return false;
+    };
+    let (wrapper, map) = if is_map(top) {
+        (None, top)
+    } else {
+        match top.iter().next() {
+            Some((k, Value::Object(inner)))
+                if top.len() == 1 && crate::row::is_wire_name(k) && is_map(inner) =>
+            {
+                (Some(k.clone()), inner)
+            }
+            _ => return false,
+        }
+    };
+    let mut fields: Vec<Field> = Vec::new();
+    for desc in map.values().filter_map(Value::as_object) {
+        for (k, v) in desc {
+            let ty = match v {
+                Value::Bool(_) => "boolean?",
+                Value::String(_) => "string?",
+                Value::Number(n) if n.is_i64() || n.is_u64() => "integer?",
+                Value::Number(_) => "double?",
+                _ => continue,
+            };
+            if !crate::row::is_wire_name(k) {
+                continue;
+            }
+            match fields.iter_mut().find(|f| &f.name == k) {
+                // Two kinds of value under one key: not typed, it stays in the extra map.
+                Some(f) if f.ty != ty && !f.ty.is_empty() => f.ty = String::new(),
+                Some(_) => {}
+                None => fields.push(Field {
+                    name: k.clone(),
+                    ty: ty.to_string(),
+                    required: false,
+                }),
+            }
+        }
+    }
+    fields.retain(|f| !f.ty.is_empty());
+    if fields.is_empty() {
+        return false;
+    }
+    let description = unique_name(spec, "FieldDescription");
+    spec.types.push(TypeDef {
+        name: description.clone(),
+        fields,
+        values: Vec::new(),
+    });
+    let map_ty = format!("{{{description}}}");
+    spec.result.ty = match wrapper {
+        None => map_ty,
+        Some(k) => {
+            let name = unique_name(spec, &crate::types::type_name("result"));
+            spec.types.push(TypeDef {
+                name: name.clone(),
+                fields: vec![Field {
+                    name: k,
+                    ty: format!("{map_ty}?"),
+                    required: false,
+                }],
+                values: Vec::new(),
+            });
+            name
+        }
+    };
+    // What the page's tables said about the answer no longer applies.
+    spec.todo.retain(|p| !p.starts_with("`result"));
+    true
+}
+
+/// `base`, or `base2`, `base3`, … when a type has that name.
+fn unique_name(spec: &Spec, base: &str) -> String {
+    let mut name = base.to_string();
+    let mut n = 2;
+    while spec.types.iter().any(|t| t.name == name) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    name
+}
+
+/// Removes the types neither the parameters nor the result use (directly or through others).
+pub fn prune(spec: &mut Spec) {
+    let names = |ty: &str| -> Vec<String> {
+        ty.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .filter(|w| w.starts_with(|c: char| c.is_ascii_uppercase()))
+            .map(str::to_string)
+            .collect()
+    };
+    let mut used: Vec<String> = names(&spec.result.ty);
+    for p in &spec.params {
+        used.extend(names(&p.ty));
+    }
+    let mut i = 0;
+    while i < used.len() {
+        if let Some(t) = spec.types.iter().find(|t| t.name == used[i]) {
+            for f in &t.fields {
+                for n in names(&f.ty) {
+                    if !used.contains(&n) {
+                        used.push(n);
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+    spec.types.retain(|t| used.contains(&t.name));
+}
+
+/// The `result` of the first success example.
+fn success_result(spec: &Spec) -> Option<Value> {
+    let e = spec.examples.iter().find(|e| e.status < 300)?;
+    json(e.response.as_deref()?)?.get("result").cloned()
+}
+
+fn bare(ty: &str) -> &str {
+    ty.trim_end_matches('?')
+}
+
+fn fields_of<'a>(spec: &'a Spec, name: &str) -> Option<&'a [Field]> {
+    spec.types
+        .iter()
+        .find(|t| t.name == name && t.values.is_empty() && !t.fields.is_empty())
+        .map(|t| t.fields.as_slice())
+}
+
+/// Whether an object value shares at least one key with the struct's fields.
+fn overlaps(fields: &[Field], v: &Map<String, Value>) -> bool {
+    fields.iter().any(|f| v.contains_key(&f.name))
+}
+
+/// `S` documented, an array of `S` answered: `[S]`.
+fn listify(spec: &mut Spec, result: &Value) {
+    let ty = bare(&spec.result.ty).to_string();
+    let Some(fields) = fields_of(spec, &ty) else {
+        return;
+    };
+    let Value::Array(items) = result else { return };
+    let first = items.iter().find_map(Value::as_object);
+    if first.is_some_and(|o| overlaps(fields, o)) && items.iter().all(Value::is_object) {
+        spec.result.ty = format!("[{ty}]");
+    }
+}
+
+/// `S` documented, `{"12": S, "15": S}` answered: `{S}`.
+fn keyed_result(spec: &mut Spec, result: &Value) {
+    let ty = bare(&spec.result.ty).to_string();
+    let Some(fields) = fields_of(spec, &ty) else {
+        return;
+    };
+    let Value::Object(m) = result else { return };
+    let data_keys = m.len() > 1 || m.keys().any(|k| !crate::row::is_wire_name(k));
+    if data_keys && keyed_by_data(fields, m) {
+        spec.result.ty = format!("{{{ty}}}");
+    }
+}
+
+/// `S` or `[S]` documented, `{"key": S}` or `{"key": [S]}` answered: a struct holding `key`.
+fn wrap(spec: &mut Spec, result: &Value) {
+    let Value::Object(m) = result else { return };
+    if m.len() != 1 {
+        return;
+    }
+    let Some((key, inner)) = m.iter().next() else {
+        return;
+    };
+    if !crate::row::is_wire_name(key) {
+        return;
+    }
+    let ty = bare(&spec.result.ty).to_string();
+    let list = ty.starts_with('[');
+    let element = ty.trim_start_matches('[').trim_end_matches(']');
+    let element = bare(element).to_string();
+    let Some(fields) = fields_of(spec, &element) else {
+        return;
+    };
+    // The struct itself has that key: no wrapper.
+    if fields.iter().any(|f| &f.name == key) {
+        return;
+    }
+    let field_ty = match inner {
+        Value::Array(a) => {
+            let fits = a.iter().all(Value::is_object)
+                && a.iter()
+                    .filter_map(Value::as_object)
+                    .next()
+                    .is_none_or(|o| overlaps(fields, o));
+            if !fits {
+                return;
+            }
+            format!("[{element}]")
+        }
+        Value::Object(o) if !list && overlaps(fields, o) => element.clone(),
+        _ => return,
+    };
+    let base = crate::types::type_name("result");
+    let mut name = base.clone();
+    let mut n = 2;
+    while spec.types.iter().any(|t| t.name == name) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    spec.types.push(TypeDef {
+        name: name.clone(),
+        fields: vec![Field {
+            name: key.clone(),
+            ty: format!("{field_ty}?"),
+            required: false,
+        }],
+        values: Vec::new(),
+    });
+    spec.result.ty = name;
+}
+
+/// Walks the example value along `ty` and turns struct fields whose value is keyed by data into
+/// maps of that struct.
+fn maps(spec: &mut Spec, ty: &str, v: &Value, depth: usize) {
+    if depth > 8 {
+        return;
+    }
+    let ty = bare(ty);
+    if let Some(inner) = ty.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        if let Value::Array(a) = v {
+            for x in a.iter().take(3) {
+                maps(spec, inner, x, depth + 1);
+            }
+        }
+        return;
+    }
+    if let Some(inner) = ty.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+        if let Value::Object(o) = v {
+            for x in o.values().take(3) {
+                maps(spec, inner, x, depth + 1);
+            }
+        }
+        return;
+    }
+    let Value::Object(obj) = v else { return };
+    let Some(fields) = fields_of(spec, ty) else {
+        return;
+    };
+    let fields: Vec<Field> = fields.to_vec();
+    for f in &fields {
+        let Some(fv) = obj.get(&f.name) else { continue };
+        if f.ty == "any" {
+            untyped(spec, ty, &f.name, fv);
+            continue;
+        }
+        let fty = bare(&f.ty).to_string();
+        let mut next = f.ty.clone();
+        if let (Some(inner_fields), Value::Object(m)) = (fields_of(spec, &fty), fv) {
+            if keyed_by_data(inner_fields, m) {
+                let map = format!("{{{fty}}}{}", if f.ty.ends_with('?') { "?" } else { "" });
+                if let Some(t) = spec.types.iter_mut().find(|t| t.name == ty) {
+                    if let Some(x) = t.fields.iter_mut().find(|x| x.name == f.name) {
+                        x.ty = map.clone();
+                    }
+                }
+                next = map;
+            }
+        }
+        maps(spec, &next, fv, depth + 1);
+    }
+}
+
+/// No key is a field of the struct, every value is an object, and some value has the struct's
+/// fields: the keys are data.
+fn keyed_by_data(fields: &[Field], m: &Map<String, Value>) -> bool {
+    !m.is_empty()
+        && !overlaps(fields, m)
+        && m.values().all(Value::is_object)
+        && m.values()
+            .filter_map(Value::as_object)
+            .any(|o| overlaps(fields, o))
+}
+
+/// A field the table gives no type (`no type given` todo) takes the type of its scalar value in
+/// the example.
+fn untyped(spec: &mut Spec, owner: &str, name: &str, v: &Value) {
+    let ty = match v {
+        Value::Bool(_) => "boolean?",
+        Value::String(_) => "string?",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer?",
+        Value::Number(_) => "double?",
+        _ => return,
+    };
+    let suffix = format!(".{name}`: no type given; typed as any");
+    let Some(at) = spec.todo.iter().position(|p| p.contains(&suffix)) else {
+        return;
+    };
+    let Some(f) = spec
+        .types
+        .iter_mut()
+        .find(|t| t.name == owner)
+        .and_then(|t| t.fields.iter_mut().find(|f| f.name == name))
+    else {
+        return;
+    };
+    f.ty = ty.to_string();
+    spec.todo.remove(at);
+}
