@@ -224,7 +224,7 @@ fn read_table(
             .and_then(|c| r.cells.get(c))
             .and_then(|s| markdown::plain(s).trim().parse::<u16>().ok())
             .or_else(|| page_status(&code, page_statuses))
-            .filter(|s| (400..=599).contains(s) && *s != 400);
+            .filter(|s| (*s == 200 || (400..=599).contains(s)) && *s != 400);
         let row = ErrorRow {
             code,
             description,
@@ -243,10 +243,38 @@ fn is_empty_code(code: &str) -> bool {
             .any(|w| code.eq_ignore_ascii_case(w))
 }
 
-/// The server text of a cell: backticks and emphasis removed, one line.
+/// The server text of a cell: backticks and emphasis removed, one line; JSON escapes the
+/// tables copy from answers (`\u0027`) and Markdown escapes (`\*`) read as the characters.
 fn literal(cell: &str) -> String {
-    let t = markdown::plain(cell);
+    let t = unescape(&markdown::plain(cell));
     t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `\u0027` -> `'`, `\*` -> `*`; anything else is kept as written.
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let unicode = after
+            .strip_prefix('u')
+            .and_then(|h| h.get(..4))
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .and_then(char::from_u32);
+        if let Some(c) = unicode {
+            out.push(c);
+            rest = &after[5..];
+        } else if let Some(c) = after.chars().next().filter(|c| "*_`[]#|".contains(*c)) {
+            out.push(c);
+            rest = &after[c.len_utf8()..];
+        } else {
+            out.push('\\');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn is_system(code: &str, description: Option<&str>, system: &[(String, String)]) -> bool {
@@ -268,9 +296,12 @@ fn statuses(blocks: &[&Block]) -> Vec<u16> {
         if !lower.contains("status") || lower.contains("20x") {
             continue;
         }
+        // "HTTP status: 200" heading the error section: these errors come with HTTP 200.
+        let stated = lower.trim_start().starts_with("http status");
         for w in lower.split(|c: char| !c.is_ascii_digit()) {
             if let Ok(n) = w.parse::<u16>() {
-                if (400..=599).contains(&n) && !out.contains(&n) {
+                let fits = (400..=599).contains(&n) || (n == 200 && stated);
+                if fits && !out.contains(&n) {
                     out.push(n);
                 }
             }
@@ -287,10 +318,14 @@ fn page_status(code: &str, statuses: &[u16]) -> Option<u16> {
             let access = code.to_ascii_uppercase().contains("ACCESS")
                 || code.to_ascii_uppercase().contains("PERMISSION")
                 || code.eq_ignore_ascii_case("forbidden");
+            let others: Vec<u16> = many.iter().copied().filter(|s| *s != 403).collect();
             if access && many.contains(&403) {
                 Some(403)
             } else if many.contains(&400) {
                 Some(400)
+            } else if let [one] = others.as_slice() {
+                // "200, 403": the access rows 403, the others the other status.
+                Some(*one)
             } else {
                 None
             }
@@ -384,24 +419,39 @@ fn push_new(rows: &mut Vec<(ErrorRow, usize)>, row: ErrorRow, line: usize) {
     }
 }
 
-/// A row sent without a code is matched by its text: where the page's error example sends the
-/// row's text with a difference the table smooths over (a final period, case), the example's
-/// text is the one the server sends.
+/// A row is matched by its text when its code is empty or shared: where the page's error
+/// example sends the row's text with a difference the table smooths over (backticks, a final
+/// period, case), the example's text is the one the server sends.
 pub fn align_with_examples(spec: &mut Spec) {
-    let norm = |s: &str| s.trim().trim_end_matches('.').trim().to_lowercase();
-    let sent: Vec<String> = spec
+    let norm = |s: &str| {
+        s.replace('`', "")
+            .trim()
+            .trim_end_matches('.')
+            .trim()
+            .to_lowercase()
+    };
+    let sent: Vec<(String, String)> = spec
         .examples
         .iter()
         .filter(|e| e.status >= 300)
         .filter_map(|e| crate::examples::json(e.response.as_deref()?))
-        .filter(|v| v.get("error").and_then(|c| c.as_str()) == Some(""))
-        .filter_map(|v| v.get("error_description")?.as_str().map(str::to_string))
+        .filter_map(|v| {
+            let code = match v.get("error")? {
+                serde_json::Value::String(c) => c.clone(),
+                serde_json::Value::Number(n) => n.to_string(),
+                _ => return None,
+            };
+            Some((code, v.get("error_description")?.as_str()?.to_string()))
+        })
         .collect();
-    for row in spec.errors.iter_mut().filter(|r| r.code.is_empty()) {
+    for row in spec.errors.iter_mut() {
         let Some(d) = row.description.clone() else {
             continue;
         };
-        if let Some(s) = sent.iter().find(|s| norm(s) == norm(&d) && **s != d) {
+        if let Some((_, s)) = sent
+            .iter()
+            .find(|(c, s)| *c == row.code && norm(s) == norm(&d) && *s != d)
+        {
             row.description = Some(s.clone());
         }
     }

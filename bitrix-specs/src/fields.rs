@@ -128,6 +128,32 @@ impl<'a> FieldReader<'a> {
                 };
             }
             let mapped: Vec<Mapped> = words.iter().map(|w| map_word(w, false)).collect();
+            // `integer | string`: text, which decodes either (a number is read as its digits)
+            // and is one of the forms the server takes; `integer | double`: a double.
+            let scalars: Vec<&str> = mapped
+                .iter()
+                .zip(&words)
+                .filter(|(_, w)| !w.eq_ignore_ascii_case("null"))
+                .map(|(m, _)| match m {
+                    Mapped::Expr(e) => e.as_str(),
+                    _ => "",
+                })
+                .collect();
+            let nullable = not_null.len() < words.len();
+            let pick = if scalars.iter().all(|e| *e == "integer" || *e == "string") {
+                Some("string")
+            } else if scalars.iter().all(|e| *e == "integer" || *e == "double") {
+                Some("double")
+            } else {
+                None
+            };
+            if let Some(p) = pick.filter(|_| scalars.len() > 1) {
+                return if nullable {
+                    format!("{p}?")
+                } else {
+                    p.to_string()
+                };
+            }
             if mapped.windows(2).any(|w| w[0] != w[1]) {
                 spec.todo(format!(
                     "`{path}`: documented as a union ({}); typed as any",
@@ -137,6 +163,21 @@ impl<'a> FieldReader<'a> {
             }
         }
         let Some(word) = info.word.clone() else {
+            // The example request shows the value: its JSON kind is the type.
+            if input {
+                let from_sample = match self.sample_at(path) {
+                    Some(serde_json::Value::Bool(_)) => Some("boolean"),
+                    Some(serde_json::Value::String(_)) => Some("string"),
+                    Some(serde_json::Value::Number(n)) if n.is_i64() || n.is_u64() => {
+                        Some("integer")
+                    }
+                    Some(serde_json::Value::Number(_)) => Some("double"),
+                    _ => None,
+                };
+                if let Some(t) = from_sample {
+                    return t.to_string();
+                }
+            }
             spec.todo(format!("`{path}`: no type given; typed as any"));
             return "any".into();
         };
