@@ -41,6 +41,7 @@ pub fn build(docs: &Docs, page: &Page, method: &str, scope: &str, rest: u8) -> S
     crate::errors::align_with_examples(&mut spec);
     crate::reconcile::reconcile(&mut spec);
     crate::state::annotate(&mut spec);
+    crate::reconcile::prune(&mut spec);
     spec
 }
 

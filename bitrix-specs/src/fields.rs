@@ -351,7 +351,12 @@ impl<'a> FieldReader<'a> {
             }
         }
         for (p, anchor) in candidates {
-            let key = (p.rel.clone(), anchor.clone().unwrap_or_default());
+            // Parameters and answers read one table into different types (required marks,
+            // nullable answers), so each has its own.
+            let key = (
+                p.rel.clone(),
+                format!("{}{}", anchor.clone().unwrap_or_default(), if input { "" } else { "@out" }),
+            );
             if let Some(name) = self.made.get(&key) {
                 return Some(name.clone());
             }
