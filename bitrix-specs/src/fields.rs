@@ -205,6 +205,17 @@ impl<'a> FieldReader<'a> {
                     None if input && self.sample_scalar_list(path).is_some() => {
                         self.sample_scalar_list(path).unwrap_or_default()
                     }
+                    // An object of text the example request shows (keys that are data).
+                    // (Text only: a number would be sent back as text.)
+                    None if input
+                        && self.sample_at(path).is_some_and(|v| {
+                            v.as_object().is_some_and(|m| {
+                                !m.is_empty() && m.values().all(serde_json::Value::is_string)
+                            })
+                        }) =>
+                    {
+                        "{string}".to_string()
+                    }
                     None => {
                         spec.todo(format!(
                             "`{path}`: {} whose fields are on no page; typed as {}",

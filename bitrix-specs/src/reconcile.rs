@@ -6,7 +6,10 @@
 //!   struct around it (paged lists then read the list under `items`);
 //! - a **list**: the tables describe one element, the answer is an array of them;
 //! - a **map keyed by data**: an object whose keys are values (field codes, IDs), each holding
-//!   the described struct, becomes `{T}` instead of the struct (whose fields would never match).
+//!   the described struct, becomes `{T}` instead of the struct (whose fields would never match);
+//! - **untyped values**: a field (or the whole result) the tables leave without a type or
+//!   without fields takes the plain shape its example value has (a scalar, a list of one scalar
+//!   kind, an object of text); keys whose example value has no plain shape stay in `extra`.
 
 use serde_json::{Map, Value};
 
@@ -22,6 +25,7 @@ pub fn reconcile(spec: &mut Spec) {
         prune(spec);
         return;
     }
+    from_example(spec, &result);
     listify(spec, &result);
     keyed_result(spec, &result);
     wrap(spec, &result);
@@ -322,18 +326,23 @@ fn keyed_by_data(fields: &[Field], m: &Map<String, Value>) -> bool {
             .any(|o| overlaps(fields, o))
 }
 
-/// A field the table gives no type (`no type given` todo) takes the type of its scalar value in
-/// the example.
+/// A field the tables leave loose (no type, or an object or array whose fields are on no page)
+/// takes the shape its value has in the example, where that shape is plain (see [`shape`]).
 fn untyped(spec: &mut Spec, owner: &str, name: &str, v: &Value) {
-    let ty = match v {
-        Value::Bool(_) => "boolean?",
-        Value::String(_) => "string?",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer?",
-        Value::Number(_) => "double?",
-        _ => return,
-    };
-    let suffix = format!(".{name}`: no type given; typed as any");
-    let Some(at) = spec.todo.iter().position(|p| p.contains(&suffix)) else {
+    let Some(ty) = shape(v) else { return };
+    let loose = [
+        "`: no type given; typed as any",
+        "`: object whose fields are on no page; typed as any",
+        "`: array whose fields are on no page; typed as any",
+    ];
+    let Some(at) = spec.todo.iter().position(|p| {
+        loose.iter().any(|l| {
+            p.ends_with(l) && {
+                let path = p.trim_start_matches('`').split('`').next().unwrap_or("");
+                path.rsplit('.').next() == Some(name) && path.starts_with("result")
+            }
+        })
+    }) else {
         return;
     };
     let Some(f) = spec
@@ -344,6 +353,107 @@ fn untyped(spec: &mut Spec, owner: &str, name: &str, v: &Value) {
     else {
         return;
     };
-    f.ty = ty.to_string();
+    f.ty = format!("{ty}?");
     spec.todo.remove(at);
+}
+
+/// The type a value plainly has: a scalar's, a non-empty list of one scalar kind, or a
+/// non-empty object of text and numbers (`{string}`: keys that are data, such as languages).
+pub fn shape(v: &Value) -> Option<String> {
+    let scalar = |v: &Value| match v {
+        Value::Bool(_) => Some("boolean"),
+        Value::String(_) => Some("string"),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
+        Value::Number(_) => Some("double"),
+        _ => None,
+    };
+    match v {
+        Value::Array(a) if !a.is_empty() => {
+            let kinds: Vec<&str> = a.iter().map(scalar).collect::<Option<_>>()?;
+            let first = kinds[0];
+            kinds
+                .iter()
+                .all(|k| *k == first)
+                .then(|| format!("[{first}]"))
+        }
+        Value::Object(m) if !m.is_empty() => m
+            .values()
+            .all(|x| x.is_string() || x.is_number())
+            .then(|| "{string}".to_string()),
+        other => scalar(other).map(str::to_string),
+    }
+}
+
+/// A result the tables leave untyped (`any`, the page has no table for it) whose example is an
+/// object, or a list of objects: a struct of the keys whose values have a plain shape in the
+/// example; the other keys stay in the extra map.
+fn from_example(spec: &mut Spec, result: &Value) {
+    if spec.result.ty != "any" && spec.result.ty != "[any]" {
+        return;
+    }
+    // Only where the page gives no fields for it (a union, such as `object | string`, is a
+    // decision the page made).
+    let no_fields = spec.todo.iter().any(|p| {
+        p.starts_with("`result`: ")
+            && (p.contains("fields are on no page") || p.contains("no type given"))
+    });
+    if !no_fields {
+        return;
+    }
+    let (objects, list): (Vec<&Map<String, Value>>, bool) = match result {
+        Value::Object(m) => (vec![m], false),
+        Value::Array(a) if !a.is_empty() && a.iter().all(Value::is_object) => {
+            (a.iter().filter_map(Value::as_object).collect(), true)
+        }
+        _ => return,
+    };
+    // Only text: the keys may as well be data (voice names, option names), so a map of text.
+    let all_text = objects
+        .iter()
+        .all(|o| o.values().all(|v| v.is_string() || v.is_number()));
+    if all_text {
+        spec.result.ty = if list { "[{string}]" } else { "{string}" }.to_string();
+        drop_result_todo(spec);
+        return;
+    }
+    let mut fields: Vec<Field> = Vec::new();
+    for o in &objects {
+        for (k, v) in *o {
+            if !crate::row::is_wire_name(k) {
+                // Keys that are data (IDs, codes): no struct.
+                return;
+            }
+            let Some(ty) = shape(v) else { continue };
+            let ty = format!("{ty}?");
+            match fields.iter_mut().find(|f| &f.name == k) {
+                Some(f) if f.ty != ty => f.ty = String::new(),
+                Some(_) => {}
+                None => fields.push(Field {
+                    name: k.clone(),
+                    ty,
+                    required: false,
+                }),
+            }
+        }
+    }
+    fields.retain(|f| !f.ty.is_empty());
+    if fields.len() < 2 {
+        return;
+    }
+    let name = unique_name(spec, &crate::types::type_name("result"));
+    spec.types.push(TypeDef {
+        name: name.clone(),
+        fields,
+        values: Vec::new(),
+    });
+    spec.result.ty = if list { format!("[{name}]") } else { name };
+    drop_result_todo(spec);
+}
+
+/// The todo point that the result had no fields, once the example gave them.
+fn drop_result_todo(spec: &mut Spec) {
+    spec.todo.retain(|p| {
+        !(p.starts_with("`result`: ")
+            && (p.contains("fields are on no page") || p.contains("no type given")))
+    });
 }
