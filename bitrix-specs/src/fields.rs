@@ -366,7 +366,11 @@ impl<'a> FieldReader<'a> {
             // nullable answers), so each has its own.
             let key = (
                 p.rel.clone(),
-                format!("{}{}", anchor.clone().unwrap_or_default(), if input { "" } else { "@out" }),
+                format!(
+                    "{}{}",
+                    anchor.clone().unwrap_or_default(),
+                    if input { "" } else { "@out" }
+                ),
             );
             if let Some(name) = self.made.get(&key) {
                 return Some(name.clone());

@@ -41,7 +41,8 @@ pub fn mark(docs: Option<&Path>, specs: &Path) -> Result<Marked, String> {
     }
     let mut out = Marked::default();
     for e in &existing {
-        let text = std::fs::read_to_string(&e.path).map_err(|x| format!("{}: {x}", e.path.display()))?;
+        let text =
+            std::fs::read_to_string(&e.path).map_err(|x| format!("{}: {x}", e.path.display()))?;
         let mut new = text.clone();
         let read = crate::reads::is_read(&e.method);
         if read && e.value.get("idempotent").is_none() {

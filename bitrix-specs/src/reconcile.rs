@@ -37,7 +37,12 @@ pub fn reconcile(spec: &mut Spec) {
 /// the page's table lists (often the record's fields). The description's scalar keys, as the
 /// example shows them, become `FieldDescription`; its other keys stay in the extra map.
 fn field_descriptions(spec: &mut Spec, result: &Value) -> bool {
-    let last = spec.method.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    let last = spec
+        .method
+        .rsplit('.')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
     if !["fields", "getfields"].contains(&last.as_str()) {
         return false;
     }

@@ -103,11 +103,7 @@ fn collect_shared(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 
 impl std::fmt::Display for Stats {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(
-            f,
-            "specs: {} ({} imported)",
-            self.specs, self.imported
-        )?;
+        writeln!(f, "specs: {} ({} imported)", self.specs, self.imported)?;
         writeln!(
             f,
             "fields typed any: {} ({} in imported specs; {} more in _types.toml)",

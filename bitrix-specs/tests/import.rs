@@ -276,10 +276,13 @@ fn mark_restores_scopes_and_marks_reads_and_stats_count_them() {
     assert_eq!(before.reads_not_idempotent, ["demo.entry.list"]);
     assert!(before.any_fields > 0 && before.with_todo > 0, "{before:?}");
     let marked = bitrix_specs::mark::mark(Some(&pages()), &out).unwrap();
-    assert_eq!(marked.idempotent, [list.clone()]);
-    assert_eq!(marked.scope, [update.clone()]);
+    assert_eq!(marked.idempotent, std::slice::from_ref(&list));
+    assert_eq!(marked.scope, std::slice::from_ref(&update));
     let text = std::fs::read_to_string(&list).unwrap();
-    assert!(text.contains("scope = \"demo\"\nidempotent = true\n"), "{text}");
+    assert!(
+        text.contains("scope = \"demo\"\nidempotent = true\n"),
+        "{text}"
+    );
     assert!(std::fs::read_to_string(&update)
         .unwrap()
         .contains("scope = \"demo.b2e\"\n"));
@@ -290,5 +293,9 @@ fn mark_restores_scopes_and_marks_reads_and_stats_count_them() {
     let again = bitrix_specs::mark::mark(Some(&pages()), &out).unwrap();
     assert!(again.idempotent.is_empty() && again.scope.is_empty());
     let checked = bitrix_codegen::check_all(&bitrix_codegen::load_dir(&out).unwrap());
-    assert!(checked.problems.is_empty(), "{:?}", checked.problems.first());
+    assert!(
+        checked.problems.is_empty(),
+        "{:?}",
+        checked.problems.first()
+    );
 }

@@ -42,10 +42,7 @@ async fn portal() -> String {
                 .into_response(),
         }
     }
-    let app = axum::Router::new().route(
-        "/rest/1/code/vote.AttachedVote.download",
-        post(answer),
-    );
+    let app = axum::Router::new().route("/rest/1/code/vote.AttachedVote.download", post(answer));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });
@@ -86,8 +83,5 @@ async fn a_file_for_a_json_method_is_unexpected() {
     let raw = client
         .call_raw("vote.AttachedVote.download", json!({"attachId": 1}))
         .await;
-    assert!(
-        matches!(raw, Err(Error::UnexpectedResponse(_))),
-        "{raw:?}"
-    );
+    assert!(matches!(raw, Err(Error::UnexpectedResponse(_))), "{raw:?}");
 }

@@ -52,7 +52,10 @@ fn coded<'a>(ctx: &mut Ctx<'_>, r: &'a ErrorAst) -> Option<&'a str> {
         return None;
     };
     if code.value.is_empty() {
-        let described = r.description.as_deref().is_some_and(|d| !d.trim().is_empty());
+        let described = r
+            .description
+            .as_deref()
+            .is_some_and(|d| !d.trim().is_empty());
         if !described || r.variant.is_none() {
             ctx.error_help(
                 code.span.clone(),

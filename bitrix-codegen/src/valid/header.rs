@@ -99,8 +99,7 @@ fn scope_with(ctx: &mut Ctx<'_>, scope: &Option<Sp<String>>, dots: bool) -> Opti
     let s = scope.as_ref()?;
     let word = |w: &str| {
         !w.is_empty()
-            && w
-                .chars()
+            && w.chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
     };
     let ok = if dots {

@@ -235,8 +235,10 @@ impl Client {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string)
         };
-        let replayed = header(reqwest::header::HeaderName::from_static("idempotent-replayed"))
-            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+        let replayed = header(reqwest::header::HeaderName::from_static(
+            "idempotent-replayed",
+        ))
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
         let content_type = header(reqwest::header::CONTENT_TYPE);
         let disposition = header(reqwest::header::CONTENT_DISPOSITION);
         let (status, bytes) =
