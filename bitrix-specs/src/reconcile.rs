@@ -363,7 +363,8 @@ fn untyped(spec: &mut Spec, owner: &str, name: &str, v: &Value) {
 }
 
 /// The type a value plainly has: a scalar's, a non-empty list of one scalar kind, or a
-/// non-empty object of text and numbers (`{string}`: keys that are data, such as languages).
+/// non-empty object of only text or only whole numbers (`{string}`, `{integer}`: keys that are
+/// data, such as languages).
 pub fn shape(v: &Value) -> Option<String> {
     let scalar = |v: &Value| match v {
         Value::Bool(_) => Some("boolean"),
@@ -381,10 +382,16 @@ pub fn shape(v: &Value) -> Option<String> {
                 .all(|k| *k == first)
                 .then(|| format!("[{first}]"))
         }
-        Value::Object(m) if !m.is_empty() => m
-            .values()
-            .all(|x| x.is_string() || x.is_number())
-            .then(|| "{string}".to_string()),
+        // Text or whole numbers; a mix has no plain shape.
+        Value::Object(m) if !m.is_empty() => {
+            if m.values().all(Value::is_string) {
+                Some("{string}".to_string())
+            } else if m.values().all(|x| x.is_i64() || x.is_u64()) {
+                Some("{integer}".to_string())
+            } else {
+                None
+            }
+        }
         other => scalar(other).map(str::to_string),
     }
 }
@@ -412,12 +419,22 @@ fn from_example(spec: &mut Spec, result: &Value) {
         }
         _ => return,
     };
-    // Only text: the keys may as well be data (voice names, option names), so a map of text.
-    let all_text = objects
-        .iter()
-        .all(|o| o.values().all(|v| v.is_string() || v.is_number()));
-    if all_text {
-        spec.result.ty = if list { "[{string}]" } else { "{string}" }.to_string();
+    // Only text (or only numbers): the keys may as well be data (voice names, option names),
+    // so a map.
+    let all = |pred: fn(&Value) -> bool| objects.iter().all(|o| o.values().all(pred));
+    let map = if all(Value::is_string) {
+        Some("{string}")
+    } else if all(|v| v.is_i64() || v.is_u64()) {
+        Some("{integer}")
+    } else {
+        None
+    };
+    if let Some(map) = map {
+        spec.result.ty = if list {
+            format!("[{map}]")
+        } else {
+            map.to_string()
+        };
         drop_result_todo(spec);
         return;
     }
@@ -461,4 +478,55 @@ fn drop_result_todo(spec: &mut Spec) {
         !(p.starts_with("`result`: ")
             && (p.contains("fields are on no page") || p.contains("no type given")))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn plain_shapes() {
+        assert_eq!(shape(&json!(3)).as_deref(), Some("integer"));
+        assert_eq!(shape(&json!(0.5)).as_deref(), Some("double"));
+        assert_eq!(shape(&json!(["a", "b"])).as_deref(), Some("[string]"));
+        assert_eq!(
+            shape(&json!({"en": "A", "de": "B"})).as_deref(),
+            Some("{string}")
+        );
+        assert_eq!(
+            shape(&json!({"a": 1, "b": 2})).as_deref(),
+            Some("{integer}")
+        );
+        // Mixed, empty, null and nested values have no plain shape.
+        assert_eq!(shape(&json!({"a": 1, "b": "x"})), None);
+        assert_eq!(shape(&json!([1, "x"])), None);
+        assert_eq!(shape(&json!([])), None);
+        assert_eq!(shape(&json!(null)), None);
+        assert_eq!(shape(&json!([{"a": 1}])), None);
+    }
+
+    #[test]
+    fn keys_that_are_data() {
+        let fields = vec![
+            Field {
+                name: "title".into(),
+                ty: "string?".into(),
+                required: false,
+            },
+            Field {
+                name: "value".into(),
+                ty: "string?".into(),
+                required: false,
+            },
+        ];
+        let data = json!({"Number": {"title": "N"}, "Date": {"value": "x"}});
+        assert!(keyed_by_data(&fields, data.as_object().unwrap()));
+        // A record of the struct itself is not a map.
+        let record = json!({"title": "N", "value": "x"});
+        assert!(!keyed_by_data(&fields, record.as_object().unwrap()));
+        // Objects that share nothing with the struct are not its map.
+        let other = json!({"a": {"x": 1}});
+        assert!(!keyed_by_data(&fields, other.as_object().unwrap()));
+    }
 }
