@@ -278,7 +278,7 @@ fn maps(spec: &mut Spec, ty: &str, v: &Value, depth: usize) {
     let ty = bare(ty);
     if let Some(inner) = ty.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
         if let Value::Array(a) = v {
-            for x in a.iter().take(3) {
+            for x in a.iter().take(50) {
                 maps(spec, inner, x, depth + 1);
             }
         }
@@ -286,7 +286,7 @@ fn maps(spec: &mut Spec, ty: &str, v: &Value, depth: usize) {
     }
     if let Some(inner) = ty.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
         if let Value::Object(o) = v {
-            for x in o.values().take(3) {
+            for x in o.values().take(50) {
                 maps(spec, inner, x, depth + 1);
             }
         }
@@ -299,7 +299,7 @@ fn maps(spec: &mut Spec, ty: &str, v: &Value, depth: usize) {
     let fields: Vec<Field> = fields.to_vec();
     for f in &fields {
         let Some(fv) = obj.get(&f.name) else { continue };
-        if f.ty == "any" {
+        if f.ty == "any" || f.ty == "[any]" {
             untyped(spec, ty, &f.name, fv);
             continue;
         }
@@ -334,11 +334,11 @@ fn keyed_by_data(fields: &[Field], m: &Map<String, Value>) -> bool {
 /// A field the tables leave loose (no type, or an object or array whose fields are on no page)
 /// takes the shape its value has in the example, where that shape is plain (see [`shape`]).
 fn untyped(spec: &mut Spec, owner: &str, name: &str, v: &Value) {
-    let Some(ty) = shape(v) else { return };
     let loose = [
         "`: no type given; typed as any",
         "`: object whose fields are on no page; typed as any",
         "`: array whose fields are on no page; typed as any",
+        "`: array whose fields are on no page; typed as [any]",
     ];
     let Some(at) = spec.todo.iter().position(|p| {
         loose.iter().any(|l| {
@@ -350,6 +350,33 @@ fn untyped(spec: &mut Spec, owner: &str, name: &str, v: &Value) {
     }) else {
         return;
     };
+    // A plain shape, else a struct of the example's objects (one, or a list of them).
+    let ty = match shape(v) {
+        Some(ty) => ty,
+        None => {
+            let (objects, list): (Vec<&Map<String, Value>>, bool) = match v {
+                Value::Object(m) => (vec![m], false),
+                Value::Array(a) if !a.is_empty() && a.iter().all(Value::is_object) => {
+                    (a.iter().filter_map(Value::as_object).collect(), true)
+                }
+                _ => return,
+            };
+            let Some(fields) = example_fields(&objects) else {
+                return;
+            };
+            let made = unique_name(spec, &crate::types::type_name(name));
+            spec.types.push(TypeDef {
+                name: made.clone(),
+                fields,
+                values: Vec::new(),
+            });
+            if list {
+                format!("[{made}]")
+            } else {
+                made
+            }
+        }
+    };
     let Some(f) = spec
         .types
         .iter_mut()
@@ -360,6 +387,33 @@ fn untyped(spec: &mut Spec, owner: &str, name: &str, v: &Value) {
     };
     f.ty = format!("{ty}?");
     spec.todo.remove(at);
+}
+
+/// The fields of a struct read from example objects: the keys whose values have a plain shape
+/// (one shape across the objects). `None` when a key is no wire name (keys that are data) or
+/// fewer than two fields remain.
+fn example_fields(objects: &[&Map<String, Value>]) -> Option<Vec<Field>> {
+    let mut fields: Vec<Field> = Vec::new();
+    for o in objects {
+        for (k, v) in *o {
+            if !crate::row::is_wire_name(k) {
+                return None;
+            }
+            let Some(ty) = shape(v) else { continue };
+            let ty = format!("{ty}?");
+            match fields.iter_mut().find(|f| &f.name == k) {
+                Some(f) if f.ty != ty => f.ty = String::new(),
+                Some(_) => {}
+                None => fields.push(Field {
+                    name: k.clone(),
+                    ty,
+                    required: false,
+                }),
+            }
+        }
+    }
+    fields.retain(|f| !f.ty.is_empty());
+    (fields.len() >= 2).then_some(fields)
 }
 
 /// The type a value plainly has: a scalar's, a non-empty list of one scalar kind, or a
@@ -438,30 +492,10 @@ fn from_example(spec: &mut Spec, result: &Value) {
         drop_result_todo(spec);
         return;
     }
-    let mut fields: Vec<Field> = Vec::new();
-    for o in &objects {
-        for (k, v) in *o {
-            if !crate::row::is_wire_name(k) {
-                // Keys that are data (IDs, codes): no struct.
-                return;
-            }
-            let Some(ty) = shape(v) else { continue };
-            let ty = format!("{ty}?");
-            match fields.iter_mut().find(|f| &f.name == k) {
-                Some(f) if f.ty != ty => f.ty = String::new(),
-                Some(_) => {}
-                None => fields.push(Field {
-                    name: k.clone(),
-                    ty,
-                    required: false,
-                }),
-            }
-        }
-    }
-    fields.retain(|f| !f.ty.is_empty());
-    if fields.len() < 2 {
+    // Keys that are data (IDs, codes), or too little to read: no struct.
+    let Some(fields) = example_fields(&objects) else {
         return;
-    }
+    };
     let name = unique_name(spec, &crate::types::type_name("result"));
     spec.types.push(TypeDef {
         name: name.clone(),
