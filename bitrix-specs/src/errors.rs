@@ -75,7 +75,8 @@ pub fn read(
             ));
             continue;
         }
-        read_table(spec, t, code_col, &page_statuses, system, &mut rows);
+        let empty = sends_empty_code(&blocks);
+        read_table(spec, t, code_col, &page_statuses, empty, system, &mut rows);
     }
     name_shared(spec, rows);
 }
@@ -149,6 +150,7 @@ fn read_table(
     t: &Table,
     code_col: usize,
     page_statuses: &[u16],
+    empty_code: bool,
     system: &[(String, String)],
     rows: &mut Vec<(ErrorRow, usize)>,
 ) {
@@ -209,7 +211,15 @@ fn read_table(
         } else {
             code
         };
-        if code.contains(char::is_whitespace) || code.len() > 80 {
+        let message = code.contains(char::is_whitespace) || code.len() > 80;
+        // A message in the code column of a page whose error answer has an empty code: the
+        // server sends the message as `error_description` with `"error": ""`.
+        let (code, description) = if message && empty_code {
+            (String::new(), Some(literal(cell)))
+        } else {
+            (code, description)
+        };
+        if message && !code.is_empty() {
             spec.todo(format!(
                 "error row at page line {}: `{}` is not a code; left out",
                 r.line,
@@ -233,6 +243,18 @@ fn read_table(
         };
         push_new(rows, row, r.line);
     }
+}
+
+/// Whether an error answer of the section has `"error": ""`.
+fn sends_empty_code(blocks: &[&Block]) -> bool {
+    blocks.iter().any(|b| match b {
+        Block::Code { text, .. } => crate::examples::json(text)
+            .or_else(|| {
+                crate::examples::without_elisions(text).and_then(|t| crate::examples::json(&t))
+            })
+            .is_some_and(|v| v.get("error").and_then(|e| e.as_str()) == Some("")),
+        _ => false,
+    })
 }
 
 /// How the tables write "no code": an empty cell, a dash, `Empty value`, `Empty string`.
