@@ -696,3 +696,79 @@ fn param_case_exact_marks_names_read_only_as_documented() {
     ));
     assert_at(&d, 4, 14, "`param_case = \"upper\"` is not known", None);
 }
+
+#[test]
+fn empty_code_rows_need_a_description_and_a_variant() {
+    let m = ok(&format!(
+        "{HEAD}\n[result]\ntype = \"boolean\"\n\n[[errors]]\ncode = \"\"\ndescription = \"Not found\"\nvariant = \"NotFound\"\n\n[[errors]]\ncode = \"\"\ndescription = \"Access denied\"\nvariant = \"AccessDenied\"\nstatus = 403\n"
+    ));
+    assert_eq!(m.errors.len(), 2);
+    assert!(m.errors.iter().all(|e| e.code.is_empty() && e.shared_code));
+    assert_eq!(m.errors[0].description.as_deref(), Some("Not found"));
+    // Without a variant: refused at the code, with what to add.
+    let d = problem(&format!(
+        "{HEAD}\n[result]\ntype = \"boolean\"\n\n[[errors]]\ncode = \"\"\ndescription = \"Not found\"\n"
+    ));
+    assert_at(
+        &d,
+        9,
+        8,
+        "an error `code` is empty, but the row lacks a `description` or a `variant`",
+        Some("a row sent with an empty code needs the server's `error_description` as `description` and its own `variant`"),
+    );
+    // Without a description.
+    let d = problem(&format!(
+        "{HEAD}\n[result]\ntype = \"boolean\"\n\n[[errors]]\ncode = \"\"\nvariant = \"NotFound\"\n"
+    ));
+    assert_eq!(
+        d.message,
+        "an error `code` is empty, but the row lacks a `description` or a `variant`"
+    );
+    // Blank is not empty.
+    let d = problem(&format!(
+        "{HEAD}\n[result]\ntype = \"boolean\"\n\n[[errors]]\ncode = \" \"\ndescription = \"x\"\nvariant = \"X\"\n"
+    ));
+    assert_eq!(d.message, "an error `code` is blank");
+}
+
+#[test]
+fn error_rows_may_come_with_http_200() {
+    let m = ok(&format!(
+        "{HEAD}\n[result]\ntype = \"boolean\"\n\n[[errors]]\ncode = \"LOCKED\"\nstatus = 200\n"
+    ));
+    assert_eq!(m.errors[0].status, 200);
+    let d = problem(&format!(
+        "{HEAD}\n[result]\ntype = \"boolean\"\n\n[[errors]]\ncode = \"LOCKED\"\nstatus = 302\n"
+    ));
+    assert_eq!(d.message, "error status 302 is not an HTTP error status");
+}
+
+#[test]
+fn scopes_keep_their_dots() {
+    let m = ok("method = \"demo.ping\"\nscope = \"sign.b2e\"\nsummary = \"Answers pong.\"\n\n[result]\ntype = \"boolean\"\n");
+    assert_eq!(m.scope, "sign.b2e");
+    for bad in ["sign..b2e", ".sign", "Sign.b2e", "sign-b2e"] {
+        let d = problem(&format!(
+            "method = \"demo.ping\"\nscope = \"{bad}\"\nsummary = \"Answers pong.\"\n\n[result]\ntype = \"boolean\"\n"
+        ));
+        assert_eq!(
+            d.message,
+            format!("scope `{bad}` is not a valid scope name")
+        );
+    }
+}
+
+#[test]
+fn binary_results() {
+    let m = ok(&format!("{HEAD}\n[result]\ntype = \"binary\"\n"));
+    assert!(m.result.binary);
+    let d = problem(&format!(
+        "{HEAD}\n[result]\ntype = \"binary\"\npaged = true\n"
+    ));
+    assert_eq!(d.message, "a `binary` result cannot be `paged`");
+    // Only a result type: a field of that type is unknown.
+    let p = problems(&format!(
+        "{HEAD}\n[[params]]\nname = \"FILE\"\ntype = \"binary\"\n\n[result]\ntype = \"boolean\"\n"
+    ));
+    assert!(!p.is_empty());
+}

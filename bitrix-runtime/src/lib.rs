@@ -22,6 +22,7 @@ extern crate self as bitrix_rest;
 pub mod auth;
 pub mod batch;
 mod client;
+mod download;
 mod envelope;
 mod error;
 pub mod events;
@@ -38,6 +39,7 @@ pub use batch::{
     ValueRef,
 };
 pub use client::{Client, ClientBuilder, ConfigError};
+pub use download::Download;
 pub use envelope::{Response, Time};
 pub use error::{
     AnyMethodError, ApiError, AuthError, Error, ErrorRow, InvalidRequest, MethodError, RawError,

@@ -30,4 +30,11 @@ pub trait Method: Serialize + Validate + Send + Sync {
 
     /// Decodes `result` into [`Self::Output`].
     fn decode_output(value: serde_json::Value) -> Result<Self::Output, serde_json::Error>;
+
+    /// For methods that answer a file instead of JSON (`[result] type = "binary"`): the file as
+    /// the output. `None` (the default): the method answers JSON, and a file answer is unexpected.
+    fn from_download(download: crate::Download) -> Option<Self::Output> {
+        let _ = download;
+        None
+    }
 }

@@ -13,6 +13,7 @@ pub fn build(docs: &Docs, page: &Page, method: &str, scope: &str, rest: u8) -> S
         method: method.to_string(),
         scope: scope.to_string(),
         rest,
+        idempotent: crate::reads::is_read(method),
         docs: format!(
             "https://apidocs.bitrix24.com/api-reference/{}",
             page.rel.trim_end_matches(".md").to_string() + ".html"
@@ -37,7 +38,10 @@ pub fn build(docs: &Docs, page: &Page, method: &str, scope: &str, rest: u8) -> S
     }
     crate::errors::read(&mut spec, page, &docs.system_codes, &docs.v3_statuses);
     crate::examples::read(&mut spec, page);
+    crate::errors::align_with_examples(&mut spec);
+    crate::reconcile::reconcile(&mut spec);
     crate::state::annotate(&mut spec);
+    crate::reconcile::prune(&mut spec);
     spec
 }
 
@@ -102,6 +106,13 @@ fn result(spec: &mut Spec, reader: &mut FieldReader<'_>, page: &Page) -> ResultD
         (h.contains("response") || h.contains("returned") || h.contains("success"))
             && !h.contains("error")
     });
+    if answers_a_file(section) {
+        return ResultDef {
+            ty: "binary".into(),
+            paged: false,
+            items: None,
+        };
+    }
     for b in section {
         let Block::Table(t) = b else { continue };
         if t.broken.is_some() {
@@ -133,6 +144,26 @@ fn result(spec: &mut Spec, reader: &mut FieldReader<'_>, page: &Page) -> ResultD
         }
     }
     ResultDef::default()
+}
+
+/// The success section says the answer is the file itself, not JSON (`Content-Disposition`),
+/// and shows no `result` row.
+fn answers_a_file(section: &[Block]) -> bool {
+    let text = section
+        .iter()
+        .filter_map(|b| match b {
+            Block::Text { text, .. } => Some(text.to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let says_file = text.contains("content-disposition")
+        || text.contains("not a json")
+        || text.contains("not json");
+    let has_result_row = section.iter().any(|b| {
+        matches!(b, Block::Table(t) if t.rows.iter().any(|r| read_row(r).is_some_and(|i| i.name == "result")))
+    });
+    says_file && !has_result_row
 }
 
 /// Many pages list the fields of an object `result` as further rows of the same table (after

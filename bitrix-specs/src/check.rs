@@ -252,10 +252,18 @@ fn loosen_field(spec: &mut Spec, problem: &str) -> Option<String> {
     }
     let bare = |t: &str| t.trim_matches(|c| "[]{}?".contains(c)).to_string();
     let mut ty = bare(&spec.result.ty);
+    let structs: Vec<String> = spec
+        .types
+        .iter()
+        .filter(|t| !t.fields.is_empty())
+        .map(|t| t.name.clone())
+        .collect();
     for (i, seg) in segments[1..].iter().enumerate() {
         let t = spec.types.iter_mut().find(|t| t.name == ty)?;
         let f = t.fields.iter_mut().find(|f| &f.name == seg)?;
-        if i == segments.len() - 2 {
+        // The last segment, or a field whose value is no struct (a map, a list of text): the
+        // value that did not fit is in this field.
+        if i == segments.len() - 2 || !structs.contains(&bare(&f.ty)) {
             if f.ty == "any" || f.ty == "any?" {
                 return None;
             }

@@ -81,14 +81,15 @@ pub fn discover(docs: &Docs) -> Discovery {
         let scope = match page.scope.as_deref().map(str::to_ascii_lowercase) {
             Some(s) if s == "basic" && folder == "core" => "core".to_string(),
             None if folder == "core" => "core".to_string(),
-            Some(s) => s.replace(['.', '-'], "_"),
+            // As written: `sign.b2e` is a permission name, not an identifier.
+            Some(s) => s,
             None => {
                 d.skipped
                     .push(skip(page, Some(&method), "no `Scope:` line"));
                 continue;
             }
         };
-        if !is_folder(&scope) {
+        if !is_scope(&scope) {
             d.skipped.push(skip(
                 page,
                 Some(&method),
@@ -279,7 +280,12 @@ pub fn folder_of(rel: &str, method: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// Lower-case ASCII letters, digits and `_`.
+/// A scope as the reference writes it: folder-like words joined by `.` (`sign.b2e`).
+pub fn is_scope(s: &str) -> bool {
+    s.split('.').all(is_folder)
+}
+
+/// Lower-case letters, digits and `_`: a folder (and module) name.
 pub fn is_folder(s: &str) -> bool {
     !s.is_empty()
         && s.chars()

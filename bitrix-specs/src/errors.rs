@@ -75,7 +75,8 @@ pub fn read(
             ));
             continue;
         }
-        read_table(spec, t, code_col, &page_statuses, system, &mut rows);
+        let empty = sends_empty_code(&blocks);
+        read_table(spec, t, code_col, &page_statuses, empty, system, &mut rows);
     }
     name_shared(spec, rows);
 }
@@ -149,6 +150,7 @@ fn read_table(
     t: &Table,
     code_col: usize,
     page_statuses: &[u16],
+    empty_code: bool,
     system: &[(String, String)],
     rows: &mut Vec<(ErrorRow, usize)>,
 ) {
@@ -159,7 +161,9 @@ fn read_table(
         .position(|h| h.contains("message") || h.contains("error text"))
         .or_else(|| {
             let d = t.column("description")?;
-            let v = t.header.iter().position(|h| h.starts_with("value"))?;
+            let v = t.header.iter().position(|h| {
+                h.starts_with("value") || h.starts_with("when") || h.contains("occurs")
+            })?;
             (v > d).then_some(d)
         });
     for r in &t.rows {
@@ -193,20 +197,29 @@ fn read_table(
                 description = Some(literal(next));
             }
         }
-        if code.is_empty()
-            || code.eq_ignore_ascii_case("empty value")
-            || code.eq_ignore_ascii_case("empty")
-            || code.eq_ignore_ascii_case("empty string")
-            || code == "-"
-            || code == "—"
-        {
-            spec.todo(format!(
-                "error row at page line {} has no code; left out",
-                r.line
-            ));
-            continue;
-        }
-        if code.contains(char::is_whitespace) || code.len() > 80 {
+        let code = if is_empty_code(&code) {
+            // Sent as `{"error": "", "error_description": "…"}`: the server's text names the
+            // row. Without it (a prose description only) there is nothing to match.
+            if description.is_none() {
+                spec.todo(format!(
+                    "error row at page line {} has no code and no server text; left out",
+                    r.line
+                ));
+                continue;
+            }
+            String::new()
+        } else {
+            code
+        };
+        let message = code.contains(char::is_whitespace) || code.len() > 80;
+        // A message in the code column of a page whose error answer has an empty code: the
+        // server sends the message as `error_description` with `"error": ""`.
+        let (code, description) = if message && empty_code {
+            (String::new(), Some(literal(cell)))
+        } else {
+            (code, description)
+        };
+        if message && !code.is_empty() {
             spec.todo(format!(
                 "error row at page line {}: `{}` is not a code; left out",
                 r.line,
@@ -214,14 +227,14 @@ fn read_table(
             ));
             continue;
         }
-        if is_system(&code, description.as_deref(), system) {
+        if !code.is_empty() && is_system(&code, description.as_deref(), system) {
             continue;
         }
         let status = status_col
             .and_then(|c| r.cells.get(c))
             .and_then(|s| markdown::plain(s).trim().parse::<u16>().ok())
             .or_else(|| page_status(&code, page_statuses))
-            .filter(|s| (400..=599).contains(s) && *s != 400);
+            .filter(|s| (*s == 200 || (400..=599).contains(s)) && *s != 400);
         let row = ErrorRow {
             code,
             description,
@@ -232,10 +245,58 @@ fn read_table(
     }
 }
 
-/// The server text of a cell: backticks and emphasis removed, one line.
+/// Whether an error answer of the section has `"error": ""`.
+fn sends_empty_code(blocks: &[&Block]) -> bool {
+    blocks.iter().any(|b| match b {
+        Block::Code { text, .. } => crate::examples::json(text)
+            .or_else(|| {
+                crate::examples::without_elisions(text).and_then(|t| crate::examples::json(&t))
+            })
+            .is_some_and(|v| v.get("error").and_then(|e| e.as_str()) == Some("")),
+        _ => false,
+    })
+}
+
+/// How the tables write "no code": an empty cell, a dash, `Empty value`, `Empty string`.
+fn is_empty_code(code: &str) -> bool {
+    code.is_empty()
+        || ["empty value", "empty", "empty string", "-", "—", "\"\""]
+            .iter()
+            .any(|w| code.eq_ignore_ascii_case(w))
+}
+
+/// The server text of a cell: backticks and emphasis removed, one line; JSON escapes the
+/// tables copy from answers (`\u0027`) and Markdown escapes (`\*`) read as the characters.
 fn literal(cell: &str) -> String {
-    let t = markdown::plain(cell);
+    let t = unescape(&markdown::plain(cell));
     t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `\u0027` -> `'`, `\*` -> `*`; anything else is kept as written.
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let unicode = after
+            .strip_prefix('u')
+            .and_then(|h| h.get(..4))
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .and_then(char::from_u32);
+        if let Some(c) = unicode {
+            out.push(c);
+            rest = &after[5..];
+        } else if let Some(c) = after.chars().next().filter(|c| "*_`[]#|".contains(*c)) {
+            out.push(c);
+            rest = &after[c.len_utf8()..];
+        } else {
+            out.push('\\');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn is_system(code: &str, description: Option<&str>, system: &[(String, String)]) -> bool {
@@ -257,9 +318,12 @@ fn statuses(blocks: &[&Block]) -> Vec<u16> {
         if !lower.contains("status") || lower.contains("20x") {
             continue;
         }
+        // "HTTP status: 200" heading the error section: these errors come with HTTP 200.
+        let stated = lower.trim_start().starts_with("http status");
         for w in lower.split(|c: char| !c.is_ascii_digit()) {
             if let Ok(n) = w.parse::<u16>() {
-                if (400..=599).contains(&n) && !out.contains(&n) {
+                let fits = (400..=599).contains(&n) || (n == 200 && stated);
+                if fits && !out.contains(&n) {
                     out.push(n);
                 }
             }
@@ -276,10 +340,14 @@ fn page_status(code: &str, statuses: &[u16]) -> Option<u16> {
             let access = code.to_ascii_uppercase().contains("ACCESS")
                 || code.to_ascii_uppercase().contains("PERMISSION")
                 || code.eq_ignore_ascii_case("forbidden");
+            let others: Vec<u16> = many.iter().copied().filter(|s| *s != 403).collect();
             if access && many.contains(&403) {
                 Some(403)
             } else if many.contains(&400) {
                 Some(400)
+            } else if let [one] = others.as_slice() {
+                // "200, 403": the access rows 403, the others the other status.
+                Some(*one)
             } else {
                 None
             }
@@ -295,9 +363,15 @@ fn name_shared(spec: &mut Spec, rows: Vec<(ErrorRow, usize)>) {
     }
     let mut keep = vec![true; rows.len()];
     let mut rows = rows;
-    let mut used: Vec<String> = Vec::new();
+    // The variants rows with a code of their own get by default are taken too.
+    let mut used: Vec<String> = by_code
+        .iter()
+        .filter(|(code, idx)| idx.len() == 1 && !code.is_empty())
+        .map(|(code, _)| bitrix_codegen::names::error_variant_name(code))
+        .collect();
     for (code, idx) in &by_code {
-        if idx.len() < 2 {
+        // Rows sent without a code are told apart by their text, however many there are.
+        if idx.len() < 2 && !code.is_empty() {
             continue;
         }
         let all_texts = idx.iter().all(|&i| rows[i].0.description.is_some());
@@ -364,5 +438,43 @@ fn push_new(rows: &mut Vec<(ErrorRow, usize)>, row: ErrorRow, line: usize) {
         .any(|(e, _)| e.code == row.code && lower(&e.description) == lower(&row.description));
     if !known {
         rows.push((row, line));
+    }
+}
+
+/// A row is matched by its text when its code is empty or shared: where the page's error
+/// example sends the row's text with a difference the table smooths over (backticks, a final
+/// period, case), the example's text is the one the server sends.
+pub fn align_with_examples(spec: &mut Spec) {
+    let norm = |s: &str| {
+        s.replace('`', "")
+            .trim()
+            .trim_end_matches('.')
+            .trim()
+            .to_lowercase()
+    };
+    let sent: Vec<(String, String)> = spec
+        .examples
+        .iter()
+        .filter(|e| e.status >= 300)
+        .filter_map(|e| crate::examples::json(e.response.as_deref()?))
+        .filter_map(|v| {
+            let code = match v.get("error")? {
+                serde_json::Value::String(c) => c.clone(),
+                serde_json::Value::Number(n) => n.to_string(),
+                _ => return None,
+            };
+            Some((code, v.get("error_description")?.as_str()?.to_string()))
+        })
+        .collect();
+    for row in spec.errors.iter_mut() {
+        let Some(d) = row.description.clone() else {
+            continue;
+        };
+        if let Some((_, s)) = sent
+            .iter()
+            .find(|(c, s)| *c == row.code && norm(s) == norm(&d) && *s != d)
+        {
+            row.description = Some(s.clone());
+        }
     }
 }

@@ -128,6 +128,32 @@ impl<'a> FieldReader<'a> {
                 };
             }
             let mapped: Vec<Mapped> = words.iter().map(|w| map_word(w, false)).collect();
+            // `integer | string`: text, which decodes either (a number is read as its digits)
+            // and is one of the forms the server takes; `integer | double`: a double.
+            let scalars: Vec<&str> = mapped
+                .iter()
+                .zip(&words)
+                .filter(|(_, w)| !w.eq_ignore_ascii_case("null"))
+                .map(|(m, _)| match m {
+                    Mapped::Expr(e) => e.as_str(),
+                    _ => "",
+                })
+                .collect();
+            let nullable = not_null.len() < words.len();
+            let pick = if scalars.iter().all(|e| *e == "integer" || *e == "string") {
+                Some("string")
+            } else if scalars.iter().all(|e| *e == "integer" || *e == "double") {
+                Some("double")
+            } else {
+                None
+            };
+            if let Some(p) = pick.filter(|_| scalars.len() > 1) {
+                return if nullable {
+                    format!("{p}?")
+                } else {
+                    p.to_string()
+                };
+            }
             if mapped.windows(2).any(|w| w[0] != w[1]) {
                 spec.todo(format!(
                     "`{path}`: documented as a union ({}); typed as any",
@@ -137,6 +163,21 @@ impl<'a> FieldReader<'a> {
             }
         }
         let Some(word) = info.word.clone() else {
+            // The example request shows the value: its JSON kind is the type.
+            if input {
+                let from_sample = match self.sample_at(path) {
+                    Some(serde_json::Value::Bool(_)) => Some("boolean"),
+                    Some(serde_json::Value::String(_)) => Some("string"),
+                    Some(serde_json::Value::Number(n)) if n.is_i64() || n.is_u64() => {
+                        Some("integer")
+                    }
+                    Some(serde_json::Value::Number(_)) => Some("double"),
+                    _ => None,
+                };
+                if let Some(t) = from_sample {
+                    return t.to_string();
+                }
+            }
             spec.todo(format!("`{path}`: no type given; typed as any"));
             return "any".into();
         };
@@ -163,6 +204,17 @@ impl<'a> FieldReader<'a> {
                     // A list of plain values, as the example request shows it.
                     None if input && self.sample_scalar_list(path).is_some() => {
                         self.sample_scalar_list(path).unwrap_or_default()
+                    }
+                    // An object of text the example request shows (keys that are data).
+                    // (Text only: a number would be sent back as text.)
+                    None if input
+                        && self.sample_at(path).is_some_and(|v| {
+                            v.as_object().is_some_and(|m| {
+                                !m.is_empty() && m.values().all(serde_json::Value::is_string)
+                            })
+                        }) =>
+                    {
+                        "{string}".to_string()
                     }
                     None => {
                         spec.todo(format!(
@@ -281,7 +333,8 @@ impl<'a> FieldReader<'a> {
         }
         for l in markdown::links(&info.description) {
             let file = l.target.split('#').next().unwrap_or("");
-            if l.target.starts_with('#') || file.contains("field") {
+            // A link to an anchor (a table on this or another page) or to a field page.
+            if l.target.contains('#') || file.contains("field") {
                 if let Some((p, a)) = docs.resolve(&page.rel, &l.target) {
                     candidates.push((p, a));
                 }
@@ -309,7 +362,16 @@ impl<'a> FieldReader<'a> {
             }
         }
         for (p, anchor) in candidates {
-            let key = (p.rel.clone(), anchor.clone().unwrap_or_default());
+            // Parameters and answers read one table into different types (required marks,
+            // nullable answers), so each has its own.
+            let key = (
+                p.rel.clone(),
+                format!(
+                    "{}{}",
+                    anchor.clone().unwrap_or_default(),
+                    if input { "" } else { "@out" }
+                ),
+            );
             if let Some(name) = self.made.get(&key) {
                 return Some(name.clone());
             }

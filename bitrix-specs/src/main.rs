@@ -1,4 +1,4 @@
-//! Command line of `bitrix-specs`: `import`, `import-events`, `drift`, `coverage`.
+//! Command line of `bitrix-specs`: `import`, `import-events`, `drift`, `coverage`, `stats`, `mark`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,6 +32,24 @@ enum Command {
         /// Event spec folder, compared too when it exists.
         #[arg(long, default_value = "events")]
         events: PathBuf,
+    },
+    /// Count what is still loose: fields typed `any`, specs with todo points, reads not marked
+    /// idempotent.
+    Stats {
+        /// Spec folder.
+        specs: PathBuf,
+        /// Also list the reads without `idempotent = true`.
+        #[arg(long)]
+        list: bool,
+    },
+    /// Make the mechanical changes in every spec, hand-finished ones included: reads get
+    /// `idempotent = true`; with `--docs`, scopes the reference writes with dots are restored.
+    Mark {
+        /// Spec folder.
+        specs: PathBuf,
+        /// Folder holding `api-reference/`, to read the scopes as written.
+        #[arg(long)]
+        docs: Option<PathBuf>,
     },
     /// Write `<specs>/COVERAGE.md` (and `<events>/COVERAGE.md`).
     Coverage {
@@ -134,6 +152,38 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Stats { specs, list } => match bitrix_specs::stats::stats(&specs) {
+            Ok(s) => {
+                println!("{s}");
+                if list {
+                    for m in &s.reads_not_idempotent {
+                        println!("  {m}");
+                    }
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Command::Mark { specs, docs } => match bitrix_specs::mark::mark(docs.as_deref(), &specs) {
+            Ok(m) => {
+                for p in &m.scope {
+                    println!("scope as written: {}", p.display());
+                }
+                println!(
+                    "{} marked idempotent, {} scopes restored",
+                    m.idempotent.len(),
+                    m.scope.len()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
         Command::Coverage {
             docs,
             specs,

@@ -29,6 +29,8 @@ pub struct Spec {
     pub state: Option<State>,
     /// Points the importer could not decide.
     pub todo: Vec<String>,
+    /// A read by its name (`idempotent = true`).
+    pub idempotent: bool,
 }
 
 /// A parameter or a struct field.

@@ -120,6 +120,7 @@ pub fn annotate(spec: &mut Spec) {
         let not_found: Vec<&str> = spec
             .errors
             .iter()
+            .filter(|e| !e.code.is_empty())
             .filter(|e| {
                 e.code.to_ascii_uppercase().contains("NOT_FOUND")
                     || e.description

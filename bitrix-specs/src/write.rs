@@ -96,6 +96,9 @@ pub fn render(spec: &Spec, mode: Mode) -> Rendered {
             t.push_str("summary = \"Imported.\"\n");
         }
         let _ = writeln!(t, "docs = {}", quote(&spec.docs));
+        if spec.idempotent {
+            t.push_str("idempotent = true\n");
+        }
         if mode == Mode::Full && !spec.todo.is_empty() {
             t.push_str("todo = [\n");
             for p in &spec.todo {

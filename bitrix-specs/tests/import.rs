@@ -253,3 +253,49 @@ fn reviewed_differences_are_not_reported_and_stale_reviews_are() {
         ["demo.thing.update: reviewed difference no longer found (remove it from [[reviewed]]): error `GONE` is new in the reference"]
     );
 }
+
+#[test]
+fn mark_restores_scopes_and_marks_reads_and_stats_count_them() {
+    let out = scratch("mark");
+    import(&pages(), &out, false).unwrap();
+    // Two hand-finished specs as older imports left them: a read without `idempotent`, and a
+    // dotted scope written with `_`.
+    let list = out.join("demo/demo.entry.list.toml");
+    let text = std::fs::read_to_string(&list)
+        .unwrap()
+        .replace("origin = \"import\"\n", "")
+        .replace("idempotent = true\n", "");
+    std::fs::write(&list, text).unwrap();
+    let update = out.join("demo/demo.entry.update.toml");
+    let text = std::fs::read_to_string(&update)
+        .unwrap()
+        .replace("origin = \"import\"\n", "")
+        .replace("scope = \"demo.b2e\"", "scope = \"demo_b2e\"");
+    std::fs::write(&update, text).unwrap();
+    let before = bitrix_specs::stats::stats(&out).unwrap();
+    assert_eq!(before.reads_not_idempotent, ["demo.entry.list"]);
+    assert!(before.any_fields > 0 && before.with_todo > 0, "{before:?}");
+    let marked = bitrix_specs::mark::mark(Some(&pages()), &out).unwrap();
+    assert_eq!(marked.idempotent, std::slice::from_ref(&list));
+    assert_eq!(marked.scope, std::slice::from_ref(&update));
+    let text = std::fs::read_to_string(&list).unwrap();
+    assert!(
+        text.contains("scope = \"demo\"\nidempotent = true\n"),
+        "{text}"
+    );
+    assert!(std::fs::read_to_string(&update)
+        .unwrap()
+        .contains("scope = \"demo.b2e\"\n"));
+    let after = bitrix_specs::stats::stats(&out).unwrap();
+    assert!(after.reads_not_idempotent.is_empty());
+    assert_eq!(after.any_fields, before.any_fields);
+    // A second run changes nothing, and the specs still validate.
+    let again = bitrix_specs::mark::mark(Some(&pages()), &out).unwrap();
+    assert!(again.idempotent.is_empty() && again.scope.is_empty());
+    let checked = bitrix_codegen::check_all(&bitrix_codegen::load_dir(&out).unwrap());
+    assert!(
+        checked.problems.is_empty(),
+        "{:?}",
+        checked.problems.first()
+    );
+}

@@ -91,7 +91,7 @@ pub fn validate(
     }
     // The payload: its fields and named types, in the grammar they share with method specs and
     // checked by the same rule functions, with event words in the messages.
-    let scope = crate::valid::header::scope(ctx, &ev.scope);
+    let scope = crate::valid::header::event_scope(ctx, &ev.scope);
     let known: Vec<&str> = ev.types.iter().map(|t| t.name.value.as_str()).collect();
     let fields = crate::valid::fields::fields(ctx, &ev.fields, &known, "field");
     let (mut types, _) = crate::valid::types::named_types(ctx, &ev.types, &known);

@@ -16,7 +16,12 @@ pub fn expand(m: &Method, rt: &TokenStream) -> TokenStream {
         .map(|e| format_ident!("{}", e.variant))
         .collect();
     let docs = m.errors.iter().map(|e| {
-        let mut doc = format!("`{}` (HTTP {})", e.code, e.status);
+        // A row sent with an empty code is known by its description alone.
+        let mut doc = if e.code.is_empty() {
+            format!("Empty code (HTTP {})", e.status)
+        } else {
+            format!("`{}` (HTTP {})", e.code, e.status)
+        };
         if let Some(d) = &e.description {
             doc.push_str(&format!(", \"{d}\""));
         }

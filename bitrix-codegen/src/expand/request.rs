@@ -27,8 +27,28 @@ pub fn expand(m: &Method, p: &Paths, opts: &Options) -> TokenStream {
         opts,
     );
     let method_name = &m.name;
-    let output = rust_type(m, &m.result.ty, p);
-    let decode = decode_expr(&m.result.ty, m.result.items.as_deref(), opts);
+    let (output, decode, download) = if m.result.binary {
+        // A file answer: the call path hands the bytes over; a JSON `result` does not fit.
+        (
+            quote!(#rt::Download),
+            quote! {
+                let _ = value;
+                ::std::result::Result::Err(<#rt::__private::serde_json::Error as #rt::__private::serde::de::Error>::custom("the method answers a file, not JSON"))
+            },
+            quote! {
+                #[inline]
+                fn from_download(download: #rt::Download) -> ::std::option::Option<Self::Output> {
+                    ::std::option::Option::Some(download)
+                }
+            },
+        )
+    } else {
+        (
+            rust_type(m, &m.result.ty, p),
+            decode_expr(&m.result.ty, m.result.items.as_deref(), opts),
+            quote!(),
+        )
+    };
     let (paged, idempotent, rest) = (m.result.paged, m.idempotent, m.rest);
     let webhook: Vec<&str> = m
         .params
@@ -53,6 +73,8 @@ pub fn expand(m: &Method, p: &Paths, opts: &Options) -> TokenStream {
             fn decode_output(value: #rt::__private::Value) -> ::std::result::Result<Self::Output, #rt::__private::serde_json::Error> {
                 #decode
             }
+
+            #download
         }
     }
 }

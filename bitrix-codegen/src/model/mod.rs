@@ -250,6 +250,9 @@ pub struct ResultDef {
     pub paged: bool,
     /// Key of the list inside an object result.
     pub items: Option<String>,
+    /// `type = "binary"`: the method answers a file, not JSON; the output is the runtime's
+    /// `Download` (`ty` is then `any`, for the tools that read the model).
+    pub binary: bool,
 }
 
 /// One documented error row.
@@ -313,6 +316,7 @@ impl Method {
                 description: None,
                 paged: false,
                 items: None,
+                binary: false,
             },
             errors: Vec::new(),
             examples: Vec::new(),

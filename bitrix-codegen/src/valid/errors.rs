@@ -18,7 +18,8 @@ pub(super) fn errors(ctx: &mut Ctx<'_>, rows: &[ErrorAst]) -> Vec<ErrorDef> {
     let mut variants: BTreeSet<String> = BTreeSet::new();
     for r in rows {
         let Some(code) = coded(ctx, r) else { continue };
-        let shared = count[code] > 1;
+        // An empty code says nothing by itself: its rows are always told apart by description.
+        let shared = count[code] > 1 || code.is_empty();
         let Some(variant) = variant(ctx, r, code, shared) else {
             continue;
         };
@@ -38,7 +39,9 @@ pub(super) fn errors(ctx: &mut Ctx<'_>, rows: &[ErrorAst]) -> Vec<ErrorDef> {
     out
 }
 
-/// A row has a non-empty `code`.
+/// A row has a `code`. It may be empty (`code = ""`: some modules answer
+/// `{"error": "", "error_description": "Not found"}`) when the row gives the server's
+/// `description`, which then identifies it, and names its `variant`.
 fn coded<'a>(ctx: &mut Ctx<'_>, r: &'a ErrorAst) -> Option<&'a str> {
     let Some(code) = &r.code else {
         ctx.error_help(
@@ -48,8 +51,23 @@ fn coded<'a>(ctx: &mut Ctx<'_>, r: &'a ErrorAst) -> Option<&'a str> {
         );
         return None;
     };
+    if code.value.is_empty() {
+        let described = r
+            .description
+            .as_deref()
+            .is_some_and(|d| !d.trim().is_empty());
+        if !described || r.variant.is_none() {
+            ctx.error_help(
+                code.span.clone(),
+                "an error `code` is empty, but the row lacks a `description` or a `variant`",
+                "a row sent with an empty code needs the server's `error_description` as `description` and its own `variant`",
+            );
+            return None;
+        }
+        return Some(&code.value);
+    }
     if code.value.trim().is_empty() {
-        ctx.error(code.span.clone(), "an error `code` is empty");
+        ctx.error(code.span.clone(), "an error `code` is blank");
         return None;
     }
     Some(&code.value)
@@ -125,14 +143,15 @@ fn variant_usable(
     true
 }
 
-/// A row's status is an HTTP error status (default 400).
+/// A row's status is an HTTP error status (default 400), or 200 for the modules that answer
+/// errors with HTTP 200 (the page says so; the runtime reads the body whatever the status).
 fn status(ctx: &mut Ctx<'_>, r: &ErrorAst) -> u16 {
     match &r.status {
-        Some(s) if !(400..=599).contains(&s.value) => {
+        Some(s) if s.value != 200 && !(400..=599).contains(&s.value) => {
             ctx.error_help(
                 s.span.clone(),
                 format!("error status {} is not an HTTP error status", s.value),
-                "use a status from 400 to 599",
+                "use a status from 400 to 599, or 200 where the page says errors come with HTTP 200",
             );
             400
         }

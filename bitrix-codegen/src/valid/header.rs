@@ -77,8 +77,18 @@ pub(super) fn twin(
     true
 }
 
-/// `scope` is present and lower-case letters, digits and `_`.
+/// `scope` is present and lower-case letters, digits and `_`, segments joined by `.` as the
+/// reference writes some (`sign.b2e`): a method's scope is a permission name, not an identifier.
 pub(crate) fn scope(ctx: &mut Ctx<'_>, scope: &Option<Sp<String>>) -> Option<String> {
+    scope_with(ctx, scope, true)
+}
+
+/// `scope` of an event: it names the event's module, so no dots.
+pub(crate) fn event_scope(ctx: &mut Ctx<'_>, scope: &Option<Sp<String>>) -> Option<String> {
+    scope_with(ctx, scope, false)
+}
+
+fn scope_with(ctx: &mut Ctx<'_>, scope: &Option<Sp<String>>, dots: bool) -> Option<String> {
     let name = required_text(
         ctx,
         scope,
@@ -87,15 +97,26 @@ pub(crate) fn scope(ctx: &mut Ctx<'_>, scope: &Option<Sp<String>>) -> Option<Str
         "add `scope = \"…\"`, e.g. `scope = \"imbot\"`",
     )?;
     let s = scope.as_ref()?;
-    if !s
-        .value
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-    {
+    let word = |w: &str| {
+        !w.is_empty()
+            && w.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    };
+    let ok = if dots {
+        s.value.split('.').all(word)
+    } else {
+        word(&s.value)
+    };
+    if !ok {
+        let help = if dots {
+            "use lower-case letters, digits and `_`, words joined by `.` (`sign.b2e`)"
+        } else {
+            "use lower-case letters, digits and `_`"
+        };
         ctx.error_help(
             s.span.clone(),
             format!("scope `{}` is not a valid scope name", s.value),
-            "use lower-case letters, digits and `_`",
+            help,
         );
         return None;
     }

@@ -115,6 +115,7 @@ pub fn validate(
             description: None,
             paged: false,
             items: None,
+            binary: false,
         }),
         errors,
         examples: Vec::new(),

@@ -19,7 +19,19 @@ pub(super) fn result(
         );
         return None;
     };
+    // A file answer: no JSON to type.
+    let binary = r.ty.as_ref().is_some_and(|t| t.value == "binary");
     let ty = match &r.ty {
+        Some(_) if binary => {
+            if r.paged {
+                ctx.error_help(
+                    r.span.clone(),
+                    "a `binary` result cannot be `paged`",
+                    "remove `paged = true`: a file answer has no pages",
+                );
+            }
+            Some(crate::model::Ty::Any)
+        }
         None => {
             ctx.error_help(
                 r.span.clone(),
@@ -42,5 +54,6 @@ pub(super) fn result(
         description: r.description.clone(),
         paged: r.paged,
         items: r.items.as_ref().map(|i| i.value.clone()),
+        binary,
     })
 }

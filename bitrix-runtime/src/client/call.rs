@@ -176,8 +176,12 @@ impl Client {
             return Err(InvalidRequest::new("", "parameters must be a JSON object").into());
         }
         let idempotent = target.key.is_some();
-        let (answer, _, _) = self.execute_paced(&target, params, idempotent).await?;
-        answer.into_result()
+        let (answer, status, body) = self.execute_paced(&target, params, idempotent).await?;
+        let response = answer.into_result()?;
+        if file_headers(&response.result).is_some() {
+            return Err(UnexpectedResponse::new(status, "the answer is not JSON", &body).into());
+        }
+        Ok(response)
     }
 
     /// Sends once, and for OAuth renews the token and sends again on `expired_token`.
@@ -224,11 +228,19 @@ impl Client {
             request = request.header("Idempotency-Key", key);
         }
         let answer = request.send().await.map_err(TransportError::from_reqwest)?;
-        let replayed = answer
-            .headers()
-            .get("Idempotent-Replayed")
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+        let header = |name: reqwest::header::HeaderName| {
+            answer
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let replayed = header(reqwest::header::HeaderName::from_static(
+            "idempotent-replayed",
+        ))
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+        let content_type = header(reqwest::header::CONTENT_TYPE);
+        let disposition = header(reqwest::header::CONTENT_DISPOSITION);
         let (status, bytes) =
             read_body(answer, self.inner.max_body)
                 .await
@@ -236,7 +248,15 @@ impl Client {
                     ReadError::Transport(t) => SendError::Transport(t),
                     ReadError::Unexpected(u) => SendError::Unexpected(u),
                 })?;
-        let mut classified = classify(status, &bytes)?;
+        let mut classified = match classify(status, &bytes) {
+            Ok(c) => c,
+            // A success that is no JSON: a file, for the methods that answer one (see
+            // `decode`); any other method still fails on it there.
+            Err(_) if is_file(status, content_type.as_deref()) => {
+                Answer::Success(file_answer(content_type, disposition))
+            }
+            Err(e) => return Err(e.into()),
+        };
         if let Answer::Success(r) = &mut classified {
             r.replayed = replayed;
         }
@@ -277,13 +297,58 @@ pub(crate) struct Target<'a> {
     pub key: Option<&'a str>,
 }
 
-/// Types a success (the result decoded into `M::Output`) or a failure (the method's error).
+/// The key under which a file answer's headers travel from `send` to `decode`, in place of a
+/// `result` (no JSON answer has a key starting with NUL).
+const FILE_KEY: &str = "\u{0}file";
+
+/// A 2xx answer whose `Content-Type` is given and is not JSON.
+fn is_file(status: u16, content_type: Option<&str>) -> bool {
+    (200..300).contains(&status)
+        && content_type.is_some_and(|c| !c.to_ascii_lowercase().contains("json"))
+}
+
+/// The envelope standing in for a file answer: its headers, the bytes stay the body.
+fn file_answer(content_type: Option<String>, disposition: Option<String>) -> Response<Value> {
+    let file_name = disposition.as_deref().and_then(crate::download::file_name);
+    Response {
+        result: serde_json::json!({ FILE_KEY: { "content_type": content_type, "file_name": file_name } }),
+        time: None,
+        next: None,
+        total: None,
+        replayed: false,
+    }
+}
+
+/// The headers of a file answer made by [`file_answer`].
+fn file_headers(result: &Value) -> Option<(Option<String>, Option<String>)> {
+    let file = result.get(FILE_KEY)?;
+    let text = |k: &str| file.get(k).and_then(Value::as_str).map(str::to_string);
+    Some((text("content_type"), text("file_name")))
+}
+
+/// Types a success (the result decoded into `M::Output`, or the file of a method answering
+/// one) or a failure (the method's error).
 fn decode<M: Method>(
     answer: Answer,
     status: u16,
     body: &[u8],
 ) -> Result<Response<M::Output>, Error<M::Error>> {
     let mut envelope = answer.into_result::<M::Error>()?;
+    if let Some((content_type, file_name)) = file_headers(&envelope.result) {
+        let download = crate::Download {
+            content_type,
+            file_name,
+            bytes: body.to_vec(),
+        };
+        return match M::from_download(download) {
+            Some(file) => Ok(envelope.map(|_| file)),
+            None => Err(Error::UnexpectedResponse(UnexpectedResponse::new(
+                status,
+                "the answer is not JSON",
+                body,
+            ))),
+        };
+    }
     // The raw body is kept for the error, so the value need not be.
     let value = std::mem::take(&mut envelope.result);
     match crate::wire::fields::decode_result::<M>(value) {
