@@ -57,6 +57,7 @@ pub struct Config {
     pub(crate) header_timeout: Duration,
     pub(crate) body_timeout: Duration,
     pub(crate) specs_dir: Option<PathBuf>,
+    pub(crate) seed_file: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -84,6 +85,7 @@ impl Config {
             header_timeout: Duration::from_secs(30),
             body_timeout: Duration::from_secs(60),
             specs_dir: None,
+            seed_file: None,
         }
     }
 
@@ -129,6 +131,14 @@ impl Config {
     #[must_use]
     pub fn specs_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.specs_dir = Some(dir.into());
+        self
+    }
+
+    /// Seeds the portal's reference data (users, departments, CRM statuses, categories,
+    /// currencies) from this JSON file instead of the built-in `seed/portal.json`; same format.
+    #[must_use]
+    pub fn seed_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.seed_file = Some(path.into());
         self
     }
 

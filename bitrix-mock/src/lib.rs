@@ -25,10 +25,12 @@ mod limits;
 mod methods;
 mod params;
 mod routes;
+mod seed;
 mod server;
 mod specs;
 mod state;
 mod store;
+mod wire;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -65,7 +67,9 @@ impl Emulator {
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
         let listener = tokio::net::TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(config, methods, seed(addr), addr));
+        let shared = Shared::new(config, methods, seed(addr), addr)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        let shared = Arc::new(shared);
         let (tx, rx) = tokio::sync::watch::channel(());
         let server = tokio::spawn(server::serve(listener, shared.clone(), rx));
         Ok(Emulator {
@@ -201,7 +205,11 @@ impl Emulator {
                         store::Record { partition, fields }
                     })
                     .collect();
-                data.store.replace(&st.entity, &st.key, records);
+                // A family standing in a fixed partition (`crm.deal` in the one CRM) replaces
+                // only its own records.
+                let only = (!st.partition_value.is_empty()).then(|| st.partition_value.clone());
+                data.store
+                    .replace(&st.entity, &st.key, records, only.as_ref());
             }
             None => {
                 data.lists.insert(method.to_string(), items);

@@ -102,12 +102,13 @@ pub fn is_user_field(name: &str) -> bool {
         || (name.starts_with("uf") && name[2..].starts_with(|c: char| c.is_ascii_uppercase()))
 }
 
-/// The shape of every entity named by the methods.
+/// The shape of every family of methods with `[state]` (`crm.deal`, `crm.item`; see
+/// [`crate::wire::family`]): families that share an entity each keep their own names.
 pub fn catalog<'a>(methods: impl Iterator<Item = &'a Method>) -> BTreeMap<String, Shape> {
     let mut out: BTreeMap<String, Shape> = BTreeMap::new();
     for m in methods {
         let Some(st) = &m.state else { continue };
-        let shape = out.entry(st.entity.clone()).or_default();
+        let shape = out.entry(crate::wire::family(m)).or_default();
         shape.key.clone_from(&st.key);
         for p in &st.partition {
             if !shape.partition.contains(p) {
@@ -119,7 +120,7 @@ pub fn catalog<'a>(methods: impl Iterator<Item = &'a Method>) -> BTreeMap<String
             types.push(record_type(m, &m.result.ty, st.wrap.as_deref()));
         }
         if matches!(st.action, Action::Add | Action::Update) {
-            if let Some(path) = &st.fields {
+            if let Some(path) = st.fields.as_deref().filter(|p| *p != "*") {
                 types.push(param_type(m, path));
             }
         }
