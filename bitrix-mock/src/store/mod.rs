@@ -143,7 +143,7 @@ impl Store {
         }
         let mut unnumbered = Vec::new();
         for r in records {
-            match r.fields.get(key).and_then(value::number) {
+            match value::field(&r.fields, key).and_then(value::number) {
                 Some(n) if n >= 0.0 && n.fract() == 0.0 && n < 9e15 => {
                     let part = e.entry(r.partition.clone()).or_default();
                     part.next_id = part.next_id.max(n as u64 + 1);

@@ -18,7 +18,8 @@ struct Slot {
     name: String,
     loose: String,
     out: Out,
-    /// What an unset field answers: `null`, `[]` for lists, the example's value for flags.
+    /// What an unset field answers: `null`, `[]` for lists, the example's value for flags
+    /// (`Y`/`N` and `true`/`false` alike).
     unset: Value,
 }
 
@@ -45,11 +46,6 @@ pub fn family(method: &Method) -> String {
 }
 
 impl Template {
-    /// Whether the family documents a record (else records answer as stored).
-    pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
-    }
-
     /// `record` as the family answers it: every documented key in its form, then the stored
     /// fields the family knows or the user fields, in its casing.
     pub fn render(&self, record: &Map<String, Value>, shape: &Shape) -> Map<String, Value> {
@@ -131,14 +127,27 @@ pub fn catalog<'a>(
         }
     }
     let empty = Shape::default();
-    examples
+    let mut out: BTreeMap<String, Template> = examples
         .into_iter()
         .map(|(fam, (_, rec))| {
             let shape = shapes.get(&fam).unwrap_or(&empty);
             let t = build(&rec, shape, forms.get(&fam));
             (fam, t)
         })
-        .collect()
+        .collect();
+    // A family without a documented record answers the fields its types declare, in their names.
+    for (fam, shape) in shapes {
+        if out.contains_key(fam) || shape.fields.is_empty() {
+            continue;
+        }
+        let mut rec: Map<String, Value> = Map::new();
+        rec.insert(shape.key.clone(), Value::Null);
+        for name in shape.fields.keys() {
+            rec.insert(name.clone(), Value::Null);
+        }
+        out.insert(fam.clone(), build(&rec, shape, forms.get(fam)));
+    }
+    out
 }
 
 /// The record a method's first documented success shows: `result`, under `wrap` or the
@@ -203,7 +212,7 @@ fn build(
                 })
                 .unwrap_or(Out::Raw);
             let unset = match (out, v) {
-                (Out::Flag, v) => v.clone(),
+                (Out::Flag | Out::Bool, v) => v.clone(),
                 (_, Value::Array(_)) => Value::Array(Vec::new()),
                 _ => Value::Null,
             };
