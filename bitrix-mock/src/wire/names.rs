@@ -61,7 +61,13 @@ pub fn to_camel(name: &str) -> String {
 /// `createdTime` in `crm.item`, `createdDate` in tasks), in loose form: a record written through
 /// one family answers these in another's.
 const SAME: &[&[&str]] = &[
-    &["datecreate", "createdtime", "createddate", "createdat", "datecreated"],
+    &[
+        "datecreate",
+        "createdtime",
+        "createddate",
+        "createdat",
+        "datecreated",
+    ],
     &[
         "datemodify",
         "updatedtime",

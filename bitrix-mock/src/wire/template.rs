@@ -46,6 +46,34 @@ pub fn family(method: &Method) -> String {
 }
 
 impl Template {
+    /// Stamps a new record with what the portal fills itself: of the fields the family shows but
+    /// its add and update methods do not take, dates get the creation time and the user fields
+    /// (`createdBy`, `MODIFIED_BY`, `authorId`) the caller.
+    pub fn stamp(&self, record: &mut Map<String, Value>, shape: &Shape, now: &str, user: u64) {
+        for slot in &self.slots {
+            if shape.writable.is_empty() || shape.writable.contains(&slot.loose) {
+                continue;
+            }
+            if crate::store::value::field(record, &slot.name).is_some() {
+                continue;
+            }
+            let l = &slot.loose;
+            let value = match slot.out {
+                Out::Date(_) => Value::from(now),
+                Out::IntText | Out::Number
+                    if l.ends_with("by")
+                        || l.ends_with("byid")
+                        || l.ends_with("userid")
+                        || l == "authorid" =>
+                {
+                    Value::from(user)
+                }
+                _ => continue,
+            };
+            record.insert(slot.name.clone(), value);
+        }
+    }
+
     /// `record` as the family answers it: every documented key in its form, then the stored
     /// fields the family knows or the user fields, in its casing.
     pub fn render(&self, record: &Map<String, Value>, shape: &Shape) -> Map<String, Value> {

@@ -71,6 +71,8 @@ pub fn run(
             let mut record = Map::new();
             write(shape, &mut record, given, store);
             system_fields(shape, &mut record, &partition, st, ctx, true);
+            let now = crate::clock::iso8601(ctx.now);
+            view.template.stamp(&mut record, shape, &now, ctx.user_id);
             let id = store.insert(&st.entity, &st.key, partition.clone(), record);
             let stored = store
                 .get(&st.entity, &partition, id)
@@ -162,12 +164,17 @@ pub fn partition(st: &StateDef, params: &Map<String, Value>) -> Partition {
 }
 
 /// The rows of `set_rows`: a list (or PHP's `0..n` object) of objects.
-fn rows_param(st: &StateDef, params: &Map<String, Value>) -> Result<Vec<Map<String, Value>>, Problem> {
+fn rows_param(
+    st: &StateDef,
+    params: &Map<String, Value>,
+) -> Result<Vec<Map<String, Value>>, Problem> {
     let name = st.rows.as_deref().unwrap_or("rows");
     let items: Vec<&Value> = match params.get(name) {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(a)) => a.iter().collect(),
-        Some(Value::Object(m)) if m.keys().all(|k| k.parse::<usize>().is_ok()) => m.values().collect(),
+        Some(Value::Object(m)) if m.keys().all(|k| k.parse::<usize>().is_ok()) => {
+            m.values().collect()
+        }
         Some(_) => return Err(Problem::Malformed("rows")),
     };
     items
