@@ -133,7 +133,10 @@ pub fn read_spec(ctx: &mut Ctx<'_>, text: &str) -> Option<SpecAst> {
                                 _ => {
                                     ctx.error_help(
                                         v.span(),
-                                        format!("`[state.form]` value of `{}` is not a string", key.value),
+                                        format!(
+                                            "`[state.form]` value of `{}` is not a string",
+                                            key.value
+                                        ),
                                         "write a form word, e.g. `OPPORTUNITY = \"money\"`",
                                     );
                                     None

@@ -78,7 +78,11 @@ pub(super) fn state(
             .as_ref()
             .map_or_else(|| "ID".to_string(), |k| k.value.clone()),
         partition: ast.partition.iter().map(|p| p.value.clone()).collect(),
-        partition_value: ast.partition_value.iter().map(|p| p.value.clone()).collect(),
+        partition_value: ast
+            .partition_value
+            .iter()
+            .map(|p| p.value.clone())
+            .collect(),
         parent: ast.parent.as_ref().map(|s| s.value.clone()),
         rows: ast.rows.as_ref().map(|s| s.value.clone()),
         defaults: ast
