@@ -143,7 +143,7 @@ fn decimals(s: &str) -> Option<u8> {
         && !frac.is_empty()
         && frac.len() < 10
         && frac.bytes().all(|b| b.is_ascii_digit()))
-    .then(|| frac.len() as u8)
+    .then_some(frac.len() as u8)
 }
 
 /// A date's parts, with the offset as written (`+02:00`; `+00:00` when none was).
