@@ -21,6 +21,8 @@ struct Slot {
     /// What an unset field answers: `null`, `[]` for lists, the example's value for flags
     /// (`Y`/`N` and `true`/`false` alike).
     unset: Value,
+    /// The example's value when it shows one (not `null`).
+    filled: Option<Value>,
 }
 
 /// How a family writes its records.
@@ -46,28 +48,35 @@ pub fn family(method: &Method) -> String {
 }
 
 impl Template {
-    /// Stamps a new record with what the portal fills itself: of the fields the family shows but
-    /// its add and update methods do not take, dates get the creation time and the user fields
-    /// (`createdBy`, `MODIFIED_BY`, `authorId`) the caller.
+    /// Stamps a new record with what the portal fills itself: the fields the family shows filled
+    /// in its example but its add and update methods do not take. Dates get the creation time,
+    /// user fields (`createdBy`, `MODIFIED_BY`, `authorId`) the caller, others the empty value of
+    /// the example's form (`""`, `"0"`, `"0.00"`, `0`, `{}`), so that they read as the portal's
+    /// types; a field the example shows `null` stays unset.
     pub fn stamp(&self, record: &mut Map<String, Value>, shape: &Shape, now: &str, user: u64) {
         for slot in &self.slots {
             if shape.writable.is_empty() || shape.writable.contains(&slot.loose) {
                 continue;
             }
+            let Some(example) = &slot.filled else {
+                continue;
+            };
             if crate::store::value::field(record, &slot.name).is_some() {
                 continue;
             }
             let l = &slot.loose;
+            let by_user = l.ends_with("by")
+                || l.ends_with("byid")
+                || l.ends_with("userid")
+                || l == "authorid";
             let value = match slot.out {
                 Out::Date(_) => Value::from(now),
-                Out::IntText | Out::Number
-                    if l.ends_with("by")
-                        || l.ends_with("byid")
-                        || l.ends_with("userid")
-                        || l == "authorid" =>
-                {
-                    Value::from(user)
-                }
+                Out::IntText | Out::Number if by_user => Value::from(user),
+                Out::IntText => Value::from("0"),
+                Out::Number => Value::from(0),
+                Out::Decimal(_) => Value::from(0),
+                Out::Text => Value::from(""),
+                Out::Raw if example.is_object() => Value::Object(Map::new()),
                 _ => continue,
             };
             record.insert(slot.name.clone(), value);
@@ -249,6 +258,7 @@ fn build(
                 name: name.clone(),
                 out,
                 unset,
+                filled: (!v.is_null()).then(|| v.clone()),
             }
         })
         .collect();
