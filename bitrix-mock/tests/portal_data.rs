@@ -117,6 +117,18 @@ async fn one_crm_behind_every_family() {
     assert_eq!(d["OPPORTUNITY"], "5000.00", "{deal}");
     assert_eq!(d["STAGE_ID"], "PREPARATION", "{deal}");
     assert_eq!(d["ID"], json!(deal_id.to_string()), "{deal}");
+    // An update in the other casing changes the same field.
+    ok(
+        &format!("{hook}crm.deal.update"),
+        json!({"id": deal_id, "fields": {"TITLE": "Bigger"}}),
+    )
+    .await;
+    let item = ok(
+        &format!("{hook}crm.item.get"),
+        json!({"entityTypeId": 2, "id": deal_id}),
+    )
+    .await;
+    assert_eq!(item["result"]["item"]["title"], "Bigger", "{item}");
     // Deals and contacts count their IDs apart; the contact is no deal.
     assert_eq!(deal_id, json!(1));
     let (status, _) = post_json(
@@ -151,7 +163,49 @@ async fn one_crm_behind_every_family() {
     .await;
     let items = listed["result"]["items"].as_array().expect("items");
     assert_eq!(items.len(), 1, "{listed}");
-    assert_eq!(items[0]["title"], "Big");
+    assert_eq!(items[0]["title"], "Bigger");
+}
+
+#[tokio::test]
+async fn answers_in_the_documented_casing_and_objects() {
+    let emu = shipped().await;
+    let hook = emu.webhook_url();
+    let added = ok(
+        &format!("{hook}tasks.task.add"),
+        json!({"fields": {"TITLE": "Write", "RESPONSIBLE_ID": 1}}),
+    )
+    .await;
+    let id = added["result"]["task"]["id"].clone();
+    let got = ok(&format!("{hook}tasks.task.get"), json!({"taskId": id})).await;
+    let task = &got["result"]["task"];
+    assert_eq!(task["title"], "Write", "{got}");
+    assert_eq!(task["responsibleId"], "1", "{got}");
+    assert!(task.get("TITLE").is_none(), "{got}");
+    assert!(task.as_object().is_some_and(|t| t.len() > 50), "{got}");
+    // Adds whose documented answer is the object answer the object.
+    let ty = ok(
+        &format!("{hook}crm.type.add"),
+        json!({"fields": {"title": "Orders", "entityTypeId": 1030}}),
+    )
+    .await;
+    assert_eq!(ty["result"]["type"]["title"], "Orders", "{ty}");
+    assert!(ty["result"]["type"]["id"].is_number(), "{ty}");
+    let cat = ok(
+        &format!("{hook}crm.category.add"),
+        json!({"entityTypeId": 2, "fields": {"name": "Wholesale"}}),
+    )
+    .await;
+    assert_eq!(cat["result"]["category"]["name"], "Wholesale", "{cat}");
+    let cats = ok(
+        &format!("{hook}crm.category.list"),
+        json!({"entityTypeId": 2}),
+    )
+    .await;
+    assert_eq!(
+        cats["result"]["categories"].as_array().map(Vec::len),
+        Some(2),
+        "{cats}"
+    );
 }
 
 #[tokio::test]

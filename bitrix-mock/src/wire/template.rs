@@ -2,7 +2,7 @@
 //! with `[state.form]` where the example cannot tell, and the result type where the example
 //! shows `null`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use bitrix_codegen::model::{Action, StateDef, WireForm};
 use bitrix_codegen::Method;
@@ -54,6 +54,10 @@ impl Template {
     /// the example's form (`""`, `"0"`, `"0.00"`, `0`, `{}`), so that they read as the portal's
     /// types; a field the example shows `null` stays unset.
     pub fn stamp(&self, record: &mut Map<String, Value>, shape: &Shape, now: &str, user: u64) {
+        let mut given: HashSet<String> = record.keys().map(|k| loose(k)).collect();
+        // The ID is the store's to give, whatever the family calls it.
+        given.insert(loose(&shape.key));
+        given.insert("id".to_string());
         for slot in &self.slots {
             if shape.writable.is_empty() || shape.writable.contains(&slot.loose) {
                 continue;
@@ -61,7 +65,7 @@ impl Template {
             let Some(example) = &slot.filled else {
                 continue;
             };
-            if crate::store::value::field(record, &slot.name).is_some() {
+            if given.contains(&slot.loose) {
                 continue;
             }
             let l = &slot.loose;
@@ -89,21 +93,20 @@ impl Template {
         if self.slots.is_empty() {
             return record.clone();
         }
-        let stored: Vec<(String, &String, &Value)> =
-            record.iter().map(|(k, v)| (loose(k), k, v)).collect();
+        // One loose name per stored key, looked up by hash: a record of 50 fields renders in
+        // 50 lookups, not 2,500 comparisons.
+        let stored: HashMap<String, (&String, &Value)> =
+            record.iter().map(|(k, v)| (loose(k), (k, v))).collect();
         let mut used: HashSet<&str> = HashSet::new();
         let mut out = Map::new();
         for slot in &self.slots {
-            let found = stored
-                .iter()
-                .find(|(l, _, _)| *l == slot.loose)
-                .or_else(|| {
-                    same_as(&slot.loose)
-                        .iter()
-                        .find_map(|alias| stored.iter().find(|(l, _, _)| l == alias))
-                });
+            let found = stored.get(&slot.loose).or_else(|| {
+                same_as(&slot.loose)
+                    .iter()
+                    .find_map(|alias| stored.get(*alias))
+            });
             let value = match found {
-                Some((_, k, v)) => {
+                Some((k, v)) => {
                     used.insert(k.as_str());
                     if v.is_null() {
                         slot.unset.clone()
@@ -135,12 +138,15 @@ impl Template {
     }
 }
 
+/// A documented record and how good a witness of the family's form it is (0 best).
+type Witness = (u8, Map<String, Value>);
+
 /// The template of every family that documents a record.
 pub fn catalog<'a>(
     methods: impl Iterator<Item = &'a Method> + Clone,
     shapes: &BTreeMap<String, Shape>,
 ) -> BTreeMap<String, Template> {
-    let mut examples: BTreeMap<String, (u8, Map<String, Value>)> = BTreeMap::new();
+    let mut examples: BTreeMap<String, Vec<Witness>> = BTreeMap::new();
     let mut forms: BTreeMap<String, BTreeMap<String, WireForm>> = BTreeMap::new();
     for m in methods {
         let Some(st) = &m.state else { continue };
@@ -159,10 +165,23 @@ pub fn catalog<'a>(
         let Some(rec) = documented_record(m, st) else {
             continue;
         };
-        if examples.get(&fam).is_none_or(|(r, _)| rank < *r) {
-            examples.insert(fam, (rank, rec));
-        }
+        examples.entry(fam).or_default().push((rank, rec));
     }
+    // The best witness first; the others add the keys it leaves out (a get example showing a
+    // few fields, a list example showing them all).
+    let examples = examples.into_iter().map(|(fam, mut recs)| {
+        recs.sort_by_key(|(rank, _)| *rank);
+        let mut merged = Map::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        for (_, rec) in recs {
+            for (k, v) in rec {
+                if seen.insert(loose(&k)) {
+                    merged.insert(k, v);
+                }
+            }
+        }
+        (fam, (0u8, merged))
+    });
     let empty = Shape::default();
     let mut out: BTreeMap<String, Template> = examples
         .into_iter()

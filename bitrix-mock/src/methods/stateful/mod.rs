@@ -74,9 +74,13 @@ pub fn run(
             let now = crate::clock::iso8601(ctx.now);
             view.template.stamp(&mut record, shape, &now, ctx.user_id);
             let id = store.insert(&st.entity, &st.key, partition.clone(), record);
-            let stored = store
-                .get(&st.entity, &partition, id)
-                .map(|r| view.render(&r.fields));
+            // Rendered only where the answer shows it: most adds answer the ID alone.
+            let stored = match st.answer {
+                Answer::Record | Answer::Records => store
+                    .get(&st.entity, &partition, id)
+                    .map(|r| view.render(&r.fields)),
+                _ => None,
+            };
             Ok(answer(method, st, json!(id), stored, ctx.v3))
         }
         Action::Get => {
