@@ -10,10 +10,9 @@ use serde_json::{Map, Value};
 /// (`stageId` finds `STAGE_ID`), as one record is seen through families of both casings.
 pub fn field<'a>(record: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
     record.get(name).or_else(|| {
-        let want = crate::wire::names::loose(name);
         record
             .iter()
-            .find(|(k, _)| crate::wire::names::loose(k) == want)
+            .find(|(k, _)| crate::wire::names::loose_eq(k, name))
             .map(|(_, v)| v)
     })
 }

@@ -10,6 +10,25 @@ pub fn loose(name: &str) -> String {
         .collect()
 }
 
+/// Whether two names are the same but for case and underscores, without allocating.
+pub fn loose_eq(a: &str, b: &str) -> bool {
+    let mut x = a
+        .bytes()
+        .filter(|c| *c != b'_')
+        .map(|c| c.to_ascii_lowercase());
+    let mut y = b
+        .bytes()
+        .filter(|c| *c != b'_')
+        .map(|c| c.to_ascii_lowercase());
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return true,
+            (p, q) if p == q => {}
+            _ => return false,
+        }
+    }
+}
+
 /// Whether a name is written UPPER_SNAKE (no lower-case letter).
 pub fn is_upper(name: &str) -> bool {
     !name.chars().any(|c| c.is_ascii_lowercase())
@@ -104,5 +123,7 @@ mod tests {
         assert_eq!(to_upper("TITLE"), "TITLE");
         assert!(same_as("createdtime").contains(&"datecreate"));
         assert!(same_as("title").is_empty());
+        assert!(loose_eq("STAGE_ID", "stageId"));
+        assert!(!loose_eq("STAGE_ID", "stage"));
     }
 }

@@ -9,7 +9,7 @@ use bitrix_codegen::Method;
 use serde_json::{Map, Value};
 
 use super::form::{DateShape, Out};
-use super::names::{is_upper, loose, same_as, to_camel, to_upper};
+use super::names::{self, is_upper, loose, same_as, to_camel, to_upper};
 use crate::store::shape::{is_user_field, Kind, Shape};
 
 /// One output field.
@@ -31,6 +31,8 @@ pub struct Template {
     slots: Vec<Slot>,
     /// Field names are UPPER_SNAKE (`crm.deal`) rather than camelCase (`crm.item`).
     upper: bool,
+    /// The slots [`Template::stamp`] fills: shown filled, taken by no add or update, not the ID.
+    stamps: Vec<usize>,
 }
 
 /// The family of a method: its name without the last segment, `@v3` for REST 3.0 methods
@@ -53,19 +55,10 @@ impl Template {
     /// user fields (`createdBy`, `MODIFIED_BY`, `authorId`) the caller, others the empty value of
     /// the example's form (`""`, `"0"`, `"0.00"`, `0`, `{}`), so that they read as the portal's
     /// types; a field the example shows `null` stays unset.
-    pub fn stamp(&self, record: &mut Map<String, Value>, shape: &Shape, now: &str, user: u64) {
-        let mut given: HashSet<String> = record.keys().map(|k| loose(k)).collect();
-        // The ID is the store's to give, whatever the family calls it.
-        given.insert(loose(&shape.key));
-        given.insert("id".to_string());
-        for slot in &self.slots {
-            if shape.writable.is_empty() || shape.writable.contains(&slot.loose) {
-                continue;
-            }
-            let Some(example) = &slot.filled else {
-                continue;
-            };
-            if given.contains(&slot.loose) {
+    pub fn stamp(&self, record: &mut Map<String, Value>, now: &str, user: u64) {
+        for &i in &self.stamps {
+            let slot = &self.slots[i];
+            if record.keys().any(|k| names::loose_eq(k, &slot.name)) {
                 continue;
             }
             let l = &slot.loose;
@@ -77,10 +70,11 @@ impl Template {
                 Out::Date(_) => Value::from(now),
                 Out::IntText | Out::Number if by_user => Value::from(user),
                 Out::IntText => Value::from("0"),
-                Out::Number => Value::from(0),
-                Out::Decimal(_) => Value::from(0),
+                Out::Number | Out::Decimal(_) => Value::from(0),
                 Out::Text => Value::from(""),
-                Out::Raw if example.is_object() => Value::Object(Map::new()),
+                Out::Raw if slot.filled.as_ref().is_some_and(Value::is_object) => {
+                    Value::Object(Map::new())
+                }
                 _ => continue,
             };
             record.insert(slot.name.clone(), value);
@@ -253,7 +247,7 @@ fn build(
         }
     }
     let numbers_as_text = int_text > 0;
-    let slots = keys
+    let slots: Vec<Slot> = keys
         .into_iter()
         .map(|name| {
             let v = &rec[name];
@@ -281,7 +275,24 @@ fn build(
             }
         })
         .collect();
-    Template { slots, upper }
+    let key = loose(&shape.key);
+    let stamps = slots
+        .iter()
+        .enumerate()
+        .filter(|(_, s): &(usize, &Slot)| {
+            s.filled.is_some()
+                && !shape.writable.is_empty()
+                && !shape.writable.contains(&s.loose)
+                && s.loose != key
+                && s.loose != "id"
+        })
+        .map(|(i, _)| i)
+        .collect();
+    Template {
+        slots,
+        upper,
+        stamps,
+    }
 }
 
 fn from_word(w: WireForm) -> Out {

@@ -72,7 +72,7 @@ pub fn run(
             write(shape, &mut record, given, store);
             system_fields(shape, &mut record, &partition, st, ctx, true);
             let now = crate::clock::iso8601(ctx.now);
-            view.template.stamp(&mut record, shape, &now, ctx.user_id);
+            view.template.stamp(&mut record, &now, ctx.user_id);
             let id = store.insert(&st.entity, &st.key, partition.clone(), record);
             // Rendered only where the answer shows it: most adds answer the ID alone.
             let stored = match st.answer {

@@ -36,8 +36,7 @@ pub(super) fn merge_into(
         }
         // One field whatever the casing it is written in (`TITLE` through crm.deal, `title`
         // through crm.item): the new spelling replaces the old.
-        let l = crate::wire::names::loose(&name);
-        record.retain(|k, _| k == &name || crate::wire::names::loose(k) != l);
+        record.retain(|k, _| k == &name || !crate::wire::names::loose_eq(k, &name));
         let kind = shape.fields.get(&name).copied();
         if multi::is_multi(&name, &v, kind == Some(Kind::Multi)) {
             *counter = (*counter).max(1);
