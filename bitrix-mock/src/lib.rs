@@ -144,7 +144,9 @@ impl Emulator {
         self.shared.data().calls.iter().cloned().collect()
     }
 
-    /// Every record of `entity` (`crm.item`, `crm.deal`), in ID order, as the store holds them.
+    /// Every record of `entity` (`crm`: deals, contacts and smart-process items alike;
+    /// `tasks.task`), by partition then in ID order, as the store holds them (as sent, before
+    /// the wire form).
     pub fn records(&self, entity: &str) -> Vec<serde_json::Value> {
         let data = self.shared.data();
         data.store

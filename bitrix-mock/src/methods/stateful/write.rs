@@ -36,7 +36,10 @@ pub(super) fn merge_into(
         }
         // One field whatever the casing it is written in (`TITLE` through crm.deal, `title`
         // through crm.item): the new spelling replaces the old.
-        record.retain(|k, _| k == &name || !crate::wire::names::loose_eq(k, &name));
+        let other = |k: &String| k != &name && crate::wire::names::loose_eq(k, &name);
+        if record.keys().any(other) {
+            record.retain(|k, _| !other(k));
+        }
         let kind = shape.fields.get(&name).copied();
         if multi::is_multi(&name, &v, kind == Some(Kind::Multi)) {
             *counter = (*counter).max(1);
