@@ -93,6 +93,16 @@ pub struct StateAst {
     pub key: Option<Sp<String>>,
     /// Parameters that split the store.
     pub partition: Vec<Sp<String>>,
+    /// Fixed partition values, for a family that names no partition parameter.
+    pub partition_value: Vec<Sp<String>>,
+    /// The parameter carrying the ID of the record that owns nested rows.
+    pub parent: Option<Sp<String>>,
+    /// The parameter carrying the rows of `set_rows`.
+    pub rows: Option<Sp<String>>,
+    /// `[state.defaults]`: values of fields an added record does not give.
+    pub defaults: Option<Sp<serde_json::Map<String, serde_json::Value>>>,
+    /// `[state.form]`: field name -> wire form word.
+    pub form: Vec<(Sp<String>, Sp<String>)>,
     /// What `result` holds.
     pub answer: Option<Sp<String>>,
     /// The key around the record(s).

@@ -643,6 +643,53 @@ fn state_refuses_an_unknown_action_and_an_undocumented_not_found() {
 }
 
 #[test]
+fn state_reads_rows_partitions_defaults_and_forms() {
+    let m = ok(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.row\"\naction = \"set_rows\"\nparent = \"id\"\nrows = \"id\"\npartition_value = [\"2\"]\n\n[state.form]\nPRICE = \"money\"\n"
+    ));
+    let st = m.state.expect("state");
+    assert_eq!(st.action, bitrix_codegen::model::Action::SetRows);
+    assert_eq!(st.answer, bitrix_codegen::model::Answer::True);
+    assert_eq!(st.partition_value, ["2"]);
+    assert_eq!(st.parent.as_deref(), Some("id"));
+    assert_eq!(
+        st.form.get("PRICE"),
+        Some(&bitrix_codegen::model::WireForm::Money)
+    );
+    // `now` needs no entity; `fields = "*"` names no parameter.
+    let now = ok(&format!("{STATEFUL}\n[state]\naction = \"now\"\n"));
+    assert_eq!(
+        now.state.map(|s| s.answer),
+        Some(bitrix_codegen::model::Answer::Time)
+    );
+    ok(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"add\"\nfields = \"*\"\n\n[state.defaults]\nSTAGE_ID = \"NEW\"\n"
+    ));
+}
+
+#[test]
+fn state_refuses_misplaced_rows_keys_and_unknown_forms() {
+    let p = problems(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"get_rows\"\nrows = \"id\"\npartition = [\"id\"]\npartition_value = [\"2\"]\n\n[state.form]\nPRICE = \"cash\"\n"
+    ));
+    let messages: Vec<_> = p.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "`rows` means nothing to this action",
+            "`[state]` has both `partition` and `partition_value`",
+            "unknown wire form `cash` for `PRICE`",
+        ]
+    );
+    // Each points at its own line of the file.
+    assert_eq!(p.iter().map(|d| d.line).collect::<Vec<_>>(), [19, 21, 24]);
+    let d = problem(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"set_rows\"\n"
+    ));
+    assert_eq!(d.message, "`[state]` of this action needs `rows`");
+}
+
+#[test]
 fn origin_todo_and_rest_are_read() {
     let m = ok(&format!(
         "origin = \"import\"\nrest = 3\ntodo = [\"a union\"]\n{STATEFUL}"

@@ -60,6 +60,7 @@ pub struct Config {
     pub(crate) tls: bool,
     pub(crate) tls_names: Vec<String>,
     pub(crate) ca_out: Option<PathBuf>,
+    pub(crate) seed_file: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -90,6 +91,7 @@ impl Config {
             tls: false,
             tls_names: Vec::new(),
             ca_out: None,
+            seed_file: None,
         }
     }
 
@@ -163,6 +165,14 @@ impl Config {
     pub fn ca_out(mut self, path: impl Into<PathBuf>) -> Self {
         self.tls = true;
         self.ca_out = Some(path.into());
+        self
+    }
+
+    /// Seeds the portal's reference data (users, departments, CRM statuses, categories,
+    /// currencies) from this JSON file instead of the built-in `seed/portal.json`; same format.
+    #[must_use]
+    pub fn seed_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.seed_file = Some(path.into());
         self
     }
 

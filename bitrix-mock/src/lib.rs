@@ -25,11 +25,13 @@ mod limits;
 mod methods;
 mod params;
 mod routes;
+mod seed;
 mod server;
 mod specs;
 mod state;
 mod store;
 mod tls;
+mod wire;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -78,7 +80,9 @@ impl Emulator {
         }
         let listener = tokio::net::TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(config, methods, seed(addr), addr));
+        let shared = Shared::new(config, methods, seed(addr), addr)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        let shared = Arc::new(shared);
         let (tx, rx) = tokio::sync::watch::channel(());
         let acceptor = tls.as_ref().map(|t| t.acceptor.clone());
         let server = tokio::spawn(server::serve(listener, shared.clone(), rx, acceptor));
@@ -166,7 +170,9 @@ impl Emulator {
         self.shared.data().calls.iter().cloned().collect()
     }
 
-    /// Every record of `entity` (`crm.item`, `crm.deal`), in ID order, as the store holds them.
+    /// Every record of `entity` (`crm`: deals, contacts and smart-process items alike;
+    /// `tasks.task`), by partition then in ID order, as the store holds them (as sent, before
+    /// the wire form).
     pub fn records(&self, entity: &str) -> Vec<serde_json::Value> {
         let data = self.shared.data();
         data.store
@@ -227,7 +233,11 @@ impl Emulator {
                         store::Record { partition, fields }
                     })
                     .collect();
-                data.store.replace(&st.entity, &st.key, records);
+                // A family standing in a fixed partition (`crm.deal` in the one CRM) replaces
+                // only its own records.
+                let only = (!st.partition_value.is_empty()).then(|| st.partition_value.clone());
+                data.store
+                    .replace(&st.entity, &st.key, records, only.as_ref());
             }
             None => {
                 data.lists.insert(method.to_string(), items);

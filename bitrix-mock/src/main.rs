@@ -13,7 +13,7 @@ use bitrix_mock::{Config, Emulator, FaultRule, Plan};
 const USAGE: &str =
     "usage: bitrix-mock [--addr 127.0.0.1:0] [--plan standard|enterprise|unlimited] \
 [--token-ttl SECONDS] [--operating-limit SECONDS] [--specs DIR] \
-[--fault 'METHOD:rate=0.5:status=503:code=CODE:delay=200ms']... [--seed N] \
+[--fault 'METHOD:rate=0.5:status=503:code=CODE:delay=200ms']... [--seed N] [--seed-data FILE] \
 [--call-log CALLS] [--header-timeout SECONDS] [--body-timeout SECONDS] \
 [--tls] [--ca-out FILE] [--tls-name HOST]...";
 
@@ -95,6 +95,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Config, String> 
                     .parse::<u64>()
                     .map_err(|_| format!("`--seed` wants a whole number, got `{value}`"))?,
             ),
+            "--seed-data" => config.seed_file(value),
             "--call-log" => config.call_log(
                 value
                     .parse::<usize>()

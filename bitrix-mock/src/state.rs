@@ -180,8 +180,10 @@ pub(crate) struct Shared {
     pub clock: Clock,
     /// Every method of the specs, by name.
     pub methods: Arc<BTreeMap<String, Method>>,
-    /// What the specs say about each entity's records.
+    /// What the specs say about each family's records (see [`crate::wire::family`]).
     pub shapes: BTreeMap<String, Shape>,
+    /// How each family writes its records on the wire.
+    pub templates: BTreeMap<String, crate::wire::Template>,
     /// Scopes granted to the application and the webhook.
     pub scopes: BTreeSet<String>,
     /// The bound address.
@@ -209,7 +211,7 @@ impl Shared {
         methods: Arc<BTreeMap<String, Method>>,
         seed: u64,
         addr: SocketAddr,
-    ) -> Self {
+    ) -> Result<Self, String> {
         let clock = Clock::new(config.clock_speed);
         let now = clock.now();
         let scopes = match &config.scopes {
@@ -217,6 +219,8 @@ impl Shared {
             None => methods.values().map(|m| m.scope.clone()).collect(),
         };
         let shapes = crate::store::shape::catalog(methods.values());
+        let templates = crate::wire::catalog(methods.values(), &shapes);
+        let store = crate::seed::load(&config, &methods)?;
         let data = Data {
             tokens: Tokens::new(seed, now, config.token_ttl.as_secs_f64()),
             bucket: config.plan.bucket().map(|(d, c)| Bucket::new(d, c, now)),
@@ -224,21 +228,22 @@ impl Shared {
             faults: VecDeque::new(),
             fault_rules: config.fault_rules.clone(),
             rng: Rng::new(config.seed),
-            store: Store::default(),
+            store,
             bots: BotState::default(),
             calls: VecDeque::new(),
             lists: BTreeMap::new(),
             replays: Replays::default(),
         };
-        Shared {
+        Ok(Shared {
             config,
             clock,
             methods,
             shapes,
+            templates,
             scopes,
             addr,
             data: Mutex::new(data),
-        }
+        })
     }
 
     /// `http://HOST:PORT/` (`https://` when serving TLS).

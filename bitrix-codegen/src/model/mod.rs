@@ -6,6 +6,8 @@ mod ty;
 pub use check::{check_value, check_value_at, TypeMismatch};
 pub use ty::{parse_type, Ty, PRIMITIVES};
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 pub use crate::ast::Required;
@@ -89,6 +91,18 @@ pub struct StateDef {
     pub key: String,
     /// Parameters that split the store.
     pub partition: Vec<String>,
+    /// Fixed partition values of a family that names no partition parameter (`crm.deal.*` is
+    /// entity type `2` of the one CRM store).
+    pub partition_value: Vec<String>,
+    /// The parameter carrying the ID of the record that owns nested rows (`crm.deal.productrows.*`):
+    /// its value extends the partition, so each owner has rows of its own.
+    pub parent: Option<String>,
+    /// The parameter carrying the complete new rows of `set_rows`.
+    pub rows: Option<String>,
+    /// Values of fields an added record does not give, as the portal fills them (`STAGE_ID`).
+    pub defaults: serde_json::Map<String, serde_json::Value>,
+    /// Wire forms of fields the documented example cannot tell, by field name.
+    pub form: BTreeMap<String, WireForm>,
     /// What `result` holds.
     pub answer: Answer,
     /// The key `result` puts the record(s) under.
@@ -112,17 +126,26 @@ pub enum Action {
     Delete,
     /// Describes the fields.
     Fields,
+    /// Replaces every record of the partition (nested rows of one owner) with the given rows.
+    SetRows,
+    /// Answers every record of the partition, unpaged.
+    GetRows,
+    /// Answers the emulated clock's current time.
+    Now,
 }
 
 impl Action {
     /// Every action with its spec word.
-    pub const ALL: [(&'static str, Action); 6] = [
+    pub const ALL: [(&'static str, Action); 9] = [
         ("add", Action::Add),
         ("get", Action::Get),
         ("list", Action::List),
         ("update", Action::Update),
         ("delete", Action::Delete),
         ("fields", Action::Fields),
+        ("set_rows", Action::SetRows),
+        ("get_rows", Action::GetRows),
+        ("now", Action::Now),
     ];
 
     /// The answer the action gives when the spec names none.
@@ -131,8 +154,10 @@ impl Action {
             Action::Add => Answer::Id,
             Action::Get => Answer::Record,
             Action::List => Answer::Records,
-            Action::Update | Action::Delete => Answer::True,
+            Action::Update | Action::Delete | Action::SetRows => Answer::True,
             Action::Fields => Answer::Fields,
+            Action::GetRows => Answer::Records,
+            Action::Now => Answer::Time,
         }
     }
 }
@@ -150,16 +175,57 @@ pub enum Answer {
     Records,
     /// The field descriptions.
     Fields,
+    /// The current time, in the documented example's shape.
+    Time,
 }
 
 impl Answer {
     /// Every answer with its spec word.
-    pub const ALL: [(&'static str, Answer); 5] = [
+    pub const ALL: [(&'static str, Answer); 6] = [
         ("id", Answer::Id),
         ("true", Answer::True),
         ("record", Answer::Record),
         ("records", Answer::Records),
         ("fields", Answer::Fields),
+        ("time", Answer::Time),
+    ];
+}
+
+/// How a field's value is written on the wire, where the documented example cannot tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WireForm {
+    /// Text as given; numbers become their text.
+    Text,
+    /// A whole number written as text (`"410"`).
+    IntText,
+    /// A number written as text with two decimals (`"5000.00"`).
+    Money,
+    /// A JSON number.
+    Number,
+    /// `"Y"` / `"N"`.
+    Flag,
+    /// JSON `true` / `false`.
+    Boolean,
+    /// A date, `2024-08-30`.
+    Date,
+    /// A date and time with offset, `2024-08-30T14:29:00+02:00`.
+    DateTime,
+    /// Kept as stored.
+    Raw,
+}
+
+impl WireForm {
+    /// Every form with its spec word.
+    pub const ALL: [(&'static str, WireForm); 9] = [
+        ("text", WireForm::Text),
+        ("int_text", WireForm::IntText),
+        ("money", WireForm::Money),
+        ("number", WireForm::Number),
+        ("flag", WireForm::Flag),
+        ("boolean", WireForm::Boolean),
+        ("date", WireForm::Date),
+        ("datetime", WireForm::DateTime),
+        ("raw", WireForm::Raw),
     ];
 }
 

@@ -40,6 +40,11 @@ const STATE_KEYS: &[&str] = &[
     "fields",
     "key",
     "partition",
+    "partition_value",
+    "parent",
+    "rows",
+    "defaults",
+    "form",
     "answer",
     "wrap",
     "not_found",
@@ -98,6 +103,52 @@ pub fn read_spec(ctx: &mut Ctx<'_>, text: &str) -> Option<SpecAst> {
             partition: r
                 .strings(ctx, "partition")
                 .map(|p| p.value)
+                .unwrap_or_default(),
+            partition_value: r
+                .strings(ctx, "partition_value")
+                .map(|p| p.value)
+                .unwrap_or_default(),
+            parent: r.string(ctx, "parent"),
+            rows: r.string(ctx, "rows"),
+            defaults: r.table(ctx, "defaults").map(|(t, span)| Sp {
+                value: t
+                    .iter()
+                    .map(|(k, v)| (k.get_ref().to_string(), to_json(v.get_ref())))
+                    .collect(),
+                span,
+            }),
+            form: r
+                .table(ctx, "form")
+                .map(|(t, _)| {
+                    t.iter()
+                        .filter_map(|(k, v)| {
+                            let key = Sp {
+                                value: k.get_ref().to_string(),
+                                span: k.span(),
+                            };
+                            match v.get_ref() {
+                                DeValue::String(w) => Some((
+                                    key,
+                                    Sp {
+                                        value: w.to_string(),
+                                        span: v.span(),
+                                    },
+                                )),
+                                _ => {
+                                    ctx.error_help(
+                                        v.span(),
+                                        format!(
+                                            "`[state.form]` value of `{}` is not a string",
+                                            key.value
+                                        ),
+                                        "write a form word, e.g. `OPPORTUNITY = \"money\"`",
+                                    );
+                                    None
+                                }
+                            }
+                        })
+                        .collect()
+                })
                 .unwrap_or_default(),
             answer: r.string(ctx, "answer"),
             wrap: r.string(ctx, "wrap"),

@@ -1,8 +1,10 @@
 //! Rules of `[state]`, the emulator's annotation (specs/README.md, *State*).
 
+use std::collections::BTreeMap;
+
 use crate::ast::{Sp, StateAst};
 use crate::diag::Ctx;
-use crate::model::{Action, Answer, ErrorDef, Field, StateDef};
+use crate::model::{Action, Answer, ErrorDef, Field, StateDef, WireForm};
 
 /// Checks `[state]` against the method's parameters and errors and builds its model.
 pub(super) fn state(
@@ -13,11 +15,22 @@ pub(super) fn state(
     paged: bool,
 ) -> Option<StateDef> {
     // Every rule runs, so that one look at the messages shows all that is wrong.
-    let entity = entity(ctx, ast);
     let action = action(ctx, ast);
-    for p in [&ast.id, &ast.fields].into_iter().flatten() {
+    // `now` reads the clock, not a store: it needs no entity.
+    let entity = if action == Some(Action::Now) && ast.entity.is_none() {
+        Some(String::new())
+    } else {
+        entity(ctx, ast)
+    };
+    for p in [&ast.id, &ast.parent, &ast.rows].into_iter().flatten() {
         param_exists(ctx, p, params);
     }
+    // `fields = "*"`: the method's own parameters are the record's fields.
+    if let Some(f) = ast.fields.as_ref().filter(|f| f.value != "*") {
+        param_exists(ctx, f, params);
+    }
+    one_partition_kind(ctx, ast);
+    let form = forms(ctx, ast);
     for p in &ast.partition {
         param_exists(ctx, p, params);
     }
@@ -40,8 +53,21 @@ pub(super) fn state(
         "fields",
         &[Action::Add, Action::Update],
     );
+    needs_param(ctx, ast, action, &ast.rows, "rows", &[Action::SetRows]);
+    only_for(ctx, ast, action, &ast.rows, "rows", &[Action::SetRows]);
+    only_for(
+        ctx,
+        ast,
+        action,
+        &ast.defaults.as_ref().map(|d| Sp {
+            value: String::new(),
+            span: d.span.clone(),
+        }),
+        "defaults",
+        &[Action::Add],
+    );
     list_is_paged(ctx, ast, action, paged);
-    let (entity, answer) = (entity?, answer?);
+    let (entity, answer, form) = (entity?, answer?, form?);
     Some(StateDef {
         entity,
         action,
@@ -52,6 +78,19 @@ pub(super) fn state(
             .as_ref()
             .map_or_else(|| "ID".to_string(), |k| k.value.clone()),
         partition: ast.partition.iter().map(|p| p.value.clone()).collect(),
+        partition_value: ast
+            .partition_value
+            .iter()
+            .map(|p| p.value.clone())
+            .collect(),
+        parent: ast.parent.as_ref().map(|s| s.value.clone()),
+        rows: ast.rows.as_ref().map(|s| s.value.clone()),
+        defaults: ast
+            .defaults
+            .as_ref()
+            .map(|d| d.value.clone())
+            .unwrap_or_default(),
+        form,
         answer,
         wrap: ast.wrap.as_ref().map(|w| w.value.clone()),
         not_found: ast.not_found.as_ref().map(|n| n.value.clone()),
@@ -92,7 +131,7 @@ fn action(ctx: &mut Ctx<'_>, ast: &StateAst) -> Option<Action> {
         ctx.error_help(
             ast.span.clone(),
             "`[state]` has no `action`",
-            "add `action = \"add\"` (or get, list, update, delete, fields)",
+            "add `action = \"add\"` (or get, list, update, delete, fields, set_rows, get_rows, now)",
         );
         return None;
     };
@@ -104,7 +143,7 @@ fn action(ctx: &mut Ctx<'_>, ast: &StateAst) -> Option<Action> {
         ctx.error_help(
             a.span.clone(),
             format!("unknown action `{}`", a.value),
-            "use one of add, get, list, update, delete, fields",
+            "use one of add, get, list, update, delete, fields, set_rows, get_rows, now",
         );
     }
     found
@@ -123,7 +162,7 @@ fn answer(ctx: &mut Ctx<'_>, ast: &StateAst, action: Action) -> Option<Answer> {
         ctx.error_help(
             a.span.clone(),
             format!("unknown answer `{}`", a.value),
-            "use one of id, true, record, records, fields",
+            "use one of id, true, record, records, fields, time",
         );
     }
     found
@@ -181,5 +220,65 @@ fn list_is_paged(ctx: &mut Ctx<'_>, ast: &StateAst, action: Action, paged: bool)
             "a `list` action needs `[result] paged = true`",
             "add `paged = true` to `[result]`",
         );
+    }
+}
+
+/// A family names its partition by parameters or by fixed values, not both.
+fn one_partition_kind(ctx: &mut Ctx<'_>, ast: &StateAst) {
+    if let (Some(first), false) = (ast.partition_value.first(), ast.partition.is_empty()) {
+        ctx.error_help(
+            first.span.clone(),
+            "`[state]` has both `partition` and `partition_value`",
+            "a family either passes its partition as parameters (`partition`) or stands in a fixed one (`partition_value`)",
+        );
+    }
+}
+
+/// `[state.form]` values are known wire forms.
+fn forms(ctx: &mut Ctx<'_>, ast: &StateAst) -> Option<BTreeMap<String, WireForm>> {
+    let mut out = BTreeMap::new();
+    let mut ok = true;
+    for (field, word) in &ast.form {
+        match WireForm::ALL.iter().find(|(w, _)| *w == word.value) {
+            Some((_, form)) => {
+                out.insert(field.value.clone(), *form);
+            }
+            None => {
+                ok = false;
+                let words: Vec<&str> = WireForm::ALL.iter().map(|(w, _)| *w).collect();
+                ctx.error_help(
+                    word.span.clone(),
+                    format!("unknown wire form `{}` for `{}`", word.value, field.value),
+                    format!("use one of {}", words.join(", ")),
+                );
+            }
+        }
+    }
+    ok.then_some(out)
+}
+
+/// A key that only some actions read is refused elsewhere, so that a misplaced key is not silently ignored.
+fn only_for(
+    ctx: &mut Ctx<'_>,
+    ast: &StateAst,
+    action: Action,
+    given: &Option<Sp<String>>,
+    key: &str,
+    actions: &[Action],
+) {
+    let _ = ast;
+    if let Some(g) = given {
+        if !actions.contains(&action) {
+            let words: Vec<&str> = Action::ALL
+                .iter()
+                .filter(|(_, a)| actions.contains(a))
+                .map(|(w, _)| *w)
+                .collect();
+            ctx.error_help(
+                g.span.clone(),
+                format!("`{key}` means nothing to this action"),
+                format!("`{key}` is read by {} only; leave it out", words.join(", ")),
+            );
+        }
     }
 }

@@ -216,14 +216,18 @@ fn run(
         }
     }
     if let Some(st) = &method.state {
-        let empty = Default::default();
-        let shape = shared.shapes.get(&st.entity).unwrap_or(&empty);
+        let family = crate::wire::family(method);
+        let (no_shape, no_template) = (Default::default(), Default::default());
+        let view = stateful::View {
+            shape: shared.shapes.get(&family).unwrap_or(&no_shape),
+            template: shared.templates.get(&family).unwrap_or(&no_template),
+        };
         let ctx = stateful::Context {
             now,
             user_id: data.tokens.creds.webhook_user_id,
             v3,
         };
-        return stateful::run(method, st, shape, params, ctx, &mut data.store).map_err(answer);
+        return stateful::run(method, st, view, params, ctx, &mut data.store).map_err(answer);
     }
     Ok(generic::answer(method, params, data))
 }

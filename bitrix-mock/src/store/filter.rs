@@ -238,7 +238,9 @@ impl Cond {
         match self {
             Cond::All(conds) => conds.iter().all(|c| c.matches(record)),
             Cond::Any(conds) => conds.iter().any(|c| c.matches(record)),
-            Cond::Field { field, op, value } => test(record.get(field), op.0, value),
+            Cond::Field { field, op, value } => {
+                test(super::value::field(record, field), op.0, value)
+            }
         }
     }
 }

@@ -27,9 +27,10 @@ pub struct Record {
     pub fields: Map<String, Value>,
 }
 
-/// The records of one entity.
+/// The records of one partition of an entity, with its own ID sequence (deals and leads count
+/// apart, as each smart process does).
 #[derive(Debug, Default)]
-struct Entity {
+struct Part {
     /// The ID the next added record gets.
     next_id: u64,
     records: BTreeMap<u64, Record>,
@@ -38,15 +39,15 @@ struct Entity {
 /// Every entity's records.
 #[derive(Debug, Default)]
 pub struct Store {
-    entities: BTreeMap<String, Entity>,
+    entities: BTreeMap<String, BTreeMap<Partition, Part>>,
     /// The ID the next multi-value entry (a phone, an e-mail) gets; shared by all entities, as the
     /// portal's multifield table is.
     pub next_multi: u64,
 }
 
 impl Store {
-    /// Stores `fields` as a new record and returns its ID (IDs count from 1 per entity). The ID
-    /// field `key` is set to the ID.
+    /// Stores `fields` as a new record and returns its ID (IDs count from 1 per entity and
+    /// partition). The ID field `key` is set to the ID.
     pub fn insert(
         &mut self,
         entity: &str,
@@ -54,40 +55,50 @@ impl Store {
         partition: Partition,
         mut fields: Map<String, Value>,
     ) -> u64 {
-        let e = self.entities.entry(entity.to_string()).or_default();
-        let id = e.next_id.max(1);
-        e.next_id = id + 1;
+        let part = self
+            .entities
+            .entry(entity.to_string())
+            .or_default()
+            .entry(partition.clone())
+            .or_default();
+        let id = part.next_id.max(1);
+        part.next_id = id + 1;
         fields.insert(key.to_string(), Value::from(id));
-        e.records.insert(id, Record { partition, fields });
+        part.records.insert(id, Record { partition, fields });
         id
     }
 
     /// The record `id` of `entity` within `partition`.
     pub fn get(&self, entity: &str, partition: &Partition, id: u64) -> Option<&Record> {
-        self.entities
-            .get(entity)?
-            .records
-            .get(&id)
-            .filter(|r| &r.partition == partition)
+        self.entities.get(entity)?.get(partition)?.records.get(&id)
     }
 
     /// The record `id` of `entity` within `partition`, to change.
     pub fn get_mut(&mut self, entity: &str, partition: &Partition, id: u64) -> Option<&mut Record> {
         self.entities
             .get_mut(entity)?
+            .get_mut(partition)?
             .records
             .get_mut(&id)
-            .filter(|r| &r.partition == partition)
     }
 
     /// Removes the record; `false` when there was none.
     pub fn remove(&mut self, entity: &str, partition: &Partition, id: u64) -> bool {
-        if self.get(entity, partition, id).is_none() {
-            return false;
-        }
         self.entities
             .get_mut(entity)
-            .is_some_and(|e| e.records.remove(&id).is_some())
+            .and_then(|e| e.get_mut(partition))
+            .is_some_and(|p| p.records.remove(&id).is_some())
+    }
+
+    /// Removes every record of `partition` (its ID sequence goes on).
+    pub fn clear(&mut self, entity: &str, partition: &Partition) {
+        if let Some(p) = self
+            .entities
+            .get_mut(entity)
+            .and_then(|e| e.get_mut(partition))
+        {
+            p.records.clear();
+        }
     }
 
     /// The records of `partition`, in ID order.
@@ -98,40 +109,61 @@ impl Store {
     ) -> impl Iterator<Item = &'a Record> + 'a {
         self.entities
             .get(entity)
+            .and_then(|e| e.get(partition))
             .into_iter()
-            .flat_map(|e| e.records.values())
-            .filter(move |r| &r.partition == partition)
+            .flat_map(|p| p.records.values())
     }
 
-    /// Every record of `entity`, in ID order.
+    /// Every record of `entity`, by partition, then in ID order.
     pub fn all(&self, entity: &str) -> Vec<&Record> {
         self.entities
             .get(entity)
-            .map(|e| e.records.values().collect())
+            .map(|e| e.values().flat_map(|p| p.records.values()).collect())
             .unwrap_or_default()
     }
 
-    /// Replaces all records of `entity`. Records whose `key` holds a positive integer keep it as
-    /// their ID; others get new ones above the largest.
-    pub fn replace(&mut self, entity: &str, key: &str, records: Vec<Record>) {
+    /// Replaces the records of `entity` (only those of `only`, when given). Records whose `key`
+    /// holds a whole number keep it as their ID (`0` too: the default deal category is 0);
+    /// others get new ones above the largest of their partition.
+    pub fn replace(
+        &mut self,
+        entity: &str,
+        key: &str,
+        records: Vec<Record>,
+        only: Option<&Partition>,
+    ) {
         let e = self.entities.entry(entity.to_string()).or_default();
-        e.records.clear();
+        match only {
+            Some(p) => {
+                if let Some(part) = e.get_mut(p) {
+                    part.records.clear();
+                }
+            }
+            None => e.values_mut().for_each(|p| p.records.clear()),
+        }
         let mut unnumbered = Vec::new();
         for r in records {
-            match r.fields.get(key).and_then(value::number) {
-                Some(n) if n >= 1.0 && n.fract() == 0.0 && n < 9e15 => {
-                    e.records.insert(n as u64, r);
+            match value::field(&r.fields, key).and_then(value::number) {
+                Some(n) if n >= 0.0 && n.fract() == 0.0 && n < 9e15 => {
+                    let part = e.entry(r.partition.clone()).or_default();
+                    part.next_id = part.next_id.max(n as u64 + 1);
+                    part.records.insert(n as u64, r);
                 }
                 _ => unnumbered.push(r),
             }
         }
-        let mut next = e.records.keys().next_back().map_or(1, |k| k + 1);
         for mut r in unnumbered {
+            let part = e.entry(r.partition.clone()).or_default();
+            let next = part
+                .records
+                .keys()
+                .next_back()
+                .map_or(1, |k| k + 1)
+                .max(part.next_id);
             r.fields.insert(key.to_string(), Value::from(next));
-            e.records.insert(next, r);
-            next += 1;
+            part.records.insert(next, r);
+            part.next_id = next + 1;
         }
-        e.next_id = e.next_id.max(next);
     }
 }
 
@@ -153,16 +185,18 @@ mod tests {
             s.insert("crm.item", "id", two.clone(), fields(json!({"title": "a"}))),
             1
         );
+        // Each partition counts its own IDs, as deals and leads do.
         assert_eq!(
             s.insert("crm.item", "id", one.clone(), fields(json!({}))),
-            2
+            1
         );
         assert_eq!(s.insert("crm.deal", "ID", vec![], fields(json!({}))), 1);
         assert!(s.get("crm.item", &two, 1).is_some());
-        assert!(s.get("crm.item", &one, 1).is_none());
-        assert!(!s.remove("crm.item", &one, 1));
+        assert!(s.get("crm.item", &one, 2).is_none());
+        assert!(!s.remove("crm.item", &one, 2));
         assert!(s.remove("crm.item", &two, 1));
         assert_eq!(s.in_partition("crm.item", &one).count(), 1);
+        assert_eq!(s.in_partition("crm.item", &two).count(), 0);
     }
 
     #[test]
@@ -179,7 +213,7 @@ mod tests {
                 fields: fields(json!({"NAME": "x"})),
             },
         ];
-        s.replace("e", "ID", recs);
+        s.replace("e", "ID", recs, None);
         assert!(s.get("e", &p, 7).is_some());
         assert_eq!(
             s.get("e", &p, 8).map(|r| r.fields["ID"].clone()),

@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use serde_json::{Map, Value};
 
 use super::shape::Shape;
-use super::value::compare;
+use super::value::{compare, field as field_of};
 
 /// Why an order is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,13 +50,13 @@ pub fn parse(order: Option<&Value>, shape: &Shape) -> Result<Order, OrderError> 
 pub fn sort(records: &mut [&Map<String, Value>], order: &Order, key: &str) {
     records.sort_by(|a, b| {
         for (field, desc) in order {
-            let o = compare(a.get(field), b.get(field));
+            let o = compare(field_of(a, field), field_of(b, field));
             let o = if *desc { o.reverse() } else { o };
             if o != Ordering::Equal {
                 return o;
             }
         }
-        compare(a.get(key), b.get(key))
+        compare(field_of(a, key), field_of(b, key))
     });
 }
 

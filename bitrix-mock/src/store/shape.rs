@@ -68,6 +68,9 @@ pub struct Shape {
     pub partition: Vec<String>,
     /// Known fields and their kinds.
     pub fields: BTreeMap<String, Kind>,
+    /// Loose names (see [`crate::wire::names::loose`]) of the fields the add and update methods
+    /// take; the others a record shows are the portal's own to fill.
+    pub writable: std::collections::BTreeSet<String>,
 }
 
 impl Shape {
@@ -102,12 +105,13 @@ pub fn is_user_field(name: &str) -> bool {
         || (name.starts_with("uf") && name[2..].starts_with(|c: char| c.is_ascii_uppercase()))
 }
 
-/// The shape of every entity named by the methods.
+/// The shape of every family of methods with `[state]` (`crm.deal`, `crm.item`; see
+/// [`crate::wire::family`]): families that share an entity each keep their own names.
 pub fn catalog<'a>(methods: impl Iterator<Item = &'a Method>) -> BTreeMap<String, Shape> {
     let mut out: BTreeMap<String, Shape> = BTreeMap::new();
     for m in methods {
         let Some(st) = &m.state else { continue };
-        let shape = out.entry(st.entity.clone()).or_default();
+        let shape = out.entry(crate::wire::family(m)).or_default();
         shape.key.clone_from(&st.key);
         for p in &st.partition {
             if !shape.partition.contains(p) {
@@ -119,8 +123,24 @@ pub fn catalog<'a>(methods: impl Iterator<Item = &'a Method>) -> BTreeMap<String
             types.push(record_type(m, &m.result.ty, st.wrap.as_deref()));
         }
         if matches!(st.action, Action::Add | Action::Update) {
-            if let Some(path) = &st.fields {
-                types.push(param_type(m, path));
+            if st.fields.as_deref() == Some("*") {
+                shape
+                    .writable
+                    .extend(m.params.iter().map(|p| crate::wire::names::loose(&p.wire)));
+            }
+            if let Some(path) = st.fields.as_deref().filter(|p| *p != "*") {
+                let ty = param_type(m, path);
+                if let Some(TypeKind::Struct { fields, .. }) = ty
+                    .as_ref()
+                    .and_then(named)
+                    .and_then(|n| m.type_def(n))
+                    .map(|t| &t.kind)
+                {
+                    shape
+                        .writable
+                        .extend(fields.iter().map(|f| crate::wire::names::loose(&f.wire)));
+                }
+                types.push(ty);
             }
         }
         for ty in types.into_iter().flatten() {

@@ -4,7 +4,18 @@
 
 use std::cmp::Ordering;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
+
+/// The value of `name` in `record`: the exact key, else one spelled alike in the other casing
+/// (`stageId` finds `STAGE_ID`), as one record is seen through families of both casings.
+pub fn field<'a>(record: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    record.get(name).or_else(|| {
+        record
+            .iter()
+            .find(|(k, _)| crate::wire::names::loose_eq(k, name))
+            .map(|(_, v)| v)
+    })
+}
 
 /// A scalar as text (`5000`, `Y`, `NEW`); `None` for arrays, objects and null.
 pub fn text(value: &Value) -> Option<String> {

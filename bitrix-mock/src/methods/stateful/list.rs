@@ -7,7 +7,6 @@ use serde_json::{json, Map, Value};
 
 use crate::envelope::Success;
 use crate::methods::problem::Problem;
-use crate::store::shape::Shape;
 use crate::store::{filter, order, select, value, Partition, Record, Store};
 
 /// Items on one page of a list method.
@@ -17,12 +16,13 @@ pub const PAGE: usize = 50;
 pub(super) fn list(
     method: &Method,
     st: &StateDef,
-    shape: &Shape,
+    view: super::View<'_>,
     params: &Map<String, Value>,
     partition: &Partition,
     store: &Store,
     v3: bool,
 ) -> Result<Success, Problem> {
+    let shape = view.shape;
     let parsed = if v3 {
         filter::parse_v3(params.get("filter"), shape)
     } else {
@@ -43,7 +43,7 @@ pub(super) fn list(
     crate::key_order::arrange(&mut keys, params.get(crate::key_order::ORDER_KEYS));
     let pick = select::parse(params.get("select")).map_err(|_| Problem::Malformed("select"))?;
     if v3 {
-        return list_v3(st, params, &cond, &keys, &pick, partition, store);
+        return list_v3(st, view, params, &cond, &keys, &pick, partition, store);
     }
     let start = match params.get("start") {
         None | Some(Value::Null) => 0,
@@ -67,7 +67,7 @@ pub(super) fn list(
         .iter()
         .skip(from)
         .take(PAGE)
-        .map(|r| Value::Object(pick.apply(r, &st.key)))
+        .map(|r| Value::Object(pick.apply(&view.render(r), &st.key)))
         .collect();
     let end = from.saturating_add(PAGE);
     let key = st.wrap.clone().or_else(|| method.result.items.clone());
@@ -84,8 +84,10 @@ pub(super) fn list(
 
 /// A REST 3.0 page: `pagination` (`page` from 1, `limit` up to 1000, default 50, or `offset`),
 /// the items under `items`, no `next` or `total`.
+#[allow(clippy::too_many_arguments)]
 fn list_v3(
     st: &StateDef,
+    view: super::View<'_>,
     params: &Map<String, Value>,
     cond: &filter::Cond,
     keys: &order::Order,
@@ -127,7 +129,7 @@ fn list_v3(
         .iter()
         .skip(usize::try_from(from).unwrap_or(usize::MAX))
         .take(limit as usize)
-        .map(|r| Value::Object(pick.apply(r, &st.key)))
+        .map(|r| Value::Object(pick.apply(&view.render(r), &st.key)))
         .collect();
     Ok(Success::of(json!({ "items": page })))
 }

@@ -14,6 +14,8 @@ use super::problem::Problem;
 use crate::envelope::Success;
 use crate::store::shape::Shape;
 use crate::store::{value, Partition, Store};
+use crate::wire::form::Out;
+use crate::wire::Template;
 use fields::describe;
 use list::list;
 pub use list::PAGE;
@@ -31,40 +33,68 @@ pub struct Context {
     pub v3: bool,
 }
 
+/// What the spec says about the records a method reaches: its family's fields and wire form.
+#[derive(Debug, Clone, Copy)]
+pub struct View<'a> {
+    /// The family's fields and kinds.
+    pub shape: &'a Shape,
+    /// How the family writes records.
+    pub template: &'a Template,
+}
+
+impl View<'_> {
+    /// `fields` as the family answers them.
+    fn render(&self, fields: &Map<String, Value>) -> Map<String, Value> {
+        self.template.render(fields, self.shape)
+    }
+}
+
 /// Runs `method` (which has `st`) on `store`.
 pub fn run(
     method: &Method,
     st: &StateDef,
-    shape: &Shape,
+    view: View<'_>,
     params: &Map<String, Value>,
     ctx: Context,
     store: &mut Store,
 ) -> Result<Success, Problem> {
+    let shape = view.shape;
     let partition = partition(st, params);
     match st.action {
         Action::Add => {
-            let given = fields_param(st, params)?;
+            let mut given = fields_param(st, params)?;
+            for (name, v) in &st.defaults {
+                if crate::store::value::field(&given, name).is_none() {
+                    given.insert(name.clone(), v.clone());
+                }
+            }
             let mut record = Map::new();
             write(shape, &mut record, given, store);
             system_fields(shape, &mut record, &partition, st, ctx, true);
+            let now = crate::clock::iso8601(ctx.now);
+            view.template.stamp(&mut record, &now, ctx.user_id);
             let id = store.insert(&st.entity, &st.key, partition.clone(), record);
-            let stored = store
-                .get(&st.entity, &partition, id)
-                .map(|r| r.fields.clone())
-                .unwrap_or_default();
-            Ok(answer(method, st, json!(id), Some(stored), ctx.v3))
+            // Rendered only where the answer shows it: most adds answer the ID alone.
+            let stored = match st.answer {
+                Answer::Record | Answer::Records => store
+                    .get(&st.entity, &partition, id)
+                    .map(|r| view.render(&r.fields)),
+                _ => None,
+            };
+            Ok(answer(method, st, json!(id), stored, ctx.v3))
         }
         Action::Get => {
             let id = record_id(st, params)?;
             let record = store
                 .get(&st.entity, &partition, id)
                 .ok_or_else(|| Problem::NotFound(id.to_string()))?;
+            let rendered = view.render(&record.fields);
             // A REST 3.0 `get` takes a `select` too (`["id", "responsible.name"]`).
             let fields = match params.get("select") {
                 Some(select) => crate::store::select::parse(Some(select))
                     .map_err(|_| Problem::Malformed("select"))?
-                    .apply(&record.fields, &st.key),
-                None => record.fields.clone(),
+                    .apply(&rendered, &st.key),
+                None => rendered,
             };
             Ok(answer(method, st, json!(id), Some(fields), ctx.v3))
         }
@@ -79,7 +109,7 @@ pub fn run(
             let updated = store.get_mut(&st.entity, &partition, id).map(|r| {
                 merge_into(shape, &mut r.fields, given, &mut counter);
                 system_fields(shape, &mut r.fields, &partition, st, ctx, false);
-                r.fields.clone()
+                view.render(&r.fields)
             });
             store.next_multi = counter;
             Ok(answer(method, st, json!(id), updated, ctx.v3))
@@ -91,22 +121,76 @@ pub fn run(
             }
             Ok(answer(method, st, json!(id), None, ctx.v3))
         }
-        Action::List => list(method, st, shape, params, &partition, store, ctx.v3),
+        Action::List => list(method, st, view, params, &partition, store, ctx.v3),
         Action::Fields => Ok(answer(method, st, describe(shape), None, ctx.v3)),
+        Action::SetRows => {
+            let rows = rows_param(st, params)?;
+            store.clear(&st.entity, &partition);
+            for row in rows {
+                let mut record = Map::new();
+                write(shape, &mut record, row, store);
+                store.insert(&st.entity, &st.key, partition.clone(), record);
+            }
+            Ok(answer(method, st, json!(true), None, ctx.v3))
+        }
+        Action::GetRows => {
+            let rows: Vec<Value> = store
+                .in_partition(&st.entity, &partition)
+                .map(|r| Value::Object(view.render(&r.fields)))
+                .collect();
+            Ok(Success::of(wrap(st, Value::Array(rows))))
+        }
+        Action::Now => {
+            let now = crate::clock::iso8601(ctx.now);
+            let shape = method
+                .examples
+                .iter()
+                .filter(|e| e.status == 200)
+                .find_map(|e| e.response.as_ref()?.get("result").cloned())
+                .and_then(|r| Out::of_example(&r))
+                .unwrap_or(Out::Raw);
+            Ok(Success::of(wrap(st, shape.apply(&json!(now)))))
+        }
     }
 }
 
-/// The values of the partition parameters, as text (whole numbers in their plain form).
+/// The values of the partition: the fixed ones, then the partition parameters, then the
+/// parent's ID, as text (whole numbers in their plain form).
 pub fn partition(st: &StateDef, params: &Map<String, Value>) -> Partition {
-    st.partition
+    let given = st
+        .partition
         .iter()
+        .chain(st.parent.as_ref())
         .map(|p| params.get(p).and_then(value::text).unwrap_or_default())
         // `02` and ` 2` are the type 2, as PHP's intval reads them.
-        .map(|t| t.trim().parse::<i64>().map_or(t, |n| n.to_string()))
+        .map(|t| t.trim().parse::<i64>().map_or(t, |n| n.to_string()));
+    st.partition_value.iter().cloned().chain(given).collect()
+}
+
+/// The rows of `set_rows`: a list (or PHP's `0..n` object) of objects.
+fn rows_param(
+    st: &StateDef,
+    params: &Map<String, Value>,
+) -> Result<Vec<Map<String, Value>>, Problem> {
+    let name = st.rows.as_deref().unwrap_or("rows");
+    let items: Vec<&Value> = match params.get(name) {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(Value::Object(m)) if m.keys().all(|k| k.parse::<usize>().is_ok()) => {
+            m.values().collect()
+        }
+        Some(_) => return Err(Problem::Malformed("rows")),
+    };
+    items
+        .into_iter()
+        .map(|v| match v {
+            Value::Object(m) => Ok(m.clone()),
+            _ => Err(Problem::Malformed("rows")),
+        })
         .collect()
 }
 
-/// The record's ID from the `id` parameter; a value that is no positive integer finds nothing.
+/// The record's ID from the `id` parameter; a value that is no whole number finds nothing.
 fn record_id(st: &StateDef, params: &Map<String, Value>) -> Result<u64, Problem> {
     let name = st.id.as_deref().unwrap_or("id");
     let raw = params
@@ -114,13 +198,27 @@ fn record_id(st: &StateDef, params: &Map<String, Value>) -> Result<u64, Problem>
         .ok_or_else(|| Problem::Missing(name.to_string()))?;
     value::text(raw)
         .and_then(|t| t.trim().parse::<u64>().ok())
-        .filter(|id| *id > 0)
         .ok_or_else(|| Problem::NotFound(value::text(raw).unwrap_or_default()))
 }
 
-/// The fields object at the spec's dotted `fields` path; absent or `[]` is no fields.
+/// The fields object at the spec's dotted `fields` path; absent or `[]` is no fields. `*`: the
+/// method's own parameters but the ID, partition and parent ones.
 fn fields_param(st: &StateDef, params: &Map<String, Value>) -> Result<Map<String, Value>, Problem> {
     let path = st.fields.as_deref().unwrap_or("fields");
+    if path == "*" {
+        let skip: Vec<&str> = st
+            .id
+            .iter()
+            .chain(&st.partition)
+            .chain(st.parent.as_ref())
+            .map(String::as_str)
+            .collect();
+        return Ok(params
+            .iter()
+            .filter(|(k, _)| !skip.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect());
+    }
     let mut node = params.get(path.split('.').next().unwrap_or(path));
     for part in path.split('.').skip(1) {
         node = node.and_then(|n| n.get(part));
@@ -152,7 +250,7 @@ fn answer(
         Answer::True if v3 => return Success::of(json!({"result": true})),
         Answer::True => return Success::of(truthy(&method.result.ty)),
         Answer::Record | Answer::Records => record.map(Value::Object).unwrap_or(Value::Null),
-        Answer::Fields => id,
+        Answer::Fields | Answer::Time => id,
     };
     Success::of(wrap(st, inner))
 }

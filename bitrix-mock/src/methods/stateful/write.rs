@@ -34,6 +34,12 @@ pub(super) fn merge_into(
             // The ID is the store's to give.
             continue;
         }
+        // One field whatever the casing it is written in (`TITLE` through crm.deal, `title`
+        // through crm.item): the new spelling replaces the old.
+        let other = |k: &String| k != &name && crate::wire::names::loose_eq(k, &name);
+        if record.keys().any(other) {
+            record.retain(|k, _| !other(k));
+        }
         let kind = shape.fields.get(&name).copied();
         if multi::is_multi(&name, &v, kind == Some(Kind::Multi)) {
             *counter = (*counter).max(1);
@@ -82,13 +88,32 @@ pub(super) fn system_fields(
     if created {
         let names = ["DATE_CREATE", "createdTime", "CREATED_DATE", "createdDate"];
         set(record, &names, &now, true);
+        // Facts the portal stamps on a new record: its stage was entered and it was touched now.
+        let stamped = [
+            "MOVED_TIME",
+            "movedTime",
+            "LAST_ACTIVITY_TIME",
+            "lastActivityTime",
+            "activityDate",
+            "statusChangedDate",
+        ];
+        set(record, &stamped, &now, false);
         set(
             record,
             &["CREATED_BY_ID", "createdBy", "CREATED_BY"],
             &user,
             true,
         );
-        set(record, &["ASSIGNED_BY_ID", "assignedById"], &user, false);
+        let by = [
+            "ASSIGNED_BY_ID",
+            "assignedById",
+            "MOVED_BY_ID",
+            "movedBy",
+            "LAST_ACTIVITY_BY",
+            "lastActivityBy",
+            "statusChangedBy",
+        ];
+        set(record, &by, &user, false);
         for (name, v) in st.partition.iter().zip(partition) {
             if shape.fields.contains_key(name) {
                 let v = v.parse::<i64>().map_or_else(|_| json!(v), Value::from);
@@ -98,13 +123,13 @@ pub(super) fn system_fields(
     }
     set(
         record,
-        &["DATE_MODIFY", "updatedTime", "UPDATED_DATE"],
+        &["DATE_MODIFY", "updatedTime", "UPDATED_DATE", "changedDate"],
         &now,
         true,
     );
     set(
         record,
-        &["MODIFY_BY_ID", "updatedBy", "MODIFIED_BY"],
+        &["MODIFY_BY_ID", "updatedBy", "MODIFIED_BY", "changedBy"],
         &user,
         true,
     );

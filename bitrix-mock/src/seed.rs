@@ -1,0 +1,84 @@
+//! The reference data every portal has from its first day, loaded into the store on start: the
+//! current user (ID 1, an administrator) and a few colleagues, departments, CRM statuses and
+//! sources as a fresh portal has them, the default deal category, currencies. The built-in set
+//! is `seed/portal.json`; [`Config::seed_file`](crate::Config::seed_file) loads another of the
+//! same form: `{"entities": [{"entity": "crm.status", "partition": ["2"], "records": [...]}]}`.
+
+use std::collections::BTreeMap;
+
+use bitrix_codegen::Method;
+use serde_json::Value;
+
+use crate::config::Config;
+use crate::store::{Record, Store};
+
+/// The built-in reference data.
+const PORTAL: &str = include_str!("../seed/portal.json");
+
+/// A store holding the configured reference data. Entities no spec names are skipped (a
+/// portal built from other specs has no use for them); a file that cannot be read or is not of
+/// the documented form is an error.
+pub fn load(config: &Config, methods: &BTreeMap<String, Method>) -> Result<Store, String> {
+    let text = match &config.seed_file {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| format!("seed data {}: {e}", path.display()))?,
+        None => PORTAL.to_string(),
+    };
+    let doc: Value =
+        serde_json::from_str(&text).map_err(|e| format!("seed data is not JSON: {e}"))?;
+    let groups = doc
+        .get("entities")
+        .and_then(Value::as_array)
+        .ok_or("seed data needs `entities`: a list of {entity, partition, records}")?;
+    let mut store = Store::default();
+    for g in groups {
+        let entity = g
+            .get("entity")
+            .and_then(Value::as_str)
+            .ok_or("a seed group needs `entity`")?;
+        let Some(key) = methods
+            .values()
+            .filter_map(|m| m.state.as_ref())
+            .find(|st| st.entity == entity)
+            .map(|st| st.key.clone())
+        else {
+            continue;
+        };
+        let partition: Vec<String> = match g.get("partition") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(p)) => p
+                .iter()
+                .map(|v| crate::store::value::text(v).ok_or("partition values are scalars"))
+                .collect::<Result<_, _>>()?,
+            Some(_) => return Err("`partition` is a list".into()),
+        };
+        let records = g
+            .get("records")
+            .and_then(Value::as_array)
+            .ok_or("a seed group needs `records`")?
+            .iter()
+            .map(|r| match r {
+                Value::Object(fields) => Ok(Record {
+                    partition: partition.clone(),
+                    fields: fields.clone(),
+                }),
+                _ => Err("every seed record is an object".to_string()),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut all: Vec<Record> = store.all(entity).into_iter().cloned().collect();
+        all.extend(records);
+        store.replace(entity, &key, all, None);
+    }
+    Ok(store)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_built_in_data_reads() {
+        let methods = crate::specs::methods().expect("specs");
+        let store = super::load(&crate::Config::new(), &methods).expect("seed");
+        assert!(store.all("crm.status").len() > 20);
+        assert!(!store.all("user").is_empty());
+    }
+}
