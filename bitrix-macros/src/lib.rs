@@ -132,7 +132,7 @@ fn missing_features(
     folders
         .into_iter()
         .filter(|f| !declared(f))
-        .map(|f| format!("the spec folder `{f}` has no Cargo feature in this crate's Cargo.toml: run scripts/sync-api-crates.sh (or add `{f} = []`)"))
+        .map(|f| format!("the spec folder `{f}` has no Cargo feature in this crate's Cargo.toml: run `cargo xtask sync-features` (or add `{f} = []`)"))
         .collect()
 }
 

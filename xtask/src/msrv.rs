@@ -2,8 +2,9 @@
 //! workspace supports (`rust-version` in the root `Cargo.toml`) with only the current toolchain,
 //! and a build of `bitrix-rest` with a single folder's feature.
 //!
-//! The MSRV check reads `cargo metadata`: every package the workspace's build resolves to on this
-//! platform must declare a `rust-version` no newer than ours. The code itself is held to it by
+//! The MSRV check reads `cargo metadata` (the lockfile, this platform): every package the
+//! published crates build must declare a `rust-version` no newer than ours; packages only tests,
+//! benches or unpublished tools build are listed but do not fail it. The code itself is held to it by
 //! clippy's `incompatible_msrv` lint (std items stabilised after `rust-version`), which `.ci/run`
 //! denies in its workspace-wide clippy run.
 
@@ -35,9 +36,21 @@ impl std::fmt::Display for Version {
     }
 }
 
-/// The workspace's `rust-version` and the packages of the resolved graph that need a newer Rust
-/// (`name version needs X`), from `cargo metadata --format-version 1`'s answer.
-pub fn too_new(metadata: &Value) -> Result<(Version, Vec<String>), String> {
+/// What the lockfile says about `rust-version`, from `cargo metadata --format-version 1`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// The workspace's `rust-version` (the lowest a member declares).
+    pub ours: Version,
+    /// Packages the published crates build (normal and build dependencies, transitively) that
+    /// need a newer Rust: the promise to users is broken.
+    pub broken: Vec<String>,
+    /// Packages only tests, benches or unpublished tools build that need a newer Rust: a
+    /// contributor on the oldest Rust cannot run every test.
+    pub dev_only: Vec<String>,
+}
+
+/// Reads `cargo metadata`'s answer into a [`Report`].
+pub fn report(metadata: &Value) -> Result<Report, String> {
     let packages = metadata["packages"]
         .as_array()
         .ok_or("cargo metadata: no packages")?;
@@ -56,28 +69,64 @@ pub fn too_new(metadata: &Value) -> Result<(Version, Vec<String>), String> {
         .ok_or("cargo metadata: no workspace member declares rust-version")?;
     // Only what is resolved (the host's platform, our features) counts; `packages` also lists
     // dependencies that no build here uses.
-    let resolved: Vec<&str> = metadata["resolve"]["nodes"]
+    let nodes = metadata["resolve"]["nodes"]
         .as_array()
-        .ok_or("cargo metadata: no resolve graph")?
+        .ok_or("cargo metadata: no resolve graph")?;
+    let resolved: Vec<&str> = nodes.iter().filter_map(|n| n["id"].as_str()).collect();
+    // What users build: the published members (`publish` unset) and, transitively, their
+    // normal and build dependencies.
+    let mut promised: Vec<&str> = packages
         .iter()
-        .filter_map(|n| n["id"].as_str())
+        .filter(|p| p["publish"].is_null())
+        .filter_map(|p| p["id"].as_str())
+        .filter(|id| members.contains(id))
         .collect();
-    let mut newer: Vec<String> = packages
-        .iter()
-        .filter(|p| p["id"].as_str().is_some_and(|id| resolved.contains(&id)))
-        .filter_map(|p| {
-            let needs = declared(p)?;
-            (needs > ours).then(|| {
-                format!(
-                    "{} {} needs Rust {needs}",
-                    p["name"].as_str().unwrap_or("?"),
-                    p["version"].as_str().unwrap_or("?")
-                )
-            })
-        })
-        .collect();
-    newer.sort();
-    Ok((ours, newer))
+    let mut next = 0;
+    while next < promised.len() {
+        let id = promised[next];
+        next += 1;
+        let Some(node) = nodes.iter().find(|n| n["id"].as_str() == Some(id)) else {
+            continue;
+        };
+        for dep in node["deps"].as_array().into_iter().flatten() {
+            let built = dep["dep_kinds"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|k| k["kind"].as_str() != Some("dev"));
+            if let Some(pkg) = dep["pkg"].as_str().filter(|_| built) {
+                if !promised.contains(&pkg) {
+                    promised.push(pkg);
+                }
+            }
+        }
+    }
+    let (mut broken, mut dev_only) = (Vec::new(), Vec::new());
+    for p in packages {
+        let Some(id) = p["id"].as_str().filter(|id| resolved.contains(id)) else {
+            continue;
+        };
+        let Some(needs) = declared(p).filter(|v| *v > ours) else {
+            continue;
+        };
+        let line = format!(
+            "{} {} needs Rust {needs}",
+            p["name"].as_str().unwrap_or("?"),
+            p["version"].as_str().unwrap_or("?")
+        );
+        if promised.contains(&id) {
+            broken.push(line);
+        } else {
+            dev_only.push(line);
+        }
+    }
+    broken.sort();
+    dev_only.sort();
+    Ok(Report {
+        ours,
+        broken,
+        dev_only,
+    })
 }
 
 fn host() -> Result<String, String> {
@@ -102,14 +151,25 @@ pub fn run_msrv(root: &Path) -> Result<(), String> {
     ]))?;
     let metadata: Value =
         serde_json::from_str(&text).map_err(|e| format!("cargo metadata: {e}"))?;
-    let (ours, newer) = too_new(&metadata)?;
-    if !newer.is_empty() {
+    let Report {
+        ours,
+        broken,
+        dev_only,
+    } = report(&metadata)?;
+    if !dev_only.is_empty() {
+        println!(
+            "msrv: tests, benches or tools only (not built for users) need a newer Rust than {ours}:\n  {}",
+            dev_only.join("\n  ")
+        );
+    }
+    if !broken.is_empty() {
         return Err(format!(
-            "msrv: rust-version is {ours} but the lockfile holds:\n  {}",
-            newer.join("\n  ")
+            "msrv: rust-version is {ours} but the published crates build (`cargo update -p NAME` \
+             picks a version that fits):\n  {}",
+            broken.join("\n  ")
         ));
     }
-    println!("msrv: no dependency needs a Rust newer than {ours}");
+    println!("msrv: nothing the published crates build needs a Rust newer than {ours}");
     Ok(())
 }
 
@@ -142,32 +202,54 @@ mod tests {
         assert!(Version(1, 86, 0) > Version(1, 85, 9));
     }
 
-    fn metadata(dep_needs: &str, resolved: bool) -> Value {
-        let mut nodes = vec![json!({"id": "ours"})];
+    /// A published crate with a normal dependency `dep`, a dev-dependency `test-dep`, and an
+    /// unpublished tool with a normal dependency `tool-dep`; `dep` may be left out of the
+    /// resolve graph (another platform's).
+    fn metadata(needs: &str, resolved: bool) -> Value {
+        let mut nodes = vec![
+            json!({"id": "ours", "deps": [
+                {"pkg": "dep", "dep_kinds": [{"kind": null}]},
+                {"pkg": "test-dep", "dep_kinds": [{"kind": "dev"}]}
+            ]}),
+            json!({"id": "tool", "deps": [{"pkg": "tool-dep", "dep_kinds": [{"kind": null}]}]}),
+            json!({"id": "test-dep", "deps": []}),
+            json!({"id": "tool-dep", "deps": []}),
+        ];
         if resolved {
-            nodes.push(json!({"id": "dep"}));
+            nodes.push(json!({"id": "dep", "deps": []}));
         }
+        let package = |id: &str, needs: Option<&str>, publish: Value| json!({"id": id, "name": id, "version": "1.0.0", "rust_version": needs, "publish": publish});
         json!({
-            "workspace_members": ["ours"],
+            "workspace_members": ["ours", "tool"],
             "packages": [
-                {"id": "ours", "name": "bitrix-rest", "version": "0.1.0", "rust_version": "1.85"},
-                {"id": "dep", "name": "serde", "version": "1.0.0", "rust_version": dep_needs},
-                {"id": "old", "name": "old", "version": "1.0.0", "rust_version": null}
+                package("ours", Some("1.85"), Value::Null),
+                package("tool", Some("1.85"), json!([])),
+                package("dep", Some(needs), Value::Null),
+                package("test-dep", Some("1.90"), Value::Null),
+                package("tool-dep", Some("1.91"), Value::Null),
+                package("old", None, Value::Null),
             ],
             "resolve": {"nodes": nodes}
         })
     }
 
     #[test]
-    fn a_resolved_dependency_needing_a_newer_rust_is_reported() {
-        let (ours, newer) = too_new(&metadata("1.88", true)).unwrap();
-        assert_eq!(ours, Version(1, 85, 0));
-        assert_eq!(newer, vec!["serde 1.0.0 needs Rust 1.88.0"]);
+    fn a_dependency_of_a_published_crate_needing_a_newer_rust_breaks_the_promise() {
+        let r = report(&metadata("1.88", true)).unwrap();
+        assert_eq!(r.ours, Version(1, 85, 0));
+        assert_eq!(r.broken, vec!["dep 1.0.0 needs Rust 1.88.0"]);
+        assert_eq!(
+            r.dev_only,
+            vec![
+                "test-dep 1.0.0 needs Rust 1.90.0",
+                "tool-dep 1.0.0 needs Rust 1.91.0"
+            ]
+        );
     }
 
     #[test]
     fn older_or_unresolved_dependencies_pass() {
-        assert!(too_new(&metadata("1.85.0", true)).unwrap().1.is_empty());
-        assert!(too_new(&metadata("1.99", false)).unwrap().1.is_empty());
+        assert!(report(&metadata("1.85.0", true)).unwrap().broken.is_empty());
+        assert!(report(&metadata("1.99", false)).unwrap().broken.is_empty());
     }
 }

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 pub const SHARDS: usize = 8;
 
 /// Who writes the generated parts of the manifests (said in their comments).
-const WRITER: &str = "scripts/sync-api-crates.sh";
+const WRITER: &str = "cargo xtask sync-features";
 
 /// What [`render`] reads besides the folder names: the current text of the files it edits.
 #[derive(Debug, Clone)]
@@ -25,9 +25,17 @@ pub struct Current {
     pub rest_lib: String,
     /// `bitrix-runtime/Cargo.toml`.
     pub runtime_manifest: String,
-    /// `bitrix-rest/build.rs`, which every part copies.
-    pub build_script: String,
 }
+
+/// The links every part has, and where they point, from the part's folder. The build script is
+/// `bitrix-rest`'s (one file to keep, not eight copies); `cargo package` copies what a link
+/// points to, so the published parts carry real files.
+pub const PART_LINKS: &[(&str, &str)] = &[
+    ("specs", "../../specs"),
+    ("build.rs", "../../bitrix-rest/build.rs"),
+    ("LICENSE-MIT", "../../LICENSE-MIT"),
+    ("LICENSE-APACHE", "../../LICENSE-APACHE"),
+];
 
 /// One file [`render`] wants, relative to the workspace root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,10 +83,6 @@ pub fn render(folders: &[String], current: &Current) -> Result<Vec<Output>, Stri
             path: root.join("src/lib.rs"),
             text: part_lib(i),
         });
-        out.push(Output {
-            path: root.join("build.rs"),
-            text: current.build_script.clone(),
-        });
     }
     out.push(Output {
         path: "bitrix-rest/Cargo.toml".into(),
@@ -106,7 +110,7 @@ edition.workspace = true
 rust-version.workspace = true
 license.workspace = true
 repository.workspace = true
-include = ["src/**/*", "specs/**/*", "build.rs", "Cargo.toml"]
+include = ["src/**/*", "specs/**/*", "build.rs", "Cargo.toml", "LICENSE-MIT", "LICENSE-APACHE"]
 
 [lib]
 test = false
@@ -239,7 +243,6 @@ pub fn current(root: &Path) -> std::io::Result<Current> {
         rest_manifest: fs::read_to_string(root.join("bitrix-rest/Cargo.toml"))?,
         rest_lib: fs::read_to_string(root.join("bitrix-rest/src/lib.rs"))?,
         runtime_manifest: fs::read_to_string(root.join("bitrix-runtime/Cargo.toml"))?,
-        build_script: fs::read_to_string(root.join("bitrix-rest/build.rs"))?,
     })
 }
 
@@ -263,12 +266,29 @@ pub fn run(root: &Path, check: bool) -> Result<(), String> {
         }
     }
     for i in 0..SHARDS {
-        let link = root.join(format!("bitrix-api/part-{i}/specs"));
-        if fs::symlink_metadata(&link).is_err() {
-            stale.push(format!("bitrix-api/part-{i}/specs"));
-            if !check {
-                symlink("../../specs", &link)?;
+        for (name, target) in PART_LINKS {
+            let rel = format!("bitrix-api/part-{i}/{name}");
+            let link = root.join(&rel);
+            let now = fs::symlink_metadata(&link).ok();
+            if now.is_some() && fs::read_link(&link).ok().as_deref() == Some(Path::new(target)) {
+                continue;
             }
+            stale.push(rel);
+            if check {
+                continue;
+            }
+            // A file in the link's place (the copies of the build script older versions
+            // wrote) gives way; a folder is somebody's work and stops the command.
+            if now.as_ref().is_some_and(|m| m.is_dir()) {
+                return Err(format!(
+                    "{}: a folder where a link to {target} belongs",
+                    link.display()
+                ));
+            }
+            if now.is_some() {
+                fs::remove_file(&link).map_err(|e| format!("{}: {e}", link.display()))?;
+            }
+            symlink(target, &link)?;
         }
     }
     if check {
@@ -308,4 +328,131 @@ fn touch(path: &Path) -> Result<(), String> {
         .open(path)
         .and_then(|f| f.set_modified(std::time::SystemTime::now()))
         .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::util::Scratch;
+
+    fn workspace() -> PathBuf {
+        crate::util::root().unwrap()
+    }
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// The committed manifests, `lib.rs` files and links are exactly what the command writes:
+    /// a folder added to `specs/` without running it fails here, naming the files.
+    #[test]
+    fn committed_files_are_what_sync_features_writes() {
+        let root = workspace();
+        let folders = folders(&root.join("specs")).unwrap();
+        assert!(folders.iter().any(|f| f == "crm"), "{folders:?}");
+        let outputs = render(&folders, &current(&root).unwrap()).unwrap();
+        let stale: Vec<String> = outputs
+            .iter()
+            .filter(|o| fs::read_to_string(root.join(&o.path)).ok().as_deref() != Some(&o.text))
+            .map(|o| o.path.display().to_string())
+            .collect();
+        assert!(
+            stale.is_empty(),
+            "run `cargo xtask sync-features`: {stale:?} differ"
+        );
+        for i in 0..SHARDS {
+            for (name, target) in PART_LINKS {
+                let link = root.join(format!("bitrix-api/part-{i}/{name}"));
+                assert_eq!(
+                    fs::read_link(&link).ok().as_deref(),
+                    Some(Path::new(target)),
+                    "{}",
+                    link.display()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_new_folder_gets_a_feature_everywhere() {
+        let root = workspace();
+        let mut folders = folders(&root.join("specs")).unwrap();
+        folders.push("zzz".into());
+        let outputs = render(&folders, &current(&root).unwrap()).unwrap();
+        let text = |path: &str| {
+            &outputs
+                .iter()
+                .find(|o| o.path == Path::new(path))
+                .unwrap()
+                .text
+        };
+        for i in 0..SHARDS {
+            let part = text(&format!("bitrix-api/part-{i}/Cargo.toml"));
+            assert!(part.contains("\nzzz = []\n"), "{part}");
+            assert_ne!(
+                fs::read_to_string(root.join(format!("bitrix-api/part-{i}/Cargo.toml"))).unwrap(),
+                *part
+            );
+        }
+        let rest = text("bitrix-rest/Cargo.toml");
+        assert!(rest.contains(", \"zzz\"]\n"), "full lacks zzz");
+        assert!(rest.contains("\nzzz = [\"bitrix-api-0/zzz\", "));
+        assert!(rest.contains("\"bitrix-api-7/zzz\", \"bitrix-runtime/zzz\"]\n"));
+        assert!(text("bitrix-runtime/Cargo.toml").contains("\nzzz = []\n"));
+    }
+
+    const REST: &str = "[features]\ndefault = [\"full\"]\n# One feature per folder of specs/ (written by old).\nfull = [\"gone\"]\ngone = [\"x\"]\n\n# The `axum` integration.\naxum = []\n\n[dependencies]\n# The shards (written by old).\nbitrix-api-0 = { path = \"x\" }\nbitrix-api-9 = { path = \"y\" }\n\n[dev-dependencies]\n";
+
+    #[test]
+    fn the_rest_manifest_keeps_everything_but_its_generated_blocks() {
+        let out = rest_manifest(&names(&["a", "b"]), REST).unwrap();
+        assert!(out.starts_with("[features]\ndefault = [\"full\"]\n# One feature per folder of specs/ (written by cargo xtask sync-features).\nfull = [\"a\", \"b\"]\na = [\"bitrix-api-0/a\", "));
+        assert!(out.contains("\"bitrix-runtime/b\"]\n\n# The `axum` integration.\naxum = []\n"));
+        assert!(!out.contains("gone"));
+        assert!(!out.contains("bitrix-api-9"));
+        assert!(out.contains("# The shards (written by cargo xtask sync-features).\nbitrix-api-0 = { path = \"../bitrix-api/part-0\", version = \"0.1.0\" }\n"));
+        assert!(out.ends_with("bitrix-api-7 = { path = \"../bitrix-api/part-7\", version = \"0.1.0\" }\n\n[dev-dependencies]\n"));
+        assert!(rest_manifest(&names(&["a"]), "[features]\n").is_err());
+    }
+
+    #[test]
+    fn the_runtime_block_is_replaced_or_inserted_after_features() {
+        let features = "a = []\nb = []";
+        let without = "[package]\n\n[features]\n# The `axum` one.\naxum = []\n";
+        assert_eq!(
+            runtime_manifest(features, without).unwrap(),
+            "[package]\n\n[features]\n# One feature per folder of specs/: its shared types (written by cargo xtask sync-features).\na = []\nb = []\n\n# The `axum` one.\naxum = []\n"
+        );
+        let with = runtime_manifest("old = []", without).unwrap();
+        assert_eq!(
+            runtime_manifest(features, &with).unwrap(),
+            runtime_manifest(features, without).unwrap()
+        );
+    }
+
+    #[test]
+    fn the_facade_names_every_part() {
+        let lib = "x!(\"specs\", crates = \"::bitrix_api_0\", shared = \"s\");\n";
+        let out = rest_lib(lib).unwrap();
+        assert_eq!(
+            out,
+            "x!(\"specs\", crates = \"::bitrix_api_0 ::bitrix_api_1 ::bitrix_api_2 ::bitrix_api_3 ::bitrix_api_4 ::bitrix_api_5 ::bitrix_api_6 ::bitrix_api_7\", shared = \"s\");\n"
+        );
+        assert!(rest_lib("no argument").is_err());
+    }
+
+    #[test]
+    fn only_folders_with_toml_files_count() {
+        let dir = Scratch::new("sync-test").unwrap();
+        for (folder, file) in [
+            ("crm", "crm.item.add.toml"),
+            ("b", "_types.toml"),
+            ("empty", "README.md"),
+        ] {
+            fs::create_dir_all(dir.0.join(folder)).unwrap();
+            fs::write(dir.0.join(folder).join(file), "").unwrap();
+        }
+        fs::write(dir.0.join("top.toml"), "").unwrap();
+        assert_eq!(folders(&dir.0).unwrap(), names(&["b", "crm"]));
+    }
 }
