@@ -13,7 +13,7 @@ fn main() {
         .collect();
     folders.sort();
     println!("cargo:rustc-env=BITRIX_SPEC_FOLDERS={}", folders.join(","));
-    // A `_types.toml` added later is picked up by `scripts/sync-api-crates.sh`, which touches
+    // A `_types.toml` added later is picked up by `cargo xtask sync-features`, which touches
     // this crate; watching the whole folder would rebuild everything on every spec edit.
     if let Ok(folders) = std::fs::read_dir("specs") {
         for folder in folders.flatten() {

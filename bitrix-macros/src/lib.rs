@@ -162,7 +162,7 @@ fn missing_folder_features<'a>(
     folders
         .into_iter()
         .filter(|f| !declared(f))
-        .map(|f| format!("the {kind} folder `{f}` has no Cargo feature in this crate's Cargo.toml: run scripts/sync-api-crates.sh (or add `{f} = []`)"))
+        .map(|f| format!("the {kind} folder `{f}` has no Cargo feature in this crate's Cargo.toml: run `cargo xtask sync-features` (or add `{f} = []`)"))
         .collect()
 }
 

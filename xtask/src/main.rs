@@ -1,0 +1,47 @@
+//! `cargo xtask <command>`: the maintainers' commands of the workspace, in Rust (they replace
+//! the shell scripts that were in `scripts/`). `cargo xtask help` lists them.
+
+mod args;
+mod build_times;
+mod docs;
+mod fuzz;
+mod msrv;
+mod package;
+mod scale;
+mod sync;
+mod util;
+
+use args::Command;
+
+fn main() {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let command = match args::parse(&argv, |k| std::env::var(k).ok()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}\n\n{}", args::USAGE);
+            std::process::exit(2);
+        }
+    };
+    let result = util::root().and_then(|root| match command {
+        Command::Help => {
+            print!("{}", args::USAGE);
+            Ok(())
+        }
+        Command::SyncFeatures { check } => sync::run(&root, check),
+        Command::PackageCheck => package::run_check(&root),
+        Command::DocsCheck => docs::run_check(&root),
+        Command::Msrv => msrv::run_msrv(&root),
+        Command::OneFolder { folder } => msrv::run_one_folder(&root, &folder),
+        Command::Scale { specs, scope } => scale::run_scale(&root, specs, &scope),
+        Command::BuildTimes { runs } => build_times::run_build_times(&root, runs),
+        Command::FuzzSmoke {
+            targets,
+            seconds,
+            keep,
+        } => fuzz::run_fuzz(&root, &targets, seconds, keep),
+    });
+    if let Err(e) = result {
+        eprintln!("{e}");
+        std::process::exit(1);
+    }
+}
