@@ -62,14 +62,15 @@ pub struct Time {
     pub operating_reset_at: Option<i64>,
 }
 
-impl<'de> Deserialize<'de> for Time {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+impl Time {
+    /// Reads a parsed `time` object field by field; `None` when it is no object at all.
+    pub(crate) fn from_value(value: serde_json::Value) -> Option<Time> {
         use serde_json::Value;
-        let map = match Value::deserialize(d)? {
+        let map = match value {
             Value::Object(map) => map,
             // PHP's empty object.
             Value::Array(a) if a.is_empty() => serde_json::Map::new(),
-            _ => return Err(serde::de::Error::custom("`time` is not an object")),
+            _ => return None,
         };
         let number = |key: &str| -> Option<f64> {
             match map.get(key)? {
@@ -83,7 +84,7 @@ impl<'de> Deserialize<'de> for Time {
             Some(Value::String(s)) => s.clone(),
             _ => String::new(),
         };
-        Ok(Time {
+        Some(Time {
             start: number("start").unwrap_or_default(),
             finish: number("finish").unwrap_or_default(),
             duration: number("duration").unwrap_or_default(),
@@ -96,6 +97,13 @@ impl<'de> Deserialize<'de> for Time {
                 .filter(|v| v.abs() < 1.0e15)
                 .map(|v| v as i64),
         })
+    }
+}
+
+impl<'de> Deserialize<'de> for Time {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Time::from_value(serde_json::Value::deserialize(d)?)
+            .ok_or_else(|| serde::de::Error::custom("`time` is not an object"))
     }
 }
 

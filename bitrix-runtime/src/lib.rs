@@ -73,7 +73,7 @@ pub mod __private {
     pub use crate::wire::fields::{take_optional, take_required};
     pub use crate::wire::flag;
     pub use crate::wire::lenient::{
-        lenient, object_or_empty_array, take_items, Lenient, TextOrNumber,
+        lenient, lenient_value, object_or_empty_array, take_items, Lenient, TextOrNumber,
     };
     pub use crate::wire::record::{de_enum, de_record, debug_record, ser_record, Record, Writer};
     pub use crate::wire::recorded::{

@@ -173,7 +173,7 @@ pub fn decoder(ty: &Ty, opts: &Options) -> TokenStream {
     let rt = &opts.runtime;
     match adapter(ty) {
         Adapter::None => quote!(#rt::__private::serde_json::from_value),
-        Adapter::Lenient => quote!(#rt::__private::lenient),
+        Adapter::Lenient => quote!(#rt::__private::lenient_value),
         Adapter::Flag => quote!(#rt::__private::flag::deserialize),
     }
 }

@@ -41,13 +41,13 @@ Shared by the specs of the `demo` folder (`_types.toml`).*/
                     map,
                     "ID",
                     false,
-                    ::bitrix_rest::__private::lenient,
+                    ::bitrix_rest::__private::lenient_value,
                 )?,
                 name: ::bitrix_rest::__private::take_optional(
                     map,
                     "NAME",
                     false,
-                    ::bitrix_rest::__private::lenient,
+                    ::bitrix_rest::__private::lenient_value,
                 )?,
                 opened: ::bitrix_rest::__private::take_optional(
                     map,
@@ -59,7 +59,7 @@ Shared by the specs of the `demo` folder (`_types.toml`).*/
                     map,
                     "PHONE",
                     false,
-                    ::bitrix_rest::__private::lenient,
+                    ::bitrix_rest::__private::lenient_value,
                 )?,
                 extra: ::std::mem::take(map),
             })
@@ -252,13 +252,13 @@ Shared by the specs of the `demo` folder (`_types.toml`).*/
                     map,
                     "VALUE",
                     false,
-                    ::bitrix_rest::__private::lenient,
+                    ::bitrix_rest::__private::lenient_value,
                 )?,
                 value_type: ::bitrix_rest::__private::take_optional(
                     map,
                     "VALUE_TYPE",
                     false,
-                    ::bitrix_rest::__private::lenient,
+                    ::bitrix_rest::__private::lenient_value,
                 )?,
                 extra: ::std::mem::take(map),
             })
@@ -521,14 +521,14 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
                             map,
                             "fields",
                             false,
-                            ::bitrix_rest::__private::lenient,
+                            ::bitrix_rest::__private::lenient_value,
                         )?,
                     ),
                     client_id: ::bitrix_rest::__private::take_optional(
                             map,
                             "CLIENT_ID",
                             false,
-                            ::bitrix_rest::__private::lenient,
+                            ::bitrix_rest::__private::lenient_value,
                         )?
                         .map(::bitrix_rest::Arg::Value),
                     extra: ::std::mem::take(map),
@@ -620,7 +620,7 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
                 Self::Output,
                 ::bitrix_rest::__private::serde_json::Error,
             > {
-                ::bitrix_rest::__private::lenient(value)
+                ::bitrix_rest::__private::lenient_value(value)
             }
         }
         /**The `demo.contact.list` method.
@@ -739,28 +739,28 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
                             map,
                             "select",
                             false,
-                            ::bitrix_rest::__private::lenient,
+                            ::bitrix_rest::__private::lenient_value,
                         )?
                         .map(::bitrix_rest::Arg::Value),
                     filter: ::bitrix_rest::__private::take_optional(
                             map,
                             "filter",
                             false,
-                            ::bitrix_rest::__private::lenient,
+                            ::bitrix_rest::__private::lenient_value,
                         )?
                         .map(::bitrix_rest::Arg::Value),
                     order: ::bitrix_rest::__private::take_optional(
                             map,
                             "order",
                             false,
-                            ::bitrix_rest::__private::lenient,
+                            ::bitrix_rest::__private::lenient_value,
                         )?
                         .map(::bitrix_rest::Arg::Value),
                     start: ::bitrix_rest::__private::take_optional(
                             map,
                             "start",
                             false,
-                            ::bitrix_rest::__private::lenient,
+                            ::bitrix_rest::__private::lenient_value,
                         )?
                         .map(::bitrix_rest::Arg::Value),
                     extra: ::std::mem::take(map),
@@ -883,7 +883,7 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
                 ::bitrix_rest::__private::serde_json::Error,
             > {
                 let value = ::bitrix_rest::__private::take_items(value, "contacts")?;
-                ::bitrix_rest::__private::lenient(value)
+                ::bitrix_rest::__private::lenient_value(value)
             }
         }
         ///The types and errors of `demo.contact.add` ([`Add`](super::Add)).
@@ -1058,7 +1058,7 @@ Part of `demo.contact.list` ([`List`](super::List)).*/
                             map,
                             "contacts",
                             false,
-                            ::bitrix_rest::__private::lenient,
+                            ::bitrix_rest::__private::lenient_value,
                         )?,
                         extra: ::std::mem::take(map),
                     })
@@ -1260,7 +1260,7 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
                             map,
                             "id",
                             false,
-                            ::bitrix_rest::__private::lenient,
+                            ::bitrix_rest::__private::lenient_value,
                         )?,
                     ),
                     fields: ::bitrix_rest::Arg::Value(
@@ -1268,7 +1268,7 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
                             map,
                             "fields",
                             false,
-                            ::bitrix_rest::__private::lenient,
+                            ::bitrix_rest::__private::lenient_value,
                         )?,
                     ),
                     extra: ::std::mem::take(map),
@@ -1353,7 +1353,7 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
                 Self::Output,
                 ::bitrix_rest::__private::serde_json::Error,
             > {
-                ::bitrix_rest::__private::lenient(value)
+                ::bitrix_rest::__private::lenient_value(value)
             }
         }
         ///The types and errors of `demo.note.update` ([`Update`](super::Update)).
@@ -1410,19 +1410,19 @@ Part of `demo.note.update` ([`Update`](super::Update)).*/
                             map,
                             "title",
                             true,
-                            ::bitrix_rest::__private::lenient,
+                            ::bitrix_rest::__private::lenient_value,
                         )?,
                         link: ::bitrix_rest::__private::take_optional(
                             map,
                             "link",
                             false,
-                            ::bitrix_rest::__private::lenient,
+                            ::bitrix_rest::__private::lenient_value,
                         )?,
                         pinned: ::bitrix_rest::__private::take_optional(
                             map,
                             "pinned",
                             false,
-                            ::bitrix_rest::__private::lenient,
+                            ::bitrix_rest::__private::lenient_value,
                         )?,
                         attachment: ::bitrix_rest::__private::take_optional(
                             map,
@@ -1440,7 +1440,7 @@ Part of `demo.note.update` ([`Update`](super::Update)).*/
                             map,
                             "labels",
                             false,
-                            ::bitrix_rest::__private::lenient,
+                            ::bitrix_rest::__private::lenient_value,
                         )?,
                         extra: ::std::mem::take(map),
                     })
@@ -1617,7 +1617,7 @@ Part of `demo.note.update` ([`Update`](super::Update)).*/
                             map,
                             "item",
                             false,
-                            ::bitrix_rest::__private::lenient,
+                            ::bitrix_rest::__private::lenient_value,
                         )?,
                         extra: ::std::mem::take(map),
                     })
@@ -1747,13 +1747,13 @@ Part of `demo.note.update` ([`Update`](super::Update)).*/
                             map,
                             "id",
                             false,
-                            ::bitrix_rest::__private::lenient,
+                            ::bitrix_rest::__private::lenient_value,
                         )?,
                         title: ::bitrix_rest::__private::take_optional(
                             map,
                             "title",
                             true,
-                            ::bitrix_rest::__private::lenient,
+                            ::bitrix_rest::__private::lenient_value,
                         )?,
                         extra: ::std::mem::take(map),
                     })

@@ -35,19 +35,19 @@ Shared by the specs of the `imbot` folder (`_types.toml`).*/
                     map,
                     "LANGUAGE_ID",
                     false,
-                    ::bitrix_rest::__private::lenient,
+                    ::bitrix_rest::__private::lenient_value,
                 )?,
                 title: ::bitrix_rest::__private::take_required(
                     map,
                     "TITLE",
                     false,
-                    ::bitrix_rest::__private::lenient,
+                    ::bitrix_rest::__private::lenient_value,
                 )?,
                 params: ::bitrix_rest::__private::take_optional(
                     map,
                     "PARAMS",
                     false,
-                    ::bitrix_rest::__private::lenient,
+                    ::bitrix_rest::__private::lenient_value,
                 )?,
                 extra: ::std::mem::take(map),
             })
@@ -280,7 +280,7 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
                 Self::Output,
                 ::bitrix_rest::__private::serde_json::Error,
             > {
-                ::bitrix_rest::__private::lenient(value)
+                ::bitrix_rest::__private::lenient_value(value)
             }
         }
         ///The types and errors of `imbot.bot.list` ([`List`](super::List)).
@@ -327,19 +327,19 @@ Part of `imbot.bot.list` ([`List`](super::List)).*/
                             map,
                             "ID",
                             false,
-                            ::bitrix_rest::__private::lenient,
+                            ::bitrix_rest::__private::lenient_value,
                         )?,
                         name: ::bitrix_rest::__private::take_optional(
                             map,
                             "NAME",
                             false,
-                            ::bitrix_rest::__private::lenient,
+                            ::bitrix_rest::__private::lenient_value,
                         )?,
                         code: ::bitrix_rest::__private::take_optional(
                             map,
                             "CODE",
                             false,
-                            ::bitrix_rest::__private::lenient,
+                            ::bitrix_rest::__private::lenient_value,
                         )?,
                         openline: ::bitrix_rest::__private::take_optional(
                             map,

@@ -35,19 +35,19 @@ Shared by the specs of the `imbot` folder (`_types.toml`).*/
                     map,
                     "LANGUAGE_ID",
                     false,
-                    ::bitrix_rest::__private::lenient,
+                    ::bitrix_rest::__private::lenient_value,
                 )?,
                 title: ::bitrix_rest::__private::take_required(
                     map,
                     "TITLE",
                     false,
-                    ::bitrix_rest::__private::lenient,
+                    ::bitrix_rest::__private::lenient_value,
                 )?,
                 params: ::bitrix_rest::__private::take_optional(
                     map,
                     "PARAMS",
                     false,
-                    ::bitrix_rest::__private::lenient,
+                    ::bitrix_rest::__private::lenient_value,
                 )?,
                 extra: ::std::mem::take(map),
             })
@@ -284,7 +284,7 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
                             map,
                             "COMMAND_ID",
                             false,
-                            ::bitrix_rest::__private::lenient,
+                            ::bitrix_rest::__private::lenient_value,
                         )?,
                     ),
                     fields: ::bitrix_rest::Arg::Value(
@@ -292,14 +292,14 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
                             map,
                             "FIELDS",
                             false,
-                            ::bitrix_rest::__private::lenient,
+                            ::bitrix_rest::__private::lenient_value,
                         )?,
                     ),
                     client_id: ::bitrix_rest::__private::take_optional(
                             map,
                             "CLIENT_ID",
                             false,
-                            ::bitrix_rest::__private::lenient,
+                            ::bitrix_rest::__private::lenient_value,
                         )?
                         .map(::bitrix_rest::Arg::Value),
                     extra: ::std::mem::take(map),
@@ -398,7 +398,7 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
                 Self::Output,
                 ::bitrix_rest::__private::serde_json::Error,
             > {
-                ::bitrix_rest::__private::lenient(value)
+                ::bitrix_rest::__private::lenient_value(value)
             }
         }
         ///The types and errors of `imbot.command.update` ([`Update`](super::Update)).
@@ -456,13 +456,13 @@ Part of `imbot.command.update` ([`Update`](super::Update)).*/
                             map,
                             "COMMAND",
                             false,
-                            ::bitrix_rest::__private::lenient,
+                            ::bitrix_rest::__private::lenient_value,
                         )?,
                         event_command_add: ::bitrix_rest::__private::take_optional(
                             map,
                             "EVENT_COMMAND_ADD",
                             false,
-                            ::bitrix_rest::__private::lenient,
+                            ::bitrix_rest::__private::lenient_value,
                         )?,
                         hidden: ::bitrix_rest::__private::take_optional(
                             map,
@@ -480,7 +480,7 @@ Part of `imbot.command.update` ([`Update`](super::Update)).*/
                             map,
                             "LANG",
                             false,
-                            ::bitrix_rest::__private::lenient,
+                            ::bitrix_rest::__private::lenient_value,
                         )?,
                         extra: ::std::mem::take(map),
                     })

@@ -94,10 +94,7 @@ impl ChunkAnswer {
             };
             return Some(Entry::Ok(Response {
                 result: result.clone(),
-                time: self
-                    .times
-                    .get(key)
-                    .and_then(|t| serde_json::from_value::<Time>(t.clone()).ok()),
+                time: self.times.get(key).cloned().and_then(Time::from_value),
                 next: count(&self.nexts),
                 total: count(&self.totals),
                 replayed: false,

@@ -85,9 +85,7 @@ pub(crate) fn classify(status: u16, body: &[u8]) -> Result<Answer, UnexpectedRes
     let Some(result) = map.remove("result") else {
         return Err(unexpected("the answer has neither `result` nor `error`"));
     };
-    let time = map
-        .remove("time")
-        .and_then(|t| serde_json::from_value::<Time>(t).ok());
+    let time = map.remove("time").and_then(Time::from_value);
     let count =
         |v: Option<Value>| v.and_then(|v| v.as_u64().or_else(|| v.as_str()?.trim().parse().ok()));
     Ok(Answer::Success(Response {

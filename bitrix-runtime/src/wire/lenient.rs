@@ -11,6 +11,17 @@ use serde::Deserialize;
 pub trait Lenient: Sized {
     /// Decodes `d` accepting text forms of numbers and booleans.
     fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
+
+    /// Decodes an already parsed value, taking its parts instead of rebuilding them (what
+    /// generated code calls: answers are parsed once, then taken apart).
+    fn from_value(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+        Self::deserialize_lenient(value)
+    }
+}
+
+/// Decodes an already parsed value leniently (the field and result decoder of generated code).
+pub fn lenient_value<T: Lenient>(value: serde_json::Value) -> Result<T, serde_json::Error> {
+    T::from_value(value)
 }
 
 /// `deserialize_with` target for fields whose type contains integers, doubles or booleans.
@@ -30,6 +41,12 @@ impl<T: Lenient> Lenient for Option<T> {
     fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         Ok(Option::<Wrap<T>>::deserialize(d)?.map(|w| w.0))
     }
+    fn from_value(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+        match value {
+            serde_json::Value::Null => Ok(None),
+            other => T::from_value(other).map(Some),
+        }
+    }
 }
 
 /// A list, or PHP's form of a list whose keys were kept (`{"3": {...}, "7": {...}}`): its values in
@@ -37,6 +54,15 @@ impl<T: Lenient> Lenient for Option<T> {
 impl<T: Lenient> Lenient for Vec<T> {
     fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(ListVisitor(std::marker::PhantomData))
+    }
+    fn from_value(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+        match value {
+            serde_json::Value::Array(items) => items.into_iter().map(T::from_value).collect(),
+            serde_json::Value::Object(map) => {
+                map.into_iter().map(|(_, v)| T::from_value(v)).collect()
+            }
+            other => Self::deserialize_lenient(other),
+        }
     }
 }
 
@@ -70,6 +96,15 @@ impl<T: Lenient> Lenient for BTreeMap<String, T> {
     fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(MapVisitor(std::marker::PhantomData))
     }
+    fn from_value(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+        match value {
+            serde_json::Value::Object(map) => map
+                .into_iter()
+                .map(|(k, v)| T::from_value(v).map(|v| (k, v)))
+                .collect(),
+            other => Self::deserialize_lenient(other),
+        }
+    }
 }
 
 struct MapVisitor<T>(std::marker::PhantomData<T>);
@@ -100,11 +135,20 @@ impl Lenient for String {
     fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         Ok(TextOrNumber::deserialize(d)?.0)
     }
+    fn from_value(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+        match value {
+            serde_json::Value::String(s) => Ok(s),
+            other => Self::deserialize_lenient(other),
+        }
+    }
 }
 
 impl Lenient for serde_json::Value {
     fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         serde_json::Value::deserialize(d)
+    }
+    fn from_value(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+        Ok(value)
     }
 }
 

@@ -126,6 +126,16 @@ impl<T: Record> Lenient for T {
     fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         de_record(d)
     }
+    fn from_value(value: Value) -> Result<Self, serde_json::Error> {
+        match value {
+            Value::Object(mut map) => T::read(&mut map),
+            Value::Array(a) if a.is_empty() => T::read(&mut Map::new()),
+            other => Err(serde_json::Error::custom(format_args!(
+                "expected an object, found {}",
+                kind(&other)
+            ))),
+        }
+    }
 }
 
 impl<T: Record> Validate for T {
