@@ -28,6 +28,10 @@ pub struct SpecAst {
     pub docs: Option<String>,
     /// `idempotent`: safe to repeat.
     pub idempotent: bool,
+    /// `auth`: who may authenticate (`"application"`: OAuth applications only).
+    pub auth: Option<Sp<String>>,
+    /// `param_case`: how the portal matches top-level parameter names (`"exact"` or absent).
+    pub param_case: Option<Sp<String>>,
     /// `rest`: the REST version (2 or 3).
     pub rest: Option<Sp<i64>>,
     /// `origin`: `import` or `hand`.

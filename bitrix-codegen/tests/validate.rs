@@ -670,3 +670,29 @@ fn reviewed_entry_needs_a_reason() {
         None,
     );
 }
+
+#[test]
+fn auth_application_marks_a_method_webhooks_may_not_call() {
+    let m = ok(&format!(
+        "{HEAD}auth = \"application\"\n[result]\ntype = \"boolean\"\n"
+    ));
+    assert!(m.application_only);
+    assert!(!ok(&format!("{HEAD}[result]\ntype = \"boolean\"\n")).application_only);
+    let d = problem(&format!(
+        "{HEAD}auth = \"webhook\"\n[result]\ntype = \"boolean\"\n"
+    ));
+    assert_at(&d, 4, 8, "`auth = \"webhook\"` is not known", None);
+}
+
+#[test]
+fn param_case_exact_marks_names_read_only_as_documented() {
+    let m = ok(&format!(
+        "{HEAD}param_case = \"exact\"\n[result]\ntype = \"boolean\"\n"
+    ));
+    assert!(m.exact_names);
+    assert!(!ok(&format!("{HEAD}[result]\ntype = \"boolean\"\n")).exact_names);
+    let d = problem(&format!(
+        "{HEAD}param_case = \"upper\"\n[result]\ntype = \"boolean\"\n"
+    ));
+    assert_at(&d, 4, 14, "`param_case = \"upper\"` is not known", None);
+}

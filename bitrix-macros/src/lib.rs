@@ -106,6 +106,26 @@ pub fn example_tests(input: TokenStream) -> TokenStream {
     })
 }
 
+/// Generates `static ANSWER_TABLE`: for every spec of a folder, the method's name, its REST
+/// version and the runtime's checks of a whole answer (`check_answer`, `check_batch_answer`):
+/// what the recorded-answers test reads real portals' answers through.
+///
+/// ```ignore
+/// bitrix_macros::answer_table!("specs", api = "bitrix_rest::api");
+/// ```
+#[proc_macro]
+pub fn answer_table(input: TokenStream) -> TokenStream {
+    with_sources(input, |args, sources| {
+        let checked = bitrix_codegen::check_all(sources);
+        let table =
+            bitrix_codegen::expand::expand_answer_table(&checked.methods, &args.api, &args.options);
+        (
+            checked.problems.iter().map(ToString::to_string).collect(),
+            table,
+        )
+    })
+}
+
 /// With `scope_features`, each folder of specs needs its Cargo feature in the calling crate's
 /// `Cargo.toml`; without it the folder would be left out silently. One error per such folder.
 fn missing_features(

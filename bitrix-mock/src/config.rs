@@ -57,6 +57,9 @@ pub struct Config {
     pub(crate) header_timeout: Duration,
     pub(crate) body_timeout: Duration,
     pub(crate) specs_dir: Option<PathBuf>,
+    pub(crate) tls: bool,
+    pub(crate) tls_names: Vec<String>,
+    pub(crate) ca_out: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -84,6 +87,9 @@ impl Config {
             header_timeout: Duration::from_secs(30),
             body_timeout: Duration::from_secs(60),
             specs_dir: None,
+            tls: false,
+            tls_names: Vec::new(),
+            ca_out: None,
         }
     }
 
@@ -129,6 +135,34 @@ impl Config {
     #[must_use]
     pub fn specs_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.specs_dir = Some(dir.into());
+        self
+    }
+
+    /// Serves HTTPS instead of HTTP (default off): a CA is generated at start, and a server
+    /// certificate it signs covers `localhost`, `127.0.0.1`, `::1` and the [`tls_name`]s. Clients
+    /// trust [`Emulator::ca_pem`](crate::Emulator::ca_pem) (or the [`ca_out`] file).
+    ///
+    /// [`tls_name`]: Config::tls_name
+    /// [`ca_out`]: Config::ca_out
+    #[must_use]
+    pub fn tls(mut self, on: bool) -> Self {
+        self.tls = on;
+        self
+    }
+
+    /// Another host name the HTTPS certificate covers (a name in `/etc/hosts` pointing here).
+    #[must_use]
+    pub fn tls_name(mut self, name: impl Into<String>) -> Self {
+        self.tls_names.push(name.into());
+        self
+    }
+
+    /// Writes the CA certificate (PEM) to `path` at start, for clients to trust; implies
+    /// [`tls`](Config::tls).
+    #[must_use]
+    pub fn ca_out(mut self, path: impl Into<PathBuf>) -> Self {
+        self.tls = true;
+        self.ca_out = Some(path.into());
         self
     }
 

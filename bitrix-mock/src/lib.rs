@@ -29,6 +29,7 @@ mod server;
 mod specs;
 mod state;
 mod store;
+mod tls;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -52,6 +53,8 @@ pub struct Emulator {
     _shutdown: tokio::sync::watch::Sender<()>,
     /// The accept loop, awaited by [`Emulator::shutdown`].
     server: tokio::task::JoinHandle<()>,
+    /// The CA certificate (PEM) of an HTTPS emulator.
+    ca_pem: Option<String>,
 }
 
 impl Emulator {
@@ -63,16 +66,28 @@ impl Emulator {
             None => specs::methods(),
         }
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        let tls = match config.tls {
+            true => Some(
+                tls::generate(&config.tls_names)
+                    .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?,
+            ),
+            false => None,
+        };
+        if let (Some(tls), Some(path)) = (&tls, &config.ca_out) {
+            std::fs::write(path, &tls.ca_pem)?;
+        }
         let listener = tokio::net::TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared::new(config, methods, seed(addr), addr));
         let (tx, rx) = tokio::sync::watch::channel(());
-        let server = tokio::spawn(server::serve(listener, shared.clone(), rx));
+        let acceptor = tls.as_ref().map(|t| t.acceptor.clone());
+        let server = tokio::spawn(server::serve(listener, shared.clone(), rx, acceptor));
         Ok(Emulator {
             shared,
             addr,
             _shutdown: tx,
             server,
+            ca_pem: tls.map(|t| t.ca_pem),
         })
     }
 
@@ -92,7 +107,13 @@ impl Emulator {
         self.addr
     }
 
-    /// The portal address, `http://127.0.0.1:PORT/`.
+    /// The CA certificate (PEM) an HTTPS emulator's certificate is signed by ([`Config::tls`]);
+    /// `None` for plain HTTP.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
+    }
+
+    /// The portal address, `http://127.0.0.1:PORT/` (`https://` with [`Config::tls`]).
     pub fn portal_url(&self) -> String {
         self.shared.portal_url()
     }
@@ -119,10 +140,11 @@ impl Emulator {
     }
 
     /// What a command-line emulator prints once it serves: `key=value` lines with the addresses
-    /// and credentials (scripts read them; this is a local test server), then `ready`.
+    /// and credentials (scripts read them; this is a local test server), `ca=PATH` when the CA
+    /// was written to a file ([`Config::ca_out`]), then `ready`.
     pub fn ready_lines(&self) -> Vec<String> {
         let c = self.credentials();
-        vec![
+        let mut lines = vec![
             format!("webhook={}", self.webhook_url()),
             format!("portal={}", self.portal_url()),
             format!("access_token={}", c.access_token),
@@ -130,8 +152,12 @@ impl Emulator {
             format!("client_id={}", c.client_id),
             format!("client_secret={}", c.client_secret),
             format!("application_token={}", c.application_token),
-            "ready".to_string(),
-        ]
+        ];
+        if let Some(path) = &self.shared.config.ca_out {
+            lines.push(format!("ca={}", path.display()));
+        }
+        lines.push("ready".to_string());
+        lines
     }
 
     /// The most recent calls received on `/rest/`, oldest first (batch sub-calls are not listed

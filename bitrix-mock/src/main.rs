@@ -1,6 +1,8 @@
 //! `bitrix-mock` binary: starts an emulator, prints its addresses and credentials one per line
 //! (`webhook=…`, `portal=…`, …, then `ready`) and serves until killed. The credentials are printed on
-//! purpose: this is a local test server and scripts read them from stdout.
+//! purpose: this is a local test server and scripts read them from stdout. With `--tls` it serves
+//! HTTPS with a certificate from a CA made at start, written to `--ca-out FILE` (default: a file in
+//! the temporary folder) and printed as `ca=PATH`.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -12,7 +14,8 @@ const USAGE: &str =
     "usage: bitrix-mock [--addr 127.0.0.1:0] [--plan standard|enterprise|unlimited] \
 [--token-ttl SECONDS] [--operating-limit SECONDS] [--specs DIR] \
 [--fault 'METHOD:rate=0.5:status=503:code=CODE:delay=200ms']... [--seed N] \
-[--call-log CALLS] [--header-timeout SECONDS] [--body-timeout SECONDS]";
+[--call-log CALLS] [--header-timeout SECONDS] [--body-timeout SECONDS] \
+[--tls] [--ca-out FILE] [--tls-name HOST]...";
 
 fn main() {
     let config = match parse_args(std::env::args().skip(1)) {
@@ -54,6 +57,7 @@ fn main() {
 /// Reads the flags; the binary defaults to the standard plan, as most portals are.
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Config, String> {
     let mut config = Config::new().plan(Plan::Standard);
+    let (mut tls, mut ca_out) = (false, None);
     while let Some(flag) = args.next() {
         let (name, inline) = match flag.split_once('=') {
             Some((n, v)) => (n.to_string(), Some(v.to_string())),
@@ -62,6 +66,10 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Config, String> 
         if name == "--help" || name == "-h" {
             println!("{USAGE}");
             std::process::exit(0);
+        }
+        if name == "--tls" && inline.is_none() {
+            tls = true;
+            continue;
         }
         let value = match inline.or_else(|| args.next()) {
             Some(v) => v,
@@ -94,8 +102,23 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Config, String> 
             ),
             "--header-timeout" => config.header_timeout(seconds(&name, &value)?),
             "--body-timeout" => config.body_timeout(seconds(&name, &value)?),
+            "--ca-out" => {
+                ca_out = Some(std::path::PathBuf::from(value));
+                config
+            }
+            "--tls-name" => {
+                tls = true;
+                config.tls_name(value)
+            }
             other => return Err(format!("unknown option `{other}`")),
         };
+    }
+    // Over HTTPS the CA always goes to a file (its path is printed as `ca=`): clients need it.
+    if tls || ca_out.is_some() {
+        let path = ca_out.unwrap_or_else(|| {
+            std::env::temp_dir().join(format!("bitrix-mock-{}-ca.pem", std::process::id()))
+        });
+        config = config.ca_out(path);
     }
     Ok(config)
 }

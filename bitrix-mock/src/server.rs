@@ -15,6 +15,7 @@ use hyper::{Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tokio_rustls::TlsAcceptor;
 
 use crate::routes::{route, Reply, Request};
 use crate::state::Shared;
@@ -34,8 +35,13 @@ impl std::fmt::Display for Dropped {
 
 impl std::error::Error for Dropped {}
 
-/// Serves until `shutdown` changes or its sender is dropped.
-pub async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<()>) {
+/// Serves until `shutdown` changes or its sender is dropped; over TLS when `tls` is given.
+pub async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut shutdown: watch::Receiver<()>,
+    tls: Option<TlsAcceptor>,
+) {
     loop {
         let accepted = tokio::select! {
             _ = shutdown.changed() => break,
@@ -51,24 +57,45 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdown: wat
         };
         let _ = stream.set_nodelay(true);
         let shared = shared.clone();
-        let header_timeout = shared.config.header_timeout;
-        let mut stop = shutdown.clone();
+        let stop = shutdown.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
-            let service = service_fn(move |req| {
-                let shared = shared.clone();
-                async move { respond(&shared, req).await }
-            });
-            // A client that sends half a header and stalls is cut off after the header timeout
-            // (the body has its own, in `respond`), so no task waits on it forever.
-            let conn = http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(header_timeout)
-                .serve_connection(TokioIo::new(stream), service);
-            tokio::select! {
-                _ = conn => {}
-                _ = stop.changed() => {}
+            match tls {
+                None => connection(stream, shared, stop).await,
+                Some(acceptor) => {
+                    // The handshake counts against the header timeout: a client that opens a
+                    // connection and says nothing is cut off like one that stalls in its headers.
+                    let limit = shared.config.header_timeout;
+                    if let Ok(Ok(stream)) =
+                        tokio::time::timeout(limit, acceptor.accept(stream)).await
+                    {
+                        connection(stream, shared, stop).await;
+                    }
+                }
             }
         });
+    }
+}
+
+/// Serves one connection (plain or TLS) until it closes or the emulator stops.
+async fn connection<IO>(io: IO, shared: Arc<Shared>, mut stop: watch::Receiver<()>)
+where
+    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let header_timeout = shared.config.header_timeout;
+    let service = service_fn(move |req| {
+        let shared = shared.clone();
+        async move { respond(&shared, req).await }
+    });
+    // A client that sends half a header and stalls is cut off after the header timeout
+    // (the body has its own, in `respond`), so no task waits on it forever.
+    let conn = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout)
+        .serve_connection(TokioIo::new(io), service);
+    tokio::select! {
+        _ = conn => {}
+        _ = stop.changed() => {}
     }
 }
 

@@ -241,9 +241,10 @@ impl Shared {
         }
     }
 
-    /// `http://HOST:PORT/`.
+    /// `http://HOST:PORT/` (`https://` when serving TLS).
     pub fn portal_url(&self) -> String {
-        format!("http://{}/", self.addr)
+        let scheme = if self.config.tls { "https" } else { "http" };
+        format!("{scheme}://{}/", self.addr)
     }
 
     /// Locks the mutable state. A poisoned lock is recovered: handlers do not panic on input, and

@@ -55,10 +55,12 @@ async fn webhook_route_with_and_without_json_suffix_and_get() {
     let bad = emu
         .webhook_url()
         .replace(&emu.credentials().webhook_code, "wrong");
+    // A wrong webhook code: the portal's `INVALID_CREDENTIALS` (it was `NO_AUTH_FOUND`, which
+    // portals send for a missing or unknown OAuth token).
     assert_error(
         &post_json(&format!("{bad}user.current"), &json!({})).await,
         401,
-        "NO_AUTH_FOUND",
+        "INVALID_CREDENTIALS",
     );
     assert_error(
         &post_json(&format!("{hook}no.such.method"), &json!({})).await,

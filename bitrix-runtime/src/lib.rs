@@ -74,6 +74,9 @@ pub mod __private {
         lenient, object_or_empty_array, take_items, Lenient, TextOrNumber,
     };
     pub use crate::wire::record::{de_enum, de_record, debug_record, ser_record, Record, Writer};
+    pub use crate::wire::recorded::{
+        check_answer, check_batch_answer, find_row, AnswerCheck, AnswerRow, BatchCheck, Outcome,
+    };
     pub use crate::wire::validate::{check_url, join_path, Validate};
     pub use serde;
     pub use serde_json;

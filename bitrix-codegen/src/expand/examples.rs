@@ -33,3 +33,27 @@ pub fn expand_tests(methods: &[Method], api: &TokenStream, opts: &Options) -> To
         }
     }
 }
+
+/// `static ANSWER_TABLE`: every method's name, REST version and the runtime's checks of a whole
+/// answer (`check_answer::<M>`, `check_batch_answer::<M>`), so a test can read any recorded
+/// portal answer through the method it names, as a call would.
+pub fn expand_answer_table(methods: &[Method], api: &TokenStream, opts: &Options) -> TokenStream {
+    let rt = &opts.runtime;
+    let rows = methods.iter().map(|m| {
+        let segments = m.rust.module.iter().map(|s| ident(s));
+        let ty = ident(&m.rust.type_name);
+        let path = quote!(#api::#(#segments::)*#ty);
+        let folder = &m.folder;
+        let gate = opts.feature_per_folder.then(|| quote!(#[cfg(feature = #folder)]));
+        let (name, rest) = (&m.name, m.rest);
+        quote! {
+            #gate
+            (#name, #rest, #rt::__private::check_answer::<#path> as #rt::__private::AnswerCheck, #rt::__private::check_batch_answer::<#path> as #rt::__private::BatchCheck),
+        }
+    });
+    quote! {
+        /// Every generated method with its answer checks.
+        #[allow(deprecated)]
+        pub static ANSWER_TABLE: &[#rt::__private::AnswerRow] = &[#(#rows)*];
+    }
+}

@@ -18,7 +18,7 @@ pub(crate) mod types;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-pub use examples::expand_tests;
+pub use examples::{expand_answer_table, expand_tests};
 
 use crate::model::{Method, TypeDef};
 use crate::valid::SharedTypes;

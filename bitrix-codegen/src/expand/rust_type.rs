@@ -129,7 +129,16 @@ pub fn adapter(ty: &Ty) -> Adapter {
     } else if ty.contains(&|t| {
         matches!(
             t,
-            Ty::Integer | Ty::Double | Ty::Boolean | Ty::Map(_) | Ty::Named(_)
+            Ty::Integer
+                | Ty::Double
+                | Ty::Boolean
+                | Ty::Map(_)
+                | Ty::Named(_)
+                // Portals send a text field as a number in one module and as text in another.
+                | Ty::String
+                | Ty::Date
+                | Ty::DateTime
+                | Ty::Url
         )
     }) {
         Adapter::Lenient

@@ -31,6 +31,11 @@ pub struct Method {
     pub docs: Option<String>,
     /// Safe to repeat.
     pub idempotent: bool,
+    /// Only an OAuth application may call it (spec `auth = "application"`); a webhook is refused.
+    pub application_only: bool,
+    /// The portal reads top-level parameter names only as documented (spec `param_case =
+    /// "exact"`, an engine controller's binder); otherwise any case finds them (`ID` is `id`).
+    pub exact_names: bool,
     /// The REST version: 2 (`/rest/<method>`) or 3 (`/rest/api/<method>`).
     pub rest: u8,
     /// The REST 3.0 spec of a method that also has a REST 2 spec: its file is `<name>@v3.toml`
@@ -293,6 +298,8 @@ impl Method {
             description: None,
             docs: None,
             idempotent: false,
+            application_only: false,
+            exact_names: false,
             rest: 2,
             twin: false,
             imported: false,

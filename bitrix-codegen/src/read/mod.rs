@@ -19,6 +19,8 @@ const TOP_KEYS: &[&str] = &[
     "description",
     "docs",
     "idempotent",
+    "auth",
+    "param_case",
     "rest",
     "origin",
     "todo",
@@ -74,6 +76,8 @@ pub fn read_spec(ctx: &mut Ctx<'_>, text: &str) -> Option<SpecAst> {
         description: text_of(top.string(ctx, "description")),
         docs: text_of(top.string(ctx, "docs")),
         idempotent: top.boolean(ctx, "idempotent").is_some_and(|b| b.value),
+        auth: top.string(ctx, "auth"),
+        param_case: top.string(ctx, "param_case"),
         rest: top.integer(ctx, "rest"),
         origin: top.string(ctx, "origin"),
         todo: top

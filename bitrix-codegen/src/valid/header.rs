@@ -118,6 +118,38 @@ pub(super) fn rest_version(ctx: &mut Ctx<'_>, rest: &Option<Sp<i64>>) -> u8 {
     }
 }
 
+/// `auth` is `application` or absent; whether only applications may call the method.
+pub(super) fn application_only(ctx: &mut Ctx<'_>, auth: &Option<Sp<String>>) -> bool {
+    match auth {
+        None => false,
+        Some(a) if a.value == "application" => true,
+        Some(a) => {
+            ctx.error_help(
+                a.span.clone(),
+                format!("`auth = \"{}\"` is not known", a.value),
+                "use `\"application\"` for a method webhooks may not call, or leave it out",
+            );
+            false
+        }
+    }
+}
+
+/// `param_case` is `exact` or absent; whether parameter names must be sent exactly as documented.
+pub(super) fn exact_names(ctx: &mut Ctx<'_>, param_case: &Option<Sp<String>>) -> bool {
+    match param_case {
+        None => false,
+        Some(p) if p.value == "exact" => true,
+        Some(p) => {
+            ctx.error_help(
+                p.span.clone(),
+                format!("`param_case = \"{}\"` is not known", p.value),
+                "use `\"exact\"` for a method that reads its parameter names only as documented, or leave it out",
+            );
+            false
+        }
+    }
+}
+
 /// `origin` is `import` or `hand`; whether it says `import`.
 pub(super) fn origin(ctx: &mut Ctx<'_>, origin: &Option<Sp<String>>) -> bool {
     match origin {

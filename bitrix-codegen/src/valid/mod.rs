@@ -47,6 +47,8 @@ pub fn validate(
     let rest = header::rest_version(ctx, &spec.rest);
     let twin = header::twin(ctx, &spec.method, stem, rest);
     let imported = header::origin(ctx, &spec.origin);
+    let application_only = header::application_only(ctx, &spec.auth);
+    let exact_names = header::exact_names(ctx, &spec.param_case);
     header::replacement(ctx, &spec.deprecated);
     // Whether the names that become Rust identifiers are usable, for fallback code.
     let mut sound = name.is_some() && scope.is_some();
@@ -95,6 +97,8 @@ pub fn validate(
         description: spec.description.clone(),
         docs: spec.docs.clone(),
         idempotent: spec.idempotent,
+        application_only,
+        exact_names,
         rest,
         twin,
         imported,

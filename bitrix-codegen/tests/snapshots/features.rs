@@ -47,7 +47,7 @@ Shared by the specs of the `demo` folder (`_types.toml`).*/
                     map,
                     "NAME",
                     false,
-                    ::bitrix_rest::__private::serde_json::from_value,
+                    ::bitrix_rest::__private::lenient,
                 )?,
                 opened: ::bitrix_rest::__private::take_optional(
                     map,
@@ -252,7 +252,7 @@ Shared by the specs of the `demo` folder (`_types.toml`).*/
                     map,
                     "VALUE",
                     false,
-                    ::bitrix_rest::__private::serde_json::from_value,
+                    ::bitrix_rest::__private::lenient,
                 )?,
                 value_type: ::bitrix_rest::__private::take_optional(
                     map,
@@ -528,7 +528,7 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
                             map,
                             "CLIENT_ID",
                             false,
-                            ::bitrix_rest::__private::serde_json::from_value,
+                            ::bitrix_rest::__private::lenient,
                         )?
                         .map(::bitrix_rest::Arg::Value),
                     extra: ::std::mem::take(map),
@@ -739,7 +739,7 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
                             map,
                             "select",
                             false,
-                            ::bitrix_rest::__private::serde_json::from_value,
+                            ::bitrix_rest::__private::lenient,
                         )?
                         .map(::bitrix_rest::Arg::Value),
                     filter: ::bitrix_rest::__private::take_optional(
@@ -1410,13 +1410,13 @@ Part of `demo.note.update` ([`Update`](super::Update)).*/
                             map,
                             "title",
                             true,
-                            ::bitrix_rest::__private::serde_json::from_value,
+                            ::bitrix_rest::__private::lenient,
                         )?,
                         link: ::bitrix_rest::__private::take_optional(
                             map,
                             "link",
                             false,
-                            ::bitrix_rest::__private::serde_json::from_value,
+                            ::bitrix_rest::__private::lenient,
                         )?,
                         pinned: ::bitrix_rest::__private::take_optional(
                             map,
@@ -1753,7 +1753,7 @@ Part of `demo.note.update` ([`Update`](super::Update)).*/
                             map,
                             "title",
                             true,
-                            ::bitrix_rest::__private::serde_json::from_value,
+                            ::bitrix_rest::__private::lenient,
                         )?,
                         extra: ::std::mem::take(map),
                     })

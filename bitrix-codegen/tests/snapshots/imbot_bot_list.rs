@@ -35,19 +35,19 @@ Shared by the specs of the `imbot` folder (`_types.toml`).*/
                     map,
                     "LANGUAGE_ID",
                     false,
-                    ::bitrix_rest::__private::serde_json::from_value,
+                    ::bitrix_rest::__private::lenient,
                 )?,
                 title: ::bitrix_rest::__private::take_required(
                     map,
                     "TITLE",
                     false,
-                    ::bitrix_rest::__private::serde_json::from_value,
+                    ::bitrix_rest::__private::lenient,
                 )?,
                 params: ::bitrix_rest::__private::take_optional(
                     map,
                     "PARAMS",
                     false,
-                    ::bitrix_rest::__private::serde_json::from_value,
+                    ::bitrix_rest::__private::lenient,
                 )?,
                 extra: ::std::mem::take(map),
             })
@@ -333,13 +333,13 @@ Part of `imbot.bot.list` ([`List`](super::List)).*/
                             map,
                             "NAME",
                             false,
-                            ::bitrix_rest::__private::serde_json::from_value,
+                            ::bitrix_rest::__private::lenient,
                         )?,
                         code: ::bitrix_rest::__private::take_optional(
                             map,
                             "CODE",
                             false,
-                            ::bitrix_rest::__private::serde_json::from_value,
+                            ::bitrix_rest::__private::lenient,
                         )?,
                         openline: ::bitrix_rest::__private::take_optional(
                             map,

@@ -35,19 +35,19 @@ Shared by the specs of the `imbot` folder (`_types.toml`).*/
                     map,
                     "LANGUAGE_ID",
                     false,
-                    ::bitrix_rest::__private::serde_json::from_value,
+                    ::bitrix_rest::__private::lenient,
                 )?,
                 title: ::bitrix_rest::__private::take_required(
                     map,
                     "TITLE",
                     false,
-                    ::bitrix_rest::__private::serde_json::from_value,
+                    ::bitrix_rest::__private::lenient,
                 )?,
                 params: ::bitrix_rest::__private::take_optional(
                     map,
                     "PARAMS",
                     false,
-                    ::bitrix_rest::__private::serde_json::from_value,
+                    ::bitrix_rest::__private::lenient,
                 )?,
                 extra: ::std::mem::take(map),
             })
@@ -299,7 +299,7 @@ System errors (rate limits, authentication, …) arrive as `SystemError`.
                             map,
                             "CLIENT_ID",
                             false,
-                            ::bitrix_rest::__private::serde_json::from_value,
+                            ::bitrix_rest::__private::lenient,
                         )?
                         .map(::bitrix_rest::Arg::Value),
                     extra: ::std::mem::take(map),
@@ -456,13 +456,13 @@ Part of `imbot.command.update` ([`Update`](super::Update)).*/
                             map,
                             "COMMAND",
                             false,
-                            ::bitrix_rest::__private::serde_json::from_value,
+                            ::bitrix_rest::__private::lenient,
                         )?,
                         event_command_add: ::bitrix_rest::__private::take_optional(
                             map,
                             "EVENT_COMMAND_ADD",
                             false,
-                            ::bitrix_rest::__private::serde_json::from_value,
+                            ::bitrix_rest::__private::lenient,
                         )?,
                         hidden: ::bitrix_rest::__private::take_optional(
                             map,

@@ -4,6 +4,7 @@
 
 pub mod batch;
 pub mod generic;
+pub mod lenient;
 pub mod problem;
 pub mod stateful;
 
@@ -51,7 +52,9 @@ pub type Outcome = (Result<Success, ApiError>, Option<Operating>);
 /// Runs `name` with `params` (a JSON object, `auth` already removed).
 pub fn call(shared: &Shared, caller: &Caller, name: &str, params: Value, api: Api) -> Outcome {
     let v3 = api == Api::V3;
-    if name == "batch" && !v3 {
+    // Portals find methods whatever the case of their name; REST 3.0 included.
+    let name = lenient::method_name(shared, name, v3);
+    if name.eq_ignore_ascii_case("batch") && !v3 {
         if api == Api::Batch {
             return (
                 Err(ApiError::new(
@@ -62,19 +65,24 @@ pub fn call(shared: &Shared, caller: &Caller, name: &str, params: Value, api: Ap
                 None,
             );
         }
-        return run_batch(shared, caller, &params);
+        let mut params = match params {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        };
+        lenient::rename_keys(&mut params, &["cmd", "halt"]);
+        return run_batch(shared, caller, &Value::Object(params));
     }
     // A REST 3.0 method is only at `/rest/api/`; the old address answers 404 for it, as
     // documented, and the new one serves only REST 3.0 methods.
     let Some(method) = shared.method(name, v3) else {
-        return (
-            Err(ApiError::new(
-                404,
-                "ERROR_METHOD_NOT_FOUND",
-                "Method not found",
-            )),
-            None,
-        );
+        // REST 3.0 names its own exception (the official JS SDK expects it: b24jssdk's
+        // `server.time @apiV3` test).
+        let code = if v3 {
+            "BITRIX_REST_V3_EXCEPTION_METHODNOTFOUNDEXCEPTION"
+        } else {
+            "ERROR_METHOD_NOT_FOUND"
+        };
+        return (Err(ApiError::new(404, code, "Method not found")), None);
     };
     if method.scope != "core" && !shared.scopes.contains(&method.scope) {
         let code = if v3 {
@@ -91,6 +99,17 @@ pub fn call(shared: &Shared, caller: &Caller, name: &str, params: Value, api: Ap
             None,
         );
     }
+    // A method the reference reserves for applications refuses webhooks (spec `auth`), after
+    // the scope check, as the method itself does on a portal.
+    if method.application_only && caller.is_webhook() {
+        let e = problem::row(
+            method,
+            "WRONG_AUTH_TYPE",
+            None,
+            (403, "Current authorization type is denied for this method"),
+        );
+        return (Err(e), None);
+    }
     let now = shared.clock.now();
     let limit = shared.config.operating_limit.as_secs_f64();
     let mut data = shared.data();
@@ -99,10 +118,24 @@ pub fn call(shared: &Shared, caller: &Caller, name: &str, params: Value, api: Ap
     if billed && data.operating.blocked(&caller.app, name, now, limit) {
         return blocked();
     }
-    let params = match params {
+    let mut params = match params {
         Value::Object(map) => map,
         _ => Map::new(),
     };
+    // REST 3.0 reads a typed JSON object: its names and types are taken as sent.
+    if !v3 {
+        if !method.exact_names {
+            lenient::rename_keys(&mut params, &lenient::known_names(method));
+        }
+        if let Some(shape) = method
+            .state
+            .as_ref()
+            .and_then(|st| shared.shapes.get(&st.entity))
+        {
+            lenient::field_names(&mut params, shape);
+        }
+        lenient::coerce_params(method, &mut params);
+    }
     let outcome = run(shared, method, caller, &params, &mut data, now, v3);
     if !billed {
         return (outcome, None);

@@ -51,13 +51,7 @@ pub fn answer(method: &Method, problem: &Problem) -> ApiError {
             .or_else(|| param_rows(method, top(path)))
             .and_then(|rows| rows.first().copied())
             .map(from_row)
-            .unwrap_or_else(|| {
-                ApiError::new(
-                    400,
-                    "INVALID_ARGUMENTS",
-                    format!("Required parameter `{path}` is missing"),
-                )
-            }),
+            .unwrap_or_else(|| missing(method, path)),
         // ... and a wrong value answers the last.
         Problem::WrongType(m) => param_rows(method, m.leaf())
             .or_else(|| param_rows(method, m.param()))
@@ -69,7 +63,7 @@ pub fn answer(method: &Method, problem: &Problem) -> ApiError {
             "INVALID_ARGUMENTS",
             "The parameters must be an object",
         ),
-        Problem::NotFound(_) => not_found(method),
+        Problem::NotFound(id) => not_found(method, id),
         // The list rows share one code (`INVALID_ARG_VALUE`); specs tell them apart by these
         // variant names (crm.item.list), which name the problem, so the row is found by them.
         Problem::FilterField(f) => by_variant(method, "FilterFieldNotAllowed").unwrap_or_else(|| {
@@ -88,6 +82,24 @@ pub fn answer(method: &Method, problem: &Problem) -> ApiError {
         Problem::FilterOperator(op) => generic_arg(format!("Invalid filter: unknown operator '{op}'")),
         Problem::Malformed(param) => generic_arg(format!("Invalid {param}")),
     }
+}
+
+/// A missing parameter without a row of its own. A method whose names are exact is an engine
+/// controller, whose argument binder answers `ERROR_ARGUMENT` naming the parameter in braces
+/// (fast_bitrix24's suite, recorded on a portal: `disk.file.get` with `ID` for `id`).
+fn missing(method: &Method, path: &str) -> ApiError {
+    if method.exact_names {
+        return ApiError::new(
+            400,
+            "ERROR_ARGUMENT",
+            format!("Could not find value for parameter {{{path}}}"),
+        );
+    }
+    ApiError::new(
+        400,
+        "INVALID_ARGUMENTS",
+        format!("Required parameter `{path}` is missing"),
+    )
 }
 
 /// The REST 3.0 code of a request that fails validation.
@@ -112,7 +124,7 @@ pub fn answer_v3(method: &Method, problem: &Problem) -> ApiError {
             "The request body must be a JSON object",
         ),
         Problem::NotFound(id) => match method.state.as_ref().and_then(|s| s.not_found.as_ref()) {
-            Some(_) => not_found(method),
+            Some(_) => not_found(method, id),
             None => ApiError::new(
                 400,
                 "BITRIX_REST_V3_EXCEPTION_ENTITYNOTFOUNDEXCEPTION",
@@ -140,25 +152,35 @@ pub fn answer_v3(method: &Method, problem: &Problem) -> ApiError {
 /// The row answering a missing record: the `[state] not_found` code's row. Where several rows
 /// share that code and the method has partition parameters, the first row answers an unknown
 /// partition (the portal checks the type before the item), so the missing record is the second.
-fn not_found(method: &Method) -> ApiError {
-    let Some(st) = &method.state else {
-        return generic_not_found();
+fn not_found(method: &Method, id: &str) -> ApiError {
+    let Some(code) = method.state.as_ref().and_then(|st| st.not_found.as_ref()) else {
+        return generic_not_found(id);
     };
-    let Some(code) = &st.not_found else {
-        return generic_not_found();
-    };
+    let partitioned = method
+        .state
+        .as_ref()
+        .is_some_and(|st| !st.partition.is_empty());
     let rows: Vec<&ErrorDef> = method.errors.iter().filter(|e| &e.code == code).collect();
-    let row = if rows.len() > 1 && !st.partition.is_empty() {
+    let row = if rows.len() > 1 && partitioned {
         rows.get(1)
     } else {
         rows.first()
     };
-    row.map(|r| from_row(r)).unwrap_or_else(generic_not_found)
+    row.map(|r| from_row(r))
+        .unwrap_or_else(|| generic_not_found(id))
 }
 
-/// Bitrix24's answer for a missing record when the method documents none.
-fn generic_not_found() -> ApiError {
-    ApiError::new(400, "NOT_FOUND", "Not found")
+/// Bitrix24's answer for a missing record when the method documents none: an EMPTY error code
+/// (recorded crm answers: `{"error": "", "error_description": "Not found"}`, HTTP 400), and "ID is
+/// not defined or invalid." for an ID that is no positive whole number.
+fn generic_not_found(id: &str) -> ApiError {
+    let valid = id.trim().parse::<u64>().is_ok_and(|n| n > 0);
+    let description = if valid {
+        "Not found"
+    } else {
+        "ID is not defined or invalid."
+    };
+    ApiError::new(400, "", description)
 }
 
 /// The generic answer for a bad list argument.

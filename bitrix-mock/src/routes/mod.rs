@@ -3,6 +3,7 @@
 pub mod oauth;
 pub mod rest;
 pub mod v3;
+pub mod v3_batch;
 
 use serde_json::Value;
 

@@ -19,6 +19,17 @@ pub fn token(shared: &Shared, req: &Request) -> Reply {
             .unwrap_or("")
             .to_string()
     };
+    let now = shared.clock.now();
+    let ttl = shared.config.token_ttl.as_secs_f64();
+    let mut data = shared.data();
+    let tokens = &mut data.tokens;
+    // The client is authenticated first, as OAuth servers do: a wrong client is `invalid_client`
+    // whatever else the request holds.
+    if get("client_id") != tokens.creds.client_id
+        || get("client_secret") != tokens.creds.client_secret
+    {
+        return ApiError::new(401, "invalid_client", "Invalid client credentials").into();
+    }
     let grant = get("grant_type");
     if grant.is_empty() {
         return ApiError::new(400, "invalid_request", "grant_type is required").into();
@@ -30,15 +41,6 @@ pub fn token(shared: &Shared, req: &Request) -> Reply {
             "Only grant_type=refresh_token is emulated",
         )
         .into();
-    }
-    let now = shared.clock.now();
-    let ttl = shared.config.token_ttl.as_secs_f64();
-    let mut data = shared.data();
-    let tokens = &mut data.tokens;
-    if get("client_id") != tokens.creds.client_id
-        || get("client_secret") != tokens.creds.client_secret
-    {
-        return ApiError::new(401, "invalid_client", "Invalid client credentials").into();
     }
     if get("refresh_token") != tokens.creds.refresh_token {
         return ApiError::new(400, "invalid_grant", "Invalid refresh token").into();

@@ -190,8 +190,14 @@ pub(super) fn authenticate(
     let data = shared.data();
     let creds = &data.tokens.creds;
     if let Some((user, code)) = webhook {
+        // A webhook address with an unknown user or code: the portal's answer (system errors
+        // table: `INVALID_CREDENTIALS`, "Invalid request credentials"; 401 as portals send it).
         if user.parse::<u64>().ok() != Some(creds.webhook_user_id) || code != creds.webhook_code {
-            return Err(no_auth());
+            return Err(ApiError::new(
+                401,
+                "INVALID_CREDENTIALS",
+                "Invalid request credentials",
+            ));
         }
         return Ok(Caller {
             kind: AuthKind::Webhook,

@@ -4,10 +4,11 @@
 
 use serde_json::{Map, Value};
 
+use super::v3_batch::{self, Command};
 use super::{Reply, Request};
-use crate::envelope::{success_body, time_json, ApiError, Success};
+use crate::envelope::{success_body, time_json, ApiError};
 use crate::idempotency::{valid_key, Lookup, Slot};
-use crate::methods::{call, Api, Caller, Outcome};
+use crate::methods::{call, Api};
 use crate::state::{AuthKind, Shared};
 
 /// An error as REST 3.0 sends it.
@@ -29,7 +30,7 @@ pub fn answer(
     }
     // A batch body is a list (rest-v3.md, *Batch call*); it has no room for `auth`, which an
     // OAuth caller then sends in the address.
-    let (mut params, commands) = match body(req, method == "batch") {
+    let (mut params, commands) = match body(req, method.eq_ignore_ascii_case("batch")) {
         Ok(Body::Params(p)) => (p, None),
         Ok(Body::Commands(c)) => (Map::new(), Some(c)),
         Err(e) => return (fail(e), AuthKind::None),
@@ -68,7 +69,7 @@ pub fn answer(
     // when one of its commands is.
     let writes = |name: &str| shared.method(name, true).is_some_and(|m| !m.idempotent);
     let write = match &commands {
-        Some(list) => list.iter().any(|(name, _)| writes(name)),
+        Some(list) => list.iter().any(|c| writes(&c.method)),
         None => writes(method),
     };
     let user = shared.data().tokens.creds.webhook_user_id;
@@ -79,7 +80,7 @@ pub fn answer(
     let request = match &commands {
         Some(list) => Value::Array(
             list.iter()
-                .map(|(m, q)| serde_json::json!({"method": m, "query": q}))
+                .map(|c| serde_json::json!({"method": c.method, "query": c.query, "as": c.name}))
                 .collect(),
         ),
         None => Value::Object(params.clone()),
@@ -106,7 +107,7 @@ pub fn answer(
         }
     }
     let (outcome, operating) = match commands {
-        Some(list) => batch(shared, &caller, list),
+        Some(list) => v3_batch::run(shared, &caller, list),
         None => call(shared, &caller, method, request.clone(), Api::V3),
     };
     let reply = match outcome {
@@ -140,52 +141,10 @@ fn headed(reply: Reply, key: &Option<String>, replayed: bool) -> Reply {
     Reply::Headed(Box::new(reply), headers)
 }
 
-/// Runs a batch's commands in order. There are no per-command errors in REST 3.0: the first
-/// command that fails answers for the whole batch (the ones before it have run).
-fn batch(shared: &Shared, caller: &Caller, commands: Vec<(String, Value)>) -> Outcome {
-    let mut results = Vec::with_capacity(commands.len());
-    let mut operating = None;
-    for (method, query) in commands {
-        let (outcome, spent) = call(shared, caller, &method, query, Api::V3);
-        operating = spent.or(operating);
-        match outcome {
-            Ok(success) => results.push(success.result),
-            Err(e) => return (Err(e), operating),
-        }
-    }
-    let success = Success {
-        result: Value::Array(results),
-        next: None,
-        total: None,
-    };
-    (Ok(success), operating)
-}
-
 /// A request body: the parameters of one call, or the commands of a batch.
 enum Body {
     Params(Map<String, Value>),
-    Commands(Vec<(String, Value)>),
-}
-
-/// A batch command is `{"method": name, "query": {…}}`; REST 2's `cmd` form is refused with the
-/// documented code.
-fn commands(list: Vec<Value>) -> Result<Vec<(String, Value)>, ApiError> {
-    let invalid = || {
-        ApiError::new(
-            400,
-            "BITRIX_REST_V3_EXCEPTION_INVALIDSELECTEXCEPTION",
-            "Every batch command needs a `method` name and a `query` object",
-        )
-    };
-    list.into_iter()
-        .map(|c| match c {
-            Value::Object(mut c) => match (c.remove("method"), c.remove("query")) {
-                (Some(Value::String(m)), Some(q @ Value::Object(_))) => Ok((m, q)),
-                _ => Err(invalid()),
-            },
-            _ => Err(invalid()),
-        })
-        .collect()
+    Commands(Vec<Command>),
 }
 
 /// The parameters: a JSON object body, or nothing; for `batch` a JSON list of commands. Form
@@ -207,12 +166,17 @@ fn body(req: &Request, batch: bool) -> Result<Body, ApiError> {
         return Err(invalid());
     }
     match serde_json::from_str::<Value>(trimmed) {
-        Ok(Value::Array(list)) if batch => commands(list).map(Body::Commands),
+        Ok(Value::Array(list)) if batch => v3_batch::from_list(list).map(Body::Commands),
         Ok(Value::Object(map)) if batch && map.contains_key("cmd") => Err(ApiError::new(
             400,
             "BITRIX_REST_V3_EXCEPTION_INVALIDSELECTEXCEPTION",
             "A REST 3.0 batch is a JSON list of {\"method\", \"query\"}, not REST 2's `cmd`",
         )),
+        // PHP decodes `{"0": {…}, "1": {…}}` (b24jssdk's form) into the same array as a list.
+        Ok(Value::Object(map)) if batch => match v3_batch::from_map(map.clone()) {
+            Some(commands) => commands.map(Body::Commands),
+            None => Ok(Body::Params(map)),
+        },
         Ok(Value::Object(map)) => Ok(Body::Params(map)),
         _ => Err(invalid()),
     }

@@ -13,6 +13,7 @@
 //! # Ok(()) }
 //! ```
 
+mod answer;
 mod arg;
 mod reference;
 mod typed;
@@ -23,13 +24,13 @@ use std::marker::PhantomData;
 
 use serde_json::{json, Map, Value};
 
+pub(crate) use self::answer::{ChunkAnswer, Entry};
 pub use self::arg::{Arg, IntoArg};
 pub use self::reference::Reference;
 pub use self::typed::{ListRef, MapRef, Referable, ValueRef};
-use crate::client::answer::typed_failure;
 use crate::client::call::Target;
-use crate::envelope::{Response, Time};
-use crate::error::{Error, InvalidRequest, MethodError, RawError, SystemError, UnexpectedResponse};
+use crate::envelope::Response;
+use crate::error::{Error, InvalidRequest, MethodError, RawError, UnexpectedResponse};
 use crate::method::Method;
 use crate::wire::query;
 use crate::Client;
@@ -227,13 +228,6 @@ impl Batch {
     }
 }
 
-/// What one command answered.
-#[derive(Debug, Clone)]
-enum Entry {
-    Ok(Response<Value>),
-    Err { code: String, description: String },
-}
-
 /// The answers of a batch by key. Commands that did not run (after `halt`) are absent.
 #[derive(Debug, Clone, Default)]
 pub struct BatchResults {
@@ -251,7 +245,7 @@ impl BatchResults {
         handle: &Handle<M>,
     ) -> Result<Response<M::Output>, Error<M::Error>> {
         let envelope = self.entry::<M::Error>(&handle.key)?;
-        match M::decode_output(envelope.result.clone()) {
+        match crate::wire::fields::decode_result::<M>(envelope.result.clone()) {
             Ok(output) => Ok(envelope.map(|_| output)),
             Err(e) => Err(Error::UnexpectedResponse(UnexpectedResponse::new(
                 200,
@@ -272,19 +266,7 @@ impl BatchResults {
 
     fn entry<E: MethodError>(&self, key: &str) -> Result<Response<Value>, Error<E>> {
         match self.entries.get(key) {
-            Some(Entry::Ok(r)) => Ok(r.clone()),
-            Some(Entry::Err { code, description }) => {
-                let status = E::from_documented(code, description)
-                    .and_then(|e| e.documented_status())
-                    .or_else(|| SystemError::from_code(code).map(SystemError::status))
-                    .unwrap_or(400);
-                Err(typed_failure(
-                    code.clone(),
-                    description.clone(),
-                    status,
-                    Vec::new(),
-                ))
-            }
+            Some(entry) => entry.typed(),
             None => Err(InvalidRequest::new(
                 key,
                 "not run: the batch stopped (halt) before this command, or no such key",
@@ -383,84 +365,34 @@ impl Client {
                     })
                 }
             };
-            let mut body = match envelope.result {
-                Value::Object(map) => map,
-                other => {
+            let answer = match ChunkAnswer::read(envelope.result) {
+                Ok(answer) => answer,
+                Err(e) => {
                     return Err(BatchError {
-                        error: Error::UnexpectedResponse(UnexpectedResponse::new(
-                            200,
-                            "a batch `result` must be an object",
-                            other.to_string().as_bytes(),
-                        )),
+                        error: Error::UnexpectedResponse(e),
                         completed: out,
                     })
                 }
             };
-            let results = keyed(body.remove("result"));
-            let errors = keyed(body.remove("result_error"));
-            let totals = keyed(body.remove("result_total"));
-            let nexts = keyed(body.remove("result_next"));
-            let times = keyed(body.remove("result_time"));
             let mut failed = false;
             for (i, c) in chunk.iter().enumerate() {
-                let wire = i.to_string();
-                let time = times
-                    .get(&wire)
-                    .and_then(|t| serde_json::from_value::<Time>(t.clone()).ok());
-                if let Some(result) = results.get(&wire) {
-                    self.inner.pacer.record(&c.method, time.as_ref());
-                    done.insert(c.key.clone(), result.clone());
-                    let count = |m: &Map<String, Value>| {
-                        m.get(&wire)
-                            .and_then(|v| v.as_u64().or_else(|| v.as_str()?.trim().parse().ok()))
-                    };
-                    let entry = Entry::Ok(Response {
-                        result: result.clone(),
-                        time,
-                        next: count(&nexts),
-                        total: count(&totals),
-                        replayed: false,
-                    });
-                    out.entries.insert(c.key.clone(), entry);
-                } else if let Some(e) = errors.get(&wire) {
-                    failed = true;
-                    let text = |k: &str| match e.get(k) {
-                        Some(Value::String(s)) => s.clone(),
-                        Some(Value::Null) | None => String::new(),
-                        Some(other) => other.to_string(),
-                    };
-                    let code = match text("error") {
-                        c if c.is_empty() => "UNKNOWN_ERROR".to_string(),
-                        c => c,
-                    };
-                    out.entries.insert(
-                        c.key.clone(),
-                        Entry::Err {
-                            code,
-                            description: text("error_description"),
-                        },
-                    );
+                let Some(entry) = answer.entry(&i.to_string()) else {
+                    continue;
+                };
+                match &entry {
+                    Entry::Ok(r) => {
+                        self.inner.pacer.record(&c.method, r.time.as_ref());
+                        done.insert(c.key.clone(), r.result.clone());
+                    }
+                    Entry::Err { .. } => failed = true,
                 }
+                out.entries.insert(c.key.clone(), entry);
             }
             if failed && batch.halt {
                 break;
             }
         }
         Ok(out)
-    }
-}
-
-/// One of the batch answer's maps by key; PHP sends a list when the keys are `0..n`, and `[]` when
-/// empty.
-fn keyed(value: Option<Value>) -> Map<String, Value> {
-    match value {
-        Some(Value::Object(map)) => map,
-        Some(Value::Array(items)) => items
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| (i.to_string(), v))
-            .collect(),
-        _ => Map::new(),
     }
 }
 
@@ -493,12 +425,5 @@ mod tests {
         let text = format!("{b:?}");
         assert!(!text.contains("s3cret"), "{text}");
         assert!(text.contains("echo"));
-    }
-
-    #[test]
-    fn php_lists_become_keys() {
-        let m = keyed(Some(json!([{"a": 1}, 2])));
-        assert_eq!(m.get("1"), Some(&json!(2)));
-        assert!(keyed(Some(json!([]))).is_empty());
     }
 }

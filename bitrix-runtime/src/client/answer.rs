@@ -52,11 +52,18 @@ pub(crate) fn classify(status: u16, body: &[u8]) -> Result<Answer, UnexpectedRes
     if let Some(failure) = v3_failure(&map, status) {
         return Ok(failure);
     }
-    // An empty `error` is no error code: read the answer as if it were absent. Some modules
-    // (`catalog.*`) send the code as a number, e.g. `200040300000`.
+    // Some modules (`catalog.*`) send the code as a number, e.g. `200040300000`. An empty code
+    // with a text (`{"error": "", "error_description": "Not found"}`, what crm.*.get answers for
+    // a missing ID) or with an error status is an error all the same; an empty `error` beside a
+    // `result` on a success is not.
     let code = match map.get("error") {
-        Some(Value::String(c)) if !c.trim().is_empty() => Some(c.clone()),
+        Some(Value::String(c)) if !c.trim().is_empty() => Some(c.trim().to_string()),
         Some(Value::Number(n)) => Some(n.to_string()),
+        Some(Value::String(_) | Value::Null) => {
+            let has_text = matches!(map.get("error_description"), Some(Value::String(d)) if !d.trim().is_empty());
+            let success = (200..300).contains(&status) && map.contains_key("result");
+            (!success && (has_text || !(200..300).contains(&status))).then(String::new)
+        }
         _ => None,
     };
     if let Some(code) = code {
@@ -191,8 +198,21 @@ mod tests {
         }
         let a = classify(200, br#"{"error":"","result":true}"#).unwrap();
         assert!(matches!(a, Answer::Success(r) if r.result == Value::Bool(true)));
-        let e = classify(500, br#"{"error":"","error_description":""}"#).unwrap_err();
-        assert_eq!(e.status, 500);
+        // An empty code is still an error when the status or a text says so.
+        for (status, body) in [
+            (400, &br#"{"error":"","error_description":"Not found"}"#[..]),
+            (500, br#"{"error":"","error_description":""}"#),
+            (200, br#"{"error":null,"error_description":"Not found"}"#),
+        ] {
+            match classify(status, body) {
+                Ok(Answer::Failure {
+                    code, status: s, ..
+                }) => assert_eq!((code.as_str(), s), ("", status)),
+                other => panic!("{other:?}"),
+            }
+        }
+        // No `error` key and an error status: nothing to type.
+        assert!(classify(502, br#"{"message":"bad gateway"}"#).is_err());
     }
 
     #[test]

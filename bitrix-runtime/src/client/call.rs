@@ -283,8 +283,10 @@ fn decode<M: Method>(
     status: u16,
     body: &[u8],
 ) -> Result<Response<M::Output>, Error<M::Error>> {
-    let envelope = answer.into_result::<M::Error>()?;
-    match M::decode_output(envelope.result.clone()) {
+    let mut envelope = answer.into_result::<M::Error>()?;
+    // The raw body is kept for the error, so the value need not be.
+    let value = std::mem::take(&mut envelope.result);
+    match crate::wire::fields::decode_result::<M>(value) {
         Ok(result) => Ok(envelope.map(|_| result)),
         Err(e) => Err(Error::UnexpectedResponse(UnexpectedResponse::new(
             status,

@@ -101,7 +101,12 @@ pub struct FieldProblem {
 
 impl<K> fmt::Display for ApiError<K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (HTTP {})", self.code, self.status)?;
+        let code = if self.code.is_empty() {
+            "(no code)"
+        } else {
+            &self.code
+        };
+        write!(f, "{code} (HTTP {})", self.status)?;
         if !self.description.is_empty() {
             write!(f, ": {}", self.description)?;
         }
@@ -148,19 +153,21 @@ pub trait MethodError: fmt::Debug + fmt::Display + Clone + Send + Sync + 'static
     fn as_unknown(&self) -> Option<&UnknownCode>;
 
     /// The documented variant for a code and description, if any: a unique code decides alone,
-    /// a shared one by its description (case and surrounding space ignored).
+    /// a shared one by its description (case and surrounding space ignored). Rows with an empty
+    /// code (`"error": ""`) are told apart by their description only.
     fn from_documented(code: &str, description: &str) -> Option<Self> {
         let description = description.trim();
         let same_code = |r: &&ErrorRow| r.code == code;
+        let by_text = |r: &&ErrorRow| r.shared || r.code.is_empty();
         // An exact message wins over a row whose message has `#FIELD#`-style placeholders.
         let row = Self::ROWS
             .iter()
             .position(|r| {
-                same_code(&r) && (!r.shared || r.description.eq_ignore_ascii_case(description))
+                same_code(&r) && (!by_text(&r) || r.description.eq_ignore_ascii_case(description))
             })
             .or_else(|| {
                 Self::ROWS.iter().position(|r| {
-                    same_code(&r) && r.shared && fits_pattern(r.description, description)
+                    same_code(&r) && by_text(&r) && fits_pattern(r.description, description)
                 })
             })?;
         Self::from_row(row)

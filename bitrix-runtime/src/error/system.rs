@@ -77,11 +77,25 @@ system_errors! {
     ErrorMethodNotFound = ("ERROR_METHOD_NOT_FOUND", 404),
     /// The access token is not valid.
     InvalidToken = ("invalid_token", 401),
+    /// A portal module failed while running the method; `description` carries its message
+    /// (sometimes with markup). Methods that document their own `ERROR_CORE` rows get those.
+    ErrorCore = ("ERROR_CORE", 400),
+    /// The method may not be called with this kind of authorization (a webhook where an
+    /// application is required, or the reverse).
+    WrongAuthType = ("WRONG_AUTH_TYPE", 403),
+    /// The portal's OAuth layer refused the token or the application.
+    ErrorOauth = ("ERROR_OAUTH", 401),
+    /// An error without a code: `{"error": "", "error_description": "Not found"}`, as crm.*.get
+    /// answers a missing ID. The text (`ApiError::description`) and the status tell what it is.
+    Uncoded = ("", 400),
 }
 
 impl fmt::Display for SystemError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
+        match self {
+            SystemError::Uncoded => f.write_str("(no code)"),
+            other => f.write_str(other.code()),
+        }
     }
 }
 
@@ -96,6 +110,10 @@ mod tests {
         }
         assert_eq!(SystemError::QueryLimitExceeded.status(), 503);
         assert_eq!(SystemError::OperationTimeLimit.status(), 429);
-        assert_eq!(SystemError::from_code(""), None);
+        assert_eq!(SystemError::from_code(""), Some(SystemError::Uncoded));
+        assert_eq!(
+            SystemError::from_code("ERROR_CORE"),
+            Some(SystemError::ErrorCore)
+        );
     }
 }

@@ -156,7 +156,7 @@ impl BatchResults {
         handle: &Handle<M>,
     ) -> Result<Response<M::Output>, Error<M::Error>> {
         let value = self.value(handle.index)?;
-        match M::decode_output(value.clone()) {
+        match crate::wire::fields::decode_result::<M>(value.clone()) {
             Ok(output) => Ok(Response {
                 result: output,
                 time: self.times.get(handle.index).cloned().flatten(),

@@ -66,7 +66,7 @@ fn check_response<M: Method>(name: &str, status: u64, answer: &Value) -> Result<
     }
     if status < 300 {
         let result = answer.get("result").cloned().unwrap_or_default();
-        return M::decode_output(result)
+        return crate::wire::fields::decode_result::<M>(result)
             .map(drop)
             .map_err(|e| format!("example `{name}`: the answer does not decode: {e}"));
     }

@@ -274,8 +274,9 @@ impl<'de> Deserialize<'de> for TextOrNumber {
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<TextOrNumber, E> {
                 Ok(TextOrNumber(v.to_string()))
             }
+            // `false` is how portals write an empty text (`MAIL_FROM: false`).
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<TextOrNumber, E> {
-                Ok(TextOrNumber(v.to_string()))
+                Ok(TextOrNumber(if v { "true".into() } else { String::new() }))
             }
         }
         d.deserialize_any(V)

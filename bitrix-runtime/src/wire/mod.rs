@@ -9,4 +9,5 @@ pub mod flag;
 pub mod lenient;
 pub mod query;
 pub mod record;
+pub mod recorded;
 pub mod validate;
