@@ -80,7 +80,7 @@ fn nested_keys_flags_and_lists_are_converted_per_the_spec() {
         "fields.opened=true",
     ]);
     assert_success(&out);
-    let records = portal.emu.records("crm.item");
+    let records = portal.emu.records("crm");
     let item = &records[0];
     assert_eq!(item["title"], "Nested");
     assert_eq!(item["opportunity"], 1500.5);
@@ -129,7 +129,7 @@ fn a_json_body_from_a_file_with_keys_on_top() {
         "fields.opportunity=7",
     ]);
     assert_success(&out);
-    let records = portal.emu.records("crm.item");
+    let records = portal.emu.records("crm");
     assert_eq!(records[0]["title"], "From file");
     assert_eq!(records[0]["opportunity"], 7.0);
 }

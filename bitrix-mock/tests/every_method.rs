@@ -56,13 +56,20 @@ async fn every_spec_method_answers_its_examples() {
             sent = true;
             let request = with_token(method, request);
             let (status, body) = post_json(&format!("{hook}{}", method.name), &request).await;
+            // 404 only as a row the method documents with it (a record its example names and
+            // this empty portal lacks), never as an unknown address.
+            let documented_404 = status == 404
+                && body["error"]
+                    .as_str()
+                    .is_some_and(|c| method.errors.iter().any(|e| e.code == c && e.status == 404));
             assert!(
-                status != 404 && status < 500,
+                (status != 404 || documented_404) && status < 500,
                 "{} {}: {status} {body}",
                 method.name,
                 example.name
             );
-            if status == 200 {
+            // Some modules answer their documented errors with HTTP 200.
+            if status == 200 && body.get("error").is_none() {
                 assert!(
                     body["time"]["operating"].is_number(),
                     "{}: {body}",

@@ -305,5 +305,5 @@ async fn batch_commands_suffer_their_methods_faults() {
         "QUERY_LIMIT_EXCEEDED"
     );
     assert_eq!(body["result"]["result_total"]["b"], 0);
-    assert!(emu.records("crm.item").is_empty());
+    assert!(emu.records("crm").is_empty());
 }

@@ -170,7 +170,7 @@ async fn item_envelope_add_get_update_delete_with_partitions() {
         400,
         "NOT_FOUND",
     );
-    assert!(emu.records("crm.item").is_empty());
+    assert!(emu.records("crm").is_empty());
 }
 
 /// Adds `n` deals through `batch` (so sub-calls reach the store), 50 a request.
@@ -404,7 +404,7 @@ async fn user_fields_are_kept_filtered_and_selected() {
 async fn bad_list_input_gets_documented_errors_and_leaves_the_store_alone() {
     let emu = shipped().await;
     add_deals(&emu, 3).await;
-    let before = emu.records("crm.item");
+    let before = emu.records("crm");
     let url = format!("{}crm.item.list", emu.webhook_url());
     let expect = |body: Value, code: &'static str, description: &'static str| {
         let url = url.clone();
@@ -484,7 +484,7 @@ async fn bad_list_input_gets_documented_errors_and_leaves_the_store_alone() {
         400,
         "INVALID_ARGUMENTS",
     );
-    assert_eq!(emu.records("crm.item"), before, "nothing changed");
+    assert_eq!(emu.records("crm"), before, "nothing changed");
 }
 
 #[tokio::test]

@@ -42,7 +42,7 @@ async fn add(client: &Client, title: &str) -> Result<i64, bitrix_rest::Error> {
 /// Titles stored by the emulator, and how many of them are stored more than once.
 fn stored(emu: &Emulator) -> (Vec<String>, usize) {
     let titles: Vec<String> = emu
-        .records("crm.item")
+        .records("crm")
         .iter()
         .filter_map(|r| r.get("title").and_then(Value::as_str).map(str::to_owned))
         .collect();

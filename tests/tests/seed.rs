@@ -174,7 +174,6 @@ async fn odd_answers_are_typed_errors_that_keep_the_body() {
     let (emu, client) = start().await;
     for (status, body) in [
         (200, r#"{"error":"","error_description":""}"#),
-        (500, r#"{"error":"","error_description":""}"#),
         (502, "<html>Bad gateway</html>"),
         (200, r#"{"result":"not a bool"}"#),
         (200, ""),
@@ -187,6 +186,14 @@ async fn odd_answers_are_typed_errors_that_keep_the_body() {
             }
             other => panic!("{body}: {other:?}"),
         }
+    }
+    // An empty code with an error status is an error without a code, typed with its status.
+    respond(&emu, 500, r#"{"error":"","error_description":""}"#);
+    match client.call(&seed_request()).await {
+        Err(Error::System(e)) => {
+            assert_eq!((e.kind, e.status), (bitrix_rest::SystemError::Uncoded, 500))
+        }
+        other => panic!("{other:?}"),
     }
 }
 
