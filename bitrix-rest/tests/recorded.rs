@@ -175,7 +175,7 @@ fn worst(files: &[PathBuf], specs: &Specs) -> String {
             ))
         })
         .collect();
-    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
     rows.into_iter()
         .take(15)
         .map(|r| r.1)
