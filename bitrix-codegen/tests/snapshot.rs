@@ -1,6 +1,6 @@
 //! The generated code of the seed method and of a method whose result holds structs, formatted,
 //! compared with committed snapshots.
-//! The snapshots are also compiled, by `tests/tests/snapshot_compiles.rs` of the workspace.
+//! The snapshots are also compiled, by `bitrix-rest/tests/api/snapshot_compiles.rs`.
 //!
 //! Refresh after an intended change: `UPDATE_SNAPSHOTS=1 cargo test -p bitrix-codegen --test snapshot`.
 

@@ -52,6 +52,11 @@ pub fn expand_events(events: &[EventDef], opts: &Options) -> TokenStream {
         let name = &e.name;
         quote!(Self::#v(_) => #name,)
     });
+    let debug_arms = events.iter().map(|e| {
+        let v = format_ident!("{}", e.rust_name);
+        let label = &e.rust_name;
+        quote!(Self::#v(payload) => f.debug_tuple(#label).field(payload).finish(),)
+    });
     let names_list = events.iter().map(|e| &e.name);
     let list_doc = events
         .iter()
@@ -66,7 +71,7 @@ pub fn expand_events(events: &[EventDef], opts: &Options) -> TokenStream {
         #(#modules)*
 
         #[doc = #enum_doc]
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Clone, PartialEq)]
         #[non_exhaustive]
         pub enum Event {
             #(#variants)*
@@ -80,6 +85,9 @@ pub fn expand_events(events: &[EventDef], opts: &Options) -> TokenStream {
 
             /// Decodes `raw.data` by `raw.name` (compared case-insensitively). Unknown names give
             /// [`Event::Unknown`]; a known event whose `data` does not fit its spec is an error.
+            // Inlined: the dispatch decodes every payload type, so it is compiled only in the
+            // crates that receive events, not in every build of the runtime.
+            #[inline]
             pub fn parse(raw: #rt::events::RawEvent) -> ::std::result::Result<Self, #rt::events::EventError> {
                 match raw.name.to_ascii_uppercase().as_str() {
                     #(#arms)*
@@ -96,7 +104,18 @@ pub fn expand_events(events: &[EventDef], opts: &Options) -> TokenStream {
             }
         }
 
+        impl ::std::fmt::Debug for Event {
+            #[inline]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #(#debug_arms)*
+                    Self::Unknown(raw) => f.debug_tuple("Unknown").field(raw).finish(),
+                }
+            }
+        }
+
         impl #rt::events::FromRawEvent for Event {
+            #[inline]
             fn from_raw(raw: #rt::events::RawEvent) -> ::std::result::Result<Self, #rt::events::EventError> {
                 Self::parse(raw)
             }
@@ -198,52 +217,62 @@ fn expand_struct(
 ) -> TokenStream {
     let m: &Method = &e.data;
     let rt = &opts.runtime;
-    let serde_path = format!("{rt}::__private::serde").replace(' ', "");
-    let lenient = format!("{rt}::__private::lenient").replace(' ', "");
-    let flag = format!("{rt}::__private::flag::deserialize").replace(' ', "");
-    // Optional fields go through the events' own decoders: `undefined`, and `""` where the type
-    // has no text form, are absent; a PHP list where a keyed map is expected is read as one.
-    let optional = format!("{rt}::events::de::optional").replace(' ', "");
-    let optional_flag = format!("{rt}::events::de::optional_flag").replace(' ', "");
     let defs = fields.iter().map(|f| {
         let id = ident(&f.rust);
         let ty = field_type(e, m, f, opts);
-        let wire = &f.wire;
-        let is_flag = f.ty.contains(&|t| *t == Ty::Flag);
-        let with = match (f.is_required(), is_flag) {
-            (true, true) => &flag,
-            (true, false) => &lenient,
-            (false, true) => &optional_flag,
-            (false, false) => &optional,
-        };
-        let optional = (!f.is_required()).then(|| quote!(default,));
         let doc = field_doc(f);
         quote! {
             #[doc = #doc]
-            #[serde(rename = #wire, #optional deserialize_with = #with)]
             pub #id: #ty,
         }
     });
+    let reads = fields.iter().map(|f| read(f, rt));
+    let writes = fields.iter().map(|f| write(e, f, rt));
     let debug_fields = fields.iter().map(|f| {
         let id = ident(&f.rust);
         let label = f.rust.trim_start_matches("r#");
         quote!(.field(#label, &self.#id))
     });
     let label = name.to_string();
+    // The wire form is the runtime's `Record` (a line per field, inlined) rather than a serde
+    // derive: ~200 payload types derived would be most of the runtime's build.
     quote! {
         #[doc = #doc]
-        #[derive(Clone, PartialEq, #rt::__private::serde::Deserialize)]
-        #[serde(crate = #serde_path)]
+        #[derive(Clone, PartialEq)]
         #[non_exhaustive]
         pub struct #name {
             #(#defs)*
             /// Keys the spec does not describe, kept as sent (values of keys that look like
             /// tokens are hidden from `Debug`).
-            #[serde(flatten)]
             pub extra: #rt::__private::Map,
         }
 
+        impl #rt::__private::Record for #name {
+            #[inline]
+            fn write(&self, w: &mut #rt::__private::Writer) {
+                #(#writes)*
+                w.extra(&self.extra);
+            }
+            #[inline]
+            fn read(map: &mut #rt::__private::Map) -> ::std::result::Result<Self, #rt::__private::serde_json::Error> {
+                ::std::result::Result::Ok(Self { #(#reads)* extra: ::std::mem::take(map) })
+            }
+        }
+
+        impl #rt::__private::serde::Serialize for #name {
+            fn serialize<S: #rt::__private::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                #rt::__private::ser_record(self, s)
+            }
+        }
+
+        impl<'de> #rt::__private::serde::Deserialize<'de> for #name {
+            fn deserialize<D: #rt::__private::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                #rt::__private::de_record(d)
+            }
+        }
+
         impl ::std::fmt::Debug for #name {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct(#label)
                     #(#debug_fields)*
@@ -251,11 +280,43 @@ fn expand_struct(
                     .finish()
             }
         }
+    }
+}
 
-        impl #rt::__private::Lenient for #name {
-            fn deserialize_lenient<'de, D: #rt::__private::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                #rt::__private::object_or_empty_array(deserializer)
-            }
+/// One payload field taken out of `data`: required fields decode leniently (as text, numbers,
+/// flags); optional ones through the events' own reader, for which `undefined`, and `""` where
+/// the type has no text form, are absent and a PHP list stands for a keyed map.
+fn read(f: &Field, rt: &TokenStream) -> TokenStream {
+    let id = ident(&f.rust);
+    let wire = &f.wire;
+    let decode = if f.ty.contains(&|t| *t == Ty::Flag) {
+        quote!(#rt::__private::flag::deserialize)
+    } else {
+        quote!(#rt::__private::lenient_value)
+    };
+    if f.is_required() {
+        let nullable = matches!(f.ty, Ty::Nullable(_));
+        quote!(#id: #rt::__private::take_required(map, #wire, #nullable, #decode)?,)
+    } else {
+        quote!(#id: #rt::events::de::take_optional(map, #wire, #decode)?,)
+    }
+}
+
+/// One payload field written back under its wire name; secrets as their text, since writing a
+/// payload is an explicit act (forwarding it), unlike printing it.
+fn write(e: &EventDef, f: &Field, rt: &TokenStream) -> TokenStream {
+    if !e.secrets.contains(&f.wire) {
+        return crate::expand::record::write(f, rt);
+    }
+    let id = ident(&f.rust);
+    let wire = &f.wire;
+    let expose = quote!(#rt::Secret::expose);
+    match (f.is_required(), matches!(f.ty, Ty::Nullable(_))) {
+        (true, false) => quote!(w.put(#wire, self.#id.expose());),
+        (true, true) => quote!(w.put(#wire, &self.#id.as_ref().map(#expose));),
+        (false, false) => quote!(w.put_opt(#wire, self.#id.as_ref().map(#expose));),
+        (false, true) => {
+            quote!(w.put_opt(#wire, self.#id.as_ref().map(|s| s.as_ref().map(#expose)));)
         }
     }
 }

@@ -9,7 +9,7 @@ pub(crate) mod docs;
 mod errors;
 mod examples;
 pub mod facade;
-mod record;
+pub(crate) mod record;
 mod request;
 pub(crate) mod rust_type;
 mod tree;

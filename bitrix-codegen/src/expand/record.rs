@@ -54,7 +54,7 @@ pub fn expand(
 }
 
 /// One field written under its wire name (flags as `"Y"`/`"N"`); unset optional fields are left out.
-fn write(f: &Field, rt: &TokenStream) -> TokenStream {
+pub(crate) fn write(f: &Field, rt: &TokenStream) -> TokenStream {
     let id = ident(&f.rust);
     let wire = &f.wire;
     let flag = adapter(&f.ty) == Adapter::Flag;

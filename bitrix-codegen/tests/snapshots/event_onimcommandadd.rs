@@ -11,39 +11,70 @@ Sent to the handler given as `EVENT_COMMAND_ADD` to `imbot.command.register`. `C
 **Deprecated upstream**: handle `ONIMBOTV2COMMANDADD` instead. The legacy bot API is no longer developed.
 
 Official page: <https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html>*/
-    #[derive(Clone, PartialEq, ::bitrix_rest::__private::serde::Deserialize)]
-    #[serde(crate = "::bitrix_rest::__private::serde")]
+    #[derive(Clone, PartialEq)]
     #[non_exhaustive]
     pub struct OnImCommandAdd {
         ///`COMMAND` (`{Command}`, optional): The invoked commands, keyed by command ID.
-        #[serde(
-            rename = "COMMAND",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub command: ::std::option::Option<
             ::std::collections::BTreeMap<::std::string::String, OnImCommandAddCommand>,
         >,
         ///`PARAMS` (`Params`, optional): The message that carried the command.
-        #[serde(
-            rename = "PARAMS",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub params: ::std::option::Option<OnImCommandAddParams>,
         ///`USER` (`User`, optional): The author of the message; absent when the author is the system.
-        #[serde(
-            rename = "USER",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub user: ::std::option::Option<OnImCommandAddUser>,
         /// Keys the spec does not describe, kept as sent (values of keys that look like
         /// tokens are hidden from `Debug`).
-        #[serde(flatten)]
         pub extra: ::bitrix_rest::__private::Map,
     }
+    impl ::bitrix_rest::__private::Record for OnImCommandAdd {
+        #[inline]
+        fn write(&self, w: &mut ::bitrix_rest::__private::Writer) {
+            w.put_opt("COMMAND", self.command.as_ref());
+            w.put_opt("PARAMS", self.params.as_ref());
+            w.put_opt("USER", self.user.as_ref());
+            w.extra(&self.extra);
+        }
+        #[inline]
+        fn read(
+            map: &mut ::bitrix_rest::__private::Map,
+        ) -> ::std::result::Result<Self, ::bitrix_rest::__private::serde_json::Error> {
+            ::std::result::Result::Ok(Self {
+                command: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "COMMAND",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                params: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "PARAMS",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                user: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "USER",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                extra: ::std::mem::take(map),
+            })
+        }
+    }
+    impl ::bitrix_rest::__private::serde::Serialize for OnImCommandAdd {
+        fn serialize<S: ::bitrix_rest::__private::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::bitrix_rest::__private::ser_record(self, s)
+        }
+    }
+    impl<'de> ::bitrix_rest::__private::serde::Deserialize<'de> for OnImCommandAdd {
+        fn deserialize<D: ::bitrix_rest::__private::serde::Deserializer<'de>>(
+            d: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::bitrix_rest::__private::de_record(d)
+        }
+    }
     impl ::std::fmt::Debug for OnImCommandAdd {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("OnImCommandAdd")
                 .field("command", &self.command)
@@ -53,14 +84,6 @@ Official page: <https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/co
                 .finish()
         }
     }
-    impl ::bitrix_rest::__private::Lenient for OnImCommandAdd {
-        fn deserialize_lenient<
-            'de,
-            D: ::bitrix_rest::__private::serde::Deserializer<'de>,
-        >(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-            ::bitrix_rest::__private::object_or_empty_array(deserializer)
-        }
-    }
     impl OnImCommandAdd {
         /// The event name as Bitrix24 sends it.
         pub const EVENT: &'static str = "ONIMCOMMANDADD";
@@ -68,163 +91,222 @@ Official page: <https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/co
     /**One invoked command, with tokens to answer as its bot.
 
 Part of the `ONIMCOMMANDADD` payload ([`OnImCommandAdd`]).*/
-    #[derive(Clone, PartialEq, ::bitrix_rest::__private::serde::Deserialize)]
-    #[serde(crate = "::bitrix_rest::__private::serde")]
+    #[derive(Clone, PartialEq)]
     #[non_exhaustive]
     pub struct OnImCommandAddCommand {
         ///`access_token` (`string`, optional): OAuth access token for calls on behalf of the bot.
-        #[serde(
-            rename = "access_token",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub access_token: ::std::option::Option<::bitrix_rest::Secret>,
         ///`expires` (`integer`, optional): Unix time at which the access token expires.
-        #[serde(
-            rename = "expires",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub expires: ::std::option::Option<i64>,
         ///`expires_in` (`integer`, optional): Lifetime of the access token in seconds.
-        #[serde(
-            rename = "expires_in",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub expires_in: ::std::option::Option<i64>,
         ///`scope` (`string`, optional): Scope of the token.
-        #[serde(
-            rename = "scope",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub scope: ::std::option::Option<::std::string::String>,
         ///`domain` (`string`, optional): Address of the portal the event comes from.
-        #[serde(
-            rename = "domain",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub domain: ::std::option::Option<::std::string::String>,
         ///`server_endpoint` (`string`, optional): Address of the OAuth server.
-        #[serde(
-            rename = "server_endpoint",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub server_endpoint: ::std::option::Option<::std::string::String>,
         ///`status` (`string`, optional): Status of the application on the portal.
-        #[serde(
-            rename = "status",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub status: ::std::option::Option<::std::string::String>,
         ///`client_endpoint` (`string`, optional): Base address for REST calls to this portal.
-        #[serde(
-            rename = "client_endpoint",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub client_endpoint: ::std::option::Option<::std::string::String>,
         ///`member_id` (`string`, optional): Unique identifier of the portal.
-        #[serde(
-            rename = "member_id",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub member_id: ::std::option::Option<::std::string::String>,
         ///`refresh_token` (`string`, optional): OAuth token to renew the access token.
-        #[serde(
-            rename = "refresh_token",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub refresh_token: ::std::option::Option<::bitrix_rest::Secret>,
         ///`user_id` (`integer`, optional): User the tokens act for (the bot's user).
-        #[serde(
-            rename = "user_id",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub user_id: ::std::option::Option<i64>,
         ///`client_id` (`string`, optional): Identifier of the application.
-        #[serde(
-            rename = "client_id",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub client_id: ::std::option::Option<::std::string::String>,
         ///`application_token` (`string`, optional): The application's token; compare it with the stored one to trust the event.
-        #[serde(
-            rename = "application_token",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub application_token: ::std::option::Option<::bitrix_rest::Secret>,
         ///`AUTH` (`Auth`, optional): The same tokens again, in the layout of the top-level auth block.
-        #[serde(
-            rename = "AUTH",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub auth: ::std::option::Option<OnImCommandAddAuth>,
         ///`BOT_ID` (`integer`, optional): The bot that owns the command.
-        #[serde(
-            rename = "BOT_ID",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub bot_id: ::std::option::Option<i64>,
         ///`BOT_CODE` (`string`, optional): Text code of that bot.
-        #[serde(
-            rename = "BOT_CODE",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub bot_code: ::std::option::Option<::std::string::String>,
         ///`COMMAND` (`string`, optional): The command word, without `/`.
-        #[serde(
-            rename = "COMMAND",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub command: ::std::option::Option<::std::string::String>,
         ///`COMMAND_ID` (`integer`, optional): Identifier of the command.
-        #[serde(
-            rename = "COMMAND_ID",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub command_id: ::std::option::Option<i64>,
         ///`COMMAND_PARAMS` (`string`, optional): Text after the command word.
-        #[serde(
-            rename = "COMMAND_PARAMS",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub command_params: ::std::option::Option<::std::string::String>,
         ///`COMMAND_CONTEXT` (`string`, optional): `TEXTAREA` (typed) or `KEYBOARD` (a button).
-        #[serde(
-            rename = "COMMAND_CONTEXT",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub command_context: ::std::option::Option<::std::string::String>,
         ///`MESSAGE_ID` (`integer`, optional): The message to answer (pass it to `imbot.command.answer`).
-        #[serde(
-            rename = "MESSAGE_ID",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub message_id: ::std::option::Option<i64>,
         /// Keys the spec does not describe, kept as sent (values of keys that look like
         /// tokens are hidden from `Debug`).
-        #[serde(flatten)]
         pub extra: ::bitrix_rest::__private::Map,
     }
+    impl ::bitrix_rest::__private::Record for OnImCommandAddCommand {
+        #[inline]
+        fn write(&self, w: &mut ::bitrix_rest::__private::Writer) {
+            w.put_opt(
+                "access_token",
+                self.access_token.as_ref().map(::bitrix_rest::Secret::expose),
+            );
+            w.put_opt("expires", self.expires.as_ref());
+            w.put_opt("expires_in", self.expires_in.as_ref());
+            w.put_opt("scope", self.scope.as_ref());
+            w.put_opt("domain", self.domain.as_ref());
+            w.put_opt("server_endpoint", self.server_endpoint.as_ref());
+            w.put_opt("status", self.status.as_ref());
+            w.put_opt("client_endpoint", self.client_endpoint.as_ref());
+            w.put_opt("member_id", self.member_id.as_ref());
+            w.put_opt(
+                "refresh_token",
+                self.refresh_token.as_ref().map(::bitrix_rest::Secret::expose),
+            );
+            w.put_opt("user_id", self.user_id.as_ref());
+            w.put_opt("client_id", self.client_id.as_ref());
+            w.put_opt(
+                "application_token",
+                self.application_token.as_ref().map(::bitrix_rest::Secret::expose),
+            );
+            w.put_opt("AUTH", self.auth.as_ref());
+            w.put_opt("BOT_ID", self.bot_id.as_ref());
+            w.put_opt("BOT_CODE", self.bot_code.as_ref());
+            w.put_opt("COMMAND", self.command.as_ref());
+            w.put_opt("COMMAND_ID", self.command_id.as_ref());
+            w.put_opt("COMMAND_PARAMS", self.command_params.as_ref());
+            w.put_opt("COMMAND_CONTEXT", self.command_context.as_ref());
+            w.put_opt("MESSAGE_ID", self.message_id.as_ref());
+            w.extra(&self.extra);
+        }
+        #[inline]
+        fn read(
+            map: &mut ::bitrix_rest::__private::Map,
+        ) -> ::std::result::Result<Self, ::bitrix_rest::__private::serde_json::Error> {
+            ::std::result::Result::Ok(Self {
+                access_token: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "access_token",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                expires: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "expires",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                expires_in: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "expires_in",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                scope: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "scope",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                domain: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "domain",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                server_endpoint: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "server_endpoint",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                status: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "status",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                client_endpoint: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "client_endpoint",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                member_id: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "member_id",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                refresh_token: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "refresh_token",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                user_id: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "user_id",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                client_id: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "client_id",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                application_token: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "application_token",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                auth: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "AUTH",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                bot_id: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "BOT_ID",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                bot_code: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "BOT_CODE",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                command: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "COMMAND",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                command_id: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "COMMAND_ID",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                command_params: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "COMMAND_PARAMS",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                command_context: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "COMMAND_CONTEXT",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                message_id: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "MESSAGE_ID",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                extra: ::std::mem::take(map),
+            })
+        }
+    }
+    impl ::bitrix_rest::__private::serde::Serialize for OnImCommandAddCommand {
+        fn serialize<S: ::bitrix_rest::__private::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::bitrix_rest::__private::ser_record(self, s)
+        }
+    }
+    impl<'de> ::bitrix_rest::__private::serde::Deserialize<'de>
+    for OnImCommandAddCommand {
+        fn deserialize<D: ::bitrix_rest::__private::serde::Deserializer<'de>>(
+            d: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::bitrix_rest::__private::de_record(d)
+        }
+    }
     impl ::std::fmt::Debug for OnImCommandAddCommand {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("OnImCommandAddCommand")
                 .field("access_token", &self.access_token)
@@ -252,118 +334,160 @@ Part of the `ONIMCOMMANDADD` payload ([`OnImCommandAdd`]).*/
                 .finish()
         }
     }
-    impl ::bitrix_rest::__private::Lenient for OnImCommandAddCommand {
-        fn deserialize_lenient<
-            'de,
-            D: ::bitrix_rest::__private::serde::Deserializer<'de>,
-        >(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-            ::bitrix_rest::__private::object_or_empty_array(deserializer)
-        }
-    }
     /**OAuth parameters in the layout of the top-level `auth` block.
 
 Part of the `ONIMCOMMANDADD` payload ([`OnImCommandAdd`]).*/
-    #[derive(Clone, PartialEq, ::bitrix_rest::__private::serde::Deserialize)]
-    #[serde(crate = "::bitrix_rest::__private::serde")]
+    #[derive(Clone, PartialEq)]
     #[non_exhaustive]
     pub struct OnImCommandAddAuth {
         ///`access_token` (`string`, optional): OAuth access token for calls on behalf of the bot.
-        #[serde(
-            rename = "access_token",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub access_token: ::std::option::Option<::bitrix_rest::Secret>,
         ///`expires` (`integer`, optional): Unix time at which the access token expires.
-        #[serde(
-            rename = "expires",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub expires: ::std::option::Option<i64>,
         ///`expires_in` (`integer`, optional): Lifetime of the access token in seconds.
-        #[serde(
-            rename = "expires_in",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub expires_in: ::std::option::Option<i64>,
         ///`scope` (`string`, optional): Scope of the token.
-        #[serde(
-            rename = "scope",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub scope: ::std::option::Option<::std::string::String>,
         ///`domain` (`string`, optional): Address of the portal the event comes from.
-        #[serde(
-            rename = "domain",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub domain: ::std::option::Option<::std::string::String>,
         ///`server_endpoint` (`string`, optional): Address of the OAuth server.
-        #[serde(
-            rename = "server_endpoint",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub server_endpoint: ::std::option::Option<::std::string::String>,
         ///`status` (`string`, optional): Status of the application on the portal.
-        #[serde(
-            rename = "status",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub status: ::std::option::Option<::std::string::String>,
         ///`client_endpoint` (`string`, optional): Base address for REST calls to this portal.
-        #[serde(
-            rename = "client_endpoint",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub client_endpoint: ::std::option::Option<::std::string::String>,
         ///`member_id` (`string`, optional): Unique identifier of the portal.
-        #[serde(
-            rename = "member_id",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub member_id: ::std::option::Option<::std::string::String>,
         ///`refresh_token` (`string`, optional): OAuth token to renew the access token.
-        #[serde(
-            rename = "refresh_token",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub refresh_token: ::std::option::Option<::bitrix_rest::Secret>,
         ///`user_id` (`integer`, optional): User the tokens act for (the bot's user).
-        #[serde(
-            rename = "user_id",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub user_id: ::std::option::Option<i64>,
         ///`client_id` (`string`, optional): Identifier of the application.
-        #[serde(
-            rename = "client_id",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub client_id: ::std::option::Option<::std::string::String>,
         ///`application_token` (`string`, optional): The application's token; compare it with the stored one to trust the event.
-        #[serde(
-            rename = "application_token",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub application_token: ::std::option::Option<::bitrix_rest::Secret>,
         /// Keys the spec does not describe, kept as sent (values of keys that look like
         /// tokens are hidden from `Debug`).
-        #[serde(flatten)]
         pub extra: ::bitrix_rest::__private::Map,
     }
+    impl ::bitrix_rest::__private::Record for OnImCommandAddAuth {
+        #[inline]
+        fn write(&self, w: &mut ::bitrix_rest::__private::Writer) {
+            w.put_opt(
+                "access_token",
+                self.access_token.as_ref().map(::bitrix_rest::Secret::expose),
+            );
+            w.put_opt("expires", self.expires.as_ref());
+            w.put_opt("expires_in", self.expires_in.as_ref());
+            w.put_opt("scope", self.scope.as_ref());
+            w.put_opt("domain", self.domain.as_ref());
+            w.put_opt("server_endpoint", self.server_endpoint.as_ref());
+            w.put_opt("status", self.status.as_ref());
+            w.put_opt("client_endpoint", self.client_endpoint.as_ref());
+            w.put_opt("member_id", self.member_id.as_ref());
+            w.put_opt(
+                "refresh_token",
+                self.refresh_token.as_ref().map(::bitrix_rest::Secret::expose),
+            );
+            w.put_opt("user_id", self.user_id.as_ref());
+            w.put_opt("client_id", self.client_id.as_ref());
+            w.put_opt(
+                "application_token",
+                self.application_token.as_ref().map(::bitrix_rest::Secret::expose),
+            );
+            w.extra(&self.extra);
+        }
+        #[inline]
+        fn read(
+            map: &mut ::bitrix_rest::__private::Map,
+        ) -> ::std::result::Result<Self, ::bitrix_rest::__private::serde_json::Error> {
+            ::std::result::Result::Ok(Self {
+                access_token: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "access_token",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                expires: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "expires",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                expires_in: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "expires_in",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                scope: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "scope",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                domain: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "domain",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                server_endpoint: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "server_endpoint",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                status: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "status",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                client_endpoint: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "client_endpoint",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                member_id: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "member_id",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                refresh_token: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "refresh_token",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                user_id: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "user_id",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                client_id: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "client_id",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                application_token: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "application_token",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                extra: ::std::mem::take(map),
+            })
+        }
+    }
+    impl ::bitrix_rest::__private::serde::Serialize for OnImCommandAddAuth {
+        fn serialize<S: ::bitrix_rest::__private::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::bitrix_rest::__private::ser_record(self, s)
+        }
+    }
+    impl<'de> ::bitrix_rest::__private::serde::Deserialize<'de> for OnImCommandAddAuth {
+        fn deserialize<D: ::bitrix_rest::__private::serde::Deserializer<'de>>(
+            d: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::bitrix_rest::__private::de_record(d)
+        }
+    }
     impl ::std::fmt::Debug for OnImCommandAddAuth {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("OnImCommandAddAuth")
                 .field("access_token", &self.access_token)
@@ -383,199 +507,250 @@ Part of the `ONIMCOMMANDADD` payload ([`OnImCommandAdd`]).*/
                 .finish()
         }
     }
-    impl ::bitrix_rest::__private::Lenient for OnImCommandAddAuth {
-        fn deserialize_lenient<
-            'de,
-            D: ::bitrix_rest::__private::serde::Deserializer<'de>,
-        >(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-            ::bitrix_rest::__private::object_or_empty_array(deserializer)
-        }
-    }
     /**The message that carried the command.
 
 Part of the `ONIMCOMMANDADD` payload ([`OnImCommandAdd`]).*/
-    #[derive(Clone, PartialEq, ::bitrix_rest::__private::serde::Deserialize)]
-    #[serde(crate = "::bitrix_rest::__private::serde")]
+    #[derive(Clone, PartialEq)]
     #[non_exhaustive]
     pub struct OnImCommandAddParams {
         ///`MESSAGE` (`string`, optional): Text of the message.
-        #[serde(
-            rename = "MESSAGE",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub message: ::std::option::Option<::std::string::String>,
         ///`MESSAGE_ORIGINAL` (`string`, optional): Text with mentions in BB-code, in group chats.
-        #[serde(
-            rename = "MESSAGE_ORIGINAL",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub message_original: ::std::option::Option<::std::string::String>,
         ///`TEMPLATE_ID` (`string`, optional): Identifier of the message template.
-        #[serde(
-            rename = "TEMPLATE_ID",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub template_id: ::std::option::Option<::std::string::String>,
         ///`MESSAGE_TYPE` (`string`, optional): Chat kind: `P` private, `C` group, `O` open, `L` open line, and others.
-        #[serde(
-            rename = "MESSAGE_TYPE",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub message_type: ::std::option::Option<::std::string::String>,
         ///`MESSAGE_ID` (`integer`, optional): Identifier of the message.
-        #[serde(
-            rename = "MESSAGE_ID",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub message_id: ::std::option::Option<i64>,
         ///`FROM_USER_ID` (`integer`, optional): Sender of the message.
-        #[serde(
-            rename = "FROM_USER_ID",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub from_user_id: ::std::option::Option<i64>,
         ///`DIALOG_ID` (`string`, optional): Dialog to answer in: a user ID or `chatNNN`.
-        #[serde(
-            rename = "DIALOG_ID",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub dialog_id: ::std::option::Option<::std::string::String>,
         ///`TO_CHAT_ID` (`integer`, optional): Chat the message went to.
-        #[serde(
-            rename = "TO_CHAT_ID",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub to_chat_id: ::std::option::Option<i64>,
         ///`TO_USER_ID` (`integer`, optional): Recipient in a private chat.
-        #[serde(
-            rename = "TO_USER_ID",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub to_user_id: ::std::option::Option<i64>,
         ///`AUTHOR_ID` (`integer`, optional): Author of the message.
-        #[serde(
-            rename = "AUTHOR_ID",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub author_id: ::std::option::Option<i64>,
         ///`SYSTEM` (`flag`, optional): Whether it is a system message.
-        #[serde(
-            rename = "SYSTEM",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional_flag"
-        )]
         pub system: ::std::option::Option<bool>,
         ///`CHAT_ID` (`integer`, optional): Chat identifier (group chats).
-        #[serde(
-            rename = "CHAT_ID",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub chat_id: ::std::option::Option<i64>,
         ///`CHAT_TITLE` (`string`, optional): Chat title (group chats).
-        #[serde(
-            rename = "CHAT_TITLE",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub chat_title: ::std::option::Option<::std::string::String>,
         ///`CHAT_TYPE` (`string`, optional): Chat kind, as `MESSAGE_TYPE`.
-        #[serde(
-            rename = "CHAT_TYPE",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub chat_type: ::std::option::Option<::std::string::String>,
         ///`CHAT_AUTHOR_ID` (`integer`, optional): Owner of the chat.
-        #[serde(
-            rename = "CHAT_AUTHOR_ID",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub chat_author_id: ::std::option::Option<i64>,
         ///`CHAT_ENTITY_TYPE` (`string`, optional): Kind of object the chat is bound to.
-        #[serde(
-            rename = "CHAT_ENTITY_TYPE",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub chat_entity_type: ::std::option::Option<::std::string::String>,
         ///`CHAT_ENTITY_ID` (`string`, optional): Object the chat is bound to.
-        #[serde(
-            rename = "CHAT_ENTITY_ID",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub chat_entity_id: ::std::option::Option<::std::string::String>,
         ///`CHAT_USER_COUNT` (`integer`, optional): Number of chat members.
-        #[serde(
-            rename = "CHAT_USER_COUNT",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub chat_user_count: ::std::option::Option<i64>,
         ///`COMMAND_CONTEXT` (`string`, optional): `TEXTAREA` (typed) or `KEYBOARD` (a button).
-        #[serde(
-            rename = "COMMAND_CONTEXT",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub command_context: ::std::option::Option<::std::string::String>,
         ///`PLATFORM_CONTEXT` (`string`, optional): Client the message was sent from, e.g. `web`.
-        #[serde(
-            rename = "PLATFORM_CONTEXT",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub platform_context: ::std::option::Option<::std::string::String>,
         ///`MENTIONED_LIST` (`{integer}`, optional): Users mentioned in the message, by ID.
-        #[serde(
-            rename = "MENTIONED_LIST",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub mentioned_list: ::std::option::Option<
             ::std::collections::BTreeMap<::std::string::String, i64>,
         >,
         ///`BOT_IN_CHAT` (`{integer}`, optional): Bots present in the chat, by ID.
-        #[serde(
-            rename = "BOT_IN_CHAT",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub bot_in_chat: ::std::option::Option<
             ::std::collections::BTreeMap<::std::string::String, i64>,
         >,
         ///`LANGUAGE` (`string`, optional): Default language of the portal.
-        #[serde(
-            rename = "LANGUAGE",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub language: ::std::option::Option<::std::string::String>,
         ///`SKIP_COMMAND` (`flag`, optional): Whether command processing was skipped.
-        #[serde(
-            rename = "SKIP_COMMAND",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional_flag"
-        )]
         pub skip_command: ::std::option::Option<bool>,
         /// Keys the spec does not describe, kept as sent (values of keys that look like
         /// tokens are hidden from `Debug`).
-        #[serde(flatten)]
         pub extra: ::bitrix_rest::__private::Map,
     }
+    impl ::bitrix_rest::__private::Record for OnImCommandAddParams {
+        #[inline]
+        fn write(&self, w: &mut ::bitrix_rest::__private::Writer) {
+            w.put_opt("MESSAGE", self.message.as_ref());
+            w.put_opt("MESSAGE_ORIGINAL", self.message_original.as_ref());
+            w.put_opt("TEMPLATE_ID", self.template_id.as_ref());
+            w.put_opt("MESSAGE_TYPE", self.message_type.as_ref());
+            w.put_opt("MESSAGE_ID", self.message_id.as_ref());
+            w.put_opt("FROM_USER_ID", self.from_user_id.as_ref());
+            w.put_opt("DIALOG_ID", self.dialog_id.as_ref());
+            w.put_opt("TO_CHAT_ID", self.to_chat_id.as_ref());
+            w.put_opt("TO_USER_ID", self.to_user_id.as_ref());
+            w.put_opt("AUTHOR_ID", self.author_id.as_ref());
+            w.put_opt(
+                "SYSTEM",
+                self.system.as_ref().map(::bitrix_rest::__private::flag::Ser),
+            );
+            w.put_opt("CHAT_ID", self.chat_id.as_ref());
+            w.put_opt("CHAT_TITLE", self.chat_title.as_ref());
+            w.put_opt("CHAT_TYPE", self.chat_type.as_ref());
+            w.put_opt("CHAT_AUTHOR_ID", self.chat_author_id.as_ref());
+            w.put_opt("CHAT_ENTITY_TYPE", self.chat_entity_type.as_ref());
+            w.put_opt("CHAT_ENTITY_ID", self.chat_entity_id.as_ref());
+            w.put_opt("CHAT_USER_COUNT", self.chat_user_count.as_ref());
+            w.put_opt("COMMAND_CONTEXT", self.command_context.as_ref());
+            w.put_opt("PLATFORM_CONTEXT", self.platform_context.as_ref());
+            w.put_opt("MENTIONED_LIST", self.mentioned_list.as_ref());
+            w.put_opt("BOT_IN_CHAT", self.bot_in_chat.as_ref());
+            w.put_opt("LANGUAGE", self.language.as_ref());
+            w.put_opt(
+                "SKIP_COMMAND",
+                self.skip_command.as_ref().map(::bitrix_rest::__private::flag::Ser),
+            );
+            w.extra(&self.extra);
+        }
+        #[inline]
+        fn read(
+            map: &mut ::bitrix_rest::__private::Map,
+        ) -> ::std::result::Result<Self, ::bitrix_rest::__private::serde_json::Error> {
+            ::std::result::Result::Ok(Self {
+                message: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "MESSAGE",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                message_original: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "MESSAGE_ORIGINAL",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                template_id: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "TEMPLATE_ID",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                message_type: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "MESSAGE_TYPE",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                message_id: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "MESSAGE_ID",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                from_user_id: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "FROM_USER_ID",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                dialog_id: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "DIALOG_ID",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                to_chat_id: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "TO_CHAT_ID",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                to_user_id: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "TO_USER_ID",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                author_id: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "AUTHOR_ID",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                system: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "SYSTEM",
+                    ::bitrix_rest::__private::flag::deserialize,
+                )?,
+                chat_id: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "CHAT_ID",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                chat_title: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "CHAT_TITLE",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                chat_type: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "CHAT_TYPE",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                chat_author_id: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "CHAT_AUTHOR_ID",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                chat_entity_type: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "CHAT_ENTITY_TYPE",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                chat_entity_id: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "CHAT_ENTITY_ID",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                chat_user_count: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "CHAT_USER_COUNT",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                command_context: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "COMMAND_CONTEXT",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                platform_context: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "PLATFORM_CONTEXT",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                mentioned_list: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "MENTIONED_LIST",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                bot_in_chat: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "BOT_IN_CHAT",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                language: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "LANGUAGE",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                skip_command: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "SKIP_COMMAND",
+                    ::bitrix_rest::__private::flag::deserialize,
+                )?,
+                extra: ::std::mem::take(map),
+            })
+        }
+    }
+    impl ::bitrix_rest::__private::serde::Serialize for OnImCommandAddParams {
+        fn serialize<S: ::bitrix_rest::__private::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::bitrix_rest::__private::ser_record(self, s)
+        }
+    }
+    impl<'de> ::bitrix_rest::__private::serde::Deserialize<'de>
+    for OnImCommandAddParams {
+        fn deserialize<D: ::bitrix_rest::__private::serde::Deserializer<'de>>(
+            d: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::bitrix_rest::__private::de_record(d)
+        }
+    }
     impl ::std::fmt::Debug for OnImCommandAddParams {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("OnImCommandAddParams")
                 .field("message", &self.message)
@@ -606,97 +781,139 @@ Part of the `ONIMCOMMANDADD` payload ([`OnImCommandAdd`]).*/
                 .finish()
         }
     }
-    impl ::bitrix_rest::__private::Lenient for OnImCommandAddParams {
-        fn deserialize_lenient<
-            'de,
-            D: ::bitrix_rest::__private::serde::Deserializer<'de>,
-        >(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-            ::bitrix_rest::__private::object_or_empty_array(deserializer)
-        }
-    }
     /**The author of the message.
 
 Part of the `ONIMCOMMANDADD` payload ([`OnImCommandAdd`]).*/
-    #[derive(Clone, PartialEq, ::bitrix_rest::__private::serde::Deserialize)]
-    #[serde(crate = "::bitrix_rest::__private::serde")]
+    #[derive(Clone, PartialEq)]
     #[non_exhaustive]
     pub struct OnImCommandAddUser {
         ///`ID` (`integer`, optional): Identifier of the user.
-        #[serde(
-            rename = "ID",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub id: ::std::option::Option<i64>,
         ///`NAME` (`string`, optional): Full name.
-        #[serde(
-            rename = "NAME",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub name: ::std::option::Option<::std::string::String>,
         ///`FIRST_NAME` (`string`, optional): First name.
-        #[serde(
-            rename = "FIRST_NAME",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub first_name: ::std::option::Option<::std::string::String>,
         ///`LAST_NAME` (`string`, optional): Last name.
-        #[serde(
-            rename = "LAST_NAME",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub last_name: ::std::option::Option<::std::string::String>,
         ///`WORK_POSITION` (`string`, optional): Job title.
-        #[serde(
-            rename = "WORK_POSITION",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub work_position: ::std::option::Option<::std::string::String>,
         ///`GENDER` (`string`, optional): `M` or `F`.
-        #[serde(
-            rename = "GENDER",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional"
-        )]
         pub gender: ::std::option::Option<::std::string::String>,
         ///`IS_BOT` (`flag`, optional): Whether the author is a bot.
-        #[serde(
-            rename = "IS_BOT",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional_flag"
-        )]
         pub is_bot: ::std::option::Option<bool>,
         ///`IS_CONNECTOR` (`flag`, optional): Whether the author is an external connector user.
-        #[serde(
-            rename = "IS_CONNECTOR",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional_flag"
-        )]
         pub is_connector: ::std::option::Option<bool>,
         ///`IS_NETWORK` (`flag`, optional): Whether the author is a network user.
-        #[serde(
-            rename = "IS_NETWORK",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional_flag"
-        )]
         pub is_network: ::std::option::Option<bool>,
         ///`IS_EXTRANET` (`flag`, optional): Whether the author is an extranet user.
-        #[serde(
-            rename = "IS_EXTRANET",
-            default,
-            deserialize_with = "::bitrix_rest::events::de::optional_flag"
-        )]
         pub is_extranet: ::std::option::Option<bool>,
         /// Keys the spec does not describe, kept as sent (values of keys that look like
         /// tokens are hidden from `Debug`).
-        #[serde(flatten)]
         pub extra: ::bitrix_rest::__private::Map,
     }
+    impl ::bitrix_rest::__private::Record for OnImCommandAddUser {
+        #[inline]
+        fn write(&self, w: &mut ::bitrix_rest::__private::Writer) {
+            w.put_opt("ID", self.id.as_ref());
+            w.put_opt("NAME", self.name.as_ref());
+            w.put_opt("FIRST_NAME", self.first_name.as_ref());
+            w.put_opt("LAST_NAME", self.last_name.as_ref());
+            w.put_opt("WORK_POSITION", self.work_position.as_ref());
+            w.put_opt("GENDER", self.gender.as_ref());
+            w.put_opt(
+                "IS_BOT",
+                self.is_bot.as_ref().map(::bitrix_rest::__private::flag::Ser),
+            );
+            w.put_opt(
+                "IS_CONNECTOR",
+                self.is_connector.as_ref().map(::bitrix_rest::__private::flag::Ser),
+            );
+            w.put_opt(
+                "IS_NETWORK",
+                self.is_network.as_ref().map(::bitrix_rest::__private::flag::Ser),
+            );
+            w.put_opt(
+                "IS_EXTRANET",
+                self.is_extranet.as_ref().map(::bitrix_rest::__private::flag::Ser),
+            );
+            w.extra(&self.extra);
+        }
+        #[inline]
+        fn read(
+            map: &mut ::bitrix_rest::__private::Map,
+        ) -> ::std::result::Result<Self, ::bitrix_rest::__private::serde_json::Error> {
+            ::std::result::Result::Ok(Self {
+                id: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "ID",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                name: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "NAME",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                first_name: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "FIRST_NAME",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                last_name: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "LAST_NAME",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                work_position: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "WORK_POSITION",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                gender: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "GENDER",
+                    ::bitrix_rest::__private::lenient_value,
+                )?,
+                is_bot: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "IS_BOT",
+                    ::bitrix_rest::__private::flag::deserialize,
+                )?,
+                is_connector: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "IS_CONNECTOR",
+                    ::bitrix_rest::__private::flag::deserialize,
+                )?,
+                is_network: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "IS_NETWORK",
+                    ::bitrix_rest::__private::flag::deserialize,
+                )?,
+                is_extranet: ::bitrix_rest::events::de::take_optional(
+                    map,
+                    "IS_EXTRANET",
+                    ::bitrix_rest::__private::flag::deserialize,
+                )?,
+                extra: ::std::mem::take(map),
+            })
+        }
+    }
+    impl ::bitrix_rest::__private::serde::Serialize for OnImCommandAddUser {
+        fn serialize<S: ::bitrix_rest::__private::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::bitrix_rest::__private::ser_record(self, s)
+        }
+    }
+    impl<'de> ::bitrix_rest::__private::serde::Deserialize<'de> for OnImCommandAddUser {
+        fn deserialize<D: ::bitrix_rest::__private::serde::Deserializer<'de>>(
+            d: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::bitrix_rest::__private::de_record(d)
+        }
+    }
     impl ::std::fmt::Debug for OnImCommandAddUser {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("OnImCommandAddUser")
                 .field("id", &self.id)
@@ -713,19 +930,11 @@ Part of the `ONIMCOMMANDADD` payload ([`OnImCommandAdd`]).*/
                 .finish()
         }
     }
-    impl ::bitrix_rest::__private::Lenient for OnImCommandAddUser {
-        fn deserialize_lenient<
-            'de,
-            D: ::bitrix_rest::__private::serde::Deserializer<'de>,
-        >(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-            ::bitrix_rest::__private::object_or_empty_array(deserializer)
-        }
-    }
 }
 /**An incoming event, decoded by its name. Events without a spec are kept as [`Unknown`](Self::Unknown) with their raw `data`.
 
 - `ONIMCOMMANDADD` ([`imbot::OnImCommandAdd`])*/
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Event {
     ///`ONIMCOMMANDADD`: A user invoked one of the bot's commands in a chat.
@@ -738,6 +947,7 @@ impl Event {
     pub const NAMES: &'static [&'static str] = &["ONIMCOMMANDADD"];
     /// Decodes `raw.data` by `raw.name` (compared case-insensitively). Unknown names give
     /// [`Event::Unknown`]; a known event whose `data` does not fit its spec is an error.
+    #[inline]
     pub fn parse(
         raw: ::bitrix_rest::events::RawEvent,
     ) -> ::std::result::Result<Self, ::bitrix_rest::events::EventError> {
@@ -756,7 +966,19 @@ impl Event {
         }
     }
 }
+impl ::std::fmt::Debug for Event {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::OnImCommandAdd(payload) => {
+                f.debug_tuple("OnImCommandAdd").field(payload).finish()
+            }
+            Self::Unknown(raw) => f.debug_tuple("Unknown").field(raw).finish(),
+        }
+    }
+}
 impl ::bitrix_rest::events::FromRawEvent for Event {
+    #[inline]
     fn from_raw(
         raw: ::bitrix_rest::events::RawEvent,
     ) -> ::std::result::Result<Self, ::bitrix_rest::events::EventError> {

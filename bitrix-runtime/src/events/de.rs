@@ -19,19 +19,36 @@ pub const UNDEFINED: &str = "undefined";
 /// anything else decodes leniently into `T` (a list where a keyed map is expected is read as a
 /// map keyed by position).
 pub fn optional<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<Option<T>, D::Error> {
-    decode(d, |v| crate::wire::lenient::lenient::<_, T>(v))
+    let value = Value::deserialize(d)?;
+    decode(value, crate::wire::lenient::lenient_value::<T>).map_err(D::Error::custom)
 }
 
 /// [`optional`] for fields made of `Y`/`N` flags.
 pub fn optional_flag<'de, D: Deserializer<'de>, T: FlagForm>(d: D) -> Result<Option<T>, D::Error> {
-    decode(d, |v| T::deserialize_flag(v))
+    let value = Value::deserialize(d)?;
+    decode(value, |v| T::deserialize_flag(v)).map_err(D::Error::custom)
 }
 
-fn decode<'de, D: Deserializer<'de>, T>(
-    d: D,
+/// Takes the optional field `key` out of a payload object and decodes it as [`optional`] does
+/// (`read` is the field's decoder); the error names the key. Generated payload types read their
+/// optional fields with it.
+pub fn take_optional<T>(
+    map: &mut Map<String, Value>,
+    key: &'static str,
     read: impl Fn(Value) -> Result<T, serde_json::Error>,
-) -> Result<Option<T>, D::Error> {
-    let value = Value::deserialize(d)?;
+) -> Result<Option<T>, serde_json::Error> {
+    match map.remove(key) {
+        None => Ok(None),
+        Some(value) => {
+            decode(value, read).map_err(|e| serde_json::Error::custom(format_args!("`{key}`: {e}")))
+        }
+    }
+}
+
+fn decode<T>(
+    value: Value,
+    read: impl Fn(Value) -> Result<T, serde_json::Error>,
+) -> Result<Option<T>, serde_json::Error> {
     match &value {
         Value::Null => return Ok(None),
         Value::String(s) if s == UNDEFINED => return Ok(None),
@@ -45,8 +62,8 @@ fn decode<'de, D: Deserializer<'de>, T>(
         Value::String(s) if s.is_empty() => Ok(None),
         Value::Array(items) => read(Value::Object(positional(items)))
             .map(Some)
-            .map_err(|_| D::Error::custom(first)),
-        _ => Err(D::Error::custom(first)),
+            .map_err(|_| first),
+        _ => Err(first),
     }
 }
 

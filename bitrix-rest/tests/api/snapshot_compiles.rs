@@ -5,17 +5,17 @@
 
 #[allow(dead_code)]
 mod generated {
-    include!("../../bitrix-codegen/tests/snapshots/imbot_command_update.rs");
+    include!("../../../bitrix-codegen/tests/snapshots/imbot_command_update.rs");
 }
 
 #[allow(dead_code)]
 mod generated_list {
-    include!("../../bitrix-codegen/tests/snapshots/imbot_bot_list.rs");
+    include!("../../../bitrix-codegen/tests/snapshots/imbot_bot_list.rs");
 }
 
 #[allow(dead_code)]
 mod features {
-    include!("../../bitrix-codegen/tests/snapshots/features.rs");
+    include!("../../../bitrix-codegen/tests/snapshots/features.rs");
 }
 
 use bitrix_rest::{Method, MethodError};
