@@ -23,18 +23,33 @@ use serde_json::json;
 struct DealAnswer;
 
 impl AppHandler for DealAnswer {
-    fn event(&self, portal: PortalContext, incoming: Incoming) -> BoxFuture<'_, Result<(), HandlerError>> {
+    fn event(
+        &self,
+        portal: PortalContext,
+        incoming: Incoming,
+    ) -> BoxFuture<'_, Result<(), HandlerError>> {
         Box::pin(async move {
             let Event::OnCrmDealAdd(data) = &incoming.event else {
                 return Ok(());
             };
-            let id = data.fields.as_ref().and_then(|f| f.id).ok_or("a deal event without ID")?;
+            let id = data
+                .fields
+                .as_ref()
+                .and_then(|f| f.id)
+                .ok_or("a deal event without ID")?;
             let note = format!("Seen by the deals app on {}", portal.domain);
             portal
                 .client
-                .call_raw("crm.deal.update", json!({"id": id, "fields": {"COMMENTS": note}}))
+                .call_raw(
+                    "crm.deal.update",
+                    json!({"id": id, "fields": {"COMMENTS": note}}),
+                )
                 .await?;
-            let n = portal.app.db().add_data(&portal.member_id, "deals_answered", 1).await?;
+            let n = portal
+                .app
+                .db()
+                .add_data(&portal.member_id, "deals_answered", 1)
+                .await?;
             println!("{}: answered deal {id} ({n} so far)", portal.domain);
             Ok(())
         })
@@ -42,7 +57,10 @@ impl AppHandler for DealAnswer {
 
     fn installed(&self, portal: PortalContext) -> BoxFuture<'_, Result<(), HandlerError>> {
         Box::pin(async move {
-            println!("{}: installed (member_id {})", portal.domain, portal.member_id);
+            println!(
+                "{}: installed (member_id {})",
+                portal.domain, portal.member_id
+            );
             Ok(())
         })
     }
@@ -58,8 +76,12 @@ fn env(name: &str) -> Result<String, String> {
 
 /// Serves real portals (or any emulator) as configured by the environment.
 async fn serve() -> Result<(), Box<dyn std::error::Error>> {
-    let mut config = AppConfig::new(env("B24_CLIENT_ID")?, env("B24_CLIENT_SECRET")?, env("B24_PUBLIC_URL")?)
-        .event("ONCRMDEALADD");
+    let mut config = AppConfig::new(
+        env("B24_CLIENT_ID")?,
+        env("B24_CLIENT_SECRET")?,
+        env("B24_PUBLIC_URL")?,
+    )
+    .event("ONCRMDEALADD");
     if let Ok(oauth) = std::env::var("B24_OAUTH_SERVER") {
         config = config.oauth_server(oauth);
     }
@@ -81,9 +103,13 @@ async fn demo() -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}/", listener.local_addr()?);
     let reg = cloud.app().clone();
-    let config = AppConfig::new(reg.client_id.clone(), reg.client_secret.clone(), base.clone())
-        .oauth_server(cloud.oauth_server_url())
-        .event("ONCRMDEALADD");
+    let config = AppConfig::new(
+        reg.client_id.clone(),
+        reg.client_secret.clone(),
+        base.clone(),
+    )
+    .oauth_server(cloud.oauth_server_url())
+    .event("ONCRMDEALADD");
     let app = App::new(config, db.clone(), DealAnswer)?;
     let router = app.router();
     tokio::spawn(async move { axum::serve(listener, router).await });
@@ -95,21 +121,37 @@ async fn demo() -> Result<(), Box<dyn std::error::Error>> {
         if !report.ok() {
             return Err(format!("install on portal {i} failed: {report:?}").into());
         }
-        let page = cloud.portal(i).open_page(&reg, "DEFAULT", json!({})).await?;
-        println!("{}: page answered {} ({} bytes)", cloud.portal(i).domain(), page.status, page.body.len());
+        let page = cloud
+            .portal(i)
+            .open_page(&reg, "DEFAULT", json!({}))
+            .await?;
+        println!(
+            "{}: page answered {} ({} bytes)",
+            cloud.portal(i).domain(),
+            page.status,
+            page.body.len()
+        );
     }
     for i in 0..3 {
         for n in 1..=2 {
             let p = cloud.portal(i);
             let (id, reports) = p.add_deal(&format!("Deal {n}")).await?;
             if reports.iter().any(|r| r.status != 200) {
-                return Err(format!("deal {id} on {} was not handled: {reports:?}", p.domain()).into());
+                return Err(
+                    format!("deal {id} on {} was not handled: {reports:?}", p.domain()).into(),
+                );
             }
         }
     }
     for p in cloud.portals() {
         for deal in p.emulator().records("crm") {
-            println!("{}: deal {} {:?} -> {}", p.domain(), deal["ID"], deal["TITLE"], deal["COMMENTS"]);
+            println!(
+                "{}: deal {} {:?} -> {}",
+                p.domain(),
+                deal["ID"],
+                deal["TITLE"],
+                deal["COMMENTS"]
+            );
         }
     }
     cloud.portal(2).uninstall(true).await?;

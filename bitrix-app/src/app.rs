@@ -47,7 +47,11 @@ pub struct Page {
 /// What the application does; every method but [`event`](AppHandler::event) has a default.
 pub trait AppHandler: Send + Sync + 'static {
     /// An event delivered by `portal`, verified against that portal's application token.
-    fn event(&self, portal: PortalContext, event: Incoming) -> BoxFuture<'_, Result<(), HandlerError>>;
+    fn event(
+        &self,
+        portal: PortalContext,
+        event: Incoming,
+    ) -> BoxFuture<'_, Result<(), HandlerError>>;
 
     /// The application was installed (the `ONAPPINSTALL` event arrived and was verified).
     fn installed(&self, _portal: PortalContext) -> BoxFuture<'_, Result<(), HandlerError>> {
@@ -60,7 +64,11 @@ pub trait AppHandler: Send + Sync + 'static {
     }
 
     /// The page (or a placement) was opened; the answer is the HTML to show.
-    fn page(&self, portal: PortalContext, page: Page) -> BoxFuture<'_, Result<String, HandlerError>> {
+    fn page(
+        &self,
+        portal: PortalContext,
+        page: Page,
+    ) -> BoxFuture<'_, Result<String, HandlerError>> {
         Box::pin(async move {
             Ok(format!(
                 "<!doctype html><title>App</title><p>Portal {} ({})</p>",
@@ -200,7 +208,10 @@ impl App {
         let client = builder
             .oauth(oauth)
             .map_err(|e| AppError::Internal(format!("a client for the portal: {e}")))?;
-        clients.insert(account.member_id.clone(), (account.installed_at, client.clone()));
+        clients.insert(
+            account.member_id.clone(),
+            (account.installed_at, client.clone()),
+        );
         Ok(client)
     }
 

@@ -170,7 +170,10 @@ impl AccountTokens {
         let mut grant = Some(grant);
         loop {
             let row = self.read().await.map_err(db)?.ok_or_else(|| {
-                store_error("account_removed", "the portal's account is no longer stored")
+                store_error(
+                    "account_removed",
+                    "the portal's account is no longer stored",
+                )
             })?;
             if row.status == "deleted" {
                 return Err(store_error(
@@ -185,14 +188,19 @@ impl AccountTokens {
                 });
             }
             let now = now_ms();
-            if row.token_state == "renewal_failed" && row.updated_at >= started && row.lease_until.is_none() {
+            if row.token_state == "renewal_failed"
+                && row.updated_at >= started
+                && row.lease_until.is_none()
+            {
                 // Another process tried while this one waited, and the OAuth server refused.
                 return Err(store_error(
                     "renewal_failed",
                     row.renewal_error.unwrap_or_default(),
                 ));
             }
-            if row.lease_until.is_none_or(|until| until < now) && self.take_lease(failed.expose()).await.map_err(db)? {
+            if row.lease_until.is_none_or(|until| until < now)
+                && self.take_lease(failed.expose()).await.map_err(db)?
+            {
                 let spend = grant.take().ok_or_else(|| {
                     store_error("token_store", "the renewal was already attempted")
                 })?;

@@ -67,10 +67,9 @@ impl Verifier {
             .await
             .map_err(|e| AppError::OAuthServer(format!("unreachable: {}", e.without_url())))?;
         let status = answer.status().as_u16();
-        let body = answer
-            .bytes()
-            .await
-            .map_err(|e| AppError::OAuthServer(format!("reading the answer: {}", e.without_url())))?;
+        let body = answer.bytes().await.map_err(|e| {
+            AppError::OAuthServer(format!("reading the answer: {}", e.without_url()))
+        })?;
         if body.len() > MAX_ANSWER {
             return Err(AppError::OAuthServer(format!(
                 "an answer of {} bytes (HTTP {status})",

@@ -33,12 +33,17 @@ async fn forged_installs_are_refused_and_store_nothing() {
     let install = format!("{}install", served.base);
 
     // Tokens the OAuth server does not know.
-    let body = form(&json!({"AUTH_ID": "a".repeat(32), "REFRESH_ID": "r".repeat(32),
-        "AUTH_EXPIRES": "3600", "member_id": p0.member_id(), "DOMAIN": p0.domain()}));
+    let body = form(
+        &json!({"AUTH_ID": "a".repeat(32), "REFRESH_ID": "r".repeat(32),
+        "AUTH_EXPIRES": "3600", "member_id": p0.member_id(), "DOMAIN": p0.domain()}),
+    );
     let (status, answer) = post(&install, body).await;
     assert_eq!(status, 403, "{answer}");
     assert_eq!(answer["error"], "FORGED");
-    assert!(answer["error_description"].as_str().unwrap().contains("refused the installer's tokens"));
+    assert!(answer["error_description"]
+        .as_str()
+        .unwrap()
+        .contains("refused the installer's tokens"));
     assert!(db.accounts().await.unwrap().is_empty());
 
     // Portal 0 installs for real; then someone who got its current pair claims portal 1, and
@@ -47,10 +52,15 @@ async fn forged_installs_are_refused_and_store_nothing() {
     assert!(cloud.install(0).await.unwrap().ok());
     let before = db.account(p0.member_id()).await.unwrap().unwrap();
     let p1 = cloud.portal(1);
-    for (member, domain) in [(p1.member_id().to_string(), p1.domain()), (p0.member_id().to_string(), "evil.example.com".to_string())] {
+    for (member, domain) in [
+        (p1.member_id().to_string(), p1.domain()),
+        (p0.member_id().to_string(), "evil.example.com".to_string()),
+    ] {
         let (access, refresh) = p0.tokens();
-        let body = form(&json!({"AUTH_ID": access, "REFRESH_ID": refresh, "AUTH_EXPIRES": "3600",
-            "member_id": member, "DOMAIN": domain}));
+        let body = form(
+            &json!({"AUTH_ID": access, "REFRESH_ID": refresh, "AUTH_EXPIRES": "3600",
+            "member_id": member, "DOMAIN": domain}),
+        );
         let (status, answer) = post(&install, body).await;
         assert_eq!(status, 403, "{answer}");
         assert_eq!(answer["error"], "FORGED");
@@ -75,7 +85,10 @@ async fn forged_installs_are_refused_and_store_nothing() {
     // Missing fields are a clear 400.
     let (status, answer) = post(&install, form(&json!({"AUTH_ID": "x"}))).await;
     assert_eq!(status, 400);
-    assert!(answer["error_description"].as_str().unwrap().contains("REFRESH_ID"));
+    assert!(answer["error_description"]
+        .as_str()
+        .unwrap()
+        .contains("REFRESH_ID"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -89,8 +102,10 @@ async fn deliveries_and_uninstalls_with_another_portals_token_are_refused() {
     let events = format!("{}events", served.base);
 
     let deal = |member: &str, token: &str| {
-        form(&json!({"event": "ONCRMDEALADD", "data": {"FIELDS": {"ID": "5"}}, "ts": "1",
-            "auth": {"member_id": member, "application_token": token, "domain": "x"}}))
+        form(
+            &json!({"event": "ONCRMDEALADD", "data": {"FIELDS": {"ID": "5"}}, "ts": "1",
+            "auth": {"member_id": member, "application_token": token, "domain": "x"}}),
+        )
     };
     // Portal 0's name, portal 1's token.
     let (status, answer) = post(&events, deal(p0.member_id(), &p1.application_token())).await;
@@ -109,13 +124,21 @@ async fn deliveries_and_uninstalls_with_another_portals_token_are_refused() {
     assert_eq!(served.recorder.handled.lock().unwrap().len(), 1);
 
     // An uninstall of portal 0 signed with portal 1's token: refused, nothing removed.
-    let uninstall = form(&json!({"event": "ONAPPUNINSTALL", "data": {"CLEAN": "1", "LANGUAGE_ID": "en"},
-        "ts": "9999999999", "auth": {"member_id": p0.member_id(), "application_token": p1.application_token()}}));
+    let uninstall = form(
+        &json!({"event": "ONAPPUNINSTALL", "data": {"CLEAN": "1", "LANGUAGE_ID": "en"},
+        "ts": "9999999999", "auth": {"member_id": p0.member_id(), "application_token": p1.application_token()}}),
+    );
     let (status, answer) = post(&events, uninstall).await;
     assert_eq!(status, 403, "{answer}");
     let a0 = db.account(p0.member_id()).await.unwrap().unwrap();
     assert_eq!(a0.status, Status::Active);
-    assert_eq!(db.data(p0.member_id(), "greeting").await.unwrap().as_deref(), Some("hello"));
+    assert_eq!(
+        db.data(p0.member_id(), "greeting")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("hello")
+    );
     assert!(served.recorder.uninstalled.lock().unwrap().is_empty());
 }
 
@@ -132,7 +155,13 @@ async fn a_replayed_uninstall_is_refused() {
     let a = db.account(p0.member_id()).await.unwrap().unwrap();
     assert_eq!(a.status, Status::Deleted);
     assert!(a.access_token.expose().is_empty() && a.application_token.is_none());
-    assert_eq!(db.data(p0.member_id(), "greeting").await.unwrap().as_deref(), Some("hello"));
+    assert_eq!(
+        db.data(p0.member_id(), "greeting")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("hello")
+    );
     // The same uninstall again, before any reinstall: nothing to remove.
     let (url, body) = p0.last_delivery("ONAPPUNINSTALL").unwrap();
     let replay = p0.post_form(&url, &body).await.unwrap();
@@ -140,19 +169,34 @@ async fn a_replayed_uninstall_is_refused() {
 
     assert!(cloud.install(0).await.unwrap().ok());
     let replay = p0.post_form(&url, &body).await.unwrap();
-    assert!(replay.status == 403 || replay.status == 409, "{}", replay.body);
+    assert!(
+        replay.status == 403 || replay.status == 409,
+        "{}",
+        replay.body
+    );
     let a = db.account(p0.member_id()).await.unwrap().unwrap();
     assert_eq!(a.status, Status::Active);
-    assert_eq!(db.data(p0.member_id(), "greeting").await.unwrap().as_deref(), Some("hello"));
+    assert_eq!(
+        db.data(p0.member_id(), "greeting")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("hello")
+    );
     assert_eq!(served.recorder.uninstalled.lock().unwrap().len(), 1);
 
     // Even with the current application token, an uninstall older than the installation.
-    let old = form(&json!({"event": "ONAPPUNINSTALL", "data": {"CLEAN": "1"}, "ts": "1000",
-        "auth": {"member_id": p0.member_id(), "application_token": p0.application_token()}}));
+    let old = form(
+        &json!({"event": "ONAPPUNINSTALL", "data": {"CLEAN": "1"}, "ts": "1000",
+        "auth": {"member_id": p0.member_id(), "application_token": p0.application_token()}}),
+    );
     let (status, answer) = post(&format!("{}events", served.base), old).await;
     assert_eq!(status, 409, "{answer}");
     assert_eq!(answer["error"], "REPLAYED");
-    assert_eq!(db.account(p0.member_id()).await.unwrap().unwrap().status, Status::Active);
+    assert_eq!(
+        db.account(p0.member_id()).await.unwrap().unwrap().status,
+        Status::Active
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -163,12 +207,18 @@ async fn the_page_checks_the_users_token_against_the_stored_portal() {
     assert!(cloud.install(0).await.unwrap().ok());
     assert!(cloud.install(1).await.unwrap().ok());
     let reg = cloud.app().clone();
-    let opened = cloud.portal(0).open_page(&reg, "CRM_DEAL_DETAIL_TAB", json!({"ID": "7"})).await.unwrap();
+    let opened = cloud
+        .portal(0)
+        .open_page(&reg, "CRM_DEAL_DETAIL_TAB", json!({"ID": "7"}))
+        .await
+        .unwrap();
     assert_eq!(opened.status, 200, "{}", opened.body);
     assert!(opened.body.contains("CRM_DEAL_DETAIL_TAB"));
     // Portal 0's name with a token that portal 0 does not know (portal 1's).
     let (access1, _) = cloud.portal(1).tokens();
-    let body = form(&json!({"AUTH_ID": access1, "member_id": cloud.portal(0).member_id(), "PLACEMENT": "DEFAULT"}));
+    let body = form(
+        &json!({"AUTH_ID": access1, "member_id": cloud.portal(0).member_id(), "PLACEMENT": "DEFAULT"}),
+    );
     let (status, answer) = post(&format!("{}app", served.base), body).await;
     assert_eq!(status, 403, "{answer}");
 }
@@ -198,10 +248,17 @@ async fn a_failed_renewal_marks_the_account_and_keeps_the_last_good_pair() {
     assert!(err.to_string().contains("invalid_grant"), "{err}");
     let after = db.account(p0.member_id()).await.unwrap().unwrap();
     assert_eq!(after.token_state, TokenState::RenewalFailed);
-    assert!(after.renewal_error.as_deref().unwrap_or("").contains("invalid_grant"));
+    assert!(after
+        .renewal_error
+        .as_deref()
+        .unwrap_or("")
+        .contains("invalid_grant"));
     assert_eq!(after.access_token.expose(), before.access_token.expose());
     assert_eq!(after.refresh_token.expose(), before.refresh_token.expose());
     // No token in the account's Debug.
     let shown = format!("{after:?}");
-    assert!(!shown.contains(after.access_token.expose()) && !shown.contains(after.refresh_token.expose()));
+    assert!(
+        !shown.contains(after.access_token.expose())
+            && !shown.contains(after.refresh_token.expose())
+    );
 }

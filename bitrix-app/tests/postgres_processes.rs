@@ -12,7 +12,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use bitrix_app::{App, AppConfig, AppHandler, BoxFuture, Db, HandlerError, PortalContext, TokenState};
+use bitrix_app::{
+    App, AppConfig, AppHandler, BoxFuture, Db, HandlerError, PortalContext, TokenState,
+};
 use bitrix_mock::Cloud;
 use bitrix_runtime::events::Incoming;
 use serde_json::{json, Value};
@@ -45,7 +47,12 @@ async fn worker() {
         .oauth_server(s("oauth"))
         .lease(Duration::from_millis(LEASE_MS));
     let app = App::new(config, db, Nothing).unwrap();
-    let members: Vec<String> = job["members"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_string()).collect();
+    let members: Vec<String> = job["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap().to_string())
+        .collect();
     let stop = std::path::PathBuf::from(s("stop"));
     let (mut ok, mut failed) = (0u64, 0u64);
     while !stop.exists() {
@@ -78,7 +85,9 @@ fn spawn_worker(job: &Value, i: usize, progress: &Progress) -> Child {
     let progress = progress.clone();
     std::thread::spawn(move || {
         for line in BufReader::new(out).lines().map_while(Result::ok) {
-            let Some(rest) = line.strip_prefix("WORKER ") else { continue };
+            let Some(rest) = line.strip_prefix("WORKER ") else {
+                continue;
+            };
             let num = |k: &str| {
                 rest.split_whitespace()
                     .find_map(|w| w.strip_prefix(k))
@@ -104,7 +113,10 @@ async fn progress_of(progress: &Progress, live: &[bool], n: u64) {
     let start: Vec<u64> = progress.lock().unwrap().iter().map(|p| p.0).collect();
     wait_for("the workers' progress", 60, || {
         let now = progress.lock().unwrap();
-        now.iter().zip(&start).zip(live).all(|((p, s), l)| !*l || p.0 >= s + n)
+        now.iter()
+            .zip(&start)
+            .zip(live)
+            .all(|((p, s), l)| !*l || p.0 >= s + n)
     })
     .await;
 }
@@ -117,7 +129,9 @@ async fn four_processes_renew_once_per_expiry_and_survive_a_kill() {
     let Some(pg) = common::pg::start("bitrix_app_processes").await else {
         return;
     };
-    let mut cloud = Cloud::start(PORTALS, common::portal_config()).await.unwrap();
+    let mut cloud = Cloud::start(PORTALS, common::portal_config())
+        .await
+        .unwrap();
     let db = Db::connect(&pg.url).await.unwrap();
     let served = common::serve(&mut cloud, db.clone(), false).await;
     for i in 0..PORTALS {
@@ -134,12 +148,18 @@ async fn four_processes_renew_once_per_expiry_and_survive_a_kill() {
         "members": cloud.portals().iter().map(|p| p.member_id()).collect::<Vec<_>>(),
     });
     let progress: Progress = Arc::new(Mutex::new(vec![(0, 0, false); WORKERS]));
-    let mut children: Vec<Child> = (0..WORKERS).map(|i| spawn_worker(&job, i, &progress)).collect();
+    let mut children: Vec<Child> = (0..WORKERS)
+        .map(|i| spawn_worker(&job, i, &progress))
+        .collect();
     let mut live = vec![true; WORKERS];
     progress_of(&progress, &live, 1).await;
 
     let renewed = |cloud: &Cloud, n: usize| {
-        cloud.portals().iter().zip(&base).all(|(p, b)| p.refresh_count() >= b + n)
+        cloud
+            .portals()
+            .iter()
+            .zip(&base)
+            .all(|(p, b)| p.refresh_count() >= b + n)
     };
     for round in 1..=ROUNDS {
         for p in cloud.portals() {
@@ -159,10 +179,11 @@ async fn four_processes_renew_once_per_expiry_and_survive_a_kill() {
     let deadline = Instant::now() + Duration::from_secs(30);
     while victim.is_none() {
         assert!(Instant::now() < deadline, "no worker took a renewal lease");
-        let rows = sqlx::query("SELECT lease_owner FROM bitrix_accounts WHERE lease_owner IS NOT NULL")
-            .fetch_all(db.pool())
-            .await
-            .unwrap();
+        let rows =
+            sqlx::query("SELECT lease_owner FROM bitrix_accounts WHERE lease_owner IS NOT NULL")
+                .fetch_all(db.pool())
+                .await
+                .unwrap();
         victim = rows.iter().find_map(|r| {
             let owner: String = r.try_get("lease_owner").ok()?;
             let pid: u32 = owner.split(':').next()?.parse().ok()?;
@@ -175,7 +196,10 @@ async fn four_processes_renew_once_per_expiry_and_survive_a_kill() {
     children[victim].wait().unwrap();
     live[victim] = false;
     cloud.set_oauth_delay(Duration::ZERO);
-    wait_for("the renewals after the kill", 60, || renewed(&cloud, ROUNDS + 1)).await;
+    wait_for("the renewals after the kill", 60, || {
+        renewed(&cloud, ROUNDS + 1)
+    })
+    .await;
     progress_of(&progress, &live, 2 * PORTALS as u64).await;
 
     std::fs::write(&stop, b"").unwrap();
@@ -185,17 +209,34 @@ async fn four_processes_renew_once_per_expiry_and_survive_a_kill() {
         }
     }
     wait_for("the workers' last lines", 10, || {
-        progress.lock().unwrap().iter().zip(&live).all(|(p, l)| !*l || p.2)
+        progress
+            .lock()
+            .unwrap()
+            .iter()
+            .zip(&live)
+            .all(|(p, l)| !*l || p.2)
     })
     .await;
 
     // Exactly one renewal per expiry and portal, nothing failed, every stored pair works.
     for (p, b) in cloud.portals().iter().zip(&base) {
-        assert_eq!(p.refresh_count(), b + ROUNDS + 1, "portal {}", p.member_id());
+        assert_eq!(
+            p.refresh_count(),
+            b + ROUNDS + 1,
+            "portal {}",
+            p.member_id()
+        );
         let a = db.account(p.member_id()).await.unwrap().unwrap();
         assert_eq!(a.token_state, TokenState::Ok, "{a:?}");
         assert_eq!(a.refresh_token.expose(), p.tokens().1);
-        served.app.portal(p.member_id()).await.unwrap().call_raw("app.info", json!({})).await.unwrap();
+        served
+            .app
+            .portal(p.member_id())
+            .await
+            .unwrap()
+            .call_raw("app.info", json!({}))
+            .await
+            .unwrap();
     }
     for (i, p) in progress.lock().unwrap().iter().enumerate() {
         if live[i] {

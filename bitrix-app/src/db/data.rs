@@ -40,13 +40,12 @@ impl Db {
 
     /// The value stored under `name` for the portal.
     pub async fn data(&self, member_id: &str, name: &str) -> Result<Option<String>, DbError> {
-        let row = sqlx::query(
-            "SELECT value FROM bitrix_portal_data WHERE member_id = $1 AND name = $2",
-        )
-        .bind(member_id)
-        .bind(name)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row =
+            sqlx::query("SELECT value FROM bitrix_portal_data WHERE member_id = $1 AND name = $2")
+                .bind(member_id)
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(row.map(|r| r.try_get("value")).transpose()?)
     }
 

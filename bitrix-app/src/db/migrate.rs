@@ -3,9 +3,9 @@
 
 use std::borrow::Cow;
 
-use sqlx::AnyPool;
 use sqlx::error::BoxDynError;
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
+use sqlx::AnyPool;
 
 use super::DbError;
 

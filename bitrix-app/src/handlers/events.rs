@@ -61,8 +61,10 @@ async fn install_event(app: &App, params: &Value) -> Result<Response, AppError> 
     let account = app.db().account(member_id).await?;
     let proven = match (&account, &access) {
         (Some(a), Some(access)) if a.status != Status::Deleted => {
-            constant_time_eq(a.access_token.expose().as_bytes(), access.expose().as_bytes())
-                || app.verifier().token_works(&a.client_endpoint, access).await
+            constant_time_eq(
+                a.access_token.expose().as_bytes(),
+                access.expose().as_bytes(),
+            ) || app.verifier().token_works(&a.client_endpoint, access).await
         }
         _ => false,
     };

@@ -36,7 +36,9 @@ fn content_type(headers: &HeaderMap) -> Option<&str> {
 /// The query string and the body (form with PHP brackets, or JSON) as one object; body wins.
 fn parameters(query: Option<&str>, headers: &HeaderMap, body: &[u8]) -> Result<Value, AppError> {
     let mut params = match query {
-        Some(q) => bitrix_runtime::events::form::parse(q.as_bytes()).map_err(AppError::Malformed)?,
+        Some(q) => {
+            bitrix_runtime::events::form::parse(q.as_bytes()).map_err(AppError::Malformed)?
+        }
         None => Value::Object(Default::default()),
     };
     if !body.is_empty() {
@@ -60,5 +62,6 @@ fn text<'a>(params: &'a Value, path: &[&str]) -> Option<&'a str> {
 
 /// A required string field.
 fn required<'a>(params: &'a Value, path: &[&str]) -> Result<&'a str, AppError> {
-    text(params, path).ok_or_else(|| AppError::Malformed(format!("`{}` is missing", path.join("."))))
+    text(params, path)
+        .ok_or_else(|| AppError::Malformed(format!("`{}` is missing", path.join("."))))
 }

@@ -26,7 +26,12 @@ pub(crate) async fn page(
     }
 }
 
-async fn run(app: &App, query: Option<&str>, headers: &HeaderMap, body: &[u8]) -> Result<String, AppError> {
+async fn run(
+    app: &App,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<String, AppError> {
     let params = parameters(query, headers, body)?;
     let access = Secret::new(required(&params, &["AUTH_ID"])?);
     let member_id = required(&params, &["member_id"])?;
@@ -44,7 +49,11 @@ async fn run(app: &App, query: Option<&str>, headers: &HeaderMap, body: &[u8]) -
         }
     }
     let portal = app.context(&account)?;
-    if !app.verifier().token_works(&account.client_endpoint, &access).await {
+    if !app
+        .verifier()
+        .token_works(&account.client_endpoint, &access)
+        .await
+    {
         return Err(AppError::Forged(
             "AUTH_ID is not a live token of this portal".into(),
         ));
@@ -67,7 +76,9 @@ async fn run(app: &App, query: Option<&str>, headers: &HeaderMap, body: &[u8]) -
     )
     .map_err(|e| AppError::Internal(e.to_string()))?;
     let page = Page {
-        placement: text(&params, &["PLACEMENT"]).unwrap_or("DEFAULT").to_string(),
+        placement: text(&params, &["PLACEMENT"])
+            .unwrap_or("DEFAULT")
+            .to_string(),
         options,
         lang: text(&params, &["LANG"]).unwrap_or("en").to_string(),
         user_client,

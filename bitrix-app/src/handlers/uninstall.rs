@@ -44,11 +44,19 @@ pub(crate) async fn uninstall_event(app: &App, params: &Value) -> Result<Respons
             ));
         }
     }
-    if !app.db().uninstall(member_id, account.installed_at, clean).await? {
-        return Err(AppError::Replayed("the installation is already removed".into()));
+    if !app
+        .db()
+        .uninstall(member_id, account.installed_at, clean)
+        .await?
+    {
+        return Err(AppError::Replayed(
+            "the installation is already removed".into(),
+        ));
     }
     app.forget(member_id);
     tracing::info!(target: "bitrix_app", member_id = %member_id, clean, "uninstalled");
-    app.handler().uninstalled(member_id.to_string(), clean).await;
+    app.handler()
+        .uninstalled(member_id.to_string(), clean)
+        .await;
     Ok(axum::Json(json!({"result": true})).into_response())
 }

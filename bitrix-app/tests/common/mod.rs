@@ -42,7 +42,11 @@ pub fn deal_id(incoming: &Incoming) -> Option<i64> {
 pub struct Handle(pub Arc<Recorder>);
 
 impl AppHandler for Handle {
-    fn event(&self, portal: PortalContext, incoming: Incoming) -> BoxFuture<'_, Result<(), HandlerError>> {
+    fn event(
+        &self,
+        portal: PortalContext,
+        incoming: Incoming,
+    ) -> BoxFuture<'_, Result<(), HandlerError>> {
         Box::pin(async move {
             let deal = deal_id(&incoming).ok_or("not a deal event")?;
             if self.0.answer {
@@ -54,7 +58,11 @@ impl AppHandler for Handle {
                     )
                     .await?;
             }
-            portal.app.db().add_data(&portal.member_id, "deals", 1).await?;
+            portal
+                .app
+                .db()
+                .add_data(&portal.member_id, "deals", 1)
+                .await?;
             self.0.handled.lock().unwrap().push(Handled {
                 context_member: portal.member_id.clone(),
                 delivery_member: incoming.auth.member_id.clone().unwrap_or_default(),
@@ -66,7 +74,11 @@ impl AppHandler for Handle {
 
     fn installed(&self, portal: PortalContext) -> BoxFuture<'_, Result<(), HandlerError>> {
         Box::pin(async move {
-            portal.app.db().put_data(&portal.member_id, "greeting", "hello").await?;
+            portal
+                .app
+                .db()
+                .put_data(&portal.member_id, "greeting", "hello")
+                .await?;
             self.0.installed.lock().unwrap().push(portal.member_id);
             Ok(())
         })
@@ -99,10 +111,14 @@ pub async fn serve(cloud: &mut Cloud, db: Db, answer: bool) -> Served {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}/", listener.local_addr().unwrap());
     let reg = cloud.app().clone();
-    let config = AppConfig::new(reg.client_id.clone(), reg.client_secret.clone(), base.clone())
-        .oauth_server(cloud.oauth_server_url())
-        .event("ONCRMDEALADD")
-        .lease(Duration::from_secs(3));
+    let config = AppConfig::new(
+        reg.client_id.clone(),
+        reg.client_secret.clone(),
+        base.clone(),
+    )
+    .oauth_server(cloud.oauth_server_url())
+    .event("ONCRMDEALADD")
+    .lease(Duration::from_secs(3));
     let recorder = Arc::new(Recorder {
         answer,
         ..Default::default()

@@ -38,7 +38,8 @@ fn as_user(user: Option<&str>, program: PathBuf) -> Command {
 
 fn pg_bin() -> Option<PathBuf> {
     let in_path = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths).find(|p| p.join("initdb").is_file() && p.join("pg_ctl").is_file())
+        std::env::split_paths(&paths)
+            .find(|p| p.join("initdb").is_file() && p.join("pg_ctl").is_file())
     });
     in_path.or_else(|| {
         let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
@@ -83,8 +84,13 @@ async fn ready(url: &str) -> bool {
 async fn fresh_database(base: &str, name: &str) -> Option<String> {
     sqlx::any::install_default_drivers();
     let pool = sqlx::AnyPool::connect(base).await.ok()?;
-    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&pool).await;
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&pool).await.ok()?;
+    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+        .execute(&pool)
+        .await;
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&pool)
+        .await
+        .ok()?;
     let (head, _) = base.rsplit_once('/')?;
     Some(format!("{head}/{name}"))
 }
@@ -96,14 +102,21 @@ pub async fn start(name: &str) -> Option<Postgres> {
         if url.is_none() {
             eprintln!("SKIPPED: BITRIX_APP_PG_URL is set but no database could be created in it");
         }
-        return url.map(|url| Postgres { url, cluster: None, _dir: None });
+        return url.map(|url| Postgres {
+            url,
+            cluster: None,
+            _dir: None,
+        });
     }
     let Some(bin) = pg_bin() else {
         eprintln!("SKIPPED: PostgreSQL not found (no initdb; set BITRIX_APP_PG_URL or install postgresql)");
         return None;
     };
     let user = is_root().then(|| "postgres".to_string());
-    let dir = tempfile::Builder::new().prefix("bitrix-app-pg").tempdir().ok()?;
+    let dir = tempfile::Builder::new()
+        .prefix("bitrix-app-pg")
+        .tempdir()
+        .ok()?;
     let data = dir.path().join("data");
     let sock = dir.path().to_path_buf();
     if let Some(u) = &user {
@@ -116,7 +129,10 @@ pub async fn start(name: &str) -> Option<Postgres> {
         .arg(&data)
         .output();
     if !matches!(&init, Ok(o) if o.status.success()) {
-        eprintln!("SKIPPED: initdb failed: {:?}", init.map(|o| String::from_utf8_lossy(&o.stderr).into_owned()));
+        eprintln!(
+            "SKIPPED: initdb failed: {:?}",
+            init.map(|o| String::from_utf8_lossy(&o.stderr).into_owned())
+        );
         return None;
     }
     let port = free_port();
@@ -145,5 +161,9 @@ pub async fn start(name: &str) -> Option<Postgres> {
 }
 
 fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap_or_default().chars().take(2000).collect()
+    std::fs::read_to_string(p)
+        .unwrap_or_default()
+        .chars()
+        .take(2000)
+        .collect()
 }

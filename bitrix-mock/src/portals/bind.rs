@@ -63,7 +63,13 @@ pub(crate) fn intercept(shared: &Shared, req: &Request) -> Option<Reply> {
     if let Err(e) = authenticate(shared, &params, start) {
         return Some(e.into());
     }
-    let get = |k: &str| params.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let get = |k: &str| {
+        params
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
     let mut app = state.app();
     let result = match method.as_str() {
         "event.bind" => {
@@ -106,10 +112,18 @@ pub(crate) fn intercept(shared: &Shared, req: &Request) -> Option<Reply> {
 fn authenticate(shared: &Shared, params: &Value, now: f64) -> Result<(), ApiError> {
     let token = params.get("auth").and_then(Value::as_str).unwrap_or("");
     if token.is_empty() {
-        return Err(ApiError::new(401, "NO_AUTH_FOUND", "Wrong authorization data"));
+        return Err(ApiError::new(
+            401,
+            "NO_AUTH_FOUND",
+            "Wrong authorization data",
+        ));
     }
     match shared.data().tokens.access_expiry.get(token) {
-        None => Err(ApiError::new(401, "invalid_token", "Unable to get application by token")),
+        None => Err(ApiError::new(
+            401,
+            "invalid_token",
+            "Unable to get application by token",
+        )),
         Some(expiry) if now >= *expiry => Err(ApiError::new(
             401,
             "expired_token",

@@ -104,7 +104,10 @@ impl Portal {
             if let Value::Object(m) = &mut auth {
                 m.insert("access_token".into(), json!(creds.access_token));
                 m.insert("refresh_token".into(), json!(creds.refresh_token));
-                m.insert("expires".into(), json!((now_secs() + ttl as i64).to_string()));
+                m.insert(
+                    "expires".into(),
+                    json!((now_secs() + ttl as i64).to_string()),
+                );
                 m.insert("expires_in".into(), json!(ttl.to_string()));
                 m.insert("scope".into(), json!(self.scope()));
                 m.insert("status".into(), json!("L"));
@@ -115,7 +118,13 @@ impl Portal {
     }
 
     fn scope(&self) -> String {
-        let scopes: Vec<&str> = self.state.shared.scopes.iter().map(String::as_str).collect();
+        let scopes: Vec<&str> = self
+            .state
+            .shared
+            .scopes
+            .iter()
+            .map(String::as_str)
+            .collect();
         scopes.join(",")
     }
 
@@ -133,7 +142,8 @@ impl Portal {
             let now = shared.clock.now();
             let mut data = shared.data();
             data.tokens.access_expiry.clear();
-            data.tokens.issue(now, shared.config.token_ttl.as_secs_f64());
+            data.tokens
+                .issue(now, shared.config.token_ttl.as_secs_f64());
             data.tokens.creds.application_token = data.tokens.fresh(32);
             (
                 data.tokens.creds.access_token.clone(),
@@ -249,7 +259,9 @@ impl Portal {
                 .methods
                 .get("crm.deal.add")
                 .and_then(|m| m.state.clone())
-                .ok_or_else(|| std::io::Error::other("the emulator has no stateful crm.deal.add"))?;
+                .ok_or_else(|| {
+                    std::io::Error::other("the emulator has no stateful crm.deal.add")
+                })?;
             let mut fields = serde_json::Map::new();
             fields.insert("TITLE".into(), json!(title));
             let mut data = self.state.shared.data();

@@ -140,7 +140,13 @@ impl Portal {
 
     /// The application token the portal signs events with.
     pub fn application_token(&self) -> String {
-        self.state.shared.data().tokens.creds.application_token.clone()
+        self.state
+            .shared
+            .data()
+            .tokens
+            .creds
+            .application_token
+            .clone()
     }
 
     /// Makes every access token of the application on this portal answer `expired_token` from
@@ -188,7 +194,8 @@ impl Cloud {
             page_url: String::new(),
             version: 1,
         };
-        let oauth = oauth::OAuthServer::start(app.client_id.clone(), app.client_secret.clone()).await?;
+        let oauth =
+            oauth::OAuthServer::start(app.client_id.clone(), app.client_secret.clone()).await?;
         let mut cloud = Cloud {
             portals: Vec::with_capacity(n),
             oauth,

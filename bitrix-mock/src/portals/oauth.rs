@@ -97,7 +97,10 @@ fn lock(m: &Mutex<Inner>) -> std::sync::MutexGuard<'_, Inner> {
 }
 
 fn error(status: u16, code: &str, description: &str) -> (u16, Value) {
-    (status, json!({"error": code, "error_description": description}))
+    (
+        status,
+        json!({"error": code, "error_description": description}),
+    )
 }
 
 /// Answers one token request.
@@ -106,14 +109,26 @@ fn answer(inner: &Mutex<Inner>, creds: &(String, String), path: &str, query: &st
         return error(404, "NOT_FOUND", "Unknown address");
     }
     let params = crate::params::parse_query(query);
-    let get = |k: &str| params.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let get = |k: &str| {
+        params
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
     if get("client_id") != creds.0 || get("client_secret") != creds.1 {
         return error(401, "invalid_client", "Invalid client credentials");
     }
     match get("grant_type").as_str() {
         "refresh_token" => {}
         "" => return error(400, "invalid_request", "grant_type is required"),
-        _ => return error(400, "invalid_grant", "Only grant_type=refresh_token is emulated"),
+        _ => {
+            return error(
+                400,
+                "invalid_grant",
+                "Only grant_type=refresh_token is emulated",
+            )
+        }
     }
     let refresh = get("refresh_token");
     if refresh.is_empty() {

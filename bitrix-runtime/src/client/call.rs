@@ -205,7 +205,8 @@ impl Client {
             let (token, ticket) = o.current();
             let (address, body) = signed(&url, params.clone(), &token);
             let (answer, status, bytes) = self.send(address, &body, target.key).await?;
-            let expired = matches!(&answer, Answer::Failure { code, .. } if code == "expired_token");
+            let expired =
+                matches!(&answer, Answer::Failure { code, .. } if code == "expired_token");
             if !expired || renewals == 2 {
                 return Ok((answer, status, bytes));
             }
