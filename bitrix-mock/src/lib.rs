@@ -24,6 +24,7 @@ mod key_order;
 mod limits;
 mod methods;
 mod params;
+mod portals;
 mod routes;
 mod seed;
 mod server;
@@ -42,6 +43,7 @@ pub use clock::Clock;
 pub use config::{Config, Plan};
 pub use events::DeliveryReport;
 pub use faults::{Fault, FaultRule};
+pub use portals::{AppRegistration, Binding, Cloud, InstallReport, Portal};
 pub use state::{AuthKind, CallRecord, Credentials};
 
 use state::Shared;

@@ -9,7 +9,7 @@ mod webhook;
 
 pub use address::check_address;
 pub use oauth::{OAuth, OAuthConfig, RefreshCallback, TokenPair, DEFAULT_OAUTH_SERVER};
-pub use store::{BoxFuture, TokenStore};
+pub use store::{BoxFuture, Grant, Renewed, TokenStore};
 pub use webhook::Webhook;
 
 /// The authorization of a client.

@@ -295,34 +295,49 @@ impl Shared {
             let t = self.tokens.read().unwrap_or_else(|p| p.into_inner());
             (t.access.clone(), t.refresh.clone())
         };
-        let from_store = match &self.store {
-            Some(store) => store.load().await.filter(|p| p.access_token != failed),
-            None => None,
+        let grant = Grant {
+            server: &self.server,
+            client_id: &self.client_id,
+            client_secret: &self.client_secret,
+            refresh: &refresh,
         };
-        let (pair, fresh) = match from_store {
-            Some(pair) => (pair, false),
-            None => {
-                let grant = Grant {
-                    server: &self.server,
-                    client_id: &self.client_id,
-                    client_secret: &self.client_secret,
-                    refresh: &refresh,
-                };
-                match grant.request(&http, limit).await {
-                    Ok(pair) => (pair, true),
-                    Err(e) => {
-                        tracing::warn!(target: "bitrix_rest", error = %e, "OAuth renewal failed");
-                        let e = Arc::new(e);
-                        {
-                            let mut flights = lock(&self.flight);
-                            flights.failures += 1;
-                            flights.last_failure = Some(e.clone());
-                        }
-                        drop(clear);
-                        let _ = tx.send(Some(Err(e)));
-                        return;
-                    }
+        let outcome = match &self.store {
+            Some(store) => {
+                let http = http.clone();
+                let server = self.server.clone();
+                let client_id = self.client_id.clone();
+                let client_secret = self.client_secret.clone();
+                let spend: super::store::Grant<'_> = Box::new(move |refresh: Secret| {
+                    Box::pin(async move {
+                        let grant = Grant {
+                            server: &server,
+                            client_id: &client_id,
+                            client_secret: &client_secret,
+                            refresh: &refresh,
+                        };
+                        grant.request(&http, limit).await
+                    })
+                });
+                store
+                    .renew(&failed, &refresh, spend)
+                    .await
+                    .map(|r| (r.pair, r.issued))
+            }
+            None => grant.request(&http, limit).await.map(|p| (p, true)),
+        };
+        let (pair, fresh) = match outcome {
+            Ok(v) => v,
+            Err(e) => {
+                tracing::warn!(target: "bitrix_rest", error = %e, "OAuth renewal failed");
+                let e = Arc::new(e);
+                {
+                    let mut flights = lock(&self.flight);
+                    flights.failures += 1;
+                    flights.last_failure = Some(e.clone());
                 }
+                drop(clear);
+                let _ = tx.send(Some(Err(e)));
+                return;
             }
         };
         {
@@ -330,11 +345,6 @@ impl Shared {
             t.access = pair.access_token.clone();
             t.refresh = pair.refresh_token.clone();
             t.generation += 1;
-        }
-        if fresh {
-            if let Some(store) = &self.store {
-                store.save(&pair).await;
-            }
         }
         tracing::debug!(target: "bitrix_rest", from_store = !fresh, "OAuth token pair renewed");
         drop(clear);

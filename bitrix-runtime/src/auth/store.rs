@@ -5,6 +5,22 @@ use std::future::Future;
 use std::pin::Pin;
 
 use super::oauth::TokenPair;
+use crate::error::AuthError;
+use crate::secret::Secret;
+
+/// Spends a refresh token at the OAuth server for a new pair (handed to [`TokenStore::renew`]).
+pub type Grant<'a> =
+    Box<dyn FnOnce(Secret) -> BoxFuture<'a, Result<TokenPair, AuthError>> + Send + 'a>;
+
+/// What [`TokenStore::renew`] brings back: the pair to use, and whether this call had it issued
+/// (`false`: another client or process renewed first and the store handed its pair over).
+#[derive(Debug, Clone)]
+pub struct Renewed {
+    /// The pair to use from now on.
+    pub pair: TokenPair,
+    /// Whether the OAuth server issued it to this call.
+    pub issued: bool,
+}
 
 /// A boxed future, so that [`TokenStore`] stays object safe.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -38,4 +54,28 @@ pub trait TokenStore: Send + Sync + 'static {
     fn load(&self) -> BoxFuture<'_, Option<TokenPair>>;
     /// Stores a freshly issued pair.
     fn save<'a>(&'a self, pair: &'a TokenPair) -> BoxFuture<'a, ()>;
+
+    /// Replaces the pair whose access token `failed` expired. The default loads the stored pair
+    /// (someone else may have renewed already), else spends `refresh` through `grant` and saves
+    /// the answer. A store shared by processes overrides it to let one renewal run at a time
+    /// (a row lock, a lease, a compare-and-swap on the refresh token), so that a refresh token is
+    /// spent once however many processes saw the expiry.
+    fn renew<'a>(
+        &'a self,
+        failed: &'a Secret,
+        refresh: &'a Secret,
+        grant: Grant<'a>,
+    ) -> BoxFuture<'a, Result<Renewed, AuthError>> {
+        Box::pin(async move {
+            if let Some(pair) = self.load().await.filter(|p| p.access_token != *failed) {
+                return Ok(Renewed {
+                    pair,
+                    issued: false,
+                });
+            }
+            let pair = grant(refresh.clone()).await?;
+            self.save(&pair).await;
+            Ok(Renewed { pair, issued: true })
+        })
+    }
 }

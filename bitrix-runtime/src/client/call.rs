@@ -198,18 +198,23 @@ impl Client {
             }
         };
         let url = o.method_url(target.method, target.v3);
-        let (token, ticket) = o.current();
-        let (address, body) = signed(&url, params.clone(), &token);
-        let (answer, status, bytes) = self.send(address, &body, target.key).await?;
-        if !matches!(&answer, Answer::Failure { code, .. } if code == "expired_token") {
-            return Ok((answer, status, bytes));
+        // Two renewals at most: the pair a shared token store hands over (renewed by another
+        // process) may itself have expired since; then this call renews once more.
+        let mut renewals = 0;
+        loop {
+            let (token, ticket) = o.current();
+            let (address, body) = signed(&url, params.clone(), &token);
+            let (answer, status, bytes) = self.send(address, &body, target.key).await?;
+            let expired =
+                matches!(&answer, Answer::Failure { code, .. } if code == "expired_token");
+            if !expired || renewals == 2 {
+                return Ok((answer, status, bytes));
+            }
+            renewals += 1;
+            tracing::debug!(target: "bitrix_rest", method = target.method, "expired_token: renewing");
+            o.renew(&self.inner.http, self.inner.max_body, ticket)
+                .await?;
         }
-        tracing::debug!(target: "bitrix_rest", method = target.method, "expired_token: renewing");
-        o.renew(&self.inner.http, self.inner.max_body, ticket)
-            .await?;
-        let (token, _) = o.current();
-        let (address, body) = signed(&url, params, &token);
-        self.send(address, &body, target.key).await
     }
 
     async fn send(
