@@ -35,13 +35,23 @@ fi
 bin=$(find_bin)
 if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
     echo "installing postgresql" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql >&2
+    # A fresh machine may have no package lists yet.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql >&2 ||
+        { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql >&2; }
     bin=$(find_bin)
 fi
 
 dir=$(mktemp -d /tmp/bitrix-app-ci-pg.XXXXXX)
 chmod 0777 "$dir"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# The first port from 54320 that nothing answers on (bash's /dev/tcp: a refused connect is free).
+port=54320
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    port=$((port + 1))
+    if [ "$port" -gt 54420 ]; then
+        echo "no free port in 54320-54420" >&2
+        exit 1
+    fi
+done
 run() {
     if [ "$(id -u)" = 0 ]; then
         chown postgres "$dir"
