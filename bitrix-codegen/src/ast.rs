@@ -109,6 +109,8 @@ pub struct StateAst {
     pub wrap: Option<Sp<String>>,
     /// The error code answering a missing ID.
     pub not_found: Option<Sp<String>>,
+    /// `strict_filter`: a list refuses filter keys naming no field of the entity.
+    pub strict_filter: Option<Sp<bool>>,
 }
 
 /// Whether a field must be given.

@@ -109,6 +109,9 @@ pub struct StateDef {
     pub wrap: Option<String>,
     /// The error code answering a missing ID.
     pub not_found: Option<String>,
+    /// A list refuses a filter key naming no field of the entity (engine controllers such as
+    /// `crm.item.list`); without it the key is ignored, as the legacy lists ignore it.
+    pub strict_filter: bool,
 }
 
 /// The operation of a stateful method.

@@ -48,6 +48,7 @@ const STATE_KEYS: &[&str] = &[
     "answer",
     "wrap",
     "not_found",
+    "strict_filter",
 ];
 const DEPRECATED_KEYS: &[&str] = &["replacement", "note"];
 const FIELD_KEYS: &[&str] = &["name", "type", "required", "description", "default"];
@@ -153,6 +154,7 @@ pub fn read_spec(ctx: &mut Ctx<'_>, text: &str) -> Option<SpecAst> {
             answer: r.string(ctx, "answer"),
             wrap: r.string(ctx, "wrap"),
             not_found: r.string(ctx, "not_found"),
+            strict_filter: r.boolean(ctx, "strict_filter"),
         });
         r.finish(ctx);
     }

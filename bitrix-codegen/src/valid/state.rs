@@ -66,6 +66,17 @@ pub(super) fn state(
         "defaults",
         &[Action::Add],
     );
+    only_for(
+        ctx,
+        ast,
+        action,
+        &ast.strict_filter.as_ref().map(|d| Sp {
+            value: String::new(),
+            span: d.span.clone(),
+        }),
+        "strict_filter",
+        &[Action::List],
+    );
     list_is_paged(ctx, ast, action, paged);
     let (entity, answer, form) = (entity?, answer?, form?);
     Some(StateDef {
@@ -94,6 +105,7 @@ pub(super) fn state(
         answer,
         wrap: ast.wrap.as_ref().map(|w| w.value.clone()),
         not_found: ast.not_found.as_ref().map(|n| n.value.clone()),
+        strict_filter: ast.strict_filter.as_ref().is_some_and(|s| s.value),
     })
 }
 

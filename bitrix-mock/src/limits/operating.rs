@@ -22,10 +22,14 @@ impl OperatingTime {
     /// The current figures for `app` and `method`, with expired buckets dropped. Before any call,
     /// `reset_at` is ten minutes from `now`.
     pub fn current(&mut self, app: &str, method: &str, now: f64) -> Operating {
-        let list = self
-            .buckets
-            .entry((app.to_string(), method.to_string()))
-            .or_default();
+        // Looked up, not inserted: names read from the network must not grow the map.
+        let key = (app.to_string(), method.to_string());
+        let Some(list) = self.buckets.get_mut(&key) else {
+            return Operating {
+                operating: 0.0,
+                reset_at: (now + WINDOW).floor() as i64,
+            };
+        };
         list.retain(|(start, _)| start + WINDOW > now);
         let operating = list.iter().map(|(_, sum)| sum).sum();
         let reset_at = list
