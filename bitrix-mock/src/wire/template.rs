@@ -33,6 +33,9 @@ pub struct Template {
     upper: bool,
     /// The slots [`Template::stamp`] fills: shown filled, taken by no add or update, not the ID.
     stamps: Vec<usize>,
+    /// Built from a documented record (not from the result type alone, where every field reads
+    /// `null` for want of an example).
+    documented: bool,
 }
 
 /// The family of a method: its name without the last segment, `@v3` for REST 3.0 methods
@@ -78,6 +81,24 @@ impl Template {
                 _ => continue,
             };
             record.insert(slot.name.clone(), value);
+        }
+    }
+
+    /// Takes out of a new record the fields of `names` the family's documented record shows
+    /// `null`: a requisite or generated document nobody changed yet has no modifier
+    /// (`MODIFY_BY_ID`, `updatedBy`), while a deal's example shows it filled from creation.
+    pub fn unset_shown_null(&self, record: &mut Map<String, Value>, names: &[&str]) {
+        if !self.documented {
+            return;
+        }
+        for name in names {
+            let null = self
+                .slots
+                .iter()
+                .any(|s| s.filled.is_none() && names::loose_eq(&s.name, name));
+            if null {
+                record.remove(*name);
+            }
         }
     }
 
@@ -181,7 +202,8 @@ pub fn catalog<'a>(
         .into_iter()
         .map(|(fam, (_, rec))| {
             let shape = shapes.get(&fam).unwrap_or(&empty);
-            let t = build(&rec, shape, forms.get(&fam));
+            let mut t = build(&rec, shape, forms.get(&fam));
+            t.documented = true;
             (fam, t)
         })
         .collect();
@@ -292,6 +314,7 @@ fn build(
         slots,
         upper,
         stamps,
+        documented: false,
     }
 }
 

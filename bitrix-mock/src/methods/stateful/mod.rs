@@ -71,6 +71,8 @@ pub fn run(
             let mut record = Map::new();
             write(shape, &mut record, given, store);
             system_fields(shape, &mut record, &partition, st, ctx, true);
+            view.template
+                .unset_shown_null(&mut record, &write::MODIFIERS);
             let now = crate::clock::iso8601(ctx.now);
             view.template.stamp(&mut record, &now, ctx.user_id);
             let id = store.insert(&st.entity, &st.key, partition.clone(), record);

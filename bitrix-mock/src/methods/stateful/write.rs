@@ -127,10 +127,8 @@ pub(super) fn system_fields(
         &now,
         true,
     );
-    set(
-        record,
-        &["MODIFY_BY_ID", "updatedBy", "MODIFIED_BY", "changedBy"],
-        &user,
-        true,
-    );
+    set(record, &MODIFIERS, &user, true);
 }
+
+/// The names the portal gives the user who last changed a record, by family.
+pub(super) const MODIFIERS: [&str; 4] = ["MODIFY_BY_ID", "updatedBy", "MODIFIED_BY", "changedBy"];
