@@ -64,7 +64,9 @@ pub fn run(
         Action::Add => {
             let mut given = fields_param(st, params)?;
             for (name, v) in &st.defaults {
-                if crate::store::value::field(&given, name).is_none() {
+                // Given in either casing (a default is written in the family's own).
+                let given_too = given.keys().any(|k| crate::wire::names::loose_eq(k, name));
+                if !given_too {
                     given.insert(name.clone(), v.clone());
                 }
             }
