@@ -172,3 +172,40 @@ async fn names_across_casings_and_families() {
     assert_eq!(count(">=").await, 1);
     assert_eq!(count("<").await, 0);
 }
+
+/// A fresh portal's event log holds the authorizations of the day it was set up (b24jssdk lists
+/// `main.eventlog.list` entries of the last six months through REST 3.0 and expects some).
+#[tokio::test]
+async fn a_fresh_event_log_has_entries_of_today() {
+    let emu = shipped().await;
+    let api = emu.webhook_url().replacen("/rest/", "/rest/api/", 1);
+    let answer = ok(
+        &format!("{api}main.eventlog.list"),
+        json!({"filter": [["timestampX", ">=", "2000-01-01T00:00:00+00:00"]], "select": ["id", "userId"]}),
+    )
+    .await;
+    let items = answer["result"]["items"].as_array().expect("items");
+    assert!(!items.is_empty(), "{answer}");
+    assert!(items[0]["id"].is_number(), "{answer}");
+}
+
+/// `user.current` and `profile` read the caller's own record of the portal's users (`[state] id
+/// = "$caller"`): a change made through `user.update` shows in both.
+#[tokio::test]
+async fn the_current_user_is_a_stored_record() {
+    let emu = shipped().await;
+    let hook = emu.webhook_url();
+    let me = ok(&format!("{hook}user.current"), json!({})).await;
+    assert_eq!(me["result"]["ID"], "1", "{me}");
+    assert_eq!(me["result"]["NAME"], "Admin", "{me}");
+    ok(
+        &format!("{hook}user.update"),
+        json!({"ID": 1, "NAME": "Renamed"}),
+    )
+    .await;
+    let me = ok(&format!("{hook}user.current"), json!({})).await;
+    assert_eq!(me["result"]["NAME"], "Renamed", "{me}");
+    let profile = ok(&format!("{hook}profile"), json!({})).await;
+    assert_eq!(profile["result"]["NAME"], "Renamed", "{profile}");
+    assert_eq!(profile["result"]["ADMIN"], true, "{profile}");
+}

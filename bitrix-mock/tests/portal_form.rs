@@ -418,6 +418,9 @@ async fn every_family_answers_its_documented_record() {
             Action::Add if st.answer == Answer::Id || st.answer == Answer::Record => {
                 f.add = Some(m)
             }
+            // `user.current` reads the caller, not a record it is given: no way back to an
+            // added one.
+            Action::Get if st.id.as_deref() == Some("$caller") => {}
             Action::Get => f.get = Some(m),
             Action::List => f.list = Some(m),
             _ => {}

@@ -174,6 +174,9 @@ pub fn catalog<'a>(
             .extend(st.form.iter().map(|(k, v)| (k.clone(), *v)));
         // A get example is the best witness, then a list's, then an add's that shows the record.
         let rank = match st.action {
+            // The caller's own record (`user.current`) shows a user in session, dates of activity
+            // filled; a list's is the better witness of a record as added.
+            Action::Get if st.id.as_deref() == Some("$caller") => 2,
             Action::Get => 0,
             Action::List | Action::GetRows => 1,
             Action::Add | Action::Update => 2,

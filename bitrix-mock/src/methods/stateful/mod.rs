@@ -88,7 +88,7 @@ pub fn run(
             Ok(answer(method, st, json!(id), stored, ctx.v3))
         }
         Action::Get => {
-            let id = record_id(st, params)?;
+            let id = record_id(st, params, ctx)?;
             let record = store
                 .get(&st.entity, &partition, id)
                 .ok_or_else(|| Problem::NotFound(id.to_string()))?;
@@ -103,7 +103,7 @@ pub fn run(
             Ok(answer(method, st, json!(id), Some(fields), ctx.v3))
         }
         Action::Update => {
-            let id = record_id(st, params)?;
+            let id = record_id(st, params, ctx)?;
             let given = fields_param(st, params)?;
             if store.get(&st.entity, &partition, id).is_none() {
                 return Err(Problem::NotFound(id.to_string()));
@@ -119,7 +119,7 @@ pub fn run(
             Ok(answer(method, st, json!(id), updated, ctx.v3))
         }
         Action::Delete => {
-            let id = record_id(st, params)?;
+            let id = record_id(st, params, ctx)?;
             if !store.remove(&st.entity, &partition, id) {
                 return Err(Problem::NotFound(id.to_string()));
             }
@@ -195,8 +195,12 @@ fn rows_param(
 }
 
 /// The record's ID from the `id` parameter; a value that is no whole number finds nothing.
-fn record_id(st: &StateDef, params: &Map<String, Value>) -> Result<u64, Problem> {
+fn record_id(st: &StateDef, params: &Map<String, Value>, ctx: Context) -> Result<u64, Problem> {
     let name = st.id.as_deref().unwrap_or("id");
+    // `user.current` and `profile` read the caller's own record.
+    if name == "$caller" {
+        return Ok(ctx.user_id);
+    }
     let raw = params
         .get(name)
         .ok_or_else(|| Problem::Missing(name.to_string()))?;
