@@ -49,6 +49,7 @@ const STATE_KEYS: &[&str] = &[
     "wrap",
     "not_found",
     "strict_filter",
+    "owner_type",
 ];
 const DEPRECATED_KEYS: &[&str] = &["replacement", "note"];
 const FIELD_KEYS: &[&str] = &["name", "type", "required", "description", "default"];
@@ -155,6 +156,7 @@ pub fn read_spec(ctx: &mut Ctx<'_>, text: &str) -> Option<SpecAst> {
             wrap: r.string(ctx, "wrap"),
             not_found: r.string(ctx, "not_found"),
             strict_filter: r.boolean(ctx, "strict_filter"),
+            owner_type: r.string(ctx, "owner_type"),
         });
         r.finish(ctx);
     }

@@ -84,6 +84,14 @@ pub(super) fn state(
         "strict_filter",
         &[Action::List],
     );
+    only_for(
+        ctx,
+        ast,
+        action,
+        &ast.owner_type,
+        "owner_type",
+        &[Action::SetRows, Action::GetRows],
+    );
     list_is_paged(ctx, ast, action, paged);
     let (entity, answer, form) = (entity?, answer?, form?);
     Some(StateDef {
@@ -113,6 +121,7 @@ pub(super) fn state(
         wrap: ast.wrap.as_ref().map(|w| w.value.clone()),
         not_found: ast.not_found.as_ref().map(|n| n.value.clone()),
         strict_filter: ast.strict_filter.as_ref().is_some_and(|s| s.value),
+        owner_type: ast.owner_type.as_ref().map(|s| s.value.clone()),
     })
 }
 

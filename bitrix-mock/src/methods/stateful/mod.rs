@@ -129,17 +129,29 @@ pub fn run(
         Action::Fields => Ok(answer(method, st, describe(shape), None, ctx.v3)),
         Action::SetRows => {
             let rows = rows_param(st, params)?;
-            store.clear(&st.entity, &partition);
+            let owner = owner(st, params);
+            if st.owner_type.is_some() && owner.is_none() {
+                return Err(Problem::Missing(st.parent.clone().unwrap_or_default()));
+            }
+            match &owner {
+                Some(o) => store.retain(&st.entity, &partition, |r| !o.owns(r)),
+                None => store.clear(&st.entity, &partition),
+            }
             for row in rows {
                 let mut record = Map::new();
                 write(shape, &mut record, row, store);
+                if let Some(o) = &owner {
+                    o.stamp(shape, &mut record);
+                }
                 store.insert(&st.entity, &st.key, partition.clone(), record);
             }
             Ok(answer(method, st, json!(true), None, ctx.v3))
         }
         Action::GetRows => {
+            let owner = owner(st, params);
             let rows: Vec<Value> = store
                 .in_partition(&st.entity, &partition)
+                .filter(|r| owner.as_ref().is_none_or(|o| o.owns(&r.fields)))
                 .map(|r| Value::Object(view.render(&r.fields)))
                 .collect();
             Ok(Success::of(wrap(st, Value::Array(rows))))
@@ -161,14 +173,58 @@ pub fn run(
 /// The values of the partition: the fixed ones, then the partition parameters, then the
 /// parent's ID, as text (whole numbers in their plain form).
 pub fn partition(st: &StateDef, params: &Map<String, Value>) -> Partition {
+    // Rows kept by owner share the entity's one partition; their parent is a field, not a part.
+    let parent = st.parent.as_ref().filter(|_| st.owner_type.is_none());
     let given = st
         .partition
         .iter()
-        .chain(st.parent.as_ref())
+        .chain(parent)
         .map(|p| params.get(p).and_then(value::text).unwrap_or_default())
         // `02` and ` 2` are the type 2, as PHP's intval reads them.
         .map(|t| t.trim().parse::<i64>().map_or(t, |n| n.to_string()));
     st.partition_value.iter().cloned().chain(given).collect()
+}
+
+/// The owner of nested rows kept by owner (`[state] owner_type`): its type code and the ID the
+/// `parent` parameter gives.
+struct Owner {
+    kind: Value,
+    id: Value,
+}
+
+impl Owner {
+    /// Whether a stored row belongs to this owner, whatever casing wrote its owner fields.
+    fn owns(&self, fields: &Map<String, Value>) -> bool {
+        value::equal(value::field(fields, "OWNER_TYPE"), &self.kind)
+            && value::equal(value::field(fields, "OWNER_ID"), &self.id)
+    }
+
+    /// Writes the owner into a new row, in the family's casing.
+    fn stamp(&self, shape: &Shape, record: &mut Map<String, Value>) {
+        let (kind, id) = if shape.upper() {
+            ("OWNER_TYPE", "OWNER_ID")
+        } else {
+            ("ownerType", "ownerId")
+        };
+        record.retain(|k, _| {
+            !crate::wire::names::loose_eq(k, kind) && !crate::wire::names::loose_eq(k, id)
+        });
+        record.insert(kind.to_string(), self.kind.clone());
+        record.insert(id.to_string(), self.id.clone());
+    }
+}
+
+fn owner(st: &StateDef, params: &Map<String, Value>) -> Option<Owner> {
+    let kind = st.owner_type.as_ref()?;
+    let raw = params.get(st.parent.as_deref()?).and_then(value::text)?;
+    let id = raw
+        .trim()
+        .parse::<i64>()
+        .map_or_else(|_| Value::from(raw.clone()), Value::from);
+    Some(Owner {
+        kind: Value::from(kind.as_str()),
+        id,
+    })
 }
 
 /// The rows of `set_rows`: a list (or PHP's `0..n` object) of objects.
