@@ -54,15 +54,15 @@ if [ "$which" = jssdk-tls ]; then
         bash "$peers/emu_start.sh" > /dev/null
     trap 'kill "$(cat "$out/emu.env.pid")"' EXIT
     hook="$(grep '^webhook=' "$out/emu.env" | cut -d= -f2- | sed -E 's#^https://127\.0\.0\.1(:443)?/#https://b24emu.test/#')"
-    # The records the suite assumes its portal has, as run_b24jssdk.sh seeds them.
-    for i in $(seq 1 12); do
-        curl -s --cacert "$out/ca.pem" "${hook}crm.contact.add" -d "fields[NAME]=Contact$i" > /dev/null
-        curl -s --cacert "$out/ca.pem" "${hook}crm.company.add" -d "fields[TITLE]=Company$i" > /dev/null
-    done
-    for i in 1 2 3; do
-        curl -s --cacert "$out/ca.pem" "${hook}tasks.task.add" -d "fields[TITLE]=Task$i&fields[RESPONSIBLE_ID]=1" > /dev/null
-        curl -s --cacert "$out/ca.pem" "${hook}crm.deal.add" -d "fields[TITLE]=Deal$i" > /dev/null
-    done
+    # The records the suite's getMapId() and its list tests assume its portal has: contacts
+    # 1..12; companies well past 150 (pages at start=50, 100, 150 of `>id: 2`), more than 50 of
+    # them titled "A…" (`=%title: "A%"` lists more than one page); tasks 1 and 2 and no task 3
+    # (`taskWrong`); deals 1..3.
+    seed() { curl -s --cacert "$out/ca.pem" "${hook}$1" -d "$2" > /dev/null; }
+    for i in $(seq 1 12); do seed crm.contact.add "fields[NAME]=Contact$i"; done
+    for i in $(seq 1 200); do seed crm.company.add "fields[TITLE]=Acme $i"; done
+    for i in 1 2; do seed tasks.task.add "fields[TITLE]=Task$i&fields[RESPONSIBLE_ID]=1"; done
+    for i in 1 2 3; do seed crm.deal.add "fields[TITLE]=Deal$i"; done
     repo="$PEERS_DIR/bitrix24+b24jssdk"
     echo "B24_HOOK=$hook" > "$repo/.env.test"
     (cd "$repo" && NODE_EXTRA_CA_CERTS="$out/ca.pem" timeout "${TMO:-900}" ./node_modules/.bin/vitest run \

@@ -109,6 +109,10 @@ pub struct StateAst {
     pub wrap: Option<Sp<String>>,
     /// The error code answering a missing ID.
     pub not_found: Option<Sp<String>>,
+    /// `strict_filter`: a list refuses filter keys naming no field of the entity.
+    pub strict_filter: Option<Sp<bool>>,
+    /// `owner_type`: the owner type code of nested rows kept by owner (`D` for a deal's).
+    pub owner_type: Option<Sp<String>>,
 }
 
 /// Whether a field must be given.

@@ -819,3 +819,32 @@ fn binary_results() {
     ));
     assert!(!p.is_empty());
 }
+
+#[test]
+fn state_reads_strict_filter_and_the_caller_id() {
+    let paged = STATEFUL.replace("type = \"any\"\n", "type = \"any\"\npaged = true\n");
+    let list = ok(&format!(
+        "{paged}\n[state]\nentity = \"demo.thing\"\naction = \"list\"\nstrict_filter = true\n"
+    ));
+    assert!(list.state.expect("state").strict_filter);
+    // `$caller` names the calling user's record, no parameter.
+    let me = ok(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"get\"\nid = \"$caller\"\n"
+    ));
+    assert_eq!(me.state.and_then(|s| s.id).as_deref(), Some("$caller"));
+    let p = problems(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"get\"\nid = \"id\"\nstrict_filter = true\n"
+    ));
+    let messages: Vec<_> = p.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(messages, ["`strict_filter` means nothing to this action"]);
+    // Rows kept by owner: only nested-row actions read `owner_type`.
+    let rows = ok(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.row\"\naction = \"get_rows\"\nparent = \"id\"\nowner_type = \"D\"\n"
+    ));
+    assert_eq!(rows.state.and_then(|s| s.owner_type).as_deref(), Some("D"));
+    let p = problems(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"get\"\nid = \"id\"\nowner_type = \"D\"\n"
+    ));
+    let messages: Vec<_> = p.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(messages, ["`owner_type` means nothing to this action"]);
+}

@@ -78,12 +78,31 @@ pub fn iso8601(unix: f64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+00:00",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    if !(0..=9999).contains(&y) {
+        return format!(
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+00:00",
+            rem / 3600,
+            rem % 3600 / 60,
+            rem % 60
+        );
+    }
+    // Every answer carries several of these: digits pushed directly, no formatting machinery.
+    let mut out = String::with_capacity(25);
+    let parts = [
+        (y / 100, ""),
+        (y % 100, "-"),
+        (i64::from(m), "-"),
+        (i64::from(d), "T"),
+        (rem / 3600, ":"),
+        (rem % 3600 / 60, ":"),
+        (rem % 60, "+00:00"),
+    ];
+    for (n, after) in parts {
+        out.push(char::from(b'0' + (n / 10 % 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+        out.push_str(after);
+    }
+    out
 }
 
 /// Days since 1970-01-01 to (year, month, day), after Howard Hinnant's `civil_from_days`.
@@ -109,6 +128,9 @@ mod tests {
         assert_eq!(iso8601(0.0), "1970-01-01T00:00:00+00:00");
         assert_eq!(iso8601(1_772_103_002.5), "2026-02-26T10:50:02+00:00");
         assert_eq!(iso8601(951_782_400.0), "2000-02-29T00:00:00+00:00");
+        assert_eq!(iso8601(-62_135_596_800.0), "0001-01-01T00:00:00+00:00");
+        assert_eq!(iso8601(253_402_300_799.0), "9999-12-31T23:59:59+00:00");
+        assert_eq!(iso8601(253_402_300_800.0), "10000-01-01T00:00:00+00:00");
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! sources as a fresh portal has them, the default deal category, currencies. The built-in set
 //! is `seed/portal.json`; [`Config::seed_file`](crate::Config::seed_file) loads another of the
 //! same form: `{"entities": [{"entity": "crm.status", "partition": ["2"], "records": [...]}]}`.
+//! A value written `"$now"` is the emulator's time at start, in ISO 8601 (the event log's entries
+//! of the day the portal was set up).
 
 use std::collections::BTreeMap;
 
@@ -15,10 +17,17 @@ use crate::store::{Record, Store};
 /// The built-in reference data.
 const PORTAL: &str = include_str!("../seed/portal.json");
 
+/// A seed value standing for the time the emulator started.
+const NOW: &str = "$now";
+
 /// A store holding the configured reference data. Entities no spec names are skipped (a
 /// portal built from other specs has no use for them); a file that cannot be read or is not of
 /// the documented form is an error.
-pub fn load(config: &Config, methods: &BTreeMap<String, Method>) -> Result<Store, String> {
+pub fn load(
+    config: &Config,
+    methods: &BTreeMap<String, Method>,
+    now: f64,
+) -> Result<Store, String> {
     let text = match &config.seed_file {
         Some(path) => std::fs::read_to_string(path)
             .map_err(|e| format!("seed data {}: {e}", path.display()))?,
@@ -60,7 +69,15 @@ pub fn load(config: &Config, methods: &BTreeMap<String, Method>) -> Result<Store
             .map(|r| match r {
                 Value::Object(fields) => Ok(Record {
                     partition: partition.clone(),
-                    fields: fields.clone(),
+                    fields: fields
+                        .iter()
+                        .map(|(k, v)| match v {
+                            Value::String(s) if s == NOW => {
+                                (k.clone(), Value::from(crate::clock::iso8601(now)))
+                            }
+                            v => (k.clone(), v.clone()),
+                        })
+                        .collect(),
                 }),
                 _ => Err("every seed record is an object".to_string()),
             })
@@ -77,8 +94,11 @@ mod tests {
     #[test]
     fn the_built_in_data_reads() {
         let methods = crate::specs::methods().expect("specs");
-        let store = super::load(&crate::Config::new(), &methods).expect("seed");
+        let store = super::load(&crate::Config::new(), &methods, 0.0).expect("seed");
         assert!(store.all("crm.status").len() > 20);
+        let log = store.all("main.eventlog");
+        assert!(!log.is_empty());
+        assert_eq!(log[0].fields["timestampX"], "1970-01-01T00:00:00+00:00");
         assert!(!store.all("user").is_empty());
     }
 }

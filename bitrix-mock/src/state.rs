@@ -220,7 +220,7 @@ impl Shared {
         };
         let shapes = crate::store::shape::catalog(methods.values());
         let templates = crate::wire::catalog(methods.values(), &shapes);
-        let store = crate::seed::load(&config, &methods)?;
+        let store = crate::seed::load(&config, &methods, now)?;
         let data = Data {
             tokens: Tokens::new(seed, now, config.token_ttl.as_secs_f64()),
             bucket: config.plan.bucket().map(|(d, c)| Bucket::new(d, c, now)),

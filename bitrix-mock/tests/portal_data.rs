@@ -311,3 +311,93 @@ async fn another_seed_file() {
         .is_err());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// One product-row table: rows set through `crm.deal.productrows.set` are
+/// `crm.item.productrow.list`'s with `ownerType = D`, a row added by `crm.item.productrow.add`
+/// is among `crm.deal.productrows.get`'s, a lead's rows stay the lead's, and row IDs count
+/// across owners.
+#[tokio::test]
+async fn product_rows_are_one_table_for_every_family() {
+    let emu = shipped().await;
+    let hook = emu.webhook_url();
+    let deal = ok(
+        &format!("{hook}crm.deal.add"),
+        json!({"fields": {"TITLE": "D"}}),
+    )
+    .await;
+    let lead = ok(
+        &format!("{hook}crm.lead.add"),
+        json!({"fields": {"TITLE": "L"}}),
+    )
+    .await;
+    let (deal, lead) = (deal["result"].clone(), lead["result"].clone());
+    ok(
+        &format!("{hook}crm.deal.productrows.set"),
+        json!({"id": deal, "rows": [{"PRODUCT_NAME": "Pen", "PRICE": 2.5, "QUANTITY": 4}]}),
+    )
+    .await;
+    ok(
+        &format!("{hook}crm.lead.productrows.set"),
+        json!({"id": lead, "rows": [{"PRODUCT_NAME": "Ink", "PRICE": 10, "QUANTITY": 1}]}),
+    )
+    .await;
+    let listed = ok(
+        &format!("{hook}crm.item.productrow.list"),
+        json!({"filter": {"=ownerType": "D", "=ownerId": deal}}),
+    )
+    .await;
+    let rows = listed["result"]["productRows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 1, "{listed}");
+    assert_eq!(rows[0]["productName"], "Pen", "{listed}");
+    let added = ok(
+        &format!("{hook}crm.item.productrow.add"),
+        json!({"fields": {"ownerType": "D", "ownerId": deal, "productName": "Paper", "price": 1, "quantity": 3}}),
+    )
+    .await;
+    let row_id = added["result"]["productRow"]["id"].clone();
+    assert_eq!(row_id, 3, "IDs count across owners: {added}");
+    let of_deal = ok(
+        &format!("{hook}crm.deal.productrows.get"),
+        json!({"id": deal}),
+    )
+    .await;
+    let names: Vec<&str> = of_deal["result"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["PRODUCT_NAME"].as_str())
+        .collect();
+    assert_eq!(names, ["Pen", "Paper"], "{of_deal}");
+    let of_lead = ok(
+        &format!("{hook}crm.lead.productrows.get"),
+        json!({"id": lead}),
+    )
+    .await;
+    assert_eq!(
+        of_lead["result"].as_array().map(Vec::len),
+        Some(1),
+        "{of_lead}"
+    );
+    // Setting the deal's rows again replaces the deal's only.
+    ok(
+        &format!("{hook}crm.deal.productrows.set"),
+        json!({"id": deal, "rows": []}),
+    )
+    .await;
+    let of_lead = ok(
+        &format!("{hook}crm.lead.productrows.get"),
+        json!({"id": lead}),
+    )
+    .await;
+    assert_eq!(
+        of_lead["result"].as_array().map(Vec::len),
+        Some(1),
+        "{of_lead}"
+    );
+    let gone = post_json(
+        &format!("{hook}crm.item.productrow.get"),
+        &json!({"id": row_id}),
+    )
+    .await;
+    assert_eq!(gone.0, 400, "{}", gone.1);
+}

@@ -32,14 +32,10 @@ const ALLOWED: &[(&str, &str)] = &[
     ("catalog.product.service", "property values (`propertyNNN`) are answered as `{value, valueId}` objects; the emulator answers them as sent"),
     ("catalog.product.sku", "property values (`propertyNNN`) are answered as `{value, valueId}` objects; the emulator answers them as sent"),
     ("crm.address", "its list answers rows without an ID field, so the added row cannot be told apart"),
-    ("crm.documentgenerator.document", "`updatedBy` is null on a new document; the emulator stamps the caller"),
     ("crm.documentgenerator.template", "`users` is answered as an object keyed by code where the add takes a list"),
     ("crm.orderentity", "its list answers rows without an ID field, so the added row cannot be told apart"),
-    ("crm.requisite.bankdetail", "`MODIFY_BY_ID` is null on a new record; the emulator stamps the caller"),
-    ("crm.requisite.preset", "`MODIFY_BY_ID` is null on a new record; the emulator stamps the caller"),
     ("crm.requisite.preset.field", "its get requires `preset`, which no documented request gives"),
     ("crm.requisite.userfield", "the add requires `SETTINGS.type`, which the documented record does not show"),
-    ("documentgenerator.document", "`updatedBy` is null on a new document; the emulator stamps the caller"),
     ("documentgenerator.region", "the add requires `phrases.id`, which the documented record does not show"),
     ("documentgenerator.template", "the add requires `fileId` (an uploaded file), which the documented record does not show"),
     ("imopenlines.config", "the example writes `DATE_CREATE`/`DATE_MODIFY` as `{}` (an empty PHP date object); the emulator answers dates"),
@@ -422,6 +418,9 @@ async fn every_family_answers_its_documented_record() {
             Action::Add if st.answer == Answer::Id || st.answer == Answer::Record => {
                 f.add = Some(m)
             }
+            // `user.current` reads the caller, not a record it is given: no way back to an
+            // added one.
+            Action::Get if st.id.as_deref() == Some("$caller") => {}
             Action::Get => f.get = Some(m),
             Action::List => f.list = Some(m),
             _ => {}

@@ -109,6 +109,13 @@ pub struct StateDef {
     pub wrap: Option<String>,
     /// The error code answering a missing ID.
     pub not_found: Option<String>,
+    /// A list refuses a filter key naming no field of the entity (engine controllers such as
+    /// `crm.item.list`); without it the key is ignored, as the legacy lists ignore it.
+    pub strict_filter: bool,
+    /// The owner type code (`D`, `L`, `Q`) of nested rows that live with every other family's
+    /// rows of the entity, told apart by their `OWNER_TYPE` and `OWNER_ID` fields (the `parent`
+    /// parameter's value), as the portal's one product-row table keeps them.
+    pub owner_type: Option<String>,
 }
 
 /// The operation of a stateful method.

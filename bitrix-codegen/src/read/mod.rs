@@ -48,6 +48,8 @@ const STATE_KEYS: &[&str] = &[
     "answer",
     "wrap",
     "not_found",
+    "strict_filter",
+    "owner_type",
 ];
 const DEPRECATED_KEYS: &[&str] = &["replacement", "note"];
 const FIELD_KEYS: &[&str] = &["name", "type", "required", "description", "default"];
@@ -153,6 +155,8 @@ pub fn read_spec(ctx: &mut Ctx<'_>, text: &str) -> Option<SpecAst> {
             answer: r.string(ctx, "answer"),
             wrap: r.string(ctx, "wrap"),
             not_found: r.string(ctx, "not_found"),
+            strict_filter: r.boolean(ctx, "strict_filter"),
+            owner_type: r.string(ctx, "owner_type"),
         });
         r.finish(ctx);
     }

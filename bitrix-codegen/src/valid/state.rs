@@ -6,6 +6,9 @@ use crate::ast::{Sp, StateAst};
 use crate::diag::Ctx;
 use crate::model::{Action, Answer, ErrorDef, Field, StateDef, WireForm};
 
+/// The `[state] id` of a method whose record is the calling user (`user.current`, `profile`).
+const CALLER: &str = "$caller";
+
 /// Checks `[state]` against the method's parameters and errors and builds its model.
 pub(super) fn state(
     ctx: &mut Ctx<'_>,
@@ -22,8 +25,12 @@ pub(super) fn state(
     } else {
         entity(ctx, ast)
     };
+    // `id = "$caller"`: the record is the calling user's own (`user.current`), no parameter.
+    let caller_id = ast.id.as_ref().filter(|i| i.value == CALLER);
     for p in [&ast.id, &ast.parent, &ast.rows].into_iter().flatten() {
-        param_exists(ctx, p, params);
+        if caller_id.is_none_or(|c| !std::ptr::eq(c, p)) {
+            param_exists(ctx, p, params);
+        }
     }
     // `fields = "*"`: the method's own parameters are the record's fields.
     if let Some(f) = ast.fields.as_ref().filter(|f| f.value != "*") {
@@ -66,6 +73,25 @@ pub(super) fn state(
         "defaults",
         &[Action::Add],
     );
+    only_for(
+        ctx,
+        ast,
+        action,
+        &ast.strict_filter.as_ref().map(|d| Sp {
+            value: String::new(),
+            span: d.span.clone(),
+        }),
+        "strict_filter",
+        &[Action::List],
+    );
+    only_for(
+        ctx,
+        ast,
+        action,
+        &ast.owner_type,
+        "owner_type",
+        &[Action::SetRows, Action::GetRows],
+    );
     list_is_paged(ctx, ast, action, paged);
     let (entity, answer, form) = (entity?, answer?, form?);
     Some(StateDef {
@@ -94,6 +120,8 @@ pub(super) fn state(
         answer,
         wrap: ast.wrap.as_ref().map(|w| w.value.clone()),
         not_found: ast.not_found.as_ref().map(|n| n.value.clone()),
+        strict_filter: ast.strict_filter.as_ref().is_some_and(|s| s.value),
+        owner_type: ast.owner_type.as_ref().map(|s| s.value.clone()),
     })
 }
 

@@ -12,28 +12,37 @@ const WINDOW: f64 = 600.0;
 /// The clock minute a bucket collects.
 const MINUTE: f64 = 60.0;
 
-/// Operating time of every (application, method) pair.
+/// Operating time of every (application, method) pair: application, then method, each looked
+/// up by `&str` so a call allocates a key only the first time its pair is seen.
 #[derive(Debug, Default)]
 pub struct OperatingTime {
-    buckets: HashMap<(String, String), Vec<(f64, f64)>>,
+    buckets: HashMap<String, HashMap<String, Vec<(f64, f64)>>>,
+}
+
+/// The figures of one pair's buckets at `now`, expired ones dropped first.
+fn figures(list: &mut Vec<(f64, f64)>, now: f64) -> Operating {
+    list.retain(|(start, _)| start + WINDOW > now);
+    let operating = list.iter().map(|(_, sum)| sum).sum();
+    let reset_at = list
+        .first()
+        .map_or(now + WINDOW, |(start, _)| start + WINDOW);
+    Operating {
+        operating,
+        reset_at: reset_at.floor() as i64,
+    }
 }
 
 impl OperatingTime {
     /// The current figures for `app` and `method`, with expired buckets dropped. Before any call,
     /// `reset_at` is ten minutes from `now`.
     pub fn current(&mut self, app: &str, method: &str, now: f64) -> Operating {
-        let list = self
-            .buckets
-            .entry((app.to_string(), method.to_string()))
-            .or_default();
-        list.retain(|(start, _)| start + WINDOW > now);
-        let operating = list.iter().map(|(_, sum)| sum).sum();
-        let reset_at = list
-            .first()
-            .map_or(now + WINDOW, |(start, _)| start + WINDOW);
-        Operating {
-            operating,
-            reset_at: reset_at.floor() as i64,
+        // Looked up, not inserted: names read from the network must not grow the map.
+        match self.buckets.get_mut(app).and_then(|m| m.get_mut(method)) {
+            Some(list) => figures(list, now),
+            None => Operating {
+                operating: 0.0,
+                reset_at: (now + WINDOW).floor() as i64,
+            },
         }
     }
 
@@ -44,19 +53,27 @@ impl OperatingTime {
 
     /// Charges `cost` seconds at `now` and returns the figures after the call.
     pub fn record(&mut self, app: &str, method: &str, now: f64, cost: f64) -> Operating {
-        let _ = self.current(app, method, now);
-        let list = self
-            .buckets
-            .entry((app.to_string(), method.to_string()))
-            .or_default();
-        match list.last_mut() {
-            Some((start, sum)) if (*start / MINUTE).floor() == (now / MINUTE).floor() => {
-                *sum += cost
-            }
-            _ => list.push((now, cost)),
+        if let Some(list) = self.buckets.get_mut(app).and_then(|m| m.get_mut(method)) {
+            return charge(list, now, cost);
         }
-        self.current(app, method, now)
+        let mut list = Vec::new();
+        let after = charge(&mut list, now, cost);
+        self.buckets
+            .entry(app.to_string())
+            .or_default()
+            .insert(method.to_string(), list);
+        after
     }
+}
+
+/// Adds `cost` to the bucket of `now`'s clock minute (opening one when the minute is new).
+fn charge(list: &mut Vec<(f64, f64)>, now: f64, cost: f64) -> Operating {
+    list.retain(|(start, _)| start + WINDOW > now);
+    match list.last_mut() {
+        Some((start, sum)) if (*start / MINUTE).floor() == (now / MINUTE).floor() => *sum += cost,
+        _ => list.push((now, cost)),
+    }
+    figures(list, now)
 }
 
 #[cfg(test)]

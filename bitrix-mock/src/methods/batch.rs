@@ -48,10 +48,13 @@ pub fn run(shared: &Shared, caller: &Caller, params: &Value) -> Result<Success, 
     let mut times = Map::new();
     for (id, command) in commands {
         let start = shared.clock.now();
+        // The command's method, whose operating figures its `result_time` entry carries.
+        let mut billed_to = None;
         let outcome = match command.as_str() {
             Some(text) => {
                 let (method, query) = text.split_once('?').unwrap_or((text, ""));
                 let method = method.trim().strip_suffix(".json").unwrap_or(method.trim());
+                billed_to = Some(super::lenient::method_name(shared, method, false));
                 let mut sub = substitute(parse_query(query), &results);
                 crate::key_order::note(&mut sub, query, false);
                 if let Value::Object(map) = &mut sub {
@@ -81,7 +84,12 @@ pub fn run(shared: &Shared, caller: &Caller, params: &Value) -> Result<Success, 
                 "A batch command must be a \"method?query\" string",
             )),
         };
-        times.insert(id.clone(), time_json(start, shared.clock.now(), None));
+        // Portals give every command the eight keys of a method's own `time`, with the
+        // operating figures of the command's method for the caller (recorded batch answers of
+        // 2023-2025: `operating_reset_at`, `operating` after `date_finish`).
+        let finish = shared.clock.now();
+        let operating = billed_to.map(|m| shared.data().operating.current(&caller.app, m, finish));
+        times.insert(id.clone(), time_json(start, finish, operating));
         match outcome {
             Ok(success) => {
                 if let Some(total) = success.total {

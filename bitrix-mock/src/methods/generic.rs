@@ -54,7 +54,8 @@ pub fn answer(method: &Method, params: &Map<String, Value>, data: &mut Data) -> 
 /// would refuse is ignored here, as these answers are only examples.
 fn select(items: Vec<Value>, params: &Map<String, Value>) -> Vec<Value> {
     let shape = Shape::default();
-    let cond = filter::parse(params.get("filter"), &shape).unwrap_or(filter::Cond::All(Vec::new()));
+    let cond =
+        filter::parse(params.get("filter"), &shape, false).unwrap_or(filter::Cond::All(Vec::new()));
     let keys = order::parse(params.get("order"), &shape).unwrap_or_default();
     let empty = Map::new();
     let mut rows: Vec<&Map<String, Value>> = items

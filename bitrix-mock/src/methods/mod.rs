@@ -127,10 +127,12 @@ pub fn call(shared: &Shared, caller: &Caller, name: &str, params: Value, api: Ap
         if !method.exact_names {
             lenient::rename_keys(&mut params, &lenient::known_names(method));
         }
+        // The family's names, as the store reads the call with them (`crm.item.productrow.list`
+        // shares its entity with the UPPER_CASE `crm.productrow` family).
         if let Some(shape) = method
             .state
             .as_ref()
-            .and_then(|st| shared.shapes.get(&st.entity))
+            .and_then(|_| shared.shapes.get(&crate::wire::family(method)))
         {
             lenient::field_names(&mut params, shape);
         }

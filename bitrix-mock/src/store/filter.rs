@@ -1,6 +1,8 @@
 //! The `filter` of list methods: `{"=stageId": "NEW", ">opportunity": 5000, "@id": [1, 2]}`, with
 //! nested `{"logic": "OR", "0": {...}, "1": {...}}` blocks. Prefixes: `=` (or none), `!`/`!=`,
-//! `>`, `>=`, `<`, `<=`, `%` (substring), `@` (in), `!@` (not in). REST 3.0 writes conditions as
+//! `>`, `>=`, `<`, `<=`, `%` (substring), `!%` (no substring), `=%`/`%=` (SQL `LIKE` pattern with
+//! `%` and `_`), `!=%`/`!%=` (not that pattern), `@` (in), `!@` (not in). A key naming no field is
+//! refused by strict lists and ignored by the others. REST 3.0 writes conditions as
 //! a list: `[["status", "=", "NEW"], {"logic": "or", "conditions": [["id", [1, 2]]]}]` with
 //! `=`, `!=`, `>`, `>=`, `<`, `<=`, `in`, `between`.
 
@@ -33,14 +35,22 @@ enum Op {
     Lt,
     Le,
     Like,
+    NotLike,
+    Pattern,
+    NotPattern,
     In,
     NotIn,
     Between,
 }
 
 /// Longest prefixes first, so that `>=` is not read as `>` and `!@` not as `!`.
-const PREFIXES: [(&str, Op); 10] = [
+const PREFIXES: [(&str, Op); 15] = [
+    ("!=%", Op::NotPattern),
+    ("!%=", Op::NotPattern),
     ("!@", Op::NotIn),
+    ("!%", Op::NotLike),
+    ("=%", Op::Pattern),
+    ("%=", Op::Pattern),
     ("!=", Op::Ne),
     (">=", Op::Ge),
     ("<=", Op::Le),
@@ -74,12 +84,14 @@ pub enum Cond {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OpCode(Op);
 
-/// Parses `filter` (absent, `[]` or an object) against the entity's fields.
-pub fn parse(filter: Option<&Value>, shape: &Shape) -> Result<Cond, FilterError> {
+/// Parses `filter` (absent, `[]` or an object) against the entity's fields. A `strict` list
+/// refuses a key naming no field; the others leave it out, as the legacy lists do (a portal
+/// answers `crm.lead.list` with `<>STATUS_ID` as if the key were not there: fast_bitrix24's suite).
+pub fn parse(filter: Option<&Value>, shape: &Shape, strict: bool) -> Result<Cond, FilterError> {
     match filter {
         None | Some(Value::Null) => Ok(Cond::All(Vec::new())),
         Some(Value::Array(a)) if a.is_empty() => Ok(Cond::All(Vec::new())),
-        Some(Value::Object(map)) => block(map, shape, 0),
+        Some(Value::Object(map)) => block(map, shape, strict, 0),
         Some(_) => Err(FilterError::Malformed),
     }
 }
@@ -87,7 +99,12 @@ pub fn parse(filter: Option<&Value>, shape: &Shape) -> Result<Cond, FilterError>
 /// Deepest nesting of logic blocks accepted; deeper filters are refused rather than recursed.
 const MAX_DEPTH: usize = 16;
 
-fn block(map: &Map<String, Value>, shape: &Shape, depth: usize) -> Result<Cond, FilterError> {
+fn block(
+    map: &Map<String, Value>,
+    shape: &Shape,
+    strict: bool,
+    depth: usize,
+) -> Result<Cond, FilterError> {
     if depth > MAX_DEPTH {
         return Err(FilterError::Malformed);
     }
@@ -99,21 +116,24 @@ fn block(map: &Map<String, Value>, shape: &Shape, depth: usize) -> Result<Cond, 
         let nested = key.is_empty() || key.bytes().all(|b| b.is_ascii_digit());
         if nested {
             match value {
-                Value::Object(inner) => conds.push(block(inner, shape, depth + 1)?),
+                Value::Object(inner) => conds.push(block(inner, shape, strict, depth + 1)?),
                 // A block whose own keys were `0..n` arrives as an array (form bodies).
                 Value::Array(items) => {
                     for item in items {
                         let Value::Object(inner) = item else {
                             return Err(FilterError::Malformed);
                         };
-                        conds.push(block(inner, shape, depth + 1)?);
+                        conds.push(block(inner, shape, strict, depth + 1)?);
                     }
                 }
                 _ => return Err(FilterError::Malformed),
             }
             continue;
         }
-        conds.push(field(key, value, shape)?);
+        match field(key, value, shape) {
+            Err(FilterError::UnknownField(_)) if !strict => {}
+            other => conds.push(other?),
+        }
     }
     let or = map
         .iter()
@@ -213,7 +233,8 @@ fn condition(name: &str, op: Op, value: &Value, shape: &Shape) -> Result<Cond, F
     if matches!(value, Value::Object(_)) {
         return Err(FilterError::BadValue(name.to_string()));
     }
-    if kind.numeric() && op != Op::Like {
+    let textual = matches!(op, Op::Like | Op::NotLike | Op::Pattern | Op::NotPattern);
+    if kind.numeric() && !textual {
         let values: Vec<&Value> = match value {
             Value::Array(items) => items.iter().collect(),
             v => vec![v],
@@ -257,12 +278,23 @@ fn test(have: Option<&Value>, op: Op, want: &Value) -> bool {
         Op::NotIn => !list().iter().any(|w| equal(have, w)),
         Op::Like => {
             let needle = text(want).unwrap_or_default().to_lowercase();
-            match have {
-                Some(Value::Array(items)) => items.iter().any(|i| like(i, &needle)),
-                Some(v) => like(v, &needle),
-                None => false,
-            }
+            any_item(have, |v| like(v, &needle))
         }
+        Op::NotLike => !test(have, Op::Like, want),
+        Op::Pattern => {
+            let pattern: Vec<char> = text(want)
+                .unwrap_or_default()
+                .to_lowercase()
+                .chars()
+                .collect();
+            any_item(have, |v| {
+                text(v).is_some_and(|t| {
+                    let t: Vec<char> = t.to_lowercase().chars().collect();
+                    sql_like(&t, &pattern)
+                })
+            })
+        }
+        Op::NotPattern => !test(have, Op::Pattern, want),
         Op::Between => {
             let (Some(lo), Some(hi)) = (want.get(0), want.get(1)) else {
                 return false;
@@ -287,6 +319,43 @@ fn test(have: Option<&Value>, op: Op, want: &Value) -> bool {
 
 fn like(value: &Value, needle: &str) -> bool {
     text(value).is_some_and(|t| t.to_lowercase().contains(needle))
+}
+
+/// Whether the stored value (or one item of a multiple field) passes `check`.
+fn any_item(have: Option<&Value>, check: impl Fn(&Value) -> bool) -> bool {
+    match have {
+        Some(Value::Array(items)) => items.iter().any(&check),
+        Some(v) => check(v),
+        None => false,
+    }
+}
+
+/// SQL `LIKE` without case: `%` any run of characters, `_` one character. Iterative, with one
+/// backtracking point, so a hostile pattern costs at most text length times pattern length.
+fn sql_like(text: &[char], pattern: &[char]) -> bool {
+    let (mut t, mut p) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some('%') => {
+                star = Some((p, t));
+                p += 1;
+            }
+            Some(c) if *c == '_' || *c == text[t] => {
+                t += 1;
+                p += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    p = sp + 1;
+                    t = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern[p..].iter().all(|c| *c == '%')
 }
 
 #[cfg(test)]
@@ -318,6 +387,7 @@ mod tests {
                 "0": {"logic": "OR", "0": {"id": 1}, "1": {"!=id": 1}}}),
             ),
             &shape(),
+            true,
         )
         .expect("parses");
         assert!(f.matches(&rec(
@@ -329,7 +399,12 @@ mod tests {
         assert!(!f.matches(&rec(
             json!({"id": 1, "opportunity": 200, "stageId": "LOSE", "title": "Deal"})
         )));
-        let not_in = parse(Some(&json!({"!@id": [1, 2], "<opportunity": 5})), &shape()).unwrap();
+        let not_in = parse(
+            Some(&json!({"!@id": [1, 2], "<opportunity": 5})),
+            &shape(),
+            true,
+        )
+        .unwrap();
         assert!(not_in.matches(&rec(json!({"id": 3, "opportunity": 4}))));
         assert!(!not_in.matches(&rec(json!({"id": 2, "opportunity": 4}))));
         assert!(!not_in.matches(&rec(json!({"id": 3}))));
@@ -362,17 +437,45 @@ mod tests {
     #[test]
     fn refusals() {
         assert_eq!(
-            parse(Some(&json!({"nope": 1})), &shape()),
+            parse(Some(&json!({"nope": 1})), &shape(), true),
             Err(FilterError::UnknownField("nope".into()))
         );
         assert_eq!(
-            parse(Some(&json!({">opportunity": "lots"})), &shape()),
+            parse(Some(&json!({">opportunity": "lots"})), &shape(), true),
             Err(FilterError::BadValue("opportunity".into()))
         );
         assert_eq!(
-            parse(Some(&json!("x")), &shape()),
+            parse(Some(&json!("x")), &shape(), true),
             Err(FilterError::Malformed)
         );
-        assert!(parse(Some(&json!({"ufCrm_1": "x", "UF_CRM_2": 1})), &shape()).is_ok());
+        assert!(parse(
+            Some(&json!({"ufCrm_1": "x", "UF_CRM_2": 1})),
+            &shape(),
+            true
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn like_patterns_and_unknown_keys_of_lenient_lists() {
+        let f = |v: Value| parse(Some(&v), &shape(), false).expect("parses");
+        let deal = rec(json!({"id": 1, "title": "Acme deal", "stageId": "NEW"}));
+        assert!(f(json!({"=%title": "a%"})).matches(&deal));
+        assert!(f(json!({"%=title": "%DEAL"})).matches(&deal));
+        assert!(f(json!({"=%title": "ac_e%"})).matches(&deal));
+        assert!(!f(json!({"=%title": "deal%"})).matches(&deal));
+        assert!(f(json!({"!=%title": "b%"})).matches(&deal));
+        assert!(!f(json!({"!%title": "me d"})).matches(&deal));
+        assert!(f(json!({"!%=title": "%x%"})).matches(&deal));
+        // `<>` is no operator: the key names no field and a lenient list leaves it out.
+        assert!(f(json!({"<>stageId": "NEW"})).matches(&deal));
+        assert!(!f(json!({"!stageId": "NEW", "<>stageId": "NEW"})).matches(&deal));
+        assert_eq!(
+            parse(Some(&json!({"<>stageId": "NEW"})), &shape(), true),
+            Err(FilterError::UnknownField(">stageId".into()))
+        );
+        let long: Vec<char> = "a".repeat(2000).chars().collect();
+        let hostile: Vec<char> = "%a%a%a%a%a%a%a%a%b".chars().collect();
+        assert!(!sql_like(&long, &hostile));
     }
 }

@@ -101,6 +101,22 @@ impl Store {
         }
     }
 
+    /// Keeps only the records of `partition` that pass `keep` (its ID sequence goes on).
+    pub fn retain(
+        &mut self,
+        entity: &str,
+        partition: &Partition,
+        keep: impl Fn(&Map<String, Value>) -> bool,
+    ) {
+        if let Some(p) = self
+            .entities
+            .get_mut(entity)
+            .and_then(|e| e.get_mut(partition))
+        {
+            p.records.retain(|_, r| keep(&r.fields));
+        }
+    }
+
     /// The records of `partition`, in ID order.
     pub fn in_partition<'a>(
         &'a self,

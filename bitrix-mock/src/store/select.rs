@@ -95,7 +95,9 @@ fn wants(pattern: &str, name: &str) -> bool {
     }
     match pattern.strip_suffix('*') {
         Some(prefix) => name.starts_with(prefix),
-        None => pattern == name,
+        // A name asked in the other casing is the same field (b24jssdk asks `tasks.task.get`
+        // for `["ID", "TITLE"]`; a portal answers `id` and `title`).
+        None => pattern == name || crate::wire::names::loose_eq(pattern, name),
     }
 }
 
@@ -118,6 +120,7 @@ mod tests {
         };
         assert_eq!(keys(json!([])), ["ID", "PHONE", "TITLE"]);
         assert_eq!(keys(json!(["TITLE"])), ["ID", "TITLE"]);
+        assert_eq!(keys(json!(["title", "phone"])), ["ID", "PHONE", "TITLE"]);
         assert_eq!(keys(json!(["*", "UF_*"])).len(), 4);
         assert_eq!(parse(Some(&json!([1]))), Err(SelectError::Malformed));
         // REST 3.0: a related object's fields, by dotted path.

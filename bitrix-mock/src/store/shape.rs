@@ -71,6 +71,50 @@ pub struct Shape {
     /// Loose names (see [`crate::wire::names::loose`]) of the fields the add and update methods
     /// take; the others a record shows are the portal's own to fill.
     pub writable: std::collections::BTreeSet<String>,
+    /// The names of [`system`] this entity has, found once when the shapes are built: a write
+    /// looks its system fields up in these few rather than in every field.
+    pub system: Vec<&'static str>,
+}
+
+/// The system facts the portal fills on writes, by group, under every family's name for them.
+pub mod system {
+    /// When the record was created.
+    pub const CREATED_AT: [&str; 4] = ["DATE_CREATE", "createdTime", "CREATED_DATE", "createdDate"];
+    /// Times a new record is stamped with: its stage was entered and it was touched now.
+    pub const STAMPED_AT: [&str; 6] = [
+        "MOVED_TIME",
+        "movedTime",
+        "LAST_ACTIVITY_TIME",
+        "lastActivityTime",
+        "activityDate",
+        "statusChangedDate",
+    ];
+    /// Who created the record.
+    pub const CREATED_BY: [&str; 3] = ["CREATED_BY_ID", "createdBy", "CREATED_BY"];
+    /// Users a new record names unless given: the responsible one, who moved or touched it.
+    pub const TOUCHED_BY: [&str; 7] = [
+        "ASSIGNED_BY_ID",
+        "assignedById",
+        "MOVED_BY_ID",
+        "movedBy",
+        "LAST_ACTIVITY_BY",
+        "lastActivityBy",
+        "statusChangedBy",
+    ];
+    /// When the record last changed.
+    pub const MODIFIED_AT: [&str; 4] =
+        ["DATE_MODIFY", "updatedTime", "UPDATED_DATE", "changedDate"];
+    /// Who last changed the record.
+    pub const MODIFIED_BY: [&str; 4] = ["MODIFY_BY_ID", "updatedBy", "MODIFIED_BY", "changedBy"];
+    /// Every group.
+    pub const ALL: [&[&str]; 6] = [
+        &CREATED_AT,
+        &STAMPED_AT,
+        &CREATED_BY,
+        &TOUCHED_BY,
+        &MODIFIED_AT,
+        &MODIFIED_BY,
+    ];
 }
 
 impl Shape {
@@ -155,6 +199,13 @@ pub fn catalog<'a>(methods: impl Iterator<Item = &'a Method>) -> BTreeMap<String
                 }
             }
         }
+    }
+    for shape in out.values_mut() {
+        shape.system = system::ALL
+            .iter()
+            .flat_map(|group| group.iter().copied())
+            .filter(|n| shape.fields.contains_key(*n))
+            .collect();
     }
     out
 }

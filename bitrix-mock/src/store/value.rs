@@ -7,14 +7,29 @@ use std::cmp::Ordering;
 use serde_json::{Map, Value};
 
 /// The value of `name` in `record`: the exact key, else one spelled alike in the other casing
-/// (`stageId` finds `STAGE_ID`), as one record is seen through families of both casings.
+/// (`stageId` finds `STAGE_ID`), as one record is seen through families of both casings, else
+/// the same system fact under another family's name (`createdTime` finds `DATE_CREATE`: b24jssdk
+/// filters companies added by `crm.company.add` with `>=createdTime` in `crm.item.list`).
 pub fn field<'a>(record: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
-    record.get(name).or_else(|| {
-        record
-            .iter()
-            .find(|(k, _)| crate::wire::names::loose_eq(k, name))
-            .map(|(_, v)| v)
-    })
+    use crate::wire::names::{loose, loose_eq, same_as};
+    record
+        .get(name)
+        .or_else(|| {
+            record
+                .iter()
+                .find(|(k, _)| loose_eq(k, name))
+                .map(|(_, v)| v)
+        })
+        .or_else(|| {
+            let others = same_as(&loose(name));
+            if others.is_empty() {
+                return None;
+            }
+            record
+                .iter()
+                .find(|(k, _)| others.iter().any(|o| loose_eq(k, o)))
+                .map(|(_, v)| v)
+        })
 }
 
 /// A scalar as text (`5000`, `Y`, `NEW`); `None` for arrays, objects and null.

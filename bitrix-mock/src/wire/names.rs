@@ -98,6 +98,8 @@ const SAME: &[&[&str]] = &[
     &["createdbyid", "createdby"],
     &["modifybyid", "updatedby", "modifiedby", "changedby"],
     &["assignedbyid", "responsibleid"],
+    // `profile` calls the user's `IS_ADMIN` `ADMIN`.
+    &["isadmin", "admin"],
 ];
 
 /// The other loose names of the same system fact.

@@ -33,6 +33,9 @@ pub struct Template {
     upper: bool,
     /// The slots [`Template::stamp`] fills: shown filled, taken by no add or update, not the ID.
     stamps: Vec<usize>,
+    /// Built from a documented record (not from the result type alone, where every field reads
+    /// `null` for want of an example).
+    documented: bool,
 }
 
 /// The family of a method: its name without the last segment, `@v3` for REST 3.0 methods
@@ -58,6 +61,8 @@ impl Template {
     pub fn stamp(&self, record: &mut Map<String, Value>, now: &str, user: u64) {
         for &i in &self.stamps {
             let slot = &self.slots[i];
+            // Pairwise, without allocating: most pairs differ at their first letters, which
+            // measured cheaper than hashing every name's loose form.
             if record.keys().any(|k| names::loose_eq(k, &slot.name)) {
                 continue;
             }
@@ -78,6 +83,24 @@ impl Template {
                 _ => continue,
             };
             record.insert(slot.name.clone(), value);
+        }
+    }
+
+    /// Takes out of a new record the fields of `names` the family's documented record shows
+    /// `null`: a requisite or generated document nobody changed yet has no modifier
+    /// (`MODIFY_BY_ID`, `updatedBy`), while a deal's example shows it filled from creation.
+    pub fn unset_shown_null(&self, record: &mut Map<String, Value>, names: &[&str]) {
+        if !self.documented {
+            return;
+        }
+        for name in names {
+            let null = self
+                .slots
+                .iter()
+                .any(|s| s.filled.is_none() && names::loose_eq(&s.name, name));
+            if null {
+                record.remove(*name);
+            }
         }
     }
 
@@ -151,6 +174,9 @@ pub fn catalog<'a>(
             .extend(st.form.iter().map(|(k, v)| (k.clone(), *v)));
         // A get example is the best witness, then a list's, then an add's that shows the record.
         let rank = match st.action {
+            // The caller's own record (`user.current`) shows a user in session, dates of activity
+            // filled; a list's is the better witness of a record as added.
+            Action::Get if st.id.as_deref() == Some("$caller") => 2,
             Action::Get => 0,
             Action::List | Action::GetRows => 1,
             Action::Add | Action::Update => 2,
@@ -181,7 +207,8 @@ pub fn catalog<'a>(
         .into_iter()
         .map(|(fam, (_, rec))| {
             let shape = shapes.get(&fam).unwrap_or(&empty);
-            let t = build(&rec, shape, forms.get(&fam));
+            let mut t = build(&rec, shape, forms.get(&fam));
+            t.documented = true;
             (fam, t)
         })
         .collect();
@@ -292,6 +319,7 @@ fn build(
         slots,
         upper,
         stamps,
+        documented: false,
     }
 }
 

@@ -26,7 +26,7 @@ pub(super) fn list(
     let parsed = if v3 {
         filter::parse_v3(params.get("filter"), shape)
     } else {
-        filter::parse(params.get("filter"), shape)
+        filter::parse(params.get("filter"), shape, st.strict_filter)
     };
     let cond = parsed.map_err(|e| match e {
         filter::FilterError::Malformed => Problem::Malformed("filter"),

@@ -64,13 +64,17 @@ pub fn run(
         Action::Add => {
             let mut given = fields_param(st, params)?;
             for (name, v) in &st.defaults {
-                if crate::store::value::field(&given, name).is_none() {
+                // Given in either casing (a default is written in the family's own).
+                let given_too = given.keys().any(|k| crate::wire::names::loose_eq(k, name));
+                if !given_too {
                     given.insert(name.clone(), v.clone());
                 }
             }
             let mut record = Map::new();
             write(shape, &mut record, given, store);
             system_fields(shape, &mut record, &partition, st, ctx, true);
+            view.template
+                .unset_shown_null(&mut record, &write::MODIFIERS);
             let now = crate::clock::iso8601(ctx.now);
             view.template.stamp(&mut record, &now, ctx.user_id);
             let id = store.insert(&st.entity, &st.key, partition.clone(), record);
@@ -84,7 +88,7 @@ pub fn run(
             Ok(answer(method, st, json!(id), stored, ctx.v3))
         }
         Action::Get => {
-            let id = record_id(st, params)?;
+            let id = record_id(st, params, ctx)?;
             let record = store
                 .get(&st.entity, &partition, id)
                 .ok_or_else(|| Problem::NotFound(id.to_string()))?;
@@ -99,7 +103,7 @@ pub fn run(
             Ok(answer(method, st, json!(id), Some(fields), ctx.v3))
         }
         Action::Update => {
-            let id = record_id(st, params)?;
+            let id = record_id(st, params, ctx)?;
             let given = fields_param(st, params)?;
             if store.get(&st.entity, &partition, id).is_none() {
                 return Err(Problem::NotFound(id.to_string()));
@@ -115,7 +119,7 @@ pub fn run(
             Ok(answer(method, st, json!(id), updated, ctx.v3))
         }
         Action::Delete => {
-            let id = record_id(st, params)?;
+            let id = record_id(st, params, ctx)?;
             if !store.remove(&st.entity, &partition, id) {
                 return Err(Problem::NotFound(id.to_string()));
             }
@@ -125,17 +129,29 @@ pub fn run(
         Action::Fields => Ok(answer(method, st, describe(shape), None, ctx.v3)),
         Action::SetRows => {
             let rows = rows_param(st, params)?;
-            store.clear(&st.entity, &partition);
+            let owner = owner(st, params);
+            if st.owner_type.is_some() && owner.is_none() {
+                return Err(Problem::Missing(st.parent.clone().unwrap_or_default()));
+            }
+            match &owner {
+                Some(o) => store.retain(&st.entity, &partition, |r| !o.owns(r)),
+                None => store.clear(&st.entity, &partition),
+            }
             for row in rows {
                 let mut record = Map::new();
                 write(shape, &mut record, row, store);
+                if let Some(o) = &owner {
+                    o.stamp(shape, &mut record);
+                }
                 store.insert(&st.entity, &st.key, partition.clone(), record);
             }
             Ok(answer(method, st, json!(true), None, ctx.v3))
         }
         Action::GetRows => {
+            let owner = owner(st, params);
             let rows: Vec<Value> = store
                 .in_partition(&st.entity, &partition)
+                .filter(|r| owner.as_ref().is_none_or(|o| o.owns(&r.fields)))
                 .map(|r| Value::Object(view.render(&r.fields)))
                 .collect();
             Ok(Success::of(wrap(st, Value::Array(rows))))
@@ -157,14 +173,58 @@ pub fn run(
 /// The values of the partition: the fixed ones, then the partition parameters, then the
 /// parent's ID, as text (whole numbers in their plain form).
 pub fn partition(st: &StateDef, params: &Map<String, Value>) -> Partition {
+    // Rows kept by owner share the entity's one partition; their parent is a field, not a part.
+    let parent = st.parent.as_ref().filter(|_| st.owner_type.is_none());
     let given = st
         .partition
         .iter()
-        .chain(st.parent.as_ref())
+        .chain(parent)
         .map(|p| params.get(p).and_then(value::text).unwrap_or_default())
         // `02` and ` 2` are the type 2, as PHP's intval reads them.
         .map(|t| t.trim().parse::<i64>().map_or(t, |n| n.to_string()));
     st.partition_value.iter().cloned().chain(given).collect()
+}
+
+/// The owner of nested rows kept by owner (`[state] owner_type`): its type code and the ID the
+/// `parent` parameter gives.
+struct Owner {
+    kind: Value,
+    id: Value,
+}
+
+impl Owner {
+    /// Whether a stored row belongs to this owner, whatever casing wrote its owner fields.
+    fn owns(&self, fields: &Map<String, Value>) -> bool {
+        value::equal(value::field(fields, "OWNER_TYPE"), &self.kind)
+            && value::equal(value::field(fields, "OWNER_ID"), &self.id)
+    }
+
+    /// Writes the owner into a new row, in the family's casing.
+    fn stamp(&self, shape: &Shape, record: &mut Map<String, Value>) {
+        let (kind, id) = if shape.upper() {
+            ("OWNER_TYPE", "OWNER_ID")
+        } else {
+            ("ownerType", "ownerId")
+        };
+        record.retain(|k, _| {
+            !crate::wire::names::loose_eq(k, kind) && !crate::wire::names::loose_eq(k, id)
+        });
+        record.insert(kind.to_string(), self.kind.clone());
+        record.insert(id.to_string(), self.id.clone());
+    }
+}
+
+fn owner(st: &StateDef, params: &Map<String, Value>) -> Option<Owner> {
+    let kind = st.owner_type.as_ref()?;
+    let raw = params.get(st.parent.as_deref()?).and_then(value::text)?;
+    let id = raw
+        .trim()
+        .parse::<i64>()
+        .map_or_else(|_| Value::from(raw.clone()), Value::from);
+    Some(Owner {
+        kind: Value::from(kind.as_str()),
+        id,
+    })
 }
 
 /// The rows of `set_rows`: a list (or PHP's `0..n` object) of objects.
@@ -191,8 +251,12 @@ fn rows_param(
 }
 
 /// The record's ID from the `id` parameter; a value that is no whole number finds nothing.
-fn record_id(st: &StateDef, params: &Map<String, Value>) -> Result<u64, Problem> {
+fn record_id(st: &StateDef, params: &Map<String, Value>, ctx: Context) -> Result<u64, Problem> {
     let name = st.id.as_deref().unwrap_or("id");
+    // `user.current` and `profile` read the caller's own record.
+    if name == "$caller" {
+        return Ok(ctx.user_id);
+    }
     let raw = params
         .get(name)
         .ok_or_else(|| Problem::Missing(name.to_string()))?;

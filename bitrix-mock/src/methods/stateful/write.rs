@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 
 use super::Context;
 use crate::clock::iso8601;
-use crate::store::shape::{Kind, Shape};
+use crate::store::shape::{system, Kind, Shape};
 use crate::store::{multi, Partition, Store};
 
 /// Writes `given` into a new record.
@@ -80,40 +80,16 @@ pub(super) fn system_fields(
     let user = json!(ctx.user_id);
     let set = |record: &mut Map<String, Value>, names: &[&str], v: &Value, always: bool| {
         for n in names {
-            if shape.fields.contains_key(*n) && (always || !record.contains_key(*n)) {
+            if shape.system.contains(n) && (always || !record.contains_key(*n)) {
                 record.insert((*n).to_string(), v.clone());
             }
         }
     };
     if created {
-        let names = ["DATE_CREATE", "createdTime", "CREATED_DATE", "createdDate"];
-        set(record, &names, &now, true);
-        // Facts the portal stamps on a new record: its stage was entered and it was touched now.
-        let stamped = [
-            "MOVED_TIME",
-            "movedTime",
-            "LAST_ACTIVITY_TIME",
-            "lastActivityTime",
-            "activityDate",
-            "statusChangedDate",
-        ];
-        set(record, &stamped, &now, false);
-        set(
-            record,
-            &["CREATED_BY_ID", "createdBy", "CREATED_BY"],
-            &user,
-            true,
-        );
-        let by = [
-            "ASSIGNED_BY_ID",
-            "assignedById",
-            "MOVED_BY_ID",
-            "movedBy",
-            "LAST_ACTIVITY_BY",
-            "lastActivityBy",
-            "statusChangedBy",
-        ];
-        set(record, &by, &user, false);
+        set(record, &system::CREATED_AT, &now, true);
+        set(record, &system::STAMPED_AT, &now, false);
+        set(record, &system::CREATED_BY, &user, true);
+        set(record, &system::TOUCHED_BY, &user, false);
         for (name, v) in st.partition.iter().zip(partition) {
             if shape.fields.contains_key(name) {
                 let v = v.parse::<i64>().map_or_else(|_| json!(v), Value::from);
@@ -121,16 +97,9 @@ pub(super) fn system_fields(
             }
         }
     }
-    set(
-        record,
-        &["DATE_MODIFY", "updatedTime", "UPDATED_DATE", "changedDate"],
-        &now,
-        true,
-    );
-    set(
-        record,
-        &["MODIFY_BY_ID", "updatedBy", "MODIFIED_BY", "changedBy"],
-        &user,
-        true,
-    );
+    set(record, &system::MODIFIED_AT, &now, true);
+    set(record, &MODIFIERS, &user, true);
 }
+
+/// The names the portal gives the user who last changed a record, by family.
+pub(super) const MODIFIERS: [&str; 4] = system::MODIFIED_BY;
