@@ -40,8 +40,7 @@ fn embed(folder: &str, name: &str, file: &str) {
         );
     }
     out.push_str("];\n");
-    let dest =
-        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join(file);
+    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join(file);
     std::fs::write(dest, out).expect("OUT_DIR is writable");
 }
 

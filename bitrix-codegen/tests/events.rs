@@ -168,7 +168,10 @@ fn raise_entries_are_checked_against_the_payload() {
         "{GOOD_HEAD}{fields}\n[[raise]]\nentity = \"crm\"\nwrite = \"created\"\n\n[raise.data]\n\"FIELDS.NAME\" = \"$id\"\n\"FIELDS.ID\" = \"ID\"\n"
     );
     let p = problems(&bad).join("\n");
-    assert!(p.contains("`write = \"created\"` is not a kind of write"), "{p}");
+    assert!(
+        p.contains("`write = \"created\"` is not a kind of write"),
+        "{p}"
+    );
     assert!(p.contains("`FIELDS.NAME` is not in the payload"), "{p}");
     assert!(p.contains("`ID` is not a source"), "{p}");
     assert!(p.contains("ONIMTEST.toml:"), "{p}");

@@ -69,10 +69,7 @@ impl OfflineEvent {
     pub fn row(&self, with_process: bool) -> Map<String, Value> {
         let mut m = Map::new();
         m.insert("ID".into(), json!(self.id.to_string()));
-        m.insert(
-            "TIMESTAMP_X".into(),
-            json!(crate::clock::iso8601(self.at)),
-        );
+        m.insert("TIMESTAMP_X".into(), json!(crate::clock::iso8601(self.at)));
         m.insert("EVENT_NAME".into(), json!(self.event));
         m.insert("EVENT_DATA".into(), self.data.clone());
         m.insert("EVENT_ADDITIONAL".into(), json!(false));

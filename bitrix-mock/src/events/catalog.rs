@@ -74,8 +74,7 @@ impl Catalog {
                     return true;
                 }
                 let wild = r.partition.len() <= partition.len()
-                    && r
-                        .partition
+                    && r.partition
                         .iter()
                         .zip(partition)
                         .all(|(p, v)| p == "*" || p == v);
@@ -127,5 +126,35 @@ mod tests {
         assert_eq!(names(&["1"], Write::Delete), ["ONCRMLEADDELETE"]);
         assert_eq!(names(&["1220"], Write::Update), ["ONCRMDYNAMICITEMUPDATE"]);
         assert!(c.get("onCrmDealAdd").is_some());
+    }
+
+    #[test]
+    fn every_raise_names_a_write_some_method_makes() {
+        use bitrix_codegen::model::Action;
+        let methods = crate::specs::methods().unwrap();
+        let writes: std::collections::BTreeSet<(String, Write)> = methods
+            .values()
+            .filter_map(|m| m.state.as_ref())
+            .filter_map(|st| {
+                let w = match st.action {
+                    Action::Add => Write::Add,
+                    Action::Update => Write::Update,
+                    Action::Delete => Write::Delete,
+                    _ => return None,
+                };
+                Some((st.entity.clone(), w))
+            })
+            .collect();
+        for e in &catalog().unwrap().events {
+            for r in &e.raise {
+                assert!(
+                    writes.contains(&(r.entity.clone(), r.write)),
+                    "{}: no method makes a `{}` write of `{}`",
+                    e.source,
+                    r.write.as_str(),
+                    r.entity
+                );
+            }
+        }
     }
 }

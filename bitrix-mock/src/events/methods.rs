@@ -40,7 +40,10 @@ pub(crate) fn handle(
     params: &Map<String, Value>,
     data: &mut Data,
 ) -> Option<Answer> {
-    let app = caller.client_id.clone().unwrap_or_else(|| caller.app.clone());
+    let app = caller
+        .client_id
+        .clone()
+        .unwrap_or_else(|| caller.app.clone());
     Some(match method.name.as_str() {
         "event.bind" => bind(shared, &app, params, data),
         "event.unbind" => unbind(shared, &app, params, data),
@@ -99,7 +102,10 @@ fn bind(shared: &Shared, app: &str, params: &Map<String, Value>, data: &mut Data
     let handler = match offline {
         // An offline subscription has no address; one given is ignored.
         true => String::new(),
-        false => text(params, "handler").unwrap_or_default().trim().to_string(),
+        false => text(params, "handler")
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
     };
     if !offline {
         if handler.is_empty() {
@@ -112,7 +118,11 @@ fn bind(shared: &Shared, app: &str, params: &Map<String, Value>, data: &mut Data
         matches!(e.scope.as_str(), "basic" | "core" | "app") || shared.scopes.contains(&e.scope)
     });
     if !scope_ok {
-        return Err(ApiError::new(400, "ERROR_EVENT_NOT_FOUND", "Event not found"));
+        return Err(ApiError::new(
+            400,
+            "ERROR_EVENT_NOT_FOUND",
+            "Event not found",
+        ));
     }
     if offline && event == "ONOFFLINEEVENT" {
         return Err(argument(
@@ -164,7 +174,11 @@ fn bind(shared: &Shared, app: &str, params: &Map<String, Value>, data: &mut Data
 /// the network.
 fn check_handler(url: &str) -> Result<(), ApiError> {
     let Some((scheme, rest)) = url.split_once("://") else {
-        return Err(ApiError::new(400, "ERROR_WRONG_HANDLER_URL", "Wrong handler URL"));
+        return Err(ApiError::new(
+            400,
+            "ERROR_WRONG_HANDLER_URL",
+            "Wrong handler URL",
+        ));
     };
     if !matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") {
         return Err(ApiError::new(
@@ -176,7 +190,11 @@ fn check_handler(url: &str) -> Result<(), ApiError> {
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host = authority.rsplit_once(':').map_or(authority, |(h, _)| h);
     if host.is_empty() || !host.contains('.') {
-        return Err(ApiError::new(400, "ERROR_WRONG_HANDLER_URL", "Wrong handler URL"));
+        return Err(ApiError::new(
+            400,
+            "ERROR_WRONG_HANDLER_URL",
+            "Wrong handler URL",
+        ));
     }
     if super::wire::loopback_target(url).is_err() {
         return Err(ApiError::new(
@@ -195,7 +213,10 @@ fn unbind(shared: &Shared, app: &str, params: &Map<String, Value>, data: &mut Da
     let offline = offline_type(params)?;
     let handler = match offline {
         true => String::new(),
-        false => text(params, "handler").unwrap_or_default().trim().to_string(),
+        false => text(params, "handler")
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
     };
     if !offline && handler.is_empty() {
         return Err(null_argument("HANDLER"));
@@ -218,7 +239,12 @@ fn unbind(shared: &Shared, app: &str, params: &Map<String, Value>, data: &mut Da
         !hit
     });
     let count = before - book.bindings.len();
-    if !offline && !book.bindings.iter().any(|b| b.app == app && b.handler == handler) {
+    if !offline
+        && !book
+            .bindings
+            .iter()
+            .any(|b| b.app == app && b.handler == handler)
+    {
         shared.dispatcher.forget(app, &handler);
     }
     Ok(Success::of(json!({ "count": count })))
@@ -339,7 +365,9 @@ fn offline_get(app: &str, params: &Map<String, Value>, data: &mut Data) -> Answe
         }
     }
     let shown = (!clear || given.is_some()).then_some(process);
-    Ok(Success::of(json!({ "process_id": shown, "events": events })))
+    Ok(Success::of(
+        json!({ "process_id": shown, "events": events }),
+    ))
 }
 
 /// A list parameter (a JSON array or PHP's `0..n` object) as texts.
@@ -440,8 +468,14 @@ mod tests {
     fn handler_addresses_as_the_portal_and_the_emulator_check_them() {
         let code = |u: &str| check_handler(u).err().map(|e| e.code);
         assert_eq!(code("http://127.0.0.1:8080/h"), None);
-        assert_eq!(code("ftp://127.0.0.1/"), Some("ERROR_UNSUPPORTED_PROTOCOL".into()));
-        assert_eq!(code("http://localhost:80/"), Some("ERROR_WRONG_HANDLER_URL".into()));
+        assert_eq!(
+            code("ftp://127.0.0.1/"),
+            Some("ERROR_UNSUPPORTED_PROTOCOL".into())
+        );
+        assert_eq!(
+            code("http://localhost:80/"),
+            Some("ERROR_WRONG_HANDLER_URL".into())
+        );
         assert_eq!(code("nothing"), Some("ERROR_WRONG_HANDLER_URL".into()));
         let far = check_handler("https://example.com/h").unwrap_err();
         assert_eq!(far.code, "ERROR_WRONG_HANDLER_URL");

@@ -18,8 +18,8 @@ pub(crate) mod methods;
 pub(crate) mod raise;
 pub(crate) mod wire;
 
-pub use delivery::{DeliveryReport, EventCounters};
 pub(crate) use book::EventBook;
 pub(crate) use bot::{deliver, prepare};
+pub use delivery::{DeliveryReport, EventCounters};
 pub(crate) use delivery::{Dispatcher, Settings};
 pub(crate) use raise::raise;

@@ -164,8 +164,14 @@ mod tests {
                     vec!["FIELDS".into(), "ENTITY_TYPE_ID".into()],
                     Source::Partition(0),
                 ),
-                (vec!["FIELDS".into(), "TITLE".into()], Source::Field("title".into())),
-                (vec!["FIELDS".into(), "NONE".into()], Source::Field("none".into())),
+                (
+                    vec!["FIELDS".into(), "TITLE".into()],
+                    Source::Field("title".into()),
+                ),
+                (
+                    vec!["FIELDS".into(), "NONE".into()],
+                    Source::Field("none".into()),
+                ),
                 (vec!["FLAG".into()], Source::Text("N".into())),
             ],
         };

@@ -13,7 +13,11 @@ const ANSWER_LIMIT: usize = 64 * 1024;
 
 /// POSTs `body` (a form) to `url` and answers the status and (bounded) body of the handler's
 /// answer. A handler that does not answer within `timeout` is a `TimedOut` error.
-pub(crate) async fn post(url: &str, body: &str, timeout: Duration) -> std::io::Result<(u16, String)> {
+pub(crate) async fn post(
+    url: &str,
+    body: &str,
+    timeout: Duration,
+) -> std::io::Result<(u16, String)> {
     let (host, path) = loopback_target(url)?;
     let request = format!(
         "POST {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: Bitrix24 Webhook Engine (emulator)\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
@@ -35,12 +39,14 @@ pub(crate) async fn post(url: &str, body: &str, timeout: Duration) -> std::io::R
         }
         Ok::<_, std::io::Error>(answer)
     };
-    let answer = tokio::time::timeout(timeout, exchange).await.map_err(|_| {
-        std::io::Error::new(
-            std::io::ErrorKind::TimedOut,
-            format!("the handler did not answer in {timeout:?}"),
-        )
-    })??;
+    let answer = tokio::time::timeout(timeout, exchange)
+        .await
+        .map_err(|_| {
+            std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!("the handler did not answer in {timeout:?}"),
+            )
+        })??;
     let text = String::from_utf8_lossy(&answer);
     let status = text
         .split_whitespace()

@@ -212,11 +212,13 @@ fn run(
     };
     let events = crate::events::methods::METHODS.contains(&method.name.as_str());
     let extension = events || bots::METHODS.contains(&method.name.as_str());
-    // The extensions check presence themselves, in the portal's order (owner first).
-    check(method, params, caller.is_webhook(), !extension, v3).map_err(answer)?;
+    // The extensions check presence themselves, in the portal's order (owner first); the event
+    // methods check their values too, with the portal's own messages.
+    if !events {
+        check(method, params, caller.is_webhook(), !extension, v3).map_err(answer)?;
+    }
     if events {
-        if let Some(answer) = crate::events::methods::handle(shared, method, caller, params, data)
-        {
+        if let Some(answer) = crate::events::methods::handle(shared, method, caller, params, data) {
             return answer;
         }
     }
