@@ -153,6 +153,20 @@ fn split_command(rest: &str) -> Option<(&str, &str)> {
     (!word.is_empty()).then(|| (word, trimmed[end..].trim()))
 }
 
+/// POSTs a bot event and reads the answer; the handler has 30 s.
+pub(crate) async fn deliver(out: Outgoing) -> std::io::Result<DeliveryReport> {
+    let (status, body) = post(&out.url, &out.body, Duration::from_secs(30)).await?;
+    Ok(DeliveryReport {
+        event: out.event.to_string(),
+        url: out.url,
+        status,
+        body,
+        message_id: out.message_id,
+        handler_id: 0,
+        error: None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,18 +180,4 @@ mod tests {
         );
         assert_eq!(split_command("   "), None);
     }
-}
-
-/// POSTs a bot event and reads the answer; the handler has 30 s.
-pub(crate) async fn deliver(out: Outgoing) -> std::io::Result<DeliveryReport> {
-    let (status, body) = post(&out.url, &out.body, Duration::from_secs(30)).await?;
-    Ok(DeliveryReport {
-        event: out.event.to_string(),
-        url: out.url,
-        status,
-        body,
-        message_id: out.message_id,
-        handler_id: 0,
-        error: None,
-    })
 }

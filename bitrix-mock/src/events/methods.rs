@@ -250,6 +250,9 @@ fn unbind(shared: &Shared, app: &str, params: &Map<String, Value>, data: &mut Da
     Ok(Success::of(json!({ "count": count })))
 }
 
+/// An offline record's place in the queue and its row.
+type Placed = (usize, Map<String, Value>);
+
 /// The key that carries a record's place in the queue through sorting.
 const AT: &str = "\u{0}at";
 
@@ -278,7 +281,7 @@ fn select(
     data: &Data,
     default_order: &str,
     keep: impl Fn(&super::book::OfflineEvent) -> bool,
-) -> Result<Vec<(usize, Map<String, Value>)>, ApiError> {
+) -> Result<Vec<Placed>, ApiError> {
     let shape = offline_shape();
     let cond = filter::parse(params.get("filter"), &shape)
         .map_err(|e| argument(format!("Invalid filter: {e:?}")))?;
