@@ -450,3 +450,42 @@ async fn a_full_queue_drops_and_counts() {
     emu.events_settled().await;
     assert_eq!(emu.event_counters().delivered, 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_offline_queue_notifies_at_most_once_per_min_timeout() {
+    let emu = emulator(Config::new()).await;
+    let mut h = handler(200, true).await;
+    bind_offline(&emu, "ONCRMLEADADD").await;
+    let bound = oauth(
+        &emu,
+        "event.bind",
+        json!({"event": "ONOFFLINEEVENT", "handler": h.url, "options": {"minTimeout": 3600}}),
+    )
+    .await;
+    assert_eq!(bound.1["result"], json!(true), "{}", bound.1);
+    let offline = oauth(
+        &emu,
+        "event.bind",
+        json!({"event": "ONOFFLINEEVENT", "event_type": "offline"}),
+    )
+    .await;
+    assert_error(&offline, 400, "ERROR_ARGUMENT");
+    for name in ["A", "B"] {
+        webhook(&emu, "crm.lead.add", json!({"fields": {"TITLE": name}})).await;
+    }
+    let ev = h.next().await;
+    assert_eq!(ev["event"], "ONOFFLINEEVENT", "{ev}");
+    assert_eq!(
+        ev["auth"]["refresh_token"],
+        json!(emu.credentials().refresh_token)
+    );
+    emu.events_settled().await;
+    assert!(
+        h.rx.try_recv().is_err(),
+        "one notification within minTimeout"
+    );
+    // After the interval, the next change notifies again.
+    emu.clock().advance(Duration::from_secs(3600));
+    webhook(&emu, "crm.lead.add", json!({"fields": {"TITLE": "C"}})).await;
+    assert_eq!(h.next().await["event"], "ONOFFLINEEVENT");
+}

@@ -9,11 +9,13 @@
 //! ```sh
 //! cargo run -p bitrix-rest --no-default-features --features axum,core,crm,tasks,task --example events_app
 //! ```
+#![allow(deprecated)] // crm.deal.* are deprecated upstream for crm.item.*; both raise ONCRMDEALADD
 
 use std::time::Duration;
 
+use bitrix_rest::api::core::event;
 use bitrix_rest::api::crm::deal;
-use bitrix_rest::api::{event, tasks};
+use bitrix_rest::api::tasks;
 use bitrix_rest::events::{Event, Incoming, Receiver};
 use bitrix_rest::{Client, OAuthConfig};
 use tokio::sync::mpsc;

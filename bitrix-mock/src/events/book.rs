@@ -23,6 +23,10 @@ pub(crate) struct Binding {
     pub auth_type: u64,
     /// `auth_connector` of an offline subscription.
     pub connector: String,
+    /// `options[minTimeout]` of an `ONOFFLINEEVENT` handler: seconds between notifications.
+    pub min_timeout: u64,
+    /// When an `ONOFFLINEEVENT` handler was last notified (emulated Unix time).
+    pub notified_at: Option<f64>,
 }
 
 impl Binding {

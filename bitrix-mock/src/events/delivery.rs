@@ -43,7 +43,7 @@ pub struct EventCounters {
     pub failed: u64,
     /// Deliveries dropped because the handler's queue was full.
     pub dropped: u64,
-    /// Offline events stored for `event.offline.get`.
+    /// Offline events stored for `event.offline.get` (or refreshed: a changed object keeps one).
     pub offline_stored: u64,
     /// Offline events dropped because the offline queue was full.
     pub offline_dropped: u64,

@@ -134,6 +134,13 @@ fn bind(shared: &Shared, app: &str, params: &Map<String, Value>, data: &mut Data
         false => int(params, "auth_type").unwrap_or(0).max(0) as u64,
     };
     let connector = text(params, "auth_connector").unwrap_or_default();
+    // The one option the reference documents (`ONOFFLINEEVENT`): default 1 s.
+    let min_timeout = params
+        .get("options")
+        .and_then(|o| o.as_object())
+        .and_then(|o| int(o, "minTimeout"))
+        .unwrap_or(1)
+        .max(0) as u64;
     let unable = |why: &str| {
         ApiError::new(
             400,
@@ -165,6 +172,8 @@ fn bind(shared: &Shared, app: &str, params: &Map<String, Value>, data: &mut Data
         handler,
         auth_type,
         connector,
+        min_timeout,
+        notified_at: None,
     });
     Ok(Success::of(json!(true)))
 }

@@ -51,6 +51,7 @@ pub(crate) fn raise(shared: &Shared, data: &mut Data, connector: &str) {
     }
     let now = shared.clock.now();
     let limit = shared.config.events.offline;
+    let mut queued_for: Vec<String> = Vec::new();
     for r in raised {
         let bound: Vec<Binding> = data
             .events
@@ -83,6 +84,9 @@ pub(crate) fn raise(shared: &Shared, data: &mut Data, connector: &str) {
                     &stats.offline_dropped
                 };
                 counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                if !queued_for.contains(&b.app) {
+                    queued_for.push(b.app.clone());
+                }
                 continue;
             }
             let user = match b.auth_type {
@@ -104,6 +108,61 @@ pub(crate) fn raise(shared: &Shared, data: &mut Data, connector: &str) {
             };
             shared.dispatcher.send(&b.app, job);
         }
+    }
+    for app in queued_for {
+        notify_offline(shared, data, &app, now);
+    }
+}
+
+/// The event that tells an application its offline queue has news (`ONOFFLINEEVENT`, bound as
+/// an online handler): no data, a refresh token in `auth`, at most once per `minTimeout`
+/// seconds (`0`: once per call).
+fn notify_offline(shared: &Shared, data: &mut Data, app: &str, now: f64) {
+    const EVENT: &str = "ONOFFLINEEVENT";
+    let due: Vec<Binding> = data
+        .events
+        .bindings
+        .iter_mut()
+        .filter(|b| b.app == app && b.event == EVENT && !b.offline())
+        .filter_map(|b| {
+            let wait = b.min_timeout as f64;
+            let ready = wait == 0.0 || b.notified_at.is_none_or(|t| now - t >= wait);
+            ready.then(|| {
+                b.notified_at = Some(now);
+                b.clone()
+            })
+        })
+        .collect();
+    let scope = catalog()
+        .ok()
+        .and_then(|c| c.get(EVENT))
+        .map_or_else(String::new, |e| e.scope.clone());
+    for b in due {
+        let mut auth = super::auth::block(
+            shared,
+            data,
+            app,
+            data.tokens.creds.webhook_user_id,
+            &scope,
+            now,
+        );
+        auth["refresh_token"] = json!(data.tokens.creds.refresh_token);
+        let body = json!({
+            "event": EVENT,
+            "event_handler_id": b.id.to_string(),
+            "data": [],
+            "ts": (now as i64).to_string(),
+            "auth": auth,
+        });
+        shared.dispatcher.send(
+            app,
+            Job {
+                event: EVENT.to_string(),
+                url: b.handler.clone(),
+                handler_id: b.id,
+                body: encode(&body),
+            },
+        );
     }
 }
 
