@@ -63,9 +63,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let deal = client
-        .call(&deal::Add::new(
-            deal::add::Fields::new().title("Events demo"),
-        ))
+        .call(&deal::Add::new().fields(deal::add::Fields::new().title("Events demo")))
         .await?
         .result;
     println!("created deal {deal}");
