@@ -6,13 +6,23 @@ use std::path::{Path, PathBuf};
 /// `OUT_DIR/specs.rs`, `pub static SPECS: &[(&str, &str)]` of (path below `specs/`, text), so a
 /// binary (the emulator, `b24`) reads the specs it was built with and not the file system.
 pub fn embed_specs() {
+    embed("specs", "SPECS", "specs.rs");
+}
+
+/// Embeds every `*.toml` below `events/` (a link to the workspace's `events/`) as
+/// `OUT_DIR/events.rs`, `pub static EVENTS: &[(&str, &str)]`, as [`embed_specs`] does for methods.
+pub fn embed_events() {
+    embed("events", "EVENTS", "events.rs");
+}
+
+fn embed(folder: &str, name: &str, file: &str) {
     use std::fmt::Write as _;
-    let root = Path::new("specs");
+    let root = Path::new(folder);
     let mut files = Vec::new();
     walk(root, &mut files);
     files.sort();
-    let mut out = String::from(
-        "/// Every spec file: (path below `specs/`, TOML text).\npub static SPECS: &[(&str, &str)] = &[\n",
+    let mut out = format!(
+        "/// Every spec file: (path below `{folder}/`, TOML text).\npub static {name}: &[(&str, &str)] = &[\n"
     );
     for file in files {
         // A folder's mtime does not change when a file in it is edited: each file is a trigger.
@@ -30,8 +40,7 @@ pub fn embed_specs() {
         );
     }
     out.push_str("];\n");
-    let dest =
-        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("specs.rs");
+    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join(file);
     std::fs::write(dest, out).expect("OUT_DIR is writable");
 }
 

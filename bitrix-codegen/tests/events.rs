@@ -147,3 +147,32 @@ fn snapshot_of_onimcommandadd() {
         );
     }
 }
+
+#[test]
+fn raise_entries_are_checked_against_the_payload() {
+    let fields = "\n[[fields]]\nname = \"FIELDS\"\ntype = \"Fields\"\n\n[types.Fields]\n\n[[types.Fields.fields]]\nname = \"ID\"\ntype = \"integer\"\n";
+    let good = format!(
+        "{GOOD_HEAD}{fields}\n[[raise]]\nentity = \"crm\"\npartition = [\"2\"]\nwrite = \"add\"\n\n[raise.data]\n\"FIELDS.ID\" = \"$id\"\n"
+    );
+    let e = parse_event(&SpecSource::new("events/imbot/ONIMTEST.toml", good)).unwrap();
+    assert_eq!(e.raise.len(), 1);
+    assert_eq!(e.raise[0].partition, ["2"]);
+    assert_eq!(
+        e.raise[0].data,
+        [(
+            vec!["FIELDS".to_string(), "ID".to_string()],
+            bitrix_codegen::events::raise::Source::Id
+        )]
+    );
+    let bad = format!(
+        "{GOOD_HEAD}{fields}\n[[raise]]\nentity = \"crm\"\nwrite = \"created\"\n\n[raise.data]\n\"FIELDS.NAME\" = \"$id\"\n\"FIELDS.ID\" = \"ID\"\n"
+    );
+    let p = problems(&bad).join("\n");
+    assert!(
+        p.contains("`write = \"created\"` is not a kind of write"),
+        "{p}"
+    );
+    assert!(p.contains("`FIELDS.NAME` is not in the payload"), "{p}");
+    assert!(p.contains("`ID` is not a source"), "{p}");
+    assert!(p.contains("ONIMTEST.toml:"), "{p}");
+}

@@ -61,6 +61,7 @@ pub struct Config {
     pub(crate) tls_names: Vec<String>,
     pub(crate) ca_out: Option<PathBuf>,
     pub(crate) seed_file: Option<PathBuf>,
+    pub(crate) events: crate::events::Settings,
 }
 
 impl Default for Config {
@@ -92,6 +93,7 @@ impl Config {
             tls_names: Vec::new(),
             ca_out: None,
             seed_file: None,
+            events: crate::events::Settings::default(),
         }
     }
 

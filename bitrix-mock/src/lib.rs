@@ -41,7 +41,7 @@ use std::sync::Arc;
 pub use bots::model::{Bot, ChatMessage, Command};
 pub use clock::Clock;
 pub use config::{Config, Plan};
-pub use events::DeliveryReport;
+pub use events::{DeliveryReport, EventCounters};
 pub use faults::{Fault, FaultRule};
 pub use portals::{AppRegistration, Binding, Cloud, InstallReport, Portal};
 pub use state::{AuthKind, CallRecord, Credentials};
@@ -70,6 +70,8 @@ impl Emulator {
             None => specs::methods(),
         }
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        events::catalog::catalog()
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
         let tls = match config.tls {
             true => Some(
                 tls::generate(&config.tls_names)
@@ -291,6 +293,25 @@ impl Emulator {
     pub async fn user_writes(&self, bot_id: u64, text: &str) -> std::io::Result<DeliveryReport> {
         let out = events::prepare(&self.shared, bot_id, text)?;
         events::deliver(out).await
+    }
+
+    /// The reports of event deliveries to handlers bound with `event.bind`, oldest first (at
+    /// most 10 000): one per handler and raised event, once the handler answered, failed or
+    /// timed out.
+    pub fn deliveries(&self) -> Vec<DeliveryReport> {
+        self.shared.dispatcher.stats.reports()
+    }
+
+    /// Counts of raised, delivered, failed and dropped events since start.
+    pub fn event_counters(&self) -> EventCounters {
+        self.shared.dispatcher.stats.counters()
+    }
+
+    /// Returns once every event delivery queued so far has been answered, has failed or has
+    /// timed out ([`Config::event_timeout`]): then [`deliveries`](Self::deliveries) is complete
+    /// for the writes made before.
+    pub async fn events_settled(&self) {
+        self.shared.dispatcher.stats.settled().await;
     }
 
     /// How many token refreshes `/oauth/token/` has granted.

@@ -146,6 +146,8 @@ pub(crate) struct Data {
     pub lists: BTreeMap<String, Vec<Value>>,
     /// REST 3.0 answers kept for `Idempotency-Key` replays.
     pub replays: Replays,
+    /// Event handlers bound and offline events.
+    pub events: crate::events::EventBook,
 }
 
 impl Data {
@@ -188,6 +190,8 @@ pub(crate) struct Shared {
     pub scopes: BTreeSet<String>,
     /// The bound address.
     pub addr: SocketAddr,
+    /// The queues of event deliveries.
+    pub dispatcher: crate::events::Dispatcher,
     data: Mutex<Data>,
 }
 
@@ -233,8 +237,11 @@ impl Shared {
             calls: VecDeque::new(),
             lists: BTreeMap::new(),
             replays: Replays::default(),
+            events: crate::events::EventBook::default(),
         };
+        let dispatcher = crate::events::Dispatcher::new(config.events);
         Ok(Shared {
+            dispatcher,
             config,
             clock,
             methods,

@@ -19,6 +19,14 @@ const STATEFUL: &[&str] = &[
     "imbot.command.update",
     "imbot.command.answer",
     "imbot.message.add",
+    // The event book (`event.bind` and friends) answers what was bound and queued.
+    "event.bind",
+    "event.unbind",
+    "event.get",
+    "event.offline.get",
+    "event.offline.clear",
+    "event.offline.error",
+    "event.offline.list",
 ];
 
 #[tokio::test]

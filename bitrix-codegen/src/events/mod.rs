@@ -6,6 +6,7 @@
 //! [`mod@expand`] (one typed struct per payload and one `Event` enum over all of them).
 
 pub mod expand;
+pub mod raise;
 pub mod read;
 pub mod valid;
 
@@ -51,6 +52,8 @@ pub struct EventDef {
     /// The folder below `events/` (`crm`): the module of the payload types and, with
     /// `scope_features`, the Cargo feature that turns the event on. `None` for a file read alone.
     pub folder: Option<String>,
+    /// The emulator's store writes that raise the event (`[[raise]]`).
+    pub raise: Vec<raise::Raise>,
     /// The spec file, as shown in messages.
     pub source: String,
     /// The spec file's path as read; tracked for rebuilds.

@@ -24,6 +24,7 @@ const TOP_KEYS: &[&str] = &[
     "fields",
     "types",
     "examples",
+    "raise",
 ];
 const DEPRECATED_KEYS: &[&str] = &["replacement", "note"];
 const EXAMPLE_KEYS: &[&str] = &["name", "description", "body", "data", "form"];
@@ -59,6 +60,8 @@ pub struct EventAst {
     pub types: Vec<TypeAst>,
     /// `[[examples]]`.
     pub examples: Vec<ExampleAst>,
+    /// `[[raise]]`: the emulator's store writes that raise the event.
+    pub raise: Vec<super::raise::RaiseAst>,
 }
 
 /// One documented delivery, unparsed.
@@ -135,6 +138,7 @@ pub fn read_event(ctx: &mut Ctx<'_>, text: &str) -> Option<EventAst> {
             r.finish(ctx);
         }
     }
+    ev.raise = super::raise::read(ctx, &top);
     top.finish(ctx);
     Some(ev)
 }

@@ -127,6 +127,7 @@ pub fn validate(
         }
     }
     let examples = examples(ctx, &ev.examples, name.as_deref());
+    let raise = super::raise::validate(ctx, &ev.raise, data.as_ref());
     if ctx.has_errors() {
         return None;
     }
@@ -153,6 +154,7 @@ pub fn validate(
         todo: ev.todo.iter().map(|t| t.value.clone()).collect(),
         auth: auth_keys(ctx, &ev.auth),
         folder: source.folder.clone(),
+        raise,
         source: source.display.clone(),
         path: source.path.display().to_string(),
     })

@@ -139,6 +139,9 @@ pub fn call(shared: &Shared, caller: &Caller, name: &str, params: Value, api: Ap
         lenient::coerce_params(method, &mut params);
     }
     let outcome = run(shared, method, caller, &params, &mut data, now, v3);
+    // The writes of this call raise their events (a batch raises per command, in order).
+    let connector = text(&params, "auth_connector").unwrap_or_default();
+    crate::events::raise(shared, &mut data, &connector);
     if !billed {
         return (outcome, None);
     }
@@ -209,9 +212,18 @@ fn run(
             problem::answer(method, &p)
         }
     };
-    let extension = bots::METHODS.contains(&method.name.as_str());
-    // The bot extension checks presence itself, in the portal's order (owner first).
-    check(method, params, caller.is_webhook(), !extension, v3).map_err(answer)?;
+    let events = crate::events::methods::METHODS.contains(&method.name.as_str());
+    let extension = events || bots::METHODS.contains(&method.name.as_str());
+    // The extensions check presence themselves, in the portal's order (owner first); the event
+    // methods check their values too, with the portal's own messages.
+    if !events {
+        check(method, params, caller.is_webhook(), !extension, v3).map_err(answer)?;
+    }
+    if events {
+        if let Some(answer) = crate::events::methods::handle(shared, method, caller, params, data) {
+            return answer;
+        }
+    }
     if extension {
         if let Some(answer) = bots::handle(method, caller, params, &mut data.bots) {
             return answer;

@@ -12,6 +12,7 @@ pub mod value;
 
 use std::collections::BTreeMap;
 
+use bitrix_codegen::events::raise::Write;
 use serde_json::{Map, Value};
 
 /// The values of the partition parameters, as text (`["2"]` for `entityTypeId=2`), so that a form
@@ -36,10 +37,27 @@ struct Part {
     records: BTreeMap<u64, Record>,
 }
 
+/// One write to the store, journaled for the events it raises (see `crate::events::raise`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Written {
+    /// The entity written.
+    pub entity: String,
+    /// The record's partition.
+    pub partition: Partition,
+    /// The record's ID.
+    pub id: u64,
+    /// Added, updated or removed.
+    pub write: Write,
+    /// The removed record's fields (for `Delete`).
+    pub removed: Option<Map<String, Value>>,
+}
+
 /// Every entity's records.
 #[derive(Debug, Default)]
 pub struct Store {
     entities: BTreeMap<String, BTreeMap<Partition, Part>>,
+    /// The writes since the last call ended (adds, updates, removals; not seeding).
+    pub journal: Vec<Written>,
     /// The ID the next multi-value entry (a phone, an e-mail) gets; shared by all entities, as the
     /// portal's multifield table is.
     pub next_multi: u64,
@@ -64,8 +82,32 @@ impl Store {
         let id = part.next_id.max(1);
         part.next_id = id + 1;
         fields.insert(key.to_string(), Value::from(id));
-        part.records.insert(id, Record { partition, fields });
+        part.records.insert(
+            id,
+            Record {
+                partition: partition.clone(),
+                fields,
+            },
+        );
+        self.journal.push(Written {
+            entity: entity.to_string(),
+            partition,
+            id,
+            write: Write::Add,
+            removed: None,
+        });
         id
+    }
+
+    /// Journals that the record `id` was changed (through [`Store::get_mut`]).
+    pub fn updated(&mut self, entity: &str, partition: &Partition, id: u64) {
+        self.journal.push(Written {
+            entity: entity.to_string(),
+            partition: partition.clone(),
+            id,
+            write: Write::Update,
+            removed: None,
+        });
     }
 
     /// The record `id` of `entity` within `partition`.
@@ -84,10 +126,22 @@ impl Store {
 
     /// Removes the record; `false` when there was none.
     pub fn remove(&mut self, entity: &str, partition: &Partition, id: u64) -> bool {
-        self.entities
+        let removed = self
+            .entities
             .get_mut(entity)
             .and_then(|e| e.get_mut(partition))
-            .is_some_and(|p| p.records.remove(&id).is_some())
+            .and_then(|p| p.records.remove(&id));
+        let Some(record) = removed else {
+            return false;
+        };
+        self.journal.push(Written {
+            entity: entity.to_string(),
+            partition: partition.clone(),
+            id,
+            write: Write::Delete,
+            removed: Some(record.fields),
+        });
+        true
     }
 
     /// Removes every record of `partition` (its ID sequence goes on).

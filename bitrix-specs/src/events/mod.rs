@@ -205,7 +205,8 @@ pub fn run(docs: &Docs, found: &Discovery, out: &Path, print: bool) -> Result<Re
         let folder = folder_of(&f.rel, page.scope.as_deref());
         let rust = discover::rust_name(&f.name, page, f.anchor.is_some(), &words);
         let ev = build::build(docs, page, f, rust, &folder);
-        let text = write::render(&ev);
+        let kept = by_name.get(&f.name).and_then(|e| e.value.get("raise"));
+        let text = write::with_raise(write::render(&ev), kept);
         let display = format!("{folder}/{}.toml", ev.name);
         let source = bitrix_codegen::SpecSource::below_root(display.clone(), text.clone());
         if let Err(problems) = bitrix_codegen::events::parse_event(&source) {

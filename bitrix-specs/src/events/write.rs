@@ -69,6 +69,34 @@ pub fn render(ev: &EventSpec) -> String {
     t
 }
 
+/// `text` with the `[[raise]]` entries of the spec it replaces (`raise`: their JSON), which are
+/// the emulator's facts and not the reference's: an import keeps them, before the examples.
+pub fn with_raise(text: String, raise: Option<&serde_json::Value>) -> String {
+    let Some(entries) = raise.and_then(serde_json::Value::as_array) else {
+        return text;
+    };
+    let mut block = String::new();
+    for e in entries {
+        let s = |k: &str| e.get(k).and_then(serde_json::Value::as_str).unwrap_or("");
+        let _ = write!(block, "\n[[raise]]\nentity = {}\n", quote(s("entity")));
+        if let Some(p) = e.get("partition").and_then(serde_json::Value::as_array) {
+            let p: Vec<String> = p.iter().filter_map(|v| v.as_str()).map(quote).collect();
+            let _ = writeln!(block, "partition = [{}]", p.join(", "));
+        }
+        let _ = writeln!(block, "write = {}", quote(s("write")));
+        if let Some(data) = e.get("data").and_then(serde_json::Value::as_object) {
+            block.push_str("\n[raise.data]\n");
+            for (k, v) in data {
+                let _ = writeln!(block, "{} = {}", quote(k), quote(v.as_str().unwrap_or("")));
+            }
+        }
+    }
+    match text.find("\n[[examples]]") {
+        Some(i) => format!("{}{block}{}", &text[..i], &text[i..]),
+        None => format!("{text}{block}"),
+    }
+}
+
 fn field(t: &mut String, f: &crate::spec::Field) {
     let _ = writeln!(t, "name = {}", quote(&f.name));
     let _ = writeln!(t, "type = {}", quote(&f.ty));
@@ -102,4 +130,23 @@ fn block(s: &str) -> String {
     }
     out.push_str("\n\"\"\"");
     out
+}
+
+#[cfg(test)]
+mod raise_tests {
+    use super::with_raise;
+
+    #[test]
+    fn an_import_keeps_the_raise_entries() {
+        let raise = serde_json::json!([{
+            "entity": "crm", "partition": ["2"], "write": "add", "data": {"FIELDS.ID": "$id"}
+        }]);
+        let text = "event = \"X\"\n\n[[examples]]\nname = \"documented\"\n".to_string();
+        let out = with_raise(text, Some(&raise));
+        assert_eq!(
+            out,
+            "event = \"X\"\n\n[[raise]]\nentity = \"crm\"\npartition = [\"2\"]\nwrite = \"add\"\n\n[raise.data]\n\"FIELDS.ID\" = \"$id\"\n\n[[examples]]\nname = \"documented\"\n"
+        );
+        assert_eq!(with_raise("a\n".into(), None), "a\n");
+    }
 }

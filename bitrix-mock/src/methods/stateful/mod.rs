@@ -116,6 +116,7 @@ pub fn run(
                 view.render(&r.fields)
             });
             store.next_multi = counter;
+            store.updated(&st.entity, &partition, id);
             Ok(answer(method, st, json!(id), updated, ctx.v3))
         }
         Action::Delete => {
