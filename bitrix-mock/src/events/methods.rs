@@ -292,7 +292,7 @@ fn select(
     keep: impl Fn(&super::book::OfflineEvent) -> bool,
 ) -> Result<Vec<Placed>, ApiError> {
     let shape = offline_shape();
-    let cond = filter::parse(params.get("filter"), &shape)
+    let cond = filter::parse(params.get("filter"), &shape, false)
         .map_err(|e| argument(format!("Invalid filter: {e:?}")))?;
     let default = json!({ default_order: "ASC" });
     let ord = order::parse(params.get("order").or(Some(&default)), &shape)

@@ -1,6 +1,6 @@
 //! What a portal does to the application: install it (the install POST, then `ONAPPINSTALL`),
 //! open its page, deliver events to its handlers, uninstall it (`ONAPPUNINSTALL`). Deliveries go
-//! through `events.rs`: form-encoded with PHP brackets, POSTed only to loopback addresses.
+//! through `events::bot`: form-encoded with PHP brackets, POSTed only to loopback addresses.
 
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
@@ -9,7 +9,9 @@ use std::sync::{Mutex, OnceLock};
 use serde_json::{json, Value};
 
 use super::{AppRegistration, Portal};
-use crate::events::{deliver, encode, Outgoing};
+use crate::events::bot::Outgoing;
+use crate::events::deliver;
+use crate::events::wire::encode;
 use crate::DeliveryReport;
 
 /// What an install did: the install POST's answer and the `ONAPPINSTALL` deliveries.
