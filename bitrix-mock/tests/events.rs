@@ -489,3 +489,63 @@ async fn the_offline_queue_notifies_at_most_once_per_min_timeout() {
     webhook(&emu, "crm.lead.add", json!({"fields": {"TITLE": "C"}})).await;
     assert_eq!(h.next().await["event"], "ONOFFLINEEVENT");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn task_comments_belong_to_their_task_and_name_it_in_their_events() {
+    let emu = emulator(Config::new()).await;
+    let mut h = handler(200, true).await;
+    for e in ["ONTASKCOMMENTADD", "ONTASKCOMMENTUPDATE"] {
+        bind(&emu, e, &h.url).await;
+    }
+    let added = webhook(
+        &emu,
+        "task.commentitem.add",
+        json!({"TASKID": 7, "FIELDS": {"POST_MESSAGE": "first"}}),
+    )
+    .await;
+    assert_eq!(added.0, 200, "{}", added.1);
+    let id = added.1["result"].clone();
+    let ev = h.next().await;
+    assert_eq!(ev["event"], "ONTASKCOMMENTADD", "{ev}");
+    assert_eq!(
+        ev["data"]["FIELDS_AFTER"]["ID"],
+        json!(id.to_string()),
+        "{ev}"
+    );
+    assert_eq!(ev["data"]["FIELDS_AFTER"]["TASK_ID"], json!("7"), "{ev}");
+
+    // The comment is task 7's: found there by its own ID, not under another task.
+    let got = webhook(
+        &emu,
+        "task.commentitem.get",
+        json!({"TASKID": 7, "ITEMID": id}),
+    )
+    .await;
+    assert_eq!(got.0, 200, "{}", got.1);
+    assert_eq!(got.1["result"]["POST_MESSAGE"], "first", "{}", got.1);
+    let elsewhere = webhook(
+        &emu,
+        "task.commentitem.get",
+        json!({"TASKID": 8, "ITEMID": id}),
+    )
+    .await;
+    assert_ne!(elsewhere.0, 200, "{}", elsewhere.1);
+    let listed = webhook(&emu, "task.commentitem.getlist", json!({"TASKID": 7})).await;
+    assert_eq!(
+        listed.1["result"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        listed.1
+    );
+
+    let updated = webhook(
+        &emu,
+        "task.commentitem.update",
+        json!({"TASKID": 7, "ITEMID": id, "FIELDS": {"POST_MESSAGE": "second"}}),
+    )
+    .await;
+    assert_eq!(updated.0, 200, "{}", updated.1);
+    let ev = h.next().await;
+    assert_eq!(ev["event"], "ONTASKCOMMENTUPDATE", "{ev}");
+    assert_eq!(ev["data"]["FIELDS_BEFORE"]["TASK_ID"], json!("7"), "{ev}");
+}
