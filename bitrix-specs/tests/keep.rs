@@ -84,8 +84,8 @@ fn hand_edits(out: &Path) -> Vec<(PathBuf, String)> {
     );
     let text = edit(
         &text,
-        "[result]\ntype = \"any\"\n",
-        "[result]\ntype = \"any\"\ndescription = \"The new thing's ID.\"\n",
+        "[result]\ntype = \"integer\"\n",
+        "[result]\ntype = \"integer\"\ndescription = \"The new thing's ID.\"\n",
     );
     let text = edit(
         &text,
