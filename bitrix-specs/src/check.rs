@@ -284,7 +284,7 @@ fn lenient_check(method: &Method, value: &serde_json::Value) -> Option<String> {
         match check_value(method, &method.result.ty, &value, "result") {
             Ok(()) => return None,
             Err(problem) => {
-                if !patch(&mut value, &problem) {
+                if !patch(method, &mut value, &problem) {
                     return Some(problem);
                 }
             }
@@ -296,7 +296,7 @@ fn lenient_check(method: &Method, value: &serde_json::Value) -> Option<String> {
 /// Makes the value a problem names what the runtime would read it as: an empty value inside an
 /// object is dropped (an unset field), a number where text is wanted becomes its text. `false`
 /// when the runtime would refuse it too.
-fn patch(root: &mut serde_json::Value, problem: &str) -> bool {
+fn patch(method: &Method, root: &mut serde_json::Value, problem: &str) -> bool {
     use serde_json::Value;
     let Some(path) = problem.strip_prefix('`').and_then(|p| p.split('`').next()) else {
         return false;
@@ -330,13 +330,16 @@ fn patch(root: &mut serde_json::Value, problem: &str) -> bool {
     let Ok(key) = last else { return false };
     let Value::Object(m) = at else { return false };
     let Some(v) = m.get(key) else { return false };
-    let empty = match v {
-        Value::Null | Value::Bool(false) => true,
-        Value::String(s) => s.is_empty(),
-        Value::Array(a) => a.is_empty(),
-        Value::Object(o) => o.is_empty(),
-        _ => false,
-    };
+    // Only a struct reads an empty value as an unset field; a map keeps its entries.
+    let in_struct = parent_is_struct(method, parents);
+    let empty = in_struct
+        && match v {
+            Value::Null | Value::Bool(false) => true,
+            Value::String(s) => s.is_empty(),
+            Value::Array(a) => a.is_empty(),
+            Value::Object(o) => o.is_empty(),
+            _ => false,
+        };
     if empty {
         m.remove(key);
         return true;
@@ -347,4 +350,40 @@ fn patch(root: &mut serde_json::Value, problem: &str) -> bool {
         return true;
     }
     false
+}
+
+/// Whether the value at `path` (below `result`) is declared as a struct of the method.
+fn parent_is_struct(method: &Method, path: &[Result<String, usize>]) -> bool {
+    use bitrix_codegen::model::{Ty, TypeKind};
+    fn bare(t: &Ty) -> &Ty {
+        match t {
+            Ty::Nullable(inner) => bare(inner),
+            other => other,
+        }
+    }
+    let fields_of = |name: &str| {
+        method
+            .types
+            .iter()
+            .find(|t| t.name == name)
+            .and_then(|t| match &t.kind {
+                TypeKind::Struct { fields, .. } => Some(fields),
+                _ => None,
+            })
+    };
+    let mut ty = bare(&method.result.ty);
+    for step in path {
+        ty = match (step, ty) {
+            (Ok(key), Ty::Named(n)) => {
+                match fields_of(n).and_then(|f| f.iter().find(|f| &f.wire == key)) {
+                    Some(f) => bare(&f.ty),
+                    None => return false,
+                }
+            }
+            (Ok(_), Ty::Map(inner)) => bare(inner),
+            (Err(_), Ty::List(inner) | Ty::Map(inner)) => bare(inner),
+            _ => return false,
+        };
+    }
+    matches!(ty, Ty::Named(n) if fields_of(n).is_some())
 }
