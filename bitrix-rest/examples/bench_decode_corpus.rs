@@ -35,7 +35,11 @@ fn main() {
         .map(|n| n.parse().expect("ROUNDS is a number"))
         .unwrap_or(200);
     let (cases, skipped) = load(&dir);
-    assert!(!cases.is_empty(), "no recorded answers in {}", dir.display());
+    assert!(
+        !cases.is_empty(),
+        "no recorded answers in {}",
+        dir.display()
+    );
     let answers_per_round = run_once(&cases);
     let mut rates = Vec::with_capacity(rounds);
     for _ in 0..rounds {
