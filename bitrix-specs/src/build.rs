@@ -40,6 +40,8 @@ pub fn build(docs: &Docs, page: &Page, method: &str, scope: &str, rest: u8) -> S
     crate::examples::read(&mut spec, page);
     crate::errors::align_with_examples(&mut spec);
     crate::reconcile::reconcile(&mut spec);
+    // What the plain shapes of `reconcile` leave open.
+    crate::infer::from_examples(&mut spec);
     crate::state::annotate(&mut spec);
     crate::reconcile::prune(&mut spec);
     spec

@@ -207,7 +207,7 @@ fn fix_result(spec: &mut Spec, method: &Method, last: bool) -> bool {
             },
             None => result,
         };
-        if let Err(problem) = check_value(method, &method.result.ty, value, "result") {
+        if let Some(problem) = lenient_check(method, value) {
             // First try to loosen just the field the answer contradicts.
             if !last {
                 if let Some(field) = loosen_field(spec, &problem) {
@@ -273,4 +273,117 @@ fn loosen_field(spec: &mut Spec, problem: &str) -> Option<String> {
         ty = bare(&f.ty);
     }
     None
+}
+
+/// `check_value` as the runtime decodes: what it reads as "empty" (`null`, `""`, `[]`, `{}`,
+/// `false`) fits any optional field, and a text field takes a number. The first problem left,
+/// if any.
+fn lenient_check(method: &Method, value: &serde_json::Value) -> Option<String> {
+    let mut value = value.clone();
+    for _ in 0..500 {
+        match check_value(method, &method.result.ty, &value, "result") {
+            Ok(()) => return None,
+            Err(problem) => {
+                if !patch(method, &mut value, &problem) {
+                    return Some(problem);
+                }
+            }
+        }
+    }
+    check_value(method, &method.result.ty, &value, "result").err()
+}
+
+/// Makes the value a problem names what the runtime would read it as: an empty value inside an
+/// object is dropped (an unset field), a number where text is wanted becomes its text. `false`
+/// when the runtime would refuse it too.
+fn patch(method: &Method, root: &mut serde_json::Value, problem: &str) -> bool {
+    use serde_json::Value;
+    let Some(path) = problem.strip_prefix('`').and_then(|p| p.split('`').next()) else {
+        return false;
+    };
+    let mut tokens: Vec<Result<String, usize>> = Vec::new();
+    for seg in path.split('.').skip(1) {
+        let mut parts = seg.split('[');
+        if let Some(name) = parts.next().filter(|n| !n.is_empty()) {
+            tokens.push(Ok(name.to_string()));
+        }
+        for idx in parts {
+            match idx.trim_end_matches(']').parse::<usize>() {
+                Ok(i) => tokens.push(Err(i)),
+                Err(_) => return false,
+            }
+        }
+    }
+    let Some((last, parents)) = tokens.split_last() else {
+        return false;
+    };
+    let mut at = root;
+    for t in parents {
+        let next = match (t, at) {
+            (Ok(k), Value::Object(m)) => m.get_mut(k),
+            (Err(i), Value::Array(a)) => a.get_mut(*i),
+            _ => None,
+        };
+        let Some(n) = next else { return false };
+        at = n;
+    }
+    let Ok(key) = last else { return false };
+    let Value::Object(m) = at else { return false };
+    let Some(v) = m.get(key) else { return false };
+    // Only a struct reads an empty value as an unset field; a map keeps its entries.
+    let in_struct = parent_is_struct(method, parents);
+    let empty = in_struct
+        && match v {
+            Value::Null | Value::Bool(false) => true,
+            Value::String(s) => s.is_empty(),
+            Value::Array(a) => a.is_empty(),
+            Value::Object(o) => o.is_empty(),
+            _ => false,
+        };
+    if empty {
+        m.remove(key);
+        return true;
+    }
+    if let (Value::Number(n), true) = (v, problem.contains("must be a string")) {
+        let text = n.to_string();
+        m.insert(key.clone(), Value::String(text));
+        return true;
+    }
+    false
+}
+
+/// Whether the value at `path` (below `result`) is declared as a struct of the method.
+fn parent_is_struct(method: &Method, path: &[Result<String, usize>]) -> bool {
+    use bitrix_codegen::model::{Ty, TypeKind};
+    fn bare(t: &Ty) -> &Ty {
+        match t {
+            Ty::Nullable(inner) => bare(inner),
+            other => other,
+        }
+    }
+    let fields_of = |name: &str| {
+        method
+            .types
+            .iter()
+            .find(|t| t.name == name)
+            .and_then(|t| match &t.kind {
+                TypeKind::Struct { fields, .. } => Some(fields),
+                _ => None,
+            })
+    };
+    let mut ty = bare(&method.result.ty);
+    for step in path {
+        ty = match (step, ty) {
+            (Ok(key), Ty::Named(n)) => {
+                match fields_of(n).and_then(|f| f.iter().find(|f| &f.wire == key)) {
+                    Some(f) => bare(&f.ty),
+                    None => return false,
+                }
+            }
+            (Ok(_), Ty::Map(inner)) => bare(inner),
+            (Err(_), Ty::List(inner) | Ty::Map(inner)) => bare(inner),
+            _ => return false,
+        };
+    }
+    matches!(ty, Ty::Named(n) if fields_of(n).is_some())
 }

@@ -18,6 +18,8 @@ struct Family {
     hand: usize,
     loose: usize,
     todo: usize,
+    any: usize,
+    recorded: BTreeMap<String, usize>,
     missing: Vec<String>,
     skipped: Vec<String>,
     no_example: Vec<String>,
@@ -25,6 +27,16 @@ struct Family {
 
 /// Writes `<specs>/COVERAGE.md` and returns its path.
 pub fn coverage(docs_dir: &Path, specs: &Path) -> Result<PathBuf, String> {
+    coverage_with(docs_dir, specs, None)
+}
+
+/// [`coverage`], also listing per family the methods that answers recorded from live portals
+/// (`recorded`: a folder of `*.json` cases with `method`, or `inner_method` for a batch) check.
+pub fn coverage_with(
+    docs_dir: &Path,
+    specs: &Path,
+    recorded: Option<&Path>,
+) -> Result<PathBuf, String> {
     let docs = Docs::load(docs_dir).map_err(|e| e.to_string())?;
     let found = discover(&docs);
     let (existing, problems) = read_all(specs);
@@ -61,6 +73,7 @@ pub fn coverage(docs_dir: &Path, specs: &Path) -> Result<PathBuf, String> {
         } else {
             family.specs += 1;
         }
+        family.any += crate::stats::any_in(&e.value);
         let examples = e.value.get("examples").and_then(|x| x.as_array());
         if examples.is_none_or(|a| a.is_empty()) {
             family.no_example.push(e.method.clone());
@@ -87,19 +100,44 @@ pub fn coverage(docs_dir: &Path, specs: &Path) -> Result<PathBuf, String> {
         }
         family.skipped.push(what);
     }
+    let mut checked = 0;
+    for (method, answers) in recorded.map(recorded_methods).unwrap_or_default() {
+        // A REST 3.0 method is `method@v3` when it has a REST 2 twin, `method` otherwise.
+        let lower = method.to_ascii_lowercase();
+        let Some(e) = have.get(&lower).or_else(|| {
+            lower
+                .strip_suffix("@v3")
+                .and_then(|m| have.get(m))
+                .filter(|e| e.value.get("rest").and_then(|r| r.as_i64()) == Some(3))
+        }) else {
+            continue;
+        };
+        let folder = e
+            .path
+            .parent()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        fam.entry(folder)
+            .or_default()
+            .recorded
+            .insert(e.method.clone(), answers);
+        checked += 1;
+    }
     let mut t = String::new();
     t.push_str("# Coverage of the REST reference\n\n");
     t.push_str("Written by `bitrix-specs coverage` (do not edit by hand). One row per spec folder: method\n");
     t.push_str("pages in the reference and spec files, each for REST 2 and REST 3.0 (`rest = 3`) apart, specs\n");
     t.push_str("finished by hand (no `origin = \"import\"`), imported specs that are still loose (with open\n");
-    t.push_str("`todo` points), and pages not imported.\n\n");
-    t.push_str("| family | REST 2 pages | REST 3.0 pages | REST 2 specs | REST 3.0 specs | finished by hand | loose (todo points) | not imported |\n");
-    t.push_str("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    t.push_str("`todo` points), parameters, struct fields and results still typed `any` (all specs), methods\n");
+    t.push_str("checked against answers recorded from live portals, and pages not imported.\n\n");
+    t.push_str("| family | REST 2 pages | REST 3.0 pages | REST 2 specs | REST 3.0 specs | finished by hand | loose (todo points) | typed `any` | checked against real answers | not imported |\n");
+    t.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     let mut total = Family::default();
     for (name, f) in &fam {
         let _ = writeln!(
             t,
-            "| {name} | {} | {} | {} | {} | {} | {} ({}) | {} |",
+            "| {name} | {} | {} | {} | {} | {} | {} ({}) | {} | {} | {} |",
             f.pages,
             f.v3_pages,
             f.specs,
@@ -107,8 +145,11 @@ pub fn coverage(docs_dir: &Path, specs: &Path) -> Result<PathBuf, String> {
             f.hand,
             f.loose,
             f.todo,
+            f.any,
+            f.recorded.len(),
             f.missing.len() + f.skipped.len()
         );
+        total.any += f.any;
         total.pages += f.pages;
         total.v3_pages += f.v3_pages;
         total.specs += f.specs;
@@ -121,7 +162,7 @@ pub fn coverage(docs_dir: &Path, specs: &Path) -> Result<PathBuf, String> {
     }
     let _ = writeln!(
         t,
-        "| **all** | {} | {} | {} | {} | {} | {} ({}) | {} |",
+        "| **all** | {} | {} | {} | {} | {} | {} ({}) | {} | {checked} | {} |",
         total.pages,
         total.v3_pages,
         total.specs,
@@ -129,8 +170,25 @@ pub fn coverage(docs_dir: &Path, specs: &Path) -> Result<PathBuf, String> {
         total.hand,
         total.loose,
         total.todo,
+        total.any,
         total.missing.len() + total.skipped.len()
     );
+    if checked > 0 {
+        t.push_str("\n## Checked against real answers\n\n");
+        t.push_str("Methods with answers recorded from live portals (`tests/recorded/`); `cargo test -p bitrix-rest --test api recorded`\n");
+        t.push_str("decodes each through the method's generated types. The figure is the number of recorded cases (a batch case holds several answers).\n\n");
+        for (name, f) in &fam {
+            if f.recorded.is_empty() {
+                continue;
+            }
+            let list: Vec<String> = f
+                .recorded
+                .iter()
+                .map(|(m, n)| format!("`{m}` ({n})"))
+                .collect();
+            let _ = writeln!(t, "- **{name}**: {}", list.join(", "));
+        }
+    }
     t.push_str("\n## Not imported, and why\n\n");
     for (name, f) in &fam {
         if f.missing.is_empty() && f.skipped.is_empty() {
@@ -174,4 +232,37 @@ pub fn coverage(docs_dir: &Path, specs: &Path) -> Result<PathBuf, String> {
     let path = specs.join("COVERAGE.md");
     crate::write::write_atomic(&path, &t).map_err(|e| e.to_string())?;
     Ok(path)
+}
+
+/// Method name to the number of recorded answers for it (a batch case counts its commands'
+/// method once per case).
+fn recorded_methods(dir: &Path) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        let Some(case) = std::fs::read(&p)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        else {
+            continue;
+        };
+        let rest = case.get("rest").and_then(|r| r.as_u64()).unwrap_or(2);
+        let method = case
+            .get("inner_method")
+            .or_else(|| case.get("method"))
+            .and_then(|m| m.as_str());
+        if let Some(m) = method {
+            // Portals find method names in any case.
+            let m = m.to_ascii_lowercase();
+            let key = if rest == 3 { format!("{m}@v3") } else { m };
+            *out.entry(key).or_insert(0) += 1;
+        }
+    }
+    out
 }

@@ -445,6 +445,7 @@ fn push_new(rows: &mut Vec<(ErrorRow, usize)>, row: ErrorRow, line: usize) {
 /// example sends the row's text with a difference the table smooths over (backticks, a final
 /// period, case), the example's text is the one the server sends.
 pub fn align_with_examples(spec: &mut Spec) {
+    rows_from_examples(spec);
     let norm = |s: &str| {
         s.replace('`', "")
             .trim()
@@ -477,4 +478,45 @@ pub fn align_with_examples(spec: &mut Spec) {
             row.description = Some(s.clone());
         }
     }
+}
+
+/// A documented error answer whose code is on no row of the table (and is no system error) is
+/// still a fact of the page: the method sends that code. It becomes a row of its own, with the
+/// example's status, so the example stays. REST 3.0 rows are keyed by message too and are left
+/// to the table.
+fn rows_from_examples(spec: &mut Spec) {
+    if spec.rest == 3 {
+        return;
+    }
+    let mut new_rows: Vec<ErrorRow> = Vec::new();
+    for e in spec.examples.iter().filter(|e| e.status >= 300) {
+        let Some(v) = e.response.as_deref().and_then(crate::examples::json) else {
+            continue;
+        };
+        let code = match v.get("error") {
+            Some(serde_json::Value::String(c)) => c.trim().to_string(),
+            Some(serde_json::Value::Number(n)) => n.to_string(),
+            _ => continue,
+        };
+        let plain = code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-');
+        // `ERROR_CODE` is the page's placeholder, not a code.
+        if code.is_empty()
+            || code.eq_ignore_ascii_case("ERROR_CODE")
+            || !plain
+            || crate::roundtrip::SYSTEM_CODES.contains(&code.as_str())
+            || spec.errors.iter().any(|r| r.code == code)
+            || new_rows.iter().any(|r| r.code == code)
+        {
+            continue;
+        }
+        new_rows.push(ErrorRow {
+            code,
+            description: None,
+            status: (e.status != 400).then_some(e.status),
+            variant: None,
+        });
+    }
+    spec.errors.extend(new_rows);
 }

@@ -9,6 +9,7 @@ use crate::check::{settle, validator_mode};
 use crate::discover::{discover, Discovery};
 use crate::docs::Docs;
 use crate::existing::read_all;
+use crate::keep;
 use crate::write::write_atomic;
 
 /// Counts and messages of one import run.
@@ -85,6 +86,10 @@ pub fn run(docs: &Docs, found: &Discovery, out: &Path, print: bool) -> Result<Re
         };
         let mut spec = build(docs, page, &f.method, &f.scope, f.rest);
         spec.twin = f.twin;
+        let old = by_method.get(&f.key()).map(|e| {
+            keep::prepare(&mut spec, &e.value);
+            std::fs::read_to_string(&e.path).map_err(|err| format!("{}: {err}", e.path.display()))
+        });
         let text = match settle(&mut spec, mode) {
             Ok(t) => t,
             Err(problems) => {
@@ -93,6 +98,16 @@ pub fn run(docs: &Docs, found: &Discovery, out: &Path, print: bool) -> Result<Re
                     .push(format!("api-reference/{}: {}", f.rel, problems.join("; ")));
                 continue;
             }
+        };
+        let text = match old.map(|o| o.and_then(|o| kept(&o, &text, &spec))) {
+            Some(Err(problem)) => {
+                report
+                    .failed
+                    .push(format!("api-reference/{}: {problem}", f.rel));
+                continue;
+            }
+            Some(Ok(merged)) => merged,
+            None => text,
         };
         let path = out.join(&f.folder).join(format!("{}.toml", spec.stem()));
         if let Some(e) = by_method.get(&f.key()) {
@@ -135,4 +150,18 @@ pub fn run(docs: &Docs, found: &Discovery, out: &Path, print: bool) -> Result<Re
         }
     }
     Ok(report)
+}
+
+/// The importer's `text` with what the spec it replaces (`old`) carries beyond the importer's
+/// keys, validated again.
+fn kept(old: &str, text: &str, spec: &crate::spec::Spec) -> Result<String, String> {
+    let merged = keep::merge(old, text)?;
+    let display = format!("{}/{}.toml", spec.scope, spec.stem());
+    bitrix_codegen::parse_spec(&bitrix_codegen::SpecSource::new(display, merged.clone())).map_err(
+        |problems| {
+            let p: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+            format!("with the keys of the spec it replaces: {}", p.join("; "))
+        },
+    )?;
+    Ok(merged)
 }

@@ -19,6 +19,8 @@ pub mod examples;
 pub mod existing;
 pub mod fields;
 pub mod import;
+pub mod infer;
+pub mod keep;
 pub mod mark;
 pub mod markdown;
 pub mod page;

@@ -60,6 +60,9 @@ enum Command {
         /// Event spec folder, covered too when it exists.
         #[arg(long, default_value = "events")]
         events: PathBuf,
+        /// Answers recorded from live portals, listed per family when the folder exists.
+        #[arg(long, default_value = "tests/recorded")]
+        recorded: PathBuf,
     },
     /// Write one spec per event of the reference (hand-finished event specs are left alone).
     ImportEvents {
@@ -188,6 +191,7 @@ fn main() -> ExitCode {
             docs,
             specs,
             events,
+            recorded,
         } => {
             let events_cov = || {
                 if events.is_dir() {
@@ -198,7 +202,8 @@ fn main() -> ExitCode {
                     Ok(())
                 }
             };
-            match bitrix_specs::coverage::coverage(&docs, &specs)
+            let recorded = recorded.is_dir().then_some(recorded.as_path());
+            match bitrix_specs::coverage::coverage_with(&docs, &specs, recorded)
                 .and_then(|p| events_cov().map(|()| p))
             {
                 Ok(path) => {

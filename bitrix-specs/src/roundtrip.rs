@@ -118,4 +118,9 @@ pub const SYSTEM_CODES: &[&str] = &[
     "OPERATION_TIME_LIMIT",
     "ERROR_METHOD_NOT_FOUND",
     "invalid_token",
+    "ERROR_CORE",
+    "WRONG_AUTH_TYPE",
+    "ERROR_OAUTH",
+    // An error sent without a code (`SystemError::Uncoded`) when no row of the method matches it.
+    "",
 ];

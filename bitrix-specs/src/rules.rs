@@ -22,15 +22,39 @@ pub fn convention(info: &RowInfo) -> Option<&'static str> {
 /// at least two and each is a plain token (not only `Y`/`N`, which is a flag).
 pub fn listed_values(description: &str) -> Option<Vec<String>> {
     let mut values: Vec<String> = Vec::new();
+    // The first list only, at its own indent: nested bullets describe a value's parts, and a
+    // later list describes something else.
+    let mut indent: Option<usize> = None;
     for line in description.lines() {
         let l = line.trim();
+        let depth = line.len() - line.trim_start().len();
         let Some(item) = l.strip_prefix("- ").or_else(|| l.strip_prefix("* ")) else {
+            if indent.is_some_and(|i| !l.is_empty() && depth <= i) {
+                break;
+            }
             continue;
         };
+        match indent {
+            None => indent = Some(depth),
+            Some(i) if depth > i => continue,
+            Some(i) if depth < i => break,
+            Some(_) => {}
+        }
         let item = item.trim_start();
         let rest = item.strip_prefix('`')?;
-        let value = &rest[..rest.find('`')?];
-        let ok = !value.is_empty()
+        let end = rest.find('`')?;
+        let value = &rest[..end];
+        // `A` — what it means; a bullet that goes on otherwise (`A` and `B` become …) shows
+        // examples, not the allowed values.
+        let after = rest[end + 1..].trim_start();
+        let listed = after.is_empty()
+            || [
+                "—", "–", "-", ":", ",", "(", "=", "for ", "if ", "when ", "is ", "means ",
+            ]
+            .iter()
+            .any(|sep| after.starts_with(sep));
+        let ok = listed
+            && !value.is_empty()
             && value.len() <= 40
             && value
                 .chars()

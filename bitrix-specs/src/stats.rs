@@ -69,7 +69,7 @@ pub fn stats(dir: &Path) -> Result<Stats, String> {
 }
 
 /// `any`-typed parameters, struct fields and result of one spec (or `_types.toml`) as JSON.
-fn any_in(v: &Value) -> usize {
+pub(crate) fn any_in(v: &Value) -> usize {
     let ty = |f: &Value| f.get("type").and_then(Value::as_str).is_some_and(is_any);
     let list = |k: &str, from: &Value| {
         from.get(k)

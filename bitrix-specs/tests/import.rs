@@ -299,3 +299,25 @@ fn mark_restores_scopes_and_marks_reads_and_stats_count_them() {
         checked.problems.first()
     );
 }
+
+#[test]
+fn coverage_lists_methods_checked_against_recorded_answers() {
+    let out = scratch("recorded");
+    import(&pages(), &out, false).unwrap();
+    let recorded = scratch("recorded-cases");
+    std::fs::write(
+        recorded.join("001-demo.thing.get.json"),
+        r#"{"method": "demo.thing.get", "status": 200, "response": {"result": {}}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        recorded.join("002-batch.demo.thing.get.json"),
+        r#"{"method": "batch", "inner_method": "DEMO.THING.GET", "response": {"result": {}}}"#,
+    )
+    .unwrap();
+    let path = bitrix_specs::coverage::coverage_with(&pages(), &out, Some(&recorded)).unwrap();
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains("- **demo**: `demo.thing.get` (2)"), "{text}");
+    let all = text.lines().find(|l| l.starts_with("| **all**")).unwrap();
+    assert!(all.ends_with("| 1 | 2 |"), "{all}");
+}
