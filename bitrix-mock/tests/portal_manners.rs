@@ -342,3 +342,24 @@ async fn list_field_names_match_the_entity_up_to_case_and_underscores() {
     let (status, answer) = post_json(&list, &json!({"order": {"NO_SUCH": "ASC"}})).await;
     assert_eq!(status, 400, "{answer}");
 }
+
+#[tokio::test]
+async fn an_array_kept_in_a_text_column_reads_back_php_serialized() {
+    // tasks.template.add takes REPLICATE_PARAMS as an object; the portal's get answers the text
+    // PHP's serialize() wrote (the documented record shows `a:19:{s:6:"PERIOD";…}`).
+    let emu = emulator().await;
+    let url = format!("{}tasks.template.add", emu.webhook_url());
+    let fields = json!({"TITLE": "Weekly", "RESPONSIBLE_ID": 1,
+        "REPLICATE_PARAMS": {"PERIOD": "weekly", "WEEK_DAYS": [2], "EVERY_WEEK": 1}});
+    let (status, body) = post_json(&url, &json!({"fields": fields})).await;
+    assert_eq!(status, 200, "{body}");
+    let id = body["result"].as_u64().expect("an ID");
+    let url = format!("{}tasks.template.get", emu.webhook_url());
+    let (status, body) = post_json(&url, &json!({"templateId": id})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["result"]["REPLICATE_PARAMS"],
+        "a:3:{s:10:\"EVERY_WEEK\";i:1;s:6:\"PERIOD\";s:6:\"weekly\";s:9:\"WEEK_DAYS\";a:1:{i:0;i:2;}}",
+        "{body}"
+    );
+}

@@ -76,6 +76,8 @@ impl Out {
             Out::Raw => v.clone(),
             Out::Text => match v {
                 Value::Number(_) => Value::String(text(v).unwrap_or_default()),
+                // An array kept where the portal shows text is answered as PHP stored it.
+                Value::Array(_) | Value::Object(_) => Value::String(super::php::serialize(v)),
                 _ => v.clone(),
             },
             Out::IntText => match number(v) {

@@ -8,6 +8,7 @@
 
 pub mod form;
 pub mod names;
+pub mod php;
 mod template;
 
 pub use template::{catalog, family, Template};
