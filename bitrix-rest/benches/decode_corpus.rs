@@ -4,10 +4,13 @@
 //! ROUNDS times. Prints the median answers per second over the rounds.
 //!
 //! ```sh
-//! cargo run --release --example bench_decode_corpus --no-default-features \
+//! cargo bench -p bitrix-rest --bench decode_corpus --no-default-features \
 //!     --features crm,task,tasks,im,disk,calendar,user,department,timeman,socialnetwork,catalog,lists \
 //!     -- tests/recorded 200
 //! ```
+//!
+//! A bench target rather than an example: `cargo test` builds every example, and this one
+//! decodes every method of every folder.
 //!
 //! Cases whose method is not compiled in (its folder's feature is off) are skipped and counted.
 
@@ -28,8 +31,10 @@ enum Case {
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let dir = PathBuf::from(args.next().unwrap_or_else(|| "tests/recorded".into()));
+    // `cargo bench` adds `--bench`; the folder is relative to the workspace.
+    let mut args = std::env::args().skip(1).filter(|a| !a.starts_with("--"));
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = workspace.join(args.next().unwrap_or_else(|| "tests/recorded".into()));
     let rounds: usize = args
         .next()
         .map(|n| n.parse().expect("ROUNDS is a number"))
