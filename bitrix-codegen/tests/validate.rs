@@ -1,8 +1,8 @@
 //! The validator over bad specs, without a compiler in the loop: each case asserts the message,
 //! the line and the column (and the hint) that `include_specs!` would report.
 //!
-//! The same cases are compiled by trybuild in `tests/ui/fail/spec_*.rs` (specs in
-//! `tests/ui/specs/<case>/`), where the snapshots show what a user sees.
+//! The same cases are compiled by trybuild in `tests/compile-fail/ui/fail/spec_*.rs` (specs in
+//! `tests/compile-fail/ui/specs/<case>/`), where the snapshots show what a user sees.
 
 use bitrix_codegen::model::TypeKind;
 use bitrix_codegen::{check_all, parse_spec, Diagnostic, Method, SpecSource};

@@ -3,7 +3,7 @@
 //! and receives each typed event once, verified by `events::Receiver`.
 #![allow(deprecated)] // crm.deal.* are deprecated upstream for crm.item.*; both raise ONCRMDEALADD
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -21,7 +21,7 @@ use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::{mpsc, Notify};
 
-mod common;
+use crate::common;
 
 /// A safety bound on waits that normally end at once; never used to order events. Generous
 /// because the tests of this file run in parallel on two cores beside the 32 MiB body tests;

@@ -22,7 +22,7 @@ async fn register_command(emu: &Emulator, client: &Client) -> i64 {
     client.call(&req).await.unwrap().result
 }
 
-mod common;
+use crate::common;
 
 use common::oauth;
 

@@ -5,7 +5,7 @@ use bitrix_mock::{AuthKind, Config, Emulator};
 use bitrix_rest::{AuthError, Client, ConfigError, Error, OAuthConfig};
 use serde_json::json;
 
-mod common;
+use crate::common;
 
 use common::oauth;
 

@@ -8,7 +8,7 @@ mod v3 {
     bitrix_macros::include_specs!("specs_v3");
 }
 
-mod common;
+use crate::common;
 
 use bitrix_mock::{Config, Emulator, Fault};
 use bitrix_rest::{Client, Error, Method};

@@ -11,7 +11,7 @@ use bitrix_mock::{Config, Emulator, Fault, FaultRule};
 use bitrix_rest::{Client, Plan, RetryPolicy};
 use serde_json::{json, Value};
 
-mod common;
+use crate::common;
 
 const ADD: &str = "crm.item.add";
 

@@ -8,7 +8,7 @@ use bitrix_mock::{Config, Emulator, Fault};
 use bitrix_rest::{Client, RetryPolicy};
 use serde_json::json;
 
-mod common;
+use crate::common;
 
 mod capture {
     //! A subscriber that writes every span and event, with their fields, into one string.

@@ -1,0 +1,1 @@
+//! Compile-fail cases only: see `tests/ui.rs`.
