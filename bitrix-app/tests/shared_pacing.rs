@@ -49,7 +49,10 @@ async fn bucket_row(db: &Db, member: &str) -> Option<(f64, f64)> {
         .fetch_optional(db.pool())
         .await
         .ok()??;
-    Some((row.try_get("level").unwrap(), row.try_get("last_at").unwrap()))
+    Some((
+        row.try_get("level").unwrap(),
+        row.try_get("last_at").unwrap(),
+    ))
 }
 
 /// An application like `common::serve`'s, without a server: the load only calls out.
@@ -125,11 +128,7 @@ async fn load(name: &str, apps: usize, shared: bool, break_table: bool) -> Optio
         .collect();
     let row = [row_before, bucket_row(&db, &member).await];
     drop(served);
-    Some(Seen {
-        calls,
-        failed,
-        row,
-    })
+    Some(Seen { calls, failed, row })
 }
 
 fn refused(seen: &Seen) -> usize {
@@ -175,10 +174,16 @@ async fn four_apps_pacing_alone_are_refused() {
         return;
     };
     // Each app's own bucket lets 44 through at once: together they overflow the portal's 50.
-    assert!(refused(&seen) > 0, "the same load without sharing was not refused");
+    assert!(
+        refused(&seen) > 0,
+        "the same load without sharing was not refused"
+    );
     // The install's client (shared pacing on) wrote the row; the load never touched it.
     assert!(seen.row[0].is_some());
-    assert_eq!(seen.row[0], seen.row[1], "the row was used while pacing alone");
+    assert_eq!(
+        seen.row[0], seen.row[1],
+        "the row was used while pacing alone"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
