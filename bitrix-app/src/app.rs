@@ -9,6 +9,7 @@ use bitrix_runtime::{Client, OAuthConfig};
 use crate::config::AppConfig;
 use crate::db::{Account, Db, Status};
 use crate::error::AppError;
+use crate::pacing::PortalBucket;
 use crate::tokens::AccountTokens;
 use crate::verify::Verifier;
 
@@ -159,7 +160,8 @@ impl App {
     }
 
     /// A client for the portal `member_id`: its stored tokens, each renewal written back (once
-    /// per expiry across processes), pacing shared by every clone. Refused for a portal that is
+    /// per expiry across processes), pacing shared by every clone and, on PostgreSQL, by every
+    /// process using the database ([`PortalBucket`]). Refused for a portal that is
     /// not installed, blocked or deleted.
     pub async fn portal(&self, member_id: &str) -> Result<Client, AppError> {
         let account = self
@@ -204,6 +206,11 @@ impl App {
         let mut builder = Client::builder().token_store(store);
         if let Some(plan) = config.plan {
             builder = builder.plan(plan);
+        }
+        if config.shared_pacing {
+            if let Some(bucket) = PortalBucket::new(self.db().clone(), account.member_id.clone()) {
+                builder = builder.shared_bucket(bucket);
+            }
         }
         let client = builder
             .oauth(oauth)

@@ -24,6 +24,11 @@ pub struct AppConfig {
     pub lease: Duration,
     /// The portals' plan, for the pacing of calls to each portal (`None`: the runtime default).
     pub plan: Option<Plan>,
+    /// Whether the processes sharing a PostgreSQL database pace each portal together, through
+    /// one bucket row per portal ([`PortalBucket`](crate::PortalBucket); default `true`). Off,
+    /// each process paces alone and together they may send the plan's rate several times over.
+    /// No effect on SQLite (one process, one in-memory bucket per portal).
+    pub shared_pacing: bool,
 }
 
 impl fmt::Debug for AppConfig {
@@ -35,6 +40,8 @@ impl fmt::Debug for AppConfig {
             .field("public_url", &self.public_url)
             .field("events", &self.events)
             .field("lease", &self.lease)
+            .field("plan", &self.plan)
+            .field("shared_pacing", &self.shared_pacing)
             .finish_non_exhaustive()
     }
 }
@@ -54,6 +61,7 @@ impl AppConfig {
             events: Vec::new(),
             lease: crate::tokens::DEFAULT_LEASE,
             plan: None,
+            shared_pacing: true,
         }
     }
 
@@ -82,6 +90,14 @@ impl AppConfig {
     #[must_use]
     pub fn plan(mut self, plan: Plan) -> Self {
         self.plan = Some(plan);
+        self
+    }
+
+    /// Turns the pacing shared across processes on PostgreSQL on or off (see
+    /// [`shared_pacing`](AppConfig::shared_pacing)).
+    #[must_use]
+    pub fn shared_pacing(mut self, on: bool) -> Self {
+        self.shared_pacing = on;
         self
     }
 

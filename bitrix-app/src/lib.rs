@@ -14,7 +14,10 @@
 //! * **Accounts** in SQLite (a file, the embedded default) or PostgreSQL (several processes),
 //!   with the same migrations (`migrations/`): lifecycle, domain history, scopes, installing
 //!   user, version, tokens. [`App::portal`] gives a [`bitrix_runtime::Client`] whose renewals are
-//!   written back once per expiry across processes ([`AccountTokens`]).
+//!   written back once per expiry across processes ([`AccountTokens`]) and, on PostgreSQL,
+//!   whose requests are paced together with every other process's ([`PortalBucket`]: one
+//!   rate-bucket row per portal, reserved in one statement by the database's clock; if the
+//!   database does not answer, the client paces alone rather than fail the call).
 //!
 //! ```no_run
 //! use bitrix_app::{App, AppConfig, AppHandler, BoxFuture, Db, HandlerError, PortalContext};
@@ -45,6 +48,7 @@ mod config;
 pub mod db;
 mod error;
 mod handlers;
+mod pacing;
 mod tokens;
 mod verify;
 
@@ -52,4 +56,5 @@ pub use app::{html_escape, App, AppHandler, BoxFuture, HandlerError, Page, Porta
 pub use config::AppConfig;
 pub use db::{Account, Backend, Db, DbError, Status, TokenState};
 pub use error::AppError;
+pub use pacing::PortalBucket;
 pub use tokens::{AccountTokens, DEFAULT_LEASE};

@@ -47,7 +47,7 @@ pub use error::{
     MAX_KEPT_BODY,
 };
 pub use method::Method;
-pub use pacing::{Plan, RetryPolicy};
+pub use pacing::{Plan, RetryPolicy, SharedBucket, SharedBucketError};
 pub use secret::Secret;
 pub use stream::{FastExport, Items, PAGE_SIZE};
 pub use wire::file::File;

@@ -10,11 +10,18 @@ use sqlx::AnyPool;
 use super::DbError;
 
 /// `(version, description, SQL)` of every migration, in order.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "accounts",
-    include_str!("../../migrations/0001_accounts.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "accounts",
+        include_str!("../../migrations/0001_accounts.sql"),
+    ),
+    (
+        2,
+        "rate buckets",
+        include_str!("../../migrations/0002_rate_buckets.sql"),
+    ),
+];
 
 /// The embedded migrations as a source for [`Migrator::new`].
 #[derive(Debug)]

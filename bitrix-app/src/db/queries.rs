@@ -201,7 +201,11 @@ impl Db {
             return Ok(false);
         }
         if clean {
-            for table in ["bitrix_domains", "bitrix_portal_data"] {
+            for table in [
+                "bitrix_domains",
+                "bitrix_portal_data",
+                "bitrix_rate_buckets",
+            ] {
                 sqlx::query(&format!("DELETE FROM {table} WHERE member_id = $1"))
                     .bind(member_id)
                     .execute(&mut *tx)

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::ClientBuilder;
-use crate::pacing::{Plan, RetryPolicy};
+use crate::pacing::{Plan, RetryPolicy, Shared, SharedBucket};
 
 impl ClientBuilder {
     /// The portal's plan: the client paces requests to its leaky bucket (default
@@ -12,6 +12,15 @@ impl ClientBuilder {
     #[must_use]
     pub fn plan(mut self, plan: Plan) -> Self {
         self.pacing.plan = plan;
+        self
+    }
+
+    /// Paces requests with a bucket shared by every process calling the portal (see
+    /// [`SharedBucket`]) instead of this client's own, which then only stands in when the shared
+    /// one cannot answer. Has no effect with [`Plan::Unlimited`].
+    #[must_use]
+    pub fn shared_bucket(mut self, bucket: impl SharedBucket) -> Self {
+        self.pacing.shared = Some(Shared(std::sync::Arc::new(bucket)));
         self
     }
 

@@ -55,7 +55,7 @@ impl Client {
                     Verdict::Done
                 }
                 Ok((Answer::Failure { code, .. }, _, _)) if code == "QUERY_LIMIT_EXCEEDED" => {
-                    pacer.saturate();
+                    pacer.saturate().await;
                     Verdict::RetryAfter(pacer.backoff(tries))
                 }
                 Ok((Answer::Failure { code, .. }, _, _)) if code == "OPERATION_TIME_LIMIT" => {

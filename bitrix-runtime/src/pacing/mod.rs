@@ -3,14 +3,19 @@
 //! jitter. One [`Pacer`] lives in the client's shared state, so every clone of a client and every
 //! task calling through it share the same budget.
 //!
+//! A [`SharedBucket`] (set with `ClientBuilder::shared_bucket`) takes the rate bucket's place for
+//! processes sharing one portal; the client's own bucket still counts every request and paces
+//! alone whenever the shared one cannot answer.
+//!
 //! This is machinery only: it knows nothing of the client. What to retry and when to renew
 //! lives in `client/` (`client/retry.rs`), the builder options in `client/options.rs`.
 
 mod bucket;
+mod shared;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::{Semaphore, SemaphorePermit};
@@ -18,6 +23,8 @@ use tokio::time::Instant;
 
 use self::bucket::Bucket;
 use crate::envelope::Time;
+
+pub use self::shared::{SharedBucket, SharedBucketError};
 
 /// The portal's plan, which sets how many HTTP requests it accepts (the leaky bucket).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -105,6 +112,17 @@ pub(crate) struct PacingConfig {
     pub(crate) time_scale: f64,
     pub(crate) operating_budget: Duration,
     pub(crate) operating_reserve: Option<Duration>,
+    pub(crate) shared: Option<Shared>,
+}
+
+/// A [`SharedBucket`] as the pacing state holds it (it need not be `Debug` itself).
+#[derive(Clone)]
+pub(crate) struct Shared(pub(crate) Arc<dyn SharedBucket>);
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SharedBucket")
+    }
 }
 
 impl Default for PacingConfig {
@@ -116,6 +134,7 @@ impl Default for PacingConfig {
             time_scale: 1.0,
             operating_budget: Duration::from_secs(480),
             operating_reserve: None,
+            shared: None,
         }
     }
 }
@@ -133,6 +152,9 @@ struct Operating {
 #[derive(Debug)]
 pub(crate) struct Pacer {
     bucket: Option<Mutex<Bucket>>,
+    /// The shared bucket with the real-time `(rate, capacity)` it is asked for; only set when
+    /// the plan has a bucket.
+    shared: Option<(Shared, f64, f64)>,
     permits: Semaphore,
     operating: Mutex<HashMap<String, Operating>>,
     retry: RetryPolicy,
@@ -144,11 +166,19 @@ pub(crate) struct Pacer {
 impl Pacer {
     pub(crate) fn new(config: &PacingConfig) -> Self {
         let scale = config.time_scale;
-        let bucket = config.plan.bucket().map(|(rate, capacity)| {
+        let limits = config.plan.bucket().map(|(rate, capacity)| {
             // Keep up to one drop of the burst free: requests sent in order can arrive a few
             // milliseconds apart in another order, and a full bucket would then refuse one.
             let safety = (capacity * 0.02).clamp(0.0, 1.0);
-            Mutex::new(Bucket::new(rate, capacity - safety, scale))
+            (rate, capacity - safety)
+        });
+        let bucket = limits.map(|(rate, capacity)| Mutex::new(Bucket::new(rate, capacity, scale)));
+        // The shared store works in real time: a sped-up portal drains `scale` times faster.
+        let shared = limits.and_then(|(rate, capacity)| {
+            config
+                .shared
+                .clone()
+                .map(|shared| (shared, rate * scale, capacity))
         });
         let budget = config.operating_budget.as_secs_f64();
         let reserve = config
@@ -160,6 +190,7 @@ impl Pacer {
             | 1;
         Pacer {
             bucket,
+            shared,
             permits: Semaphore::new(config.max_concurrent.clamp(1, Semaphore::MAX_PERMITS)),
             operating: Mutex::new(HashMap::new()),
             retry: config.retry.clone(),
@@ -187,7 +218,17 @@ impl Pacer {
         // The semaphore is never closed, so this only fails if it were.
         let permit = self.permits.acquire().await.ok();
         if let Some(bucket) = &self.bucket {
-            let wait = Self::lock(bucket).reserve(Instant::now());
+            // The own bucket counts every request even when a shared one paces, so that it
+            // knows this process's recent sends if it has to take over.
+            let mut wait = Self::lock(bucket).reserve(Instant::now());
+            if let Some((shared, rate, capacity)) = &self.shared {
+                match shared.0.reserve(*rate, *capacity).await {
+                    Ok(shared_wait) => wait = shared_wait,
+                    Err(error) => {
+                        tracing::debug!(target: "bitrix_rest", method, error = %error, "shared bucket unavailable; pacing with the client's own");
+                    }
+                }
+            }
             if !wait.is_zero() {
                 tracing::debug!(target: "bitrix_rest", method, wait_ms = wait.as_millis() as u64, reason = "rate", "pacing wait");
                 tokio::time::sleep(wait).await;
@@ -255,10 +296,16 @@ impl Pacer {
         self.retry.max_tries
     }
 
-    /// The portal said its bucket is full (503): later calls wait for it to drain.
-    pub(crate) fn saturate(&self) {
+    /// The portal said its bucket is full (503): later calls wait for it to drain, in every
+    /// process when a shared bucket is set.
+    pub(crate) async fn saturate(&self) {
         if let Some(bucket) = &self.bucket {
             Self::lock(bucket).saturate(Instant::now());
+        }
+        if let Some((shared, rate, capacity)) = &self.shared {
+            if let Err(error) = shared.0.saturate(*rate, *capacity).await {
+                tracing::debug!(target: "bitrix_rest", error = %error, "shared bucket unavailable to mark full");
+            }
         }
     }
 
@@ -285,6 +332,7 @@ mod tests {
         for (file, text) in [
             ("mod.rs", include_str!("mod.rs")),
             ("bucket.rs", include_str!("bucket.rs")),
+            ("shared.rs", include_str!("shared.rs")),
         ] {
             assert!(!text.contains(client), "pacing/{file} imports from client/");
         }
@@ -400,5 +448,89 @@ mod tests {
         drop(p.acquire("m").await);
         let waited = start.elapsed().as_secs_f64();
         assert!((waited - 101.0).abs() < 0.01, "{waited}");
+    }
+
+    /// A shared bucket that records what it is asked and answers a fixed wait, or fails.
+    #[derive(Default)]
+    struct Recording {
+        asked: Mutex<Vec<(f64, f64)>>,
+        saturated: Mutex<Vec<(f64, f64)>>,
+        fail: bool,
+    }
+
+    impl SharedBucket for Arc<Recording> {
+        fn reserve(
+            &self,
+            rate: f64,
+            capacity: f64,
+        ) -> crate::auth::BoxFuture<'_, Result<Duration, SharedBucketError>> {
+            Box::pin(async move {
+                self.asked.lock().unwrap().push((rate, capacity));
+                if self.fail {
+                    return Err("store unreachable".into());
+                }
+                Ok(Duration::from_secs(3))
+            })
+        }
+
+        fn saturate(
+            &self,
+            rate: f64,
+            capacity: f64,
+        ) -> crate::auth::BoxFuture<'_, Result<(), SharedBucketError>> {
+            Box::pin(async move {
+                self.saturated.lock().unwrap().push((rate, capacity));
+                Ok(())
+            })
+        }
+    }
+
+    fn with_shared(shared: &Arc<Recording>, plan: Plan, scale: f64) -> Pacer {
+        Pacer::new(&PacingConfig {
+            plan,
+            time_scale: scale,
+            shared: Some(Shared(Arc::new(shared.clone()))),
+            ..PacingConfig::default()
+        })
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_shared_bucket_decides_the_wait_in_real_time() {
+        let shared = Arc::new(Recording::default());
+        let p = with_shared(&shared, Plan::Standard, 10.0);
+        let start = Instant::now();
+        drop(p.acquire("m").await);
+        // The shared answer (3 s) wins over the own bucket's (none for the first request).
+        assert_eq!(start.elapsed(), Duration::from_secs(3));
+        p.saturate().await;
+        // Real drops a second (2 x the time scale) and the capacity less the safety drop.
+        assert_eq!(*shared.asked.lock().unwrap(), vec![(20.0, 49.0)]);
+        assert_eq!(*shared.saturated.lock().unwrap(), vec![(20.0, 49.0)]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failing_shared_bucket_falls_back_to_the_own_one() {
+        let shared = Arc::new(Recording {
+            fail: true,
+            ..Recording::default()
+        });
+        let p = with_shared(&shared, Plan::Standard, 1.0);
+        let start = Instant::now();
+        for _ in 0..51 {
+            drop(p.acquire("m").await);
+        }
+        // Paced as without a shared bucket: 49 at once, then one every 0.5 s.
+        assert_eq!(start.elapsed(), Duration::from_secs(1));
+        assert_eq!(shared.asked.lock().unwrap().len(), 51);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_unlimited_plan_never_asks_the_shared_bucket() {
+        let shared = Arc::new(Recording::default());
+        let p = with_shared(&shared, Plan::Unlimited, 1.0);
+        drop(p.acquire("m").await);
+        p.saturate().await;
+        assert!(shared.asked.lock().unwrap().is_empty());
+        assert!(shared.saturated.lock().unwrap().is_empty());
     }
 }
