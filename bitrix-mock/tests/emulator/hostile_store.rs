@@ -1,7 +1,7 @@
 //! Random parameters for every stateful method, form and JSON: the emulator answers each with a
 //! 2xx or 4xx JSON body and keeps serving. The generator is seeded, so a failure repeats.
 
-mod common;
+use crate::common;
 
 use bitrix_mock::{Config, Emulator};
 use common::{post_json, post_raw};

@@ -1,7 +1,7 @@
 //! Every method of the specs answers its documented requests, and hostile input never breaks the
 //! server.
 
-mod common;
+use crate::common;
 
 use bitrix_codegen::{check_all, load_dir};
 use bitrix_mock::{Config, Emulator};

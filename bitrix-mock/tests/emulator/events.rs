@@ -1,7 +1,7 @@
 //! `event.bind` and the events writes raise, over real HTTP: handlers are loopback servers that
 //! record what the emulator POSTs; writes go through REST 2, `batch` and REST 3.0.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -3,9 +3,9 @@
 //! documented values written as an app would send them (numbers as numbers), read back through
 //! get (or list), and compared with the documented record: the share of its keys present
 //! (`UF_*` aside) and the share with the documented JSON type. The scores are printed as a
-//! table (`cargo test -p bitrix-mock --test portal_form -- --nocapture`); BENCHMARKS.md keeps it.
+//! table (`cargo test -p bitrix-mock --test emulator portal_form:: -- --nocapture`); BENCHMARKS.md keeps it.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

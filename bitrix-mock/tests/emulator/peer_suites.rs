@@ -3,7 +3,7 @@
 //! `LIKE` patterns in filters, legacy lists ignoring filter keys they do not know, names asked in
 //! the other casing, system facts under another family's name, and the defaults of a new lead.
 
-mod common;
+use crate::common;
 
 use bitrix_mock::{Config, Emulator};
 use common::{assert_error, post_json, TIME_KEYS};

@@ -3,7 +3,7 @@
 //! only where the reference lists them; `INVALID_CREDENTIALS`, `invalid_client`,
 //! `WRONG_AUTH_TYPE`, the empty-code "Not found", and REST 3.0 batch at the webhook address.
 
-mod common;
+use crate::common;
 
 use bitrix_mock::{Config, Emulator};
 use common::{assert_error, get, post_json, post_raw};

@@ -1,6 +1,6 @@
 //! The request bucket, operating time, token expiry and refresh, and injected faults, over HTTP.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

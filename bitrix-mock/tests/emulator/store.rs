@@ -3,7 +3,7 @@
 //! `item` envelope and the `items` list (shipped `crm.item.*`), multi-value fields and user
 //! fields; then bad list input, `fields`, and batch reaching the same store.
 
-mod common;
+use crate::common;
 
 use bitrix_mock::{Config, Emulator};
 use common::{assert_error, post_json, post_raw};

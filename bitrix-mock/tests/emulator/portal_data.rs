@@ -3,7 +3,7 @@
 //! CRM store behind `crm.contact.*`, `crm.deal.*` and `crm.item.*`, nested product rows,
 //! sections added by plain parameters, the clock behind `server.time`, and another seed file.
 
-mod common;
+use crate::common;
 
 use bitrix_mock::{Config, Emulator};
 use common::post_json;

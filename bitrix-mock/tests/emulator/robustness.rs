@@ -1,7 +1,7 @@
 //! Network and input robustness (issue 14): stalled clients are cut off, the call log is bounded,
 //! multi-byte command text and NaN values are handled. Each of these failed before its fix.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

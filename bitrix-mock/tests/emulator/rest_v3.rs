@@ -1,7 +1,7 @@
 //! REST 3.0 at `/rest/api/` over raw HTTP, on the test specs `tasks.task.*` (`rest = 3`): the
 //! same store, `result.item`/`result.items`, v3 errors, and `Idempotency-Key` replays.
 
-mod common;
+use crate::common;
 
 use bitrix_mock::{Config, Emulator};
 use common::post_json;

@@ -1,7 +1,7 @@
 //! Route forms, encodings, the bot and command family, the documented `imbot.command.update`
 //! answers, batch and pagination, over real HTTP.
 
-mod common;
+use crate::common;
 
 use bitrix_mock::{AuthKind, Bot, Command, Config, Emulator};
 use common::{assert_error, get, post_json, post_raw, TIME_KEYS};
