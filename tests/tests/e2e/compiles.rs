@@ -39,7 +39,7 @@ mod app_own_spec {
         let _not_sent = open_ticket(&client, "Printer on fire");
         let _also_not_sent = two_calls(&client);
         assert_eq!(<ticket::Add as Method>::NAME, "helpdesk.ticket.add");
-        assert!(!<ticket::Add as Method>::IDEMPOTENT);
+        const { assert!(!<ticket::Add as Method>::IDEMPOTENT) };
         let _: fn(&<ticket::Add as Method>::Output) = |id: &i64| {
             let _ = id;
         };
