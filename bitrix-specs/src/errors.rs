@@ -65,7 +65,7 @@ pub fn read(
         }
         let empty = sends_empty_code(&blocks);
         let Some(code_col) = t.column("code") else {
-            if empty && uncoded_table(t) {
+            if empty && uncoded_table(t, &blocks) {
                 read_uncoded_table(spec, t, &page_statuses, &mut rows);
             }
             continue;
@@ -271,11 +271,27 @@ fn read_table(
 
 /// A table without a code column whose first column is the server's text (`Error text`,
 /// `Message`, `Error`): on a page whose error answer has an empty code, its rows are sent so.
-fn uncoded_table(t: &Table) -> bool {
-    t.header
-        .first()
-        .is_some_and(|h| h == "error" || h.contains("error text") || h.contains("message"))
-        && t.column("field").is_none()
+/// A first column headed `Description` holds the server's text too when another column explains
+/// it (`Description | Value`) and the page's answer carries one of its texts.
+fn uncoded_table(t: &Table, blocks: &[&Block]) -> bool {
+    if t.column("field").is_some() {
+        return false;
+    }
+    let Some(first) = t.header.first() else {
+        return false;
+    };
+    if first == "error" || first.contains("error text") || first.contains("message") {
+        return true;
+    }
+    let norm = |s: &str| s.trim().trim_end_matches('.').trim().to_lowercase();
+    let sent: Vec<String> = empty_code_texts(blocks).iter().map(|s| norm(s)).collect();
+    first.starts_with("description")
+        && t.header.len() >= 2
+        && t.rows.iter().any(|r| {
+            r.cells
+                .first()
+                .is_some_and(|c| sent.contains(&norm(&literal(c))))
+        })
 }
 
 /// One empty-code row per distinct text of an [`uncoded_table`].
@@ -729,5 +745,22 @@ mod tests {
         let other = page.replace("ID is not defined or invalid.\"", "Something else\"");
         let codes: Vec<String> = rows(&other).0.into_iter().map(|r| r.code).collect();
         assert_eq!(codes, vec!["403", "400", "ERROR_NOT_FOUND"]);
+    }
+
+    #[test]
+    fn a_description_column_of_texts_is_rows_without_a_code_when_the_answer_sends_one() {
+        let page = "# Delete a thing\n\n## Error Handling\n\nHTTP status: **400**\n\n```json\n{\n    \"error\": \"\",\n    \"error_description\": \"ID is not defined or invalid.\"\n}\n```\n\n#|\n|| **Description** | **Value** ||\n|| `ID is not defined or invalid` | No ID given ||\n|| Access denied | No rights ||\n|#\n";
+        let (errors, todo) = rows(page);
+        assert_eq!(
+            errors,
+            vec![
+                empty("ID is not defined or invalid", "IdIsNotDefinedOr"),
+                empty("Access denied", "AccessDenied"),
+            ]
+        );
+        assert!(todo.is_empty(), "{todo:?}");
+        // The answer's text is on no row: the column may be prose.
+        let other = page.replace("ID is not defined or invalid.\"", "Something else\"");
+        assert_eq!(rows(&other).0, vec![]);
     }
 }
