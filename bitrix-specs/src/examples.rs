@@ -147,7 +147,10 @@ fn answers(spec: &mut Spec, page: &Page, errors: bool) -> Vec<(u16, String)> {
     for b in section {
         match b {
             Block::Text { text, .. } => {
-                if let Some(n) = stated_status(text, 100..=599) {
+                // "HTTP status: 160, 400" over an error answer: no answer comes with a 1xx
+                // status, so the list's next one is the example's.
+                let error_status = errors.then(|| stated_status(text, 200..=599)).flatten();
+                if let Some(n) = error_status.or_else(|| stated_status(text, 100..=599)) {
                     status = n;
                 }
             }
@@ -358,6 +361,31 @@ mod tests {
             "{\n  \"a\": 1,\n  // more keys\n  \"b\": \"// not a comment\"\n}"
         ));
         assert!(!super::elides_keys("{\"url\": \"http://x\"}"));
+    }
+
+    #[test]
+    fn an_error_answer_takes_the_error_status_of_the_stated_list() {
+        let page = |line: &str| {
+            let text = format!("# Delete a thing\n\n## Error Handling\n\n{line}\n\n```json\n{{\n    \"error\": \"NOT_FOUND\",\n    \"error_description\": \"Element not found\"\n}}\n```\n");
+            let mut spec = crate::spec::Spec {
+                method: "demo.thing.delete".into(),
+                rest: 2,
+                ..Default::default()
+            };
+            super::read(&mut spec, &crate::page::Page::parse("demo/x.md", &text));
+            (
+                spec.examples.iter().map(|e| e.status).collect::<Vec<_>>(),
+                spec.todo,
+            )
+        };
+        assert_eq!(page("HTTP status: **160**, **400**"), (vec![400], vec![]));
+        assert_eq!(page("HTTP status: **403**"), (vec![403], vec![]));
+        // "200, 403": the example may be one of the rows sent with 200; not read as 403.
+        assert!(page("HTTP status: **200**, **403**").0.is_empty());
+        // Errors the page says come with HTTP 200 cannot be an error example.
+        let (kept, todo) = page("HTTP status: **200**");
+        assert!(kept.is_empty());
+        assert_eq!(todo.len(), 1, "{todo:?}");
     }
 
     #[test]
