@@ -771,6 +771,17 @@ fn empty_code_rows_need_a_description_and_a_variant() {
         d.message,
         "an error `code` is empty, but the row lacks a `description` or a `variant`"
     );
+    // Two rows with one text (case aside): the second could never be matched.
+    let d = problem(&format!(
+        "{HEAD}\n[result]\ntype = \"boolean\"\n\n[[errors]]\ncode = \"\"\ndescription = \"Not found\"\nvariant = \"NotFound\"\n\n[[errors]]\ncode = \"\"\ndescription = \"not found \"\nvariant = \"NotFound2\"\n"
+    ));
+    assert_at(
+        &d,
+        14,
+        8,
+        "two error rows with code `` have the description \"not found\"",
+        Some("the runtime tells such rows apart by their text: merge them into one row"),
+    );
     // Blank is not empty.
     let d = problem(&format!(
         "{HEAD}\n[result]\ntype = \"boolean\"\n\n[[errors]]\ncode = \" \"\ndescription = \"x\"\nvariant = \"X\"\n"

@@ -63,7 +63,11 @@ pub fn read(
             }
             continue;
         }
+        let empty = sends_empty_code(&blocks);
         let Some(code_col) = t.column("code") else {
+            if empty && uncoded_table(t, &blocks) {
+                read_uncoded_table(spec, t, &page_statuses, &mut rows);
+            }
             continue;
         };
         if t.column("field").is_some() || code_col > 1 {
@@ -75,8 +79,16 @@ pub fn read(
             ));
             continue;
         }
-        let empty = sends_empty_code(&blocks);
-        read_table(spec, t, code_col, &page_statuses, empty, system, &mut rows);
+        let statuses_as_codes = empty && codes_are_statuses(t, code_col, &blocks);
+        read_table(
+            spec,
+            t,
+            code_col,
+            &page_statuses,
+            (empty, statuses_as_codes),
+            system,
+            &mut rows,
+        );
     }
     name_shared(spec, rows);
 }
@@ -150,7 +162,7 @@ fn read_table(
     t: &Table,
     code_col: usize,
     page_statuses: &[u16],
-    empty_code: bool,
+    (empty_code, statuses_as_codes): (bool, bool),
     system: &[(String, String)],
     rows: &mut Vec<(ErrorRow, usize)>,
 ) {
@@ -197,6 +209,15 @@ fn read_table(
                 description = Some(literal(next));
             }
         }
+        // A status in the code column of a page whose error answer has an empty code: the
+        // row is sent with an empty code and that status.
+        let mut row_status = None;
+        let code = if statuses_as_codes && is_status(&code) && description.is_some() {
+            row_status = code.parse::<u16>().ok();
+            String::new()
+        } else {
+            code
+        };
         let code = if is_empty_code(&code) {
             // Sent as `{"error": "", "error_description": "…"}`: the server's text names the
             // row. Without it (a prose description only) there is nothing to match.
@@ -230,9 +251,12 @@ fn read_table(
         if !code.is_empty() && is_system(&code, description.as_deref(), system) {
             continue;
         }
-        let status = status_col
-            .and_then(|c| r.cells.get(c))
-            .and_then(|s| markdown::plain(s).trim().parse::<u16>().ok())
+        let status = row_status
+            .or_else(|| {
+                status_col
+                    .and_then(|c| r.cells.get(c))
+                    .and_then(|s| markdown::plain(s).trim().parse::<u16>().ok())
+            })
             .or_else(|| page_status(&code, page_statuses))
             .filter(|s| (*s == 200 || (400..=599).contains(s)) && *s != 400);
         let row = ErrorRow {
@@ -243,6 +267,96 @@ fn read_table(
         };
         push_new(rows, row, r.line);
     }
+}
+
+/// A table without a code column whose first column is the server's text (`Error text`,
+/// `Message`, `Error`): on a page whose error answer has an empty code, its rows are sent so.
+/// A first column headed `Description` holds the server's text too when another column explains
+/// it (`Description | Value`) and the page's answer carries one of its texts.
+fn uncoded_table(t: &Table, blocks: &[&Block]) -> bool {
+    if t.column("field").is_some() {
+        return false;
+    }
+    let Some(first) = t.header.first() else {
+        return false;
+    };
+    if first == "error" || first.contains("error text") || first.contains("message") {
+        return true;
+    }
+    let norm = |s: &str| s.trim().trim_end_matches('.').trim().to_lowercase();
+    let sent: Vec<String> = empty_code_texts(blocks).iter().map(|s| norm(s)).collect();
+    first.starts_with("description")
+        && t.header.len() >= 2
+        && t.rows.iter().any(|r| {
+            r.cells
+                .first()
+                .is_some_and(|c| sent.contains(&norm(&literal(c))))
+        })
+}
+
+/// One empty-code row per distinct text of an [`uncoded_table`].
+fn read_uncoded_table(
+    spec: &mut Spec,
+    t: &Table,
+    page_statuses: &[u16],
+    rows: &mut Vec<(ErrorRow, usize)>,
+) {
+    if let Some((line, what)) = &t.broken {
+        spec.todo(format!(
+            "error table at page line {line} cannot be read: {what}"
+        ));
+        return;
+    }
+    for r in &t.rows {
+        let description = r.cells.first().map(|c| literal(c)).unwrap_or_default();
+        if is_empty_code(&description) {
+            continue;
+        }
+        let row = ErrorRow {
+            code: String::new(),
+            description: Some(description),
+            status: page_status("", page_statuses).filter(|s| *s != 400),
+            variant: None,
+        };
+        push_new(rows, row, r.line);
+    }
+}
+
+/// Whether the code column holds HTTP statuses (`400`, `403`) for some rows rather than codes:
+/// the page's error answer, sent with an empty code, carries the text of one of those rows (a
+/// final period aside).
+fn codes_are_statuses(t: &Table, code_col: usize, blocks: &[&Block]) -> bool {
+    let norm = |s: &str| s.trim().trim_end_matches('.').trim().to_lowercase();
+    let sent: Vec<String> = empty_code_texts(blocks).iter().map(|s| norm(s)).collect();
+    t.rows.iter().any(|r| {
+        let code = r.cells.get(code_col).map(|c| markdown::plain(c));
+        is_status(code.as_deref().unwrap_or(""))
+            && r.cells
+                .get(code_col + 1)
+                .is_some_and(|d| sent.contains(&norm(&literal(d))))
+    })
+}
+
+/// A code cell that is an HTTP error status.
+fn is_status(code: &str) -> bool {
+    code.trim()
+        .parse::<u16>()
+        .is_ok_and(|n| (400..=599).contains(&n))
+}
+
+/// The `error_description`s of the section's error answers that have `"error": ""`.
+fn empty_code_texts(blocks: &[&Block]) -> Vec<String> {
+    blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Code { text, .. } => crate::examples::json(text).or_else(|| {
+                crate::examples::without_elisions(text).and_then(|t| crate::examples::json(&t))
+            }),
+            _ => None,
+        })
+        .filter(|v| v.get("error").and_then(|e| e.as_str()) == Some(""))
+        .filter_map(|v| Some(v.get("error_description")?.as_str()?.to_string()))
+        .collect()
 }
 
 /// Whether an error answer of the section has `"error": ""`.
@@ -257,10 +371,12 @@ fn sends_empty_code(blocks: &[&Block]) -> bool {
     })
 }
 
-/// How the tables write "no code": an empty cell, a dash, `Empty value`, `Empty string`.
+/// How the tables write "no code": an empty cell, a dash, `Empty value`, `Empty string`
+/// (a stray quote after it, `Empty string"`, is a typo of the page).
 fn is_empty_code(code: &str) -> bool {
+    let code = code.trim_matches('"').trim();
     code.is_empty()
-        || ["empty value", "empty", "empty string", "-", "—", "\"\""]
+        || ["empty value", "empty", "empty string", "-", "—"]
             .iter()
             .any(|w| code.eq_ignore_ascii_case(w))
 }
@@ -519,4 +635,132 @@ fn rows_from_examples(spec: &mut Spec) {
         });
     }
     spec.errors.extend(new_rows);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::page::Page;
+    use crate::spec::{ErrorRow, Spec};
+
+    fn rows(page: &str) -> (Vec<ErrorRow>, Vec<String>) {
+        let page = Page::parse("demo/demo-thing-get.md", page);
+        let mut spec = Spec {
+            method: "demo.thing.get".into(),
+            rest: 2,
+            ..Spec::default()
+        };
+        super::read(&mut spec, &page, &[], &[]);
+        (spec.errors, spec.todo)
+    }
+
+    fn empty(description: &str, variant: &str) -> ErrorRow {
+        ErrorRow {
+            code: String::new(),
+            description: Some(description.into()),
+            status: None,
+            variant: Some(variant.into()),
+        }
+    }
+
+    #[test]
+    fn rows_sent_without_a_code_are_kept_with_the_servers_text() {
+        let page = "# Get a thing\n\n## Error Handling\n\n#|\n|| **Code** | **Error text** | **Description** ||\n|| Empty value | `ID is not defined or invalid` | The ID is missing ||\n|| `-` | `Access denied` | No rights ||\n|| `ERROR_NOT_FOUND` | `Not found` | No such thing ||\n|#\n";
+        let (errors, todo) = rows(page);
+        assert_eq!(
+            errors,
+            vec![
+                empty("ID is not defined or invalid", "IdIsNotDefinedOr"),
+                empty("Access denied", "AccessDenied"),
+                ErrorRow {
+                    code: "ERROR_NOT_FOUND".into(),
+                    description: Some("Not found".into()),
+                    status: None,
+                    variant: None,
+                },
+            ]
+        );
+        assert!(todo.is_empty(), "{todo:?}");
+    }
+
+    #[test]
+    fn rows_without_a_code_and_with_one_text_are_one_row() {
+        let page = "# Get a thing\n\n## Error Handling\n\n#|\n|| **Code** | **Error text** | **Description** ||\n|| Empty string | `Access denied` | No rights to read ||\n|| Empty string\" | `Access denied` | No rights to the folder ||\n|| Empty string | `access denied` | No rights at all ||\n|#\n";
+        let (errors, todo) = rows(page);
+        assert_eq!(errors, vec![empty("Access denied", "AccessDenied")]);
+        assert!(todo.is_empty(), "{todo:?}");
+    }
+
+    #[test]
+    fn messages_in_the_code_column_of_a_page_sending_an_empty_code_are_rows() {
+        let page = "# Get a thing\n\n## Error Handling\n\nHTTP status: **400**\n\n```json\n{\n    \"error\": \"\",\n    \"error_description\": \"Thing not found\"\n}\n```\n\n#|\n|| **Code** | **Description** ||\n|| `Thing not found` | The thing does not exist ||\n|| `Access denied` | No rights ||\n|#\n";
+        let (errors, todo) = rows(page);
+        assert_eq!(
+            errors,
+            vec![
+                empty("Thing not found", "ThingNotFound"),
+                empty("Access denied", "AccessDenied"),
+            ]
+        );
+        assert!(todo.is_empty(), "{todo:?}");
+    }
+
+    #[test]
+    fn a_table_of_texts_only_on_a_page_sending_an_empty_code_is_rows_without_a_code() {
+        let page = "# Get a thing\n\n## Error Handling\n\nHTTP status: **400**\n\n```json\n{\n    \"error\": \"\",\n    \"error_description\": \"Too many ids\"\n}\n```\n\n#|\n|| **Error text** | **Description** ||\n|| `Too many ids` | More than 50 ||\n|| `Thing X not found` | No such thing ||\n|#\n";
+        let (errors, todo) = rows(page);
+        assert_eq!(
+            errors,
+            vec![
+                empty("Too many ids", "TooManyIds"),
+                empty("Thing X not found", "ThingXNotFound"),
+            ]
+        );
+        assert!(todo.is_empty(), "{todo:?}");
+        // Without an answer sent with an empty code, nothing says how the texts are sent.
+        let coded = page.replace("\"error\": \"\"", "\"error\": \"TOO_MANY\"");
+        assert_eq!(rows(&coded).0, vec![]);
+    }
+
+    #[test]
+    fn statuses_in_the_code_column_of_a_page_sending_an_empty_code_are_statuses() {
+        let page = "# Get a thing\n\n## Error Handling\n\nHTTP status: **400**\n\n```json\n{\n    \"error\": \"\",\n    \"error_description\": \"ID is not defined or invalid.\"\n}\n```\n\n#|\n|| **Code** | **Description** | **Value** ||\n|| `403` | Access denied | No rights ||\n|| `400` | ID is not defined or invalid | No ID given ||\n|| `ERROR_NOT_FOUND` | Not found | No such thing ||\n|#\n";
+        let (errors, todo) = rows(page);
+        let mut denied = empty("Access denied", "AccessDenied");
+        denied.status = Some(403);
+        assert_eq!(
+            errors,
+            vec![
+                denied,
+                empty("ID is not defined or invalid", "IdIsNotDefinedOr"),
+                ErrorRow {
+                    code: "ERROR_NOT_FOUND".into(),
+                    description: Some("Not found".into()),
+                    status: None,
+                    variant: None,
+                },
+            ]
+        );
+        assert!(todo.is_empty(), "{todo:?}");
+        // The answer's text on no row: the numbers stay codes.
+        let other = page.replace("ID is not defined or invalid.\"", "Something else\"");
+        let codes: Vec<String> = rows(&other).0.into_iter().map(|r| r.code).collect();
+        assert_eq!(codes, vec!["403", "400", "ERROR_NOT_FOUND"]);
+    }
+
+    #[test]
+    fn a_description_column_of_texts_is_rows_without_a_code_when_the_answer_sends_one() {
+        let page = "# Delete a thing\n\n## Error Handling\n\nHTTP status: **400**\n\n```json\n{\n    \"error\": \"\",\n    \"error_description\": \"ID is not defined or invalid.\"\n}\n```\n\n#|\n|| **Description** | **Value** ||\n|| `ID is not defined or invalid` | No ID given ||\n|| Access denied | No rights ||\n|#\n";
+        let (errors, todo) = rows(page);
+        assert_eq!(
+            errors,
+            vec![
+                empty("ID is not defined or invalid", "IdIsNotDefinedOr"),
+                empty("Access denied", "AccessDenied"),
+            ]
+        );
+        assert!(todo.is_empty(), "{todo:?}");
+        // The answer's text is on no row: the column may be prose.
+        let other = page.replace("ID is not defined or invalid.\"", "Something else\"");
+        assert_eq!(rows(&other).0, vec![]);
+    }
 }

@@ -143,15 +143,19 @@ fn answers(spec: &mut Spec, page: &Page, errors: bool) -> Vec<(u16, String)> {
     let mut out = Vec::new();
     // Some pages show only the value of `result` (no envelope): the first such block, kept in
     // case the section has no full answer.
-    let mut bare: Option<(u16, Value, usize)> = None;
+    let mut bare: Option<(u16, Value)> = None;
     for b in section {
         match b {
             Block::Text { text, .. } => {
-                if let Some(n) = stated_status(text, 100..=599) {
+                // "HTTP status: 160, 400" over an error answer: no answer comes with a 1xx
+                // status, so the list's next one is the example's.
+                let error_status = errors.then(|| stated_status(text, 200..=599)).flatten();
+                if let Some(n) = error_status.or_else(|| stated_status(text, 100..=599)) {
                     status = n;
                 }
             }
             Block::Code { lang, text, line } if lang.starts_with("json") || lang.is_empty() => {
+                let raw = text.as_str();
                 // Elisions (`...`, `// more items`) are dropped; the rest is the page's JSON.
                 let (text, elided) = match json(text) {
                     Some(_) => (text.clone(), false),
@@ -173,7 +177,7 @@ fn answers(spec: &mut Spec, page: &Page, errors: bool) -> Vec<(u16, String)> {
                     let plain =
                         v.is_object() && v.get("error").is_none() && v.get("time").is_none();
                     if !errors && !elided && plain && status < 300 && bare.is_none() {
-                        bare = Some((status, v, *line));
+                        bare = Some((status, v));
                     }
                     continue;
                 }
@@ -188,7 +192,9 @@ fn answers(spec: &mut Spec, page: &Page, errors: bool) -> Vec<(u16, String)> {
                     ));
                     continue;
                 }
-                if elided {
+                // Items left out of a list or a stray comma lose nothing the type needs; keys
+                // left out of an object may be fields the spec then lacks.
+                if elided && elides_keys(raw) {
                     spec.todo(format!(
                         "{} example at page line {line}: elisions (`...`, comments) removed to read it as JSON",
                         if errors { "error" } else { "answer" }
@@ -202,12 +208,11 @@ fn answers(spec: &mut Spec, page: &Page, errors: bool) -> Vec<(u16, String)> {
             _ => {}
         }
     }
-    if let (true, Some((status, value, line))) = (out.is_empty(), bare) {
+    if let (true, Some((status, value))) = (out.is_empty(), bare) {
+        // Wrapping in the envelope every answer has settles it: the wrapped answer is checked
+        // against the result type like any other, and a misfit is a todo point of its own.
         let mut answer = serde_json::Map::new();
         answer.insert("result".into(), value);
-        spec.todo(format!(
-            "answer example at page line {line} shows only the value of `result`; wrapped in {{\"result\": …}}"
-        ));
         let text = serde_json::to_string_pretty(&Value::Object(answer)).unwrap_or_default();
         out.push((status, text));
     }
@@ -241,6 +246,43 @@ pub fn without_elisions(text: &str) -> Option<String> {
     let joined = lines.join("\n");
     let cleaned = drop_trailing_commas(&joined);
     json(&cleaned).map(|_| cleaned)
+}
+
+/// Whether `text` elides something inside an object (a `...` line or a comment standing among
+/// keys): what it stands for may be keys. Elisions among the items of a list stand for more
+/// items of the same shape, and a stray trailing comma hides nothing.
+pub fn elides_keys(text: &str) -> bool {
+    let mut stack: Vec<char> = Vec::new();
+    let (mut in_str, mut escaped) = (false, false);
+    for line in text.lines() {
+        let kept = strip_comment(line);
+        for c in kept.chars() {
+            if in_str {
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' => escaped = true,
+                    '"' => in_str = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match c {
+                '"' => in_str = true,
+                '{' | '[' => stack.push(c),
+                '}' | ']' => {
+                    stack.pop();
+                }
+                _ => {}
+            }
+        }
+        let bare = kept.trim().trim_end_matches(',').trim();
+        let dots = !bare.is_empty() && bare.chars().all(|c| c == '.');
+        let comment = kept.len() < line.len();
+        if (dots || comment) && stack.last() == Some(&'{') {
+            return true;
+        }
+    }
+    false
 }
 
 /// The line up to a `//` that is not inside a string.
@@ -299,6 +341,51 @@ mod tests {
         assert!(clean.contains("http://x"));
         assert!(super::json(&clean).is_some());
         assert!(super::without_elisions("Array\n(").is_none());
+    }
+
+    #[test]
+    fn elisions_among_keys_are_told_from_elisions_among_items() {
+        // More items of a list, a comment after an item, a stray comma: nothing of the shape lost.
+        let items =
+            "{\n  \"result\": [\n    {\"id\": 1}, // first\n    ...\n  ],\n  \"total\": 2,\n}";
+        assert!(super::without_elisions(items).is_some());
+        assert!(!super::elides_keys(items));
+        assert!(!super::elides_keys(
+            "{\"error\": 1,\n\"error_description\": \"x\",\n}"
+        ));
+        // Keys left out of an object, by `...` or by a comment among them.
+        let keys = "{\n  \"result\": {\n    \"ID\": {\"type\": \"integer\"},\n    ... // each field\n  }\n}";
+        assert!(super::without_elisions(keys).is_some());
+        assert!(super::elides_keys(keys));
+        assert!(super::elides_keys(
+            "{\n  \"a\": 1,\n  // more keys\n  \"b\": \"// not a comment\"\n}"
+        ));
+        assert!(!super::elides_keys("{\"url\": \"http://x\"}"));
+    }
+
+    #[test]
+    fn an_error_answer_takes_the_error_status_of_the_stated_list() {
+        let page = |line: &str| {
+            let text = format!("# Delete a thing\n\n## Error Handling\n\n{line}\n\n```json\n{{\n    \"error\": \"NOT_FOUND\",\n    \"error_description\": \"Element not found\"\n}}\n```\n");
+            let mut spec = crate::spec::Spec {
+                method: "demo.thing.delete".into(),
+                rest: 2,
+                ..Default::default()
+            };
+            super::read(&mut spec, &crate::page::Page::parse("demo/x.md", &text));
+            (
+                spec.examples.iter().map(|e| e.status).collect::<Vec<_>>(),
+                spec.todo,
+            )
+        };
+        assert_eq!(page("HTTP status: **160**, **400**"), (vec![400], vec![]));
+        assert_eq!(page("HTTP status: **403**"), (vec![403], vec![]));
+        // "200, 403": the example may be one of the rows sent with 200; not read as 403.
+        assert!(page("HTTP status: **200**, **403**").0.is_empty());
+        // Errors the page says come with HTTP 200 cannot be an error example.
+        let (kept, todo) = page("HTTP status: **200**");
+        assert!(kept.is_empty());
+        assert_eq!(todo.len(), 1, "{todo:?}");
     }
 
     #[test]

@@ -33,4 +33,5 @@ pub mod spec;
 pub mod state;
 pub mod stats;
 pub mod types;
+pub mod validate;
 pub mod write;

@@ -1,4 +1,5 @@
-//! Command line of `bitrix-specs`: `import`, `import-events`, `drift`, `coverage`, `stats`, `mark`.
+//! Command line of `bitrix-specs`: `import`, `import-events`, `drift`, `coverage`, `stats`, `mark`,
+//! `check`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -63,6 +64,12 @@ enum Command {
         /// Answers recorded from live portals, listed per family when the folder exists.
         #[arg(long, default_value = "tests/recorded")]
         recorded: PathBuf,
+    },
+    /// Validate every spec of the folder as `include_specs!` would (no compiler); exits 1 on a
+    /// problem. Also lists error examples sent with an empty code that match no row.
+    Check {
+        /// Spec folder.
+        specs: PathBuf,
     },
     /// Write one spec per event of the reference (hand-finished event specs are left alone).
     ImportEvents {
@@ -155,6 +162,31 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Check { specs } => match bitrix_specs::validate::check(&specs) {
+            Ok(c) => {
+                for p in &c.problems {
+                    println!("{p}");
+                }
+                for u in &c.unmatched {
+                    println!("{u}: sent with an empty code, matches no row (read as SystemError::Uncoded)");
+                }
+                println!(
+                    "{} specs: {} problem(s), {} empty-code example(s) on no row",
+                    c.specs,
+                    c.problems.len(),
+                    c.unmatched.len()
+                );
+                if c.problems.is_empty() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
         Command::Stats { specs, list } => match bitrix_specs::stats::stats(&specs) {
             Ok(s) => {
                 println!("{s}");

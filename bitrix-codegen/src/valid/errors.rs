@@ -16,10 +16,14 @@ pub(super) fn errors(ctx: &mut Ctx<'_>, rows: &[ErrorAst]) -> Vec<ErrorDef> {
     }
     let mut out: Vec<ErrorDef> = Vec::new();
     let mut variants: BTreeSet<String> = BTreeSet::new();
+    let mut texts: BTreeSet<(String, String)> = BTreeSet::new();
     for r in rows {
         let Some(code) = coded(ctx, r) else { continue };
         // An empty code says nothing by itself: its rows are always told apart by description.
         let shared = count[code] > 1 || code.is_empty();
+        if shared && !distinct_text(ctx, r, code, &mut texts) {
+            continue;
+        }
         let Some(variant) = variant(ctx, r, code, shared) else {
             continue;
         };
@@ -110,6 +114,29 @@ fn told_apart(ctx: &mut Ctx<'_>, r: &ErrorAst, code: &str, shared: bool) {
             "give the server's `error_description` so the rows can be told apart",
         );
     }
+}
+
+/// Rows told apart by text need different texts (as the runtime compares them: case and
+/// surrounding space aside); the second of two rows with one text could never be matched.
+fn distinct_text(
+    ctx: &mut Ctx<'_>,
+    r: &ErrorAst,
+    code: &str,
+    seen: &mut BTreeSet<(String, String)>,
+) -> bool {
+    let Some(d) = r.description.as_deref().filter(|d| !d.trim().is_empty()) else {
+        return true;
+    };
+    if seen.insert((code.to_string(), d.trim().to_lowercase())) {
+        return true;
+    }
+    let span = r.code.as_ref().map_or(r.span.clone(), |c| c.span.clone());
+    ctx.error_help(
+        span,
+        format!("two error rows with code `{code}` have the description \"{d}\""),
+        "the runtime tells such rows apart by their text: merge them into one row",
+    );
+    false
 }
 
 /// A variant is not `Unknown` (the catch-all) and not another row's.
