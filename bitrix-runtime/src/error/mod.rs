@@ -153,7 +153,8 @@ pub trait MethodError: fmt::Debug + fmt::Display + Clone + Send + Sync + 'static
     fn as_unknown(&self) -> Option<&UnknownCode>;
 
     /// The documented variant for a code and description, if any: a unique code decides alone,
-    /// a shared one by its description (case and surrounding space ignored). Rows with an empty
+    /// a shared one by its description (case, surrounding space and a final period ignored:
+    /// the reference's tables drop the period portals send). Rows with an empty
     /// code (`"error": ""`) are told apart by their description only.
     fn from_documented(code: &str, description: &str) -> Option<Self> {
         let description = description.trim();
@@ -163,7 +164,7 @@ pub trait MethodError: fmt::Debug + fmt::Display + Clone + Send + Sync + 'static
         let row = Self::ROWS
             .iter()
             .position(|r| {
-                same_code(&r) && (!by_text(&r) || r.description.eq_ignore_ascii_case(description))
+                same_code(&r) && (!by_text(&r) || same_text(r.description, description))
             })
             .or_else(|| {
                 Self::ROWS.iter().position(|r| {
@@ -185,6 +186,16 @@ pub trait MethodError: fmt::Debug + fmt::Display + Clone + Send + Sync + 'static
     fn documented_status(&self) -> Option<u16> {
         self.row().map(|row| Self::ROWS[row].status)
     }
+}
+
+/// Whether a documented message and a sent one are the same text: case, surrounding space and
+/// one final period aside.
+fn same_text(documented: &str, sent: &str) -> bool {
+    fn bare(s: &str) -> &str {
+        let s = s.trim();
+        s.strip_suffix('.').unwrap_or(s).trim_end()
+    }
+    bare(documented).eq_ignore_ascii_case(bare(sent))
 }
 
 /// Whether `text` is the documented message `pattern` with its placeholders (`#FIELD#`,
@@ -551,7 +562,15 @@ impl AuthError {
 
 #[cfg(test)]
 mod pattern_tests {
-    use super::fits_pattern;
+    use super::{fits_pattern, same_text};
+
+    #[test]
+    fn a_final_period_and_case_are_not_compared() {
+        assert!(same_text("ID is not defined or invalid", "ID is not defined or invalid."));
+        assert!(same_text("Not found.", " not found "));
+        assert!(!same_text("Not found", "Not found.."));
+        assert!(!same_text("Not found", "Not"));
+    }
 
     #[test]
     fn placeholders_take_the_answers_words() {

@@ -8,7 +8,8 @@ use bitrix_mock::{Config, Emulator, Fault};
 use bitrix_rest::{Client, RetryPolicy};
 use serde_json::json;
 
-use crate::common;
+#[path = "e2e/common/mod.rs"]
+mod common;
 
 mod capture {
     //! A subscriber that writes every span and event, with their fields, into one string.
