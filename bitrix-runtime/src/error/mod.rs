@@ -163,9 +163,7 @@ pub trait MethodError: fmt::Debug + fmt::Display + Clone + Send + Sync + 'static
         // An exact message wins over a row whose message has `#FIELD#`-style placeholders.
         let row = Self::ROWS
             .iter()
-            .position(|r| {
-                same_code(&r) && (!by_text(&r) || same_text(r.description, description))
-            })
+            .position(|r| same_code(&r) && (!by_text(&r) || same_text(r.description, description)))
             .or_else(|| {
                 Self::ROWS.iter().position(|r| {
                     same_code(&r) && by_text(&r) && fits_pattern(r.description, description)
@@ -566,7 +564,10 @@ mod pattern_tests {
 
     #[test]
     fn a_final_period_and_case_are_not_compared() {
-        assert!(same_text("ID is not defined or invalid", "ID is not defined or invalid."));
+        assert!(same_text(
+            "ID is not defined or invalid",
+            "ID is not defined or invalid."
+        ));
         assert!(same_text("Not found.", " not found "));
         assert!(!same_text("Not found", "Not found.."));
         assert!(!same_text("Not found", "Not"));
