@@ -71,6 +71,9 @@ pub(crate) struct Tokens {
     pub refresh_count: usize,
     /// The portal's `member_id`, sent with new tokens.
     pub member_id: String,
+    /// The OAuth server's `/rest/` address that deliveries name as `server_endpoint`, when it is
+    /// not the portal itself (a [`crate::Cloud`]'s portals renew at the cloud's server).
+    pub server_endpoint: Option<String>,
     seed: u64,
     counter: u64,
 }
@@ -90,6 +93,7 @@ impl Tokens {
             access_expiry: BTreeMap::new(),
             refresh_count: 0,
             member_id: String::new(),
+            server_endpoint: None,
             seed,
             counter: 0,
         };

@@ -7,7 +7,8 @@ use serde_json::{json, Value};
 use crate::state::{Data, Shared};
 
 /// The block for application `app` (its `client_id`), user `user` and the event's `scope`.
-/// The emulator has one application, so every `client_id` is answered with its credentials.
+/// A portal has one application (a [`crate::Cloud`] portal: the cloud's), so every `client_id`
+/// is answered with its credentials.
 pub(crate) fn block(
     shared: &Shared,
     data: &Data,
@@ -24,7 +25,11 @@ pub(crate) fn block(
         "expires_in": "3600",
         "scope": scope,
         "domain": shared.addr.to_string(),
-        "server_endpoint": format!("{portal}rest/"),
+        "server_endpoint": data
+            .tokens
+            .server_endpoint
+            .clone()
+            .unwrap_or_else(|| format!("{portal}rest/")),
         "status": "L",
         "client_endpoint": format!("{portal}rest/"),
         "member_id": data.tokens.member_id,

@@ -139,10 +139,10 @@ impl Portal {
         let (access, refresh, member_id) = {
             let mut state = self.state.app();
             state.installed = true;
-            state.bindings.clear();
             let shared = &self.state.shared;
             let now = shared.clock.now();
             let mut data = shared.data();
+            forget_bindings(&mut data);
             data.tokens.access_expiry.clear();
             data.tokens
                 .issue(now, shared.config.token_ttl.as_secs_f64());
@@ -220,18 +220,16 @@ impl Portal {
         post(&with_query(&app.page_url, &query), "PAGE", body).await
     }
 
-    /// Delivers `event` with `data` to every handler bound for it; the application's current
-    /// pair rides in `auth`.
+    /// Delivers a lifecycle event (`ONAPPINSTALL`, `ONAPPUNINSTALL`: raised by installing and
+    /// uninstalling, not by a store write) with `data` to every handler the application bound
+    /// for it, at once; the application's current pair rides in `auth`.
     pub async fn raise(&self, event: &str, data: Value) -> std::io::Result<Vec<DeliveryReport>> {
         let event = event.to_ascii_uppercase();
         let with_tokens = event != "ONAPPUNINSTALL";
         let handlers: Vec<_> = self
-            .state
-            .app()
-            .bindings
-            .iter()
+            .bindings()
+            .into_iter()
             .filter(|b| b.event == event)
-            .cloned()
             .collect();
         let mut reports = Vec::with_capacity(handlers.len());
         for b in handlers {
@@ -251,9 +249,13 @@ impl Portal {
         Ok(reports)
     }
 
-    /// A user adds a deal (through the portal's webhook, so it is stored like any other), and
-    /// the portal raises `ONCRMDEALADD` with its ID. Returns the ID and the deliveries.
+    /// A user adds a deal: it is stored like any other, and the write raises what the event
+    /// specs say (`ONCRMDEALADD` with its ID) to the handlers bound for it, through the
+    /// emulator's delivery queues. Returns the ID and the deliveries, once they are made.
     pub async fn add_deal(&self, title: &str) -> std::io::Result<(u64, Vec<DeliveryReport>)> {
+        let _one_at_a_time = self.state.writes.lock().await;
+        let dispatcher = &self.state.shared.dispatcher;
+        let before = dispatcher.stats.counters();
         let id = {
             let st = self
                 .state
@@ -266,13 +268,18 @@ impl Portal {
                 })?;
             let mut fields = serde_json::Map::new();
             fields.insert("TITLE".into(), json!(title));
-            let mut data = self.state.shared.data();
+            let shared = &self.state.shared;
+            let mut data = shared.data();
             let partition = crate::methods::stateful::partition(&st, &fields);
-            data.store.insert(&st.entity, &st.key, partition, fields)
+            let id = data.store.insert(&st.entity, &st.key, partition, fields);
+            crate::events::raise::raise(shared, &mut data, "");
+            id
         };
-        let reports = self
-            .raise("ONCRMDEALADD", json!({"FIELDS": {"ID": id.to_string()}}))
-            .await?;
+        dispatcher.stats.settled().await;
+        let after = dispatcher.stats.counters();
+        let made = (after.delivered + after.failed - before.delivered - before.failed) as usize;
+        let reports = dispatcher.stats.reports();
+        let reports = reports[reports.len().saturating_sub(made)..].to_vec();
         Ok((id, reports))
     }
 
@@ -289,12 +296,19 @@ impl Portal {
     fn revoke(&self) {
         let mut state = self.state.app();
         state.installed = false;
-        state.bindings.clear();
         let mut data = self.state.shared.data();
+        forget_bindings(&mut data);
         data.tokens.access_expiry.clear();
         data.tokens.creds.access_token.clear();
         data.tokens.creds.refresh_token.clear();
     }
+}
+
+/// Drops every binding of the portal's application (a new install starts without handlers; an
+/// uninstalled application has none).
+fn forget_bindings(data: &mut crate::state::Data) {
+    let app = data.tokens.creds.client_id.clone();
+    data.events.bindings.retain(|b| b.app != app);
 }
 
 fn with_query(url: &str, query: &str) -> String {

@@ -7,18 +7,17 @@
 //! portal installs the application the way Bitrix24 does: it POSTs the install URL with
 //! `AUTH_ID`/`REFRESH_ID`/`member_id`/`DOMAIN`, and once the application answered, it sends
 //! `ONAPPINSTALL` with the application token to the handler the application bound with
-//! `event.bind` during the install; it opens the application's page with a POST, delivers events
-//! to bound handlers (form-encoded with PHP brackets, as `events.rs` does), and uninstalls with
-//! `ONAPPUNINSTALL`.
+//! `event.bind` during the install; it opens the application's page with a POST, and uninstalls
+//! with `ONAPPUNINSTALL`. Bindings and deliveries are the emulator's own (`events/`): `event.bind`
+//! books the handler for the cloud's application, and a store write raises what the event specs'
+//! `[[raise]]` facts say, to the portal's handlers, with the cloud's OAuth server in `auth`.
 
-mod bind;
 mod lifecycle;
 mod oauth;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-pub(crate) use bind::intercept;
 pub use lifecycle::InstallReport;
 
 use crate::state::Shared;
@@ -66,10 +65,8 @@ pub struct Binding {
 pub(crate) struct AppState {
     /// Whether the application is installed (its tokens work).
     pub installed: bool,
-    /// The handlers the application bound.
-    pub bindings: Vec<Binding>,
-    pub next_binding: u64,
-    /// The last body delivered per event, for replay tests.
+    /// The last lifecycle body delivered per event (`ONAPPINSTALL`, `ONAPPUNINSTALL`), for
+    /// replay tests.
     pub last_bodies: BTreeMap<String, (String, String)>,
     /// Refreshes granted by the cloud's OAuth server for this portal.
     pub refreshes: usize,
@@ -81,6 +78,8 @@ pub(crate) struct PortalState {
     pub shared: Arc<Shared>,
     pub app: Mutex<AppState>,
     pub oauth_url: String,
+    /// One `add_deal` at a time, so that the deliveries it waits for are its own.
+    pub writes: tokio::sync::Mutex<()>,
 }
 
 impl PortalState {
@@ -113,9 +112,20 @@ impl Portal {
         &self.emulator
     }
 
-    /// The handlers the application bound.
+    /// The online handlers the application bound.
     pub fn bindings(&self) -> Vec<Binding> {
-        self.state.app().bindings.clone()
+        let data = self.state.shared.data();
+        let app = data.tokens.creds.client_id.clone();
+        data.events
+            .bindings
+            .iter()
+            .filter(|b| b.app == app && !b.offline())
+            .map(|b| Binding {
+                event: b.event.clone(),
+                handler: b.handler.clone(),
+                id: b.id,
+            })
+            .collect()
     }
 
     /// Whether the application is installed.
@@ -220,14 +230,15 @@ impl Cloud {
             data.tokens.creds.access_token.clear();
             data.tokens.creds.refresh_token.clear();
             data.tokens.access_expiry.clear();
+            data.tokens.server_endpoint = Some(format!("{}rest/", self.oauth.url()));
             data.tokens.member_id.clone()
         };
         let state = Arc::new(PortalState {
             shared,
             app: Mutex::new(AppState::default()),
             oauth_url: self.oauth.url(),
+            writes: tokio::sync::Mutex::new(()),
         });
-        bind::register(emulator.addr(), &state);
         self.oauth.add(state.clone());
         self.portals.push(Portal {
             emulator,
@@ -277,13 +288,5 @@ impl Cloud {
     /// Installs the application on portal `i` (see [`Portal::install`]).
     pub async fn install(&self, i: usize) -> std::io::Result<InstallReport> {
         self.portals[i].install(&self.app).await
-    }
-}
-
-impl Drop for Cloud {
-    fn drop(&mut self) {
-        for p in &self.portals {
-            bind::unregister(p.emulator.addr());
-        }
     }
 }

@@ -57,9 +57,6 @@ pub struct Request {
 
 /// Answers one request.
 pub async fn route(shared: &Shared, req: Request) -> Reply {
-    if let Some(reply) = crate::portals::intercept(shared, &req) {
-        return reply;
-    }
     if req.path.starts_with("/oauth/token") {
         oauth::token(shared, &req)
     } else if req.path.starts_with("/rest/api/") {
