@@ -278,9 +278,7 @@ impl Portal {
         dispatcher.stats.settled().await;
         let after = dispatcher.stats.counters();
         let made = (after.delivered + after.failed - before.delivered - before.failed) as usize;
-        let reports = dispatcher.stats.reports();
-        let reports = reports[reports.len().saturating_sub(made)..].to_vec();
-        Ok((id, reports))
+        Ok((id, dispatcher.stats.last_reports(made)))
     }
 
     /// Uninstalls the application: `ONAPPUNINSTALL` (`CLEAN` as given) to its handlers, then its
