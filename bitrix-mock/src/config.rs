@@ -19,12 +19,17 @@ pub enum Plan {
     Unlimited,
 }
 
+/// A plan's rate as the emulator's bucket reads it.
+fn rate(r: bitrix_facts::Rate) -> (f64, f64) {
+    (r.per_second, f64::from(r.burst))
+}
+
 impl Plan {
     /// `(drain per second, capacity)`, or `None` when unlimited.
     pub fn bucket(self) -> Option<(f64, f64)> {
         match self {
-            Plan::Standard => Some((2.0, 50.0)),
-            Plan::Enterprise => Some((5.0, 250.0)),
+            Plan::Standard => Some(rate(bitrix_facts::STANDARD)),
+            Plan::Enterprise => Some(rate(bitrix_facts::ENTERPRISE)),
             Plan::Unlimited => None,
         }
     }
@@ -77,8 +82,8 @@ impl Config {
         Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             plan: Plan::Unlimited,
-            token_ttl: Duration::from_secs(3600),
-            operating_limit: Duration::from_secs(480),
+            token_ttl: Duration::from_secs(bitrix_facts::ACCESS_TOKEN_LIFETIME_SECS),
+            operating_limit: Duration::from_secs(bitrix_facts::OPERATING_BUDGET_SECS),
             clock_speed: 1.0,
             scopes: None,
             default_cost: Duration::from_millis(10),

@@ -30,7 +30,7 @@ pub(crate) const METHODS: &[&str] = &[
 type Answer = Result<Success, ApiError>;
 
 /// The page size of `event.offline.list` and the default `limit` of `event.offline.get`.
-const PAGE: usize = 50;
+const PAGE: usize = bitrix_facts::PAGE_SIZE;
 
 /// Answers `method` if it is one of [`METHODS`].
 pub(crate) fn handle(
@@ -142,9 +142,8 @@ fn bind(shared: &Shared, app: &str, params: &Map<String, Value>, data: &mut Data
         .unwrap_or(1)
         .max(0) as u64;
     let unable = |why: &str| {
-        ApiError::new(
-            400,
-            "ERROR_CORE",
+        ApiError::system(
+            bitrix_facts::SystemError::ErrorCore,
             format!("Unable to set event handler: {why}"),
         )
     };

@@ -11,7 +11,7 @@ use crate::params::parse_query;
 use crate::state::Shared;
 
 /// Most sub-calls one batch may carry.
-pub const MAX_COMMANDS: usize = 50;
+pub const MAX_COMMANDS: usize = bitrix_facts::MAX_BATCH_COMMANDS;
 
 /// Runs a batch for `caller`.
 pub fn run(shared: &Shared, caller: &Caller, params: &Value) -> Result<Success, ApiError> {
@@ -34,9 +34,8 @@ pub fn run(shared: &Shared, caller: &Caller, params: &Value) -> Result<Success, 
     // In the order sent, as the portal runs them (the parsed map is sorted by key).
     crate::key_order::arrange(&mut commands, params.get(crate::key_order::CMD_KEYS));
     if commands.len() > MAX_COMMANDS {
-        return Err(ApiError::new(
-            400,
-            "ERROR_BATCH_LENGTH_EXCEEDED",
+        return Err(ApiError::system(
+            bitrix_facts::SystemError::ErrorBatchLengthExceeded,
             "Max batch length exceeded",
         ));
     }

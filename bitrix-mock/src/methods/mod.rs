@@ -57,9 +57,8 @@ pub fn call(shared: &Shared, caller: &Caller, name: &str, params: Value, api: Ap
     if name.eq_ignore_ascii_case("batch") && !v3 {
         if api == Api::Batch {
             return (
-                Err(ApiError::new(
-                    405,
-                    "ERROR_BATCH_METHOD_NOT_ALLOWED",
+                Err(ApiError::system(
+                    bitrix_facts::SystemError::ErrorBatchMethodNotAllowed,
                     "Method is not allowed for batch usage",
                 )),
                 None,
@@ -152,9 +151,8 @@ pub fn call(shared: &Shared, caller: &Caller, name: &str, params: Value, api: Ap
 
 /// The answer of a method whose operating time is used up until its reset.
 fn blocked() -> Outcome {
-    let e = ApiError::new(
-        429,
-        "OPERATION_TIME_LIMIT",
+    let e = ApiError::system(
+        bitrix_facts::SystemError::OperationTimeLimit,
         "Method is blocked due to operation time limit.",
     );
     (Err(e), None)

@@ -64,15 +64,18 @@ pub async fn handle(shared: &Shared, req: Request, v3: bool) -> Reply {
         ),
         (fault, _) => match fault {
             Some(Fault::Status500) => (
-                err(ApiError::new(
-                    500,
-                    "INTERNAL_SERVER_ERROR",
+                err(ApiError::system(
+                    bitrix_facts::SystemError::InternalServerError,
                     "Internal server error",
                 )),
                 AuthKind::None,
             ),
             Some(Fault::Status503) => (
-                ApiError::new(503, "QUERY_LIMIT_EXCEEDED", "Too many requests").into(),
+                ApiError::system(
+                    bitrix_facts::SystemError::QueryLimitExceeded,
+                    "Too many requests",
+                )
+                .into(),
                 AuthKind::None,
             ),
             Some(Fault::NotJson) => (
@@ -139,7 +142,11 @@ fn answer(
 ) -> (Reply, AuthKind) {
     if method.is_empty() {
         return (
-            ApiError::new(404, "ERROR_METHOD_NOT_FOUND", "Method not found").into(),
+            ApiError::system(
+                bitrix_facts::SystemError::ErrorMethodNotFound,
+                "Method not found",
+            )
+            .into(),
             AuthKind::None,
         );
     }
@@ -164,7 +171,11 @@ fn answer(
     };
     if !allowed {
         return (
-            ApiError::new(503, "QUERY_LIMIT_EXCEEDED", "Too many requests").into(),
+            ApiError::system(
+                bitrix_facts::SystemError::QueryLimitExceeded,
+                "Too many requests",
+            )
+            .into(),
             caller.kind,
         );
     }
@@ -186,7 +197,12 @@ pub(super) fn authenticate(
     auth: Option<Value>,
     now: f64,
 ) -> Result<Caller, ApiError> {
-    let no_auth = || ApiError::new(401, "NO_AUTH_FOUND", "Wrong authorization data");
+    let no_auth = || {
+        ApiError::system(
+            bitrix_facts::SystemError::NoAuthFound,
+            "Wrong authorization data",
+        )
+    };
     let data = shared.data();
     let creds = &data.tokens.creds;
     if let Some((user, code)) = webhook {
@@ -210,14 +226,12 @@ pub(super) fn authenticate(
         _ => return Err(no_auth()),
     };
     match data.tokens.access_expiry.get(&token) {
-        None => Err(ApiError::new(
-            401,
-            "invalid_token",
+        None => Err(ApiError::system(
+            bitrix_facts::SystemError::InvalidToken,
             "Unable to get application by token",
         )),
-        Some(expiry) if now >= *expiry => Err(ApiError::new(
-            401,
-            "expired_token",
+        Some(expiry) if now >= *expiry => Err(ApiError::system(
+            bitrix_facts::SystemError::ExpiredToken,
             "The access token provided has expired.",
         )),
         Some(_) => Ok(Caller {

@@ -3,12 +3,11 @@
 //! could not be read (with their raw body).
 
 mod config;
-mod system;
 
 use std::fmt;
 
+pub use bitrix_facts::SystemError;
 pub use config::ConfigError;
-pub use system::SystemError;
 
 /// The error of a call. `Error<E>` is what a call of a method with error enum `E` returns; plain
 /// `Error` (any method's error, type erased) is what they all convert into with `?`.

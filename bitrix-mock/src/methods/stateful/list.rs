@@ -10,7 +10,7 @@ use crate::methods::problem::Problem;
 use crate::store::{filter, order, select, value, Partition, Record, Store};
 
 /// Items on one page of a list method.
-pub const PAGE: usize = 50;
+pub const PAGE: usize = bitrix_facts::PAGE_SIZE;
 
 /// A page of records.
 pub(super) fn list(
