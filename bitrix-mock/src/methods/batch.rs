@@ -4,10 +4,12 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{call, flag, Caller};
+use super::call;
 use crate::envelope::{time_json, ApiError, Success};
 use crate::faults::FaultRule;
+use crate::params::flag;
 use crate::params::parse_query;
+use crate::state::Caller;
 use crate::state::Shared;
 
 /// Most sub-calls one batch may carry.

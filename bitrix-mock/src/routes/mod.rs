@@ -1,5 +1,6 @@
 //! Routing of one HTTP request to the REST handler or the OAuth server.
 
+mod auth;
 pub mod oauth;
 pub mod rest;
 pub mod v3;

@@ -41,7 +41,7 @@ pub fn answer(
     let auth = params
         .remove("auth")
         .or_else(|| crate::params::parse_query(&req.query).get("auth").cloned());
-    let caller = match super::rest::authenticate(shared, webhook, auth, start) {
+    let caller = match super::auth::authenticate(shared, webhook, auth, start) {
         Ok(c) => c,
         Err(e) => return (fail(e), AuthKind::None),
     };

@@ -6,7 +6,7 @@ use bitrix_codegen::Method;
 use serde_json::{json, Map, Value};
 
 use crate::envelope::Success;
-use crate::methods::problem::Problem;
+use crate::problem::Problem;
 use crate::store::{filter, order, select, value, Partition, Record, Store};
 
 /// Items on one page of a list method.

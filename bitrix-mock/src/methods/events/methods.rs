@@ -8,10 +8,11 @@
 use bitrix_codegen::Method;
 use serde_json::{json, Map, Value};
 
-use super::book::{hex32, Binding, MAX_BINDINGS};
-use super::catalog::catalog;
 use crate::envelope::{ApiError, Success};
-use crate::methods::{int, text, Caller};
+use crate::events::book::{hex32, Binding, MAX_BINDINGS};
+use crate::events::catalog::catalog;
+use crate::params::{int, text};
+use crate::state::Caller;
 use crate::state::{Data, Shared};
 use crate::store::shape::{Kind, Shape};
 use crate::store::{filter, order};
@@ -204,7 +205,7 @@ fn check_handler(url: &str) -> Result<(), ApiError> {
             "Wrong handler URL",
         ));
     }
-    if super::wire::loopback_target(url).is_err() {
+    if crate::events::wire::loopback_target(url).is_err() {
         return Err(ApiError::new(
             400,
             "ERROR_WRONG_HANDLER_URL",
@@ -288,7 +289,7 @@ fn select(
     params: &Map<String, Value>,
     data: &Data,
     default_order: &str,
-    keep: impl Fn(&super::book::OfflineEvent) -> bool,
+    keep: impl Fn(&crate::events::book::OfflineEvent) -> bool,
 ) -> Result<Vec<Placed>, ApiError> {
     let shape = offline_shape();
     let cond = filter::parse(params.get("filter"), &shape, false)
