@@ -23,6 +23,7 @@ pub mod auth;
 pub mod batch;
 mod checks;
 mod client;
+mod conditions;
 mod download;
 mod envelope;
 mod error;
@@ -41,6 +42,7 @@ pub use batch::{
     ValueRef,
 };
 pub use client::{Client, ClientBuilder};
+pub use conditions::{Compare, Conditions};
 pub use download::Download;
 pub use envelope::{Response, Time};
 pub use error::{

@@ -42,6 +42,9 @@ pub fn build(docs: &Docs, page: &Page, method: &str, scope: &str, rest: u8) -> S
     crate::reconcile::reconcile(&mut spec);
     // What the plain shapes of `reconcile` leave open.
     crate::infer::from_examples(&mut spec);
+    if spec.rest == 2 {
+        conditions(&mut spec);
+    }
     crate::state::annotate(&mut spec);
     crate::reconcile::prune(&mut spec);
     spec
@@ -61,6 +64,35 @@ fn query_types(spec: &mut Spec) {
             _ => {}
         }
     }
+}
+
+/// REST 2 `filter` is an object of prefixed field names (`{">=OPPORTUNITY": 100}`): typed
+/// `conditions<T>` when the method lists records of a struct of the page (`[T]`), so its fields
+/// are picked by name, otherwise `conditions`.
+fn conditions(spec: &mut Spec) {
+    let item = listed_struct(spec);
+    for p in &mut spec.params {
+        let free = matches!(p.ty.trim_end_matches('?'), "{any}" | "any" | "object");
+        if p.name.eq_ignore_ascii_case("filter") && free {
+            p.ty = match &item {
+                Some(t) => format!("conditions<{t}>"),
+                None => "conditions".to_string(),
+            };
+        }
+    }
+}
+
+/// The struct a REST 2 list answers a list of (`[T]`).
+fn listed_struct(spec: &Spec) -> Option<String> {
+    let ty = spec.result.ty.trim_end_matches('?');
+    let inner = ty
+        .strip_prefix('[')?
+        .strip_suffix(']')?
+        .trim_end_matches('?');
+    spec.types
+        .iter()
+        .any(|t| t.name == inner && !t.fields.is_empty())
+        .then(|| inner.to_string())
 }
 
 /// The struct a REST 3.0 answer holds: the list's item (`result.items`) or `result.item`.

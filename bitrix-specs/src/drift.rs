@@ -123,6 +123,15 @@ fn narrows(reference: &str, spec: &str) -> bool {
     if spec.starts_with("select<") {
         return reference == "[string]" || reference.starts_with("select<");
     }
+    // REST 2 `conditions` types the page's free filter object.
+    if spec == "conditions" || spec.starts_with("conditions<") {
+        return matches!(reference, "any" | "{any}" | "object" | "conditions")
+            || reference.starts_with("conditions<");
+    }
+    // A struct that names the filter's keys narrows a free one.
+    if reference.starts_with("conditions") && spec == "object" {
+        return true;
+    }
     if spec.starts_with("filter<") {
         return matches!(reference, "any" | "{any}" | "[any]" | "object")
             || reference.starts_with("filter<");
@@ -306,6 +315,10 @@ mod tests {
         assert!(narrows("{any}", "object"));
         assert!(narrows("[string]", "select<Task>"));
         assert!(narrows("{any}", "filter<Task>"));
+        assert!(narrows("{any}", "conditions<Deal>"));
+        assert!(narrows("conditions", "conditions<Deal>"));
+        assert!(narrows("conditions<ResultType>", "object"));
+        assert!(!narrows("conditions", "string"));
         assert!(narrows("select<Item>", "select<TaskV3>"));
         assert!(!narrows("integer", "select<Task>"));
         assert!(!narrows("string", "[integer]"));

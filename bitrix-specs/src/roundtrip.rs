@@ -31,6 +31,7 @@ fn differs(method: &Method, ty: &Ty, v: &Value, path: &str) -> Option<String> {
         (Ty::Boolean, Value::Bool(_)) => None,
         (Ty::Select(_), Value::Array(a)) if a.iter().all(Value::is_string) => None,
         (Ty::Filter(_), Value::Array(a)) if a.iter().all(|c| c.is_array() || c.is_object()) => None,
+        (Ty::Conditions(_), Value::Object(_)) => None,
         (Ty::Flag, Value::String(s)) if s == "Y" || s == "N" => None,
         (Ty::File, Value::Array(a)) if a.iter().all(Value::is_string) && !a.is_empty() => None,
         (Ty::List(inner), Value::Array(a)) => a

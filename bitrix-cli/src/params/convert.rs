@@ -14,7 +14,7 @@ pub(super) fn child_ty(method: &Method, ty: &Ty, seg: &str) -> Option<Ty> {
         Ty::Nullable(t) => child_ty(method, t, seg),
         Ty::Map(inner) => Some((**inner).clone()),
         Ty::List(inner) if seg.parse::<usize>().is_ok() => Some((**inner).clone()),
-        Ty::Any | Ty::Filter(_) => Some(Ty::Any),
+        Ty::Any | Ty::Filter(_) | Ty::Conditions(_) => Some(Ty::Any),
         Ty::Select(_) if seg.parse::<usize>().is_ok() => Some(Ty::String),
         Ty::Named(name) => match &method.type_def(name)?.kind {
             TypeKind::Struct { fields, .. } => {

@@ -63,6 +63,11 @@ pub fn rust_type(m: &Method, ty: &Ty, p: &Paths) -> TokenStream {
             let t = rust_type(m, &Ty::Named(n.clone()), p);
             quote!(#rt::v3::Filter<#t>)
         }
+        Ty::Conditions(Some(n)) => {
+            let t = rust_type(m, &Ty::Named(n.clone()), p);
+            quote!(#rt::Conditions<#t>)
+        }
+        Ty::Conditions(None) => quote!(#rt::Conditions),
         Ty::Named(n) => {
             let def = m.type_def(n);
             let id = format_ident!("{}", def.map_or(n.as_str(), |t| t.rust_name.as_str()));
@@ -107,8 +112,12 @@ pub fn field_type(m: &Method, f: &Field, p: &Paths, arg: bool) -> TokenStream {
 /// Whether a parameter of this type takes a batch reference (`Arg<T>`): every type but free JSON,
 /// which takes a reference as it is (a reference converts into a JSON value).
 pub fn takes_reference(ty: &Ty) -> bool {
-    // REST 3.0 `select` and `filter` are built with their own typed builders.
-    !matches!(ty, Ty::Any | Ty::Select(_) | Ty::Filter(_))
+    // REST 3.0 `select` and `filter`, and REST 2 `conditions`, are built with their own typed
+    // builders.
+    !matches!(
+        ty,
+        Ty::Any | Ty::Select(_) | Ty::Filter(_) | Ty::Conditions(_)
+    )
 }
 
 /// How values of a type are read and written, beyond plain serde.

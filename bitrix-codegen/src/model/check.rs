@@ -81,6 +81,11 @@ pub fn check_value_at(
             Value::Array(items) if items.iter().all(Value::is_string) => Ok(()),
             _ => wrong("a list of field names"),
         },
+        Ty::Conditions(_) => match value {
+            Value::Object(_) => Ok(()),
+            Value::Array(items) if items.is_empty() => Ok(()),
+            _ => wrong("an object of conditions ({\">=FIELD\": value, …})"),
+        },
         Ty::Filter(_) => match value {
             Value::Array(items) if items.iter().all(|c| c.is_array() || c.is_object()) => Ok(()),
             _ => wrong("a list of conditions ([field, operator, value] or {\"logic\": \"or\", …})"),

@@ -421,7 +421,7 @@ impl Method {
                 Ty::Nullable(inner) => inner.as_ref(),
                 other => other,
             };
-            if matches!(ty, Ty::Select(_) | Ty::Filter(_)) {
+            if matches!(ty, Ty::Select(_) | Ty::Filter(_) | Ty::Conditions(Some(_))) {
                 todo.extend(ty.named());
             }
         }

@@ -37,11 +37,24 @@ pub enum Ty {
     Select(String),
     /// `filter<T>`: a REST 3.0 filter over the struct `T` (`[["id", "in", [1, 2]], …]`).
     Filter(String),
+    /// `conditions<T>` or `conditions`: a REST 2 filter, an object of prefixed field names
+    /// (`{">=OPPORTUNITY": 100, "@ID": [1, 2]}`), over the struct `T` when given.
+    Conditions(Option<String>),
 }
 
 /// The primitive type names, for suggestions.
 pub const PRIMITIVES: &[&str] = &[
-    "integer", "double", "string", "url", "boolean", "flag", "date", "datetime", "file", "any",
+    "integer",
+    "double",
+    "string",
+    "url",
+    "boolean",
+    "flag",
+    "date",
+    "datetime",
+    "file",
+    "any",
+    "conditions",
 ];
 
 /// Parses a type expression. The error says what is wrong.
@@ -57,6 +70,7 @@ pub fn parse_type(text: &str) -> Result<Ty, String> {
     for (word, make) in [
         ("select<", Ty::Select as fn(String) -> Ty),
         ("filter<", Ty::Filter as fn(String) -> Ty),
+        ("conditions<", |n| Ty::Conditions(Some(n))),
     ] {
         if let Some(inner) = text.strip_prefix(word) {
             let inner = inner
@@ -93,6 +107,7 @@ pub fn parse_type(text: &str) -> Result<Ty, String> {
         "datetime" => Ty::DateTime,
         "file" => Ty::File,
         "any" => Ty::Any,
+        "conditions" => Ty::Conditions(None),
         "" => return Err("empty type".to_string()),
         name if name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
             && name.chars().all(|c| c.is_ascii_alphanumeric()) =>
@@ -107,7 +122,9 @@ impl Ty {
     /// Every named type this expression mentions.
     pub fn named(&self) -> Vec<&str> {
         match self {
-            Ty::Named(n) | Ty::Select(n) | Ty::Filter(n) => vec![n.as_str()],
+            Ty::Named(n) | Ty::Select(n) | Ty::Filter(n) | Ty::Conditions(Some(n)) => {
+                vec![n.as_str()]
+            }
             Ty::List(t) | Ty::Map(t) | Ty::Nullable(t) => t.named(),
             _ => Vec::new(),
         }
@@ -151,6 +168,8 @@ impl fmt::Display for Ty {
             Ty::Nullable(t) => write!(f, "{t}?"),
             Ty::Select(n) => write!(f, "select<{n}>"),
             Ty::Filter(n) => write!(f, "filter<{n}>"),
+            Ty::Conditions(Some(n)) => write!(f, "conditions<{n}>"),
+            Ty::Conditions(None) => f.write_str("conditions"),
         }
     }
 }
@@ -186,5 +205,22 @@ mod tests {
         assert!(parse_type("").is_err());
         assert!(parse_type("select<string>").is_err());
         assert!(parse_type("filter<Task").is_err());
+        assert!(parse_type("conditions<integer>").is_err());
+        assert!(parse_type("conditions<Deal").is_err());
+    }
+
+    #[test]
+    fn conditions_with_and_without_a_record_type() {
+        for (text, ty) in [
+            ("conditions<Deal>", Ty::Conditions(Some("Deal".into()))),
+            ("conditions", Ty::Conditions(None)),
+        ] {
+            assert_eq!(parse_type(text), Ok(ty.clone()));
+            assert_eq!(ty.to_string(), text);
+        }
+        assert_eq!(
+            parse_type("conditions<Deal>").unwrap().named(),
+            vec!["Deal"]
+        );
     }
 }

@@ -169,7 +169,8 @@ pub(super) fn type_expr(ctx: &mut Ctx<'_>, t: &Sp<String>, known: &[&str]) -> Op
     }
 }
 
-/// `select<T>` and `filter<T>` name a struct (the object whose fields they pick), not an enum.
+/// `select<T>`, `filter<T>` and `conditions<T>` name a struct (the object whose fields they
+/// pick), not an enum.
 pub(super) fn query_types_name_structs(ctx: &mut Ctx<'_>, rows: &[FieldAst], method: &Method) {
     for row in rows {
         let Some(t) = &row.ty else { continue };
@@ -180,7 +181,7 @@ pub(super) fn query_types_name_structs(ctx: &mut Ctx<'_>, rows: &[FieldAst], met
             Ty::Nullable(inner) => inner.as_ref(),
             other => other,
         };
-        if let Ty::Select(n) | Ty::Filter(n) = inner {
+        if let Ty::Select(n) | Ty::Filter(n) | Ty::Conditions(Some(n)) = inner {
             let is_struct = method
                 .type_def(n)
                 .is_some_and(|d| matches!(d.kind, TypeKind::Struct { .. }));

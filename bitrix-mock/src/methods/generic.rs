@@ -85,7 +85,7 @@ fn default_for(ty: &Ty) -> Value {
         Ty::Double => json!(1.0),
         Ty::String | Ty::Url | Ty::Date | Ty::DateTime => json!(""),
         Ty::List(_) | Ty::Select(_) | Ty::Filter(_) => json!([]),
-        Ty::Map(_) | Ty::Named(_) | Ty::Any | Ty::File => json!({}),
+        Ty::Map(_) | Ty::Named(_) | Ty::Any | Ty::File | Ty::Conditions(_) => json!({}),
         Ty::Nullable(_) => Value::Null,
     }
 }

@@ -175,6 +175,12 @@ fn coerce(method: &Method, ty: &Ty, value: &mut Value, depth: usize) {
                 _ => {}
             }
         }
+        // PHP has one array type: `[]` is the same empty filter as `{}`.
+        Ty::Conditions(_) => {
+            if matches!(value, Value::Array(a) if a.is_empty()) {
+                *value = Value::Object(Default::default());
+            }
+        }
         Ty::Map(inner) => {
             if let Value::Object(map) = value {
                 map.values_mut()

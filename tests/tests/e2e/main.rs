@@ -9,6 +9,7 @@ mod auth;
 mod batch;
 mod binary;
 mod compiles;
+mod conditions;
 mod emulator;
 mod events_bind_e2e;
 mod events_e2e;
