@@ -113,6 +113,10 @@ pub struct StateAst {
     pub strict_filter: Option<Sp<bool>>,
     /// `owner_type`: the owner type code of nested rows kept by owner (`D` for a deal's).
     pub owner_type: Option<Sp<String>>,
+    /// `named`: records are found by the text of their `key` field, which the caller gives on add.
+    pub named: Option<Sp<bool>>,
+    /// `taken`: the error code answering a named add whose name a record already has.
+    pub taken: Option<Sp<String>>,
 }
 
 /// Whether a field must be given.

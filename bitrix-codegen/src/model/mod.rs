@@ -116,6 +116,12 @@ pub struct StateDef {
     /// rows of the entity, told apart by their `OWNER_TYPE` and `OWNER_ID` fields (the `parent`
     /// parameter's value), as the portal's one product-row table keeps them.
     pub owner_type: Option<String>,
+    /// Records are named by the caller: the `id` parameter's text is the record's `key` field,
+    /// given on add and looked up by get, update and delete (`entity.add`'s `ENTITY`,
+    /// `bizproc.activity.add`'s `CODE`), instead of an ID the store counts.
+    pub named: bool,
+    /// The error code answering a named add whose name a record of the partition already has.
+    pub taken: Option<String>,
 }
 
 /// The operation of a stateful method.

@@ -12,6 +12,17 @@ use crate::store::{filter, order, select, value, Partition, Record, Store};
 /// Items on one page of a list method.
 pub const PAGE: usize = 50;
 
+/// A list argument (`filter`, `order`, `select`, `start`) in whatever case the spec spells it
+/// (`voximplant.sip.get` takes `FILTER`); the parameters reach here in the spec's spelling.
+fn arg<'a>(params: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    params.get(name).or_else(|| {
+        params
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    })
+}
+
 /// A page of records.
 pub(super) fn list(
     method: &Method,
@@ -24,9 +35,9 @@ pub(super) fn list(
 ) -> Result<Success, Problem> {
     let shape = view.shape;
     let parsed = if v3 {
-        filter::parse_v3(params.get("filter"), shape)
+        filter::parse_v3(arg(params, "filter"), shape)
     } else {
-        filter::parse(params.get("filter"), shape, st.strict_filter)
+        filter::parse(arg(params, "filter"), shape, st.strict_filter)
     };
     let cond = parsed.map_err(|e| match e {
         filter::FilterError::Malformed => Problem::Malformed("filter"),
@@ -34,18 +45,18 @@ pub(super) fn list(
         filter::FilterError::UnknownOperator(op) => Problem::FilterOperator(op),
         filter::FilterError::BadValue(f) => Problem::FilterValue(f),
     })?;
-    let mut keys = order::parse(params.get("order"), shape).map_err(|e| match e {
+    let mut keys = order::parse(arg(params, "order"), shape).map_err(|e| match e {
         order::OrderError::Malformed => Problem::Malformed("order"),
         order::OrderError::UnknownField(f) => Problem::OrderField(f),
         order::OrderError::BadDirection(f) => Problem::OrderDirection(f),
     })?;
     // The keys in the order the caller sent them (the parsed map is sorted by name).
     crate::key_order::arrange(&mut keys, params.get(crate::key_order::ORDER_KEYS));
-    let pick = select::parse(params.get("select")).map_err(|_| Problem::Malformed("select"))?;
+    let pick = select::parse(arg(params, "select")).map_err(|_| Problem::Malformed("select"))?;
     if v3 {
         return list_v3(st, view, params, &cond, &keys, &pick, partition, store);
     }
-    let start = match params.get("start") {
+    let start = match arg(params, "start") {
         None | Some(Value::Null) => 0,
         Some(v) => value::text(v)
             .and_then(|t| t.trim().parse::<i64>().ok())
@@ -57,6 +68,18 @@ pub(super) fn list(
         .filter(|f| cond.matches(f))
         .collect();
     order::sort(&mut rows, &keys, &st.key);
+    let key = st.wrap.clone().or_else(|| method.result.items.clone());
+    // A list whose answer the spec does not page holds every matching record, and no `next`.
+    if !method.result.paged {
+        let all: Vec<Value> = rows
+            .iter()
+            .map(|r| Value::Object(pick.apply(&view.render(r), &st.key)))
+            .collect();
+        return Ok(Success::of(match key {
+            Some(key) => json!({ key: all }),
+            None => Value::Array(all),
+        }));
+    }
     // `start=-1` asks the portal not to count: first page, no `total`, no `next`.
     let (from, counted) = if start < 0 {
         (0, false)
@@ -70,7 +93,6 @@ pub(super) fn list(
         .map(|r| Value::Object(pick.apply(&view.render(r), &st.key)))
         .collect();
     let end = from.saturating_add(PAGE);
-    let key = st.wrap.clone().or_else(|| method.result.items.clone());
     let result = match key {
         Some(key) => json!({ key: page }),
         None => Value::Array(page),

@@ -77,7 +77,21 @@ pub fn run(
                 .unset_shown_null(&mut record, &write::MODIFIERS);
             let now = crate::clock::iso8601(ctx.now);
             view.template.stamp(&mut record, &now, ctx.user_id);
-            let id = store.insert(&st.entity, &st.key, partition.clone(), record);
+            let (id, answered) = if st.named {
+                let name = record_name(st, params)?;
+                if store.named(&st.entity, &partition, &st.key, &name).is_some() {
+                    return Err(Problem::Taken(name));
+                }
+                let given = params.get(st.id.as_deref().unwrap_or_default());
+                let name_value = given.cloned().unwrap_or(Value::from(name));
+                // The answered ID is the store's own (`telephony.externalLine.add`'s `{"ID": 7}`).
+                let id =
+                    store.insert_named(&st.entity, &st.key, partition.clone(), record, name_value);
+                (id, json!(id))
+            } else {
+                let id = store.insert(&st.entity, &st.key, partition.clone(), record);
+                (id, json!(id))
+            };
             // Rendered only where the answer shows it: most adds answer the ID alone.
             let stored = match st.answer {
                 Answer::Record | Answer::Records => store
@@ -85,10 +99,10 @@ pub fn run(
                     .map(|r| view.render(&r.fields)),
                 _ => None,
             };
-            Ok(answer(method, st, json!(id), stored, ctx.v3))
+            Ok(answer(method, st, answered, stored, ctx.v3))
         }
         Action::Get => {
-            let id = record_id(st, params, ctx)?;
+            let id = record_id(st, params, ctx, &partition, store)?;
             let record = store
                 .get(&st.entity, &partition, id)
                 .ok_or_else(|| Problem::NotFound(id.to_string()))?;
@@ -103,7 +117,7 @@ pub fn run(
             Ok(answer(method, st, json!(id), Some(fields), ctx.v3))
         }
         Action::Update => {
-            let id = record_id(st, params, ctx)?;
+            let id = record_id(st, params, ctx, &partition, store)?;
             let given = fields_param(st, params)?;
             if store.get(&st.entity, &partition, id).is_none() {
                 return Err(Problem::NotFound(id.to_string()));
@@ -120,7 +134,7 @@ pub fn run(
             Ok(answer(method, st, json!(id), updated, ctx.v3))
         }
         Action::Delete => {
-            let id = record_id(st, params, ctx)?;
+            let id = record_id(st, params, ctx, &partition, store)?;
             if !store.remove(&st.entity, &partition, id) {
                 return Err(Problem::NotFound(id.to_string()));
             }
@@ -251,8 +265,31 @@ fn rows_param(
         .collect()
 }
 
-/// The record's ID from the `id` parameter; a value that is no whole number finds nothing.
-fn record_id(st: &StateDef, params: &Map<String, Value>, ctx: Context) -> Result<u64, Problem> {
+/// The name a named family's record goes by: the `id` parameter's text.
+fn record_name(st: &StateDef, params: &Map<String, Value>) -> Result<String, Problem> {
+    let param = st.id.as_deref().unwrap_or("id");
+    params
+        .get(param)
+        .and_then(value::text)
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| Problem::Missing(param.to_string()))
+}
+
+/// The record's ID from the `id` parameter; a value that is no whole number finds nothing. A
+/// named family's record is the one whose key field holds the parameter's text.
+fn record_id(
+    st: &StateDef,
+    params: &Map<String, Value>,
+    ctx: Context,
+    partition: &Partition,
+    store: &Store,
+) -> Result<u64, Problem> {
+    if st.named {
+        let name = record_name(st, params)?;
+        return store
+            .named(&st.entity, partition, &st.key, &name)
+            .ok_or(Problem::NotFound(name));
+    }
     let name = st.id.as_deref().unwrap_or("id");
     // `user.current` and `profile` read the caller's own record.
     if name == "$caller" {
