@@ -94,7 +94,7 @@ pub(super) fn state(
         "fields",
         &[Action::Add, Action::Update],
     );
-    needs_param(ctx, ast, action, &ast.rows, "rows", &[Action::SetRows]);
+    // A `set_rows` without `rows` removes every row of the owner (`booking.v1.booking.client.unset`).
     only_for(ctx, ast, action, &ast.rows, "rows", &[Action::SetRows]);
     only_for(
         ctx,

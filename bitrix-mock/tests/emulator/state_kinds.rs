@@ -257,3 +257,74 @@ async fn unpaged_lists_answer_every_added_record_at_once() {
     eprintln!("unpaged lists covered: {covered:?}");
     assert!(covered.len() >= 20, "unpaged lists covered: {covered:?}");
 }
+
+#[tokio::test]
+async fn rows_set_read_back_and_unset_per_owner() {
+    let all = shipped();
+    let mut covered = Vec::new();
+    let mut failures = Vec::new();
+    // Each `set_rows` without `rows` empties its owner's rows; its family sets and reads them.
+    for unset in all.iter().filter(|m| {
+        m.rest == 2
+            && m.state
+                .as_ref()
+                .is_some_and(|s| s.action == Action::SetRows && s.rows.is_none())
+    }) {
+        let st = unset.state.as_ref().expect("filtered on state");
+        let parent = st.parent.as_deref().expect("rows of an owner");
+        let same = |m: &&Method, action: Action| {
+            m.state.as_ref().is_some_and(|s| {
+                s.entity == st.entity && s.action == action && s.parent == st.parent
+            })
+        };
+        let set = all
+            .iter()
+            .find(|m| same(m, Action::SetRows) && m.state.as_ref().is_some_and(|s| s.rows.is_some()));
+        let read = all.iter().find(|m| same(m, Action::GetRows));
+        let (Some(set), Some(read)) = (set, read) else {
+            failures.push(format!("{}: no set_rows with rows or no get_rows", unset.name));
+            continue;
+        };
+        let rows_param = set.state.as_ref().and_then(|s| s.rows.clone()).expect("has rows");
+        let rst = read.state.as_ref().expect("has state");
+        let emu = Emulator::start(Config::new()).await.expect("starts");
+        let mut body = documented_request(set);
+        body.insert(parent.to_string(), json!(5));
+        let sent = body[&rows_param].as_array().map_or(0, Vec::len);
+        let (status, answer) = call(&emu, set, Value::Object(body.clone())).await;
+        if status != 200 || sent == 0 {
+            failures.push(format!("{} ({sent} rows): {status} {answer}", set.name));
+            continue;
+        }
+        // Another owner's rows stay apart.
+        body.insert(parent.to_string(), json!(6));
+        call(&emu, set, Value::Object(body)).await;
+        let rows_of = |answer: &Value| unwrapped(read, rst, answer).as_array().cloned();
+        let (status, answer) = call(&emu, read, json!({ parent: 5 })).await;
+        let got = rows_of(&answer);
+        // The rows come back as sent (the client's own `id` is no row ID).
+        let first_sent = documented_request(set)[&rows_param][0].clone();
+        let first_got = got.as_ref().and_then(|r| r.first()).cloned().unwrap_or_default();
+        let as_sent = first_sent
+            .as_object()
+            .is_some_and(|o| o.iter().all(|(k, v)| first_got[k] == *v));
+        if status != 200 || got.as_ref().map(Vec::len) != Some(sent) || !as_sent {
+            failures.push(format!("{} after {}: {status} {answer}", read.name, set.name));
+        }
+        let (status, answer) = call(&emu, unset, json!({ parent: 5 })).await;
+        if status != 200 {
+            failures.push(format!("{}: {status} {answer}", unset.name));
+        }
+        let (_, answer) = call(&emu, read, json!({ parent: 5 })).await;
+        if rows_of(&answer).map(|r| r.len()) != Some(0) {
+            failures.push(format!("{} after {}: {answer}", read.name, unset.name));
+        }
+        let (_, answer) = call(&emu, read, json!({ parent: 6 })).await;
+        if rows_of(&answer).map(|r| r.len()) != Some(sent) {
+            failures.push(format!("{} of the other owner: {answer}", read.name));
+        }
+        covered.push(st.entity.clone());
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(covered.len() >= 4, "row families covered: {covered:?}");
+}

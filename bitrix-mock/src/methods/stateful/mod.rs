@@ -242,12 +242,15 @@ fn owner(st: &StateDef, params: &Map<String, Value>) -> Option<Owner> {
     })
 }
 
-/// The rows of `set_rows`: a list (or PHP's `0..n` object) of objects.
+/// The rows of `set_rows`: a list (or PHP's `0..n` object) of objects; none without `rows`.
 fn rows_param(
     st: &StateDef,
     params: &Map<String, Value>,
 ) -> Result<Vec<Map<String, Value>>, Problem> {
-    let name = st.rows.as_deref().unwrap_or("rows");
+    // No `rows` parameter: the method empties the partition (`*.unset`).
+    let Some(name) = st.rows.as_deref() else {
+        return Ok(Vec::new());
+    };
     let items: Vec<&Value> = match params.get(name) {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(a)) => a.iter().collect(),
@@ -265,11 +268,24 @@ fn rows_param(
         .collect()
 }
 
+/// The value at a parameter path: a name, or a dotted path into a nested parameter
+/// (`flowData.id` of `tasks.flow.Flow.update`).
+fn at_path<'a>(params: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
+    if let Some(v) = params.get(path) {
+        return Some(v);
+    }
+    let mut parts = path.split('.');
+    let mut node = params.get(parts.next()?)?;
+    for part in parts {
+        node = node.get(part)?;
+    }
+    Some(node)
+}
+
 /// The name a named family's record goes by: the `id` parameter's text.
 fn record_name(st: &StateDef, params: &Map<String, Value>) -> Result<String, Problem> {
     let param = st.id.as_deref().unwrap_or("id");
-    params
-        .get(param)
+    at_path(params, param)
         .and_then(value::text)
         .filter(|t| !t.trim().is_empty())
         .ok_or_else(|| Problem::Missing(param.to_string()))
@@ -295,9 +311,7 @@ fn record_id(
     if name == "$caller" {
         return Ok(ctx.user_id);
     }
-    let raw = params
-        .get(name)
-        .ok_or_else(|| Problem::Missing(name.to_string()))?;
+    let raw = at_path(params, name).ok_or_else(|| Problem::Missing(name.to_string()))?;
     value::text(raw)
         .and_then(|t| t.trim().parse::<u64>().ok())
         .ok_or_else(|| Problem::NotFound(value::text(raw).unwrap_or_default()))
