@@ -117,6 +117,8 @@ pub struct StateAst {
     pub named: Option<Sp<bool>>,
     /// `taken`: the error code answering a named add whose name a record already has.
     pub taken: Option<Sp<String>>,
+    /// `documented`: the entity starts with the records of this list's documented answer.
+    pub documented: Option<Sp<bool>>,
 }
 
 /// Whether a field must be given.

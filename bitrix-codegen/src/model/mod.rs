@@ -122,6 +122,10 @@ pub struct StateDef {
     pub named: bool,
     /// The error code answering a named add whose name a record of the partition already has.
     pub taken: Option<String>,
+    /// The entity's records at start are the records of this list's documented answer: static
+    /// reference data no method writes, such as REST 3.0 field descriptions
+    /// (`tasks.task.field.list`), which its named get (`tasks.task.field.get`) then finds.
+    pub documented: bool,
 }
 
 /// The operation of a stateful method.

@@ -52,6 +52,7 @@ const STATE_KEYS: &[&str] = &[
     "owner_type",
     "named",
     "taken",
+    "documented",
 ];
 const DEPRECATED_KEYS: &[&str] = &["replacement", "note"];
 const FIELD_KEYS: &[&str] = &["name", "type", "required", "description", "default"];
@@ -161,6 +162,7 @@ pub fn read_spec(ctx: &mut Ctx<'_>, text: &str) -> Option<SpecAst> {
             owner_type: r.string(ctx, "owner_type"),
             named: r.boolean(ctx, "named"),
             taken: r.string(ctx, "taken"),
+            documented: r.boolean(ctx, "documented"),
         });
         r.finish(ctx);
     }

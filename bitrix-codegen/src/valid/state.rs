@@ -79,6 +79,14 @@ pub(super) fn state(
         &[Action::Add, Action::Get, Action::Update, Action::Delete],
     );
     only_for(ctx, ast, action, &ast.taken, "taken", &[Action::Add]);
+    only_for(
+        ctx,
+        ast,
+        action,
+        &flag(&ast.documented),
+        "documented",
+        &[Action::List],
+    );
     if ast.taken.is_some() && !named {
         ctx.error_help(
             ast.span.clone(),
@@ -157,6 +165,7 @@ pub(super) fn state(
         owner_type: ast.owner_type.as_ref().map(|s| s.value.clone()),
         named,
         taken: ast.taken.as_ref().map(|s| s.value.clone()),
+        documented: ast.documented.as_ref().is_some_and(|d| d.value),
     })
 }
 
