@@ -38,6 +38,7 @@ const ALLOWED: &[(&str, &str)] = &[
     ("crm.requisite.userfield", "the add requires `SETTINGS.type`, which the documented record does not show"),
     ("documentgenerator.region", "the add requires `phrases.id`, which the documented record does not show"),
     ("documentgenerator.template", "the add requires `fileId` (an uploaded file), which the documented record does not show"),
+    ("humanresources.node@v3", "the add requires `parentId`, which the documented record (the root node) shows as null"),
     ("imopenlines.config", "the example writes `DATE_CREATE`/`DATE_MODIFY` as `{}` (an empty PHP date object); the emulator answers dates"),
     ("lists.element", "`PROPERTY_*` values are answered as objects keyed by value ID, dates in a locale format"),
     ("sale.basketitem", "the add requires `productid`, which the documented record spells `productId`"),
