@@ -727,6 +727,18 @@ fn state_reads_named_records_taken_rows_documented_lists_and_unpaged_lists() {
         "{STATEFUL}\n[state]\nentity = \"demo.field\"\naction = \"list\"\nkey = \"name\"\ndocumented = true\n"
     ));
     assert!(list.state.expect("state").documented);
+    // Only a list answers the keys of its records.
+    let keys = ok(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"list\"\nkey = \"CODE\"\nanswer = \"keys\"\n"
+    ));
+    assert_eq!(
+        keys.state.map(|s| s.answer),
+        Some(bitrix_codegen::model::Answer::Keys)
+    );
+    let d = problem(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"get\"\nid = \"id\"\nanswer = \"keys\"\n"
+    ));
+    assert_eq!(d.message, "`answer = \"keys\"` means nothing to this action");
     // A dotted `id` names a nested parameter by its first segment.
     let nested = ok(&format!(
         "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"delete\"\nid = \"id.inner\"\n"

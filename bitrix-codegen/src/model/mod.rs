@@ -194,17 +194,20 @@ pub enum Answer {
     Fields,
     /// The current time, in the documented example's shape.
     Time,
+    /// The key of each listed record, not the record (`bizproc.activity.list` answers codes).
+    Keys,
 }
 
 impl Answer {
     /// Every answer with its spec word.
-    pub const ALL: [(&'static str, Answer); 6] = [
+    pub const ALL: [(&'static str, Answer); 7] = [
         ("id", Answer::Id),
         ("true", Answer::True),
         ("record", Answer::Record),
         ("records", Answer::Records),
         ("fields", Answer::Fields),
         ("time", Answer::Time),
+        ("keys", Answer::Keys),
     ];
 }
 

@@ -45,6 +45,13 @@ pub(super) fn state(
     let action = action?;
     let named = ast.named.as_ref().is_some_and(|n| n.value);
     let answer = answer(ctx, ast, action);
+    if answer == Some(Answer::Keys) && action != Action::List {
+        ctx.error_help(
+            ast.span.clone(),
+            "`answer = \"keys\"` means nothing to this action",
+            "only a `list` answers the keys of its records",
+        );
+    }
     needs_param(
         ctx,
         ast,
@@ -234,7 +241,7 @@ fn answer(ctx: &mut Ctx<'_>, ast: &StateAst, action: Action) -> Option<Answer> {
         ctx.error_help(
             a.span.clone(),
             format!("unknown answer `{}`", a.value),
-            "use one of id, true, record, records, fields, time",
+            "use one of id, true, record, records, fields, time, keys",
         );
     }
     found

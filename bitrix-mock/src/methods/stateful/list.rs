@@ -1,7 +1,7 @@
 //! List methods: filter, order, select and paging over one partition's records, in the REST 2
 //! form (`start`, `next`, `total`) and the REST 3.0 one (`pagination`, `items` only).
 
-use bitrix_codegen::model::StateDef;
+use bitrix_codegen::model::{Answer, StateDef};
 use bitrix_codegen::Method;
 use serde_json::{json, Map, Value};
 
@@ -83,7 +83,11 @@ pub(super) fn list(
     if !method.result.paged {
         let all: Vec<Value> = rows
             .iter()
-            .map(|r| Value::Object(pick.apply(&view.render(r), &st.key)))
+            .map(|r| match st.answer {
+                // Only the keys (`bizproc.activity.list` answers the codes).
+                Answer::Keys => value::field(r, &st.key).cloned().unwrap_or(Value::Null),
+                _ => Value::Object(pick.apply(&view.render(r), &st.key)),
+            })
             .collect();
         return Ok(Success::of(match key {
             Some(key) => json!({ key: all }),
