@@ -738,7 +738,10 @@ fn state_reads_named_records_taken_rows_documented_lists_and_unpaged_lists() {
     let d = problem(&format!(
         "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"get\"\nid = \"id\"\nanswer = \"keys\"\n"
     ));
-    assert_eq!(d.message, "`answer = \"keys\"` means nothing to this action");
+    assert_eq!(
+        d.message,
+        "`answer = \"keys\"` means nothing to this action"
+    );
     // A dotted `id` names a nested parameter by its first segment.
     let nested = ok(&format!(
         "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"delete\"\nid = \"id.inner\"\n"

@@ -191,9 +191,7 @@ fn taken(method: &Method, name: &str) -> ApiError {
                 .or_else(|| errors.iter().find(|e| &e.code == t))
         })
         .map(from_row)
-        .unwrap_or_else(|| {
-            ApiError::new(400, "ERROR_ARGUMENT", format!("`{name}` already exists"))
-        })
+        .unwrap_or_else(|| ApiError::new(400, "ERROR_ARGUMENT", format!("`{name}` already exists")))
 }
 
 /// Bitrix24's answer for a missing record when the method documents none: an EMPTY error code

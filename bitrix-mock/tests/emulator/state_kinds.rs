@@ -188,7 +188,10 @@ async fn named_families_write_read_back_refuse_twice_and_forget() {
             }
             let (status, answer) = call(&emu, update, body("probe_none")).await;
             if status == 200 || code_of(&answer) != not_found_code(update) {
-                failures.push(format!("{} of a missing name: {status} {answer}", update.name));
+                failures.push(format!(
+                    "{} of a missing name: {status} {answer}",
+                    update.name
+                ));
             }
         }
         // Delete, then the name is gone: a second delete (and a get) answer not found.
@@ -232,7 +235,8 @@ async fn unpaged_lists_answer_every_added_record_at_once() {
                 .is_some_and(|s| s.action == Action::List && s.partition.is_empty())
     }) {
         let lst = list.state.as_ref().expect("filtered on state");
-        let Some(add) = sibling(&all, lst, Action::Add).filter(|a| a.state.as_ref().is_some_and(|s| s.partition.is_empty()))
+        let Some(add) = sibling(&all, lst, Action::Add)
+            .filter(|a| a.state.as_ref().is_some_and(|s| s.partition.is_empty()))
         else {
             continue;
         };
@@ -264,7 +268,10 @@ async fn unpaged_lists_answer_every_added_record_at_once() {
         }
         let unpaged = answer.get("next").is_none() && answer.get("total").is_none();
         if status != 200 || rows != Some(added) || !unpaged {
-            failures.push(format!("{} after {added} adds: {status} {answer}", list.name));
+            failures.push(format!(
+                "{} after {added} adds: {status} {answer}",
+                list.name
+            ));
         }
         covered.push(list.name.clone());
     }
@@ -292,15 +299,22 @@ async fn rows_set_read_back_and_unset_per_owner() {
                 s.entity == st.entity && s.action == action && s.parent == st.parent
             })
         };
-        let set = all
-            .iter()
-            .find(|m| same(m, Action::SetRows) && m.state.as_ref().is_some_and(|s| s.rows.is_some()));
+        let set = all.iter().find(|m| {
+            same(m, Action::SetRows) && m.state.as_ref().is_some_and(|s| s.rows.is_some())
+        });
         let read = all.iter().find(|m| same(m, Action::GetRows));
         let (Some(set), Some(read)) = (set, read) else {
-            failures.push(format!("{}: no set_rows with rows or no get_rows", unset.name));
+            failures.push(format!(
+                "{}: no set_rows with rows or no get_rows",
+                unset.name
+            ));
             continue;
         };
-        let rows_param = set.state.as_ref().and_then(|s| s.rows.clone()).expect("has rows");
+        let rows_param = set
+            .state
+            .as_ref()
+            .and_then(|s| s.rows.clone())
+            .expect("has rows");
         let rst = read.state.as_ref().expect("has state");
         let emu = Emulator::start(Config::new()).await.expect("starts");
         let mut body = documented_request(set);
@@ -319,12 +333,19 @@ async fn rows_set_read_back_and_unset_per_owner() {
         let got = rows_of(&answer);
         // The rows come back as sent (the client's own `id` is no row ID).
         let first_sent = documented_request(set)[&rows_param][0].clone();
-        let first_got = got.as_ref().and_then(|r| r.first()).cloned().unwrap_or_default();
+        let first_got = got
+            .as_ref()
+            .and_then(|r| r.first())
+            .cloned()
+            .unwrap_or_default();
         let as_sent = first_sent
             .as_object()
             .is_some_and(|o| o.iter().all(|(k, v)| first_got[k] == *v));
         if status != 200 || got.as_ref().map(Vec::len) != Some(sent) || !as_sent {
-            failures.push(format!("{} after {}: {status} {answer}", read.name, set.name));
+            failures.push(format!(
+                "{} after {}: {status} {answer}",
+                read.name, set.name
+            ));
         }
         let (status, answer) = call(&emu, unset, json!({ parent: 5 })).await;
         if status != 200 {
@@ -364,16 +385,20 @@ async fn documented_records_are_listed_and_found_by_name() {
             .and_then(|items| items.as_array().cloned())
             .unwrap_or_default();
         let (status, answer) = call(&emu, list, json!({})).await;
-        let listed = unwrapped(list, lst, &answer).as_array().cloned().unwrap_or_default();
-        let names = |rows: &[Value]| -> Vec<Value> { rows.iter().map(|r| r[&lst.key].clone()).collect() };
+        let listed = unwrapped(list, lst, &answer)
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let names =
+            |rows: &[Value]| -> Vec<Value> { rows.iter().map(|r| r[&lst.key].clone()).collect() };
         if status != 200 || documented.is_empty() || names(&listed) != names(&documented) {
             failures.push(format!("{}: {status} {answer}", list.name));
         }
         let Some(get) = all.iter().find(|m| {
             m.rest == list.rest
-                && m.state.as_ref().is_some_and(|s| {
-                    s.entity == lst.entity && s.action == Action::Get && s.named
-                })
+                && m.state
+                    .as_ref()
+                    .is_some_and(|s| s.entity == lst.entity && s.action == Action::Get && s.named)
         }) else {
             failures.push(format!("{}: no named get", list.name));
             continue;
@@ -393,10 +418,16 @@ async fn documented_records_are_listed_and_found_by_name() {
             .as_str()
             .is_some_and(|m| m.contains("must be one of"));
         if status == 200 || (code_of(&answer) != not_found_code(get) && !refused_as_enum) {
-            failures.push(format!("{} of an unknown name: {status} {answer}", get.name));
+            failures.push(format!(
+                "{} of an unknown name: {status} {answer}",
+                get.name
+            ));
         }
         covered.push(lst.entity.clone());
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(covered.len() >= 15, "documented families covered: {covered:?}");
+    assert!(
+        covered.len() >= 15,
+        "documented families covered: {covered:?}"
+    );
 }

@@ -79,7 +79,10 @@ pub fn run(
             view.template.stamp(&mut record, &now, ctx.user_id);
             let (id, answered) = if st.named {
                 let name = record_name(st, params)?;
-                if store.named(&st.entity, &partition, &st.key, &name).is_some() {
+                if store
+                    .named(&st.entity, &partition, &st.key, &name)
+                    .is_some()
+                {
                     return Err(Problem::Taken(name));
                 }
                 let given = params.get(st.id.as_deref().unwrap_or_default());
