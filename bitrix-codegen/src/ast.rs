@@ -119,6 +119,8 @@ pub struct StateAst {
     pub taken: Option<Sp<String>>,
     /// `documented`: the entity starts with the records of this list's documented answer.
     pub documented: Option<Sp<bool>>,
+    /// `upsert`: a named update of a name no record has creates the record.
+    pub upsert: Option<Sp<bool>>,
 }
 
 /// Whether a field must be given.

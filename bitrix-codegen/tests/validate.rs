@@ -727,6 +727,15 @@ fn state_reads_named_records_taken_rows_documented_lists_and_unpaged_lists() {
         "{STATEFUL}\n[state]\nentity = \"demo.field\"\naction = \"list\"\nkey = \"name\"\ndocumented = true\n"
     ));
     assert!(list.state.expect("state").documented);
+    // An upserting update names its records.
+    let save = ok(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.note\"\naction = \"update\"\nid = \"id\"\nnamed = true\nupsert = true\nfields = \"*\"\n"
+    ));
+    assert!(save.state.expect("state").upsert);
+    let d = problem(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.note\"\naction = \"update\"\nid = \"id\"\nupsert = true\nfields = \"*\"\n"
+    ));
+    assert_eq!(d.message, "`upsert` needs `named = true`");
     // Only a list answers the keys of its records.
     let keys = ok(&format!(
         "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"list\"\nkey = \"CODE\"\nanswer = \"keys\"\n"

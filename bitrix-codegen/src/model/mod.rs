@@ -126,6 +126,9 @@ pub struct StateDef {
     /// reference data no method writes, such as REST 3.0 field descriptions
     /// (`tasks.task.field.list`), which its named get (`tasks.task.field.get`) then finds.
     pub documented: bool,
+    /// A named update of a name no record has creates the record (`crm.timeline.note.save`
+    /// writes the note of an item whether or not it has one).
+    pub upsert: bool,
 }
 
 /// The operation of a stateful method.

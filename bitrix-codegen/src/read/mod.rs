@@ -53,6 +53,7 @@ const STATE_KEYS: &[&str] = &[
     "named",
     "taken",
     "documented",
+    "upsert",
 ];
 const DEPRECATED_KEYS: &[&str] = &["replacement", "note"];
 const FIELD_KEYS: &[&str] = &["name", "type", "required", "description", "default"];
@@ -163,6 +164,7 @@ pub fn read_spec(ctx: &mut Ctx<'_>, text: &str) -> Option<SpecAst> {
             named: r.boolean(ctx, "named"),
             taken: r.string(ctx, "taken"),
             documented: r.boolean(ctx, "documented"),
+            upsert: r.boolean(ctx, "upsert"),
         });
         r.finish(ctx);
     }

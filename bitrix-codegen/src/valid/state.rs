@@ -90,6 +90,22 @@ pub(super) fn state(
         ctx,
         ast,
         action,
+        &flag(&ast.upsert),
+        "upsert",
+        &[Action::Update],
+    );
+    let upsert = ast.upsert.as_ref().is_some_and(|u| u.value);
+    if upsert && !named {
+        ctx.error_help(
+            ast.span.clone(),
+            "`upsert` needs `named = true`",
+            "only a record the caller names can be created by its update",
+        );
+    }
+    only_for(
+        ctx,
+        ast,
+        action,
         &flag(&ast.documented),
         "documented",
         &[Action::List],
@@ -173,6 +189,7 @@ pub(super) fn state(
         named,
         taken: ast.taken.as_ref().map(|s| s.value.clone()),
         documented: ast.documented.as_ref().is_some_and(|d| d.value),
+        upsert,
     })
 }
 

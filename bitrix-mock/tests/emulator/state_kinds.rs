@@ -431,3 +431,87 @@ async fn documented_records_are_listed_and_found_by_name() {
         "documented families covered: {covered:?}"
     );
 }
+
+#[tokio::test]
+async fn upserting_updates_create_then_change_the_named_record() {
+    let all = shipped();
+    let mut covered = Vec::new();
+    let mut failures = Vec::new();
+    for save in all
+        .iter()
+        .filter(|m| m.state.as_ref().is_some_and(|s| s.upsert))
+    {
+        let st = save.state.as_ref().expect("filtered on state");
+        let same = |action: Action| {
+            all.iter().find(|m| {
+                m.state.as_ref().is_some_and(|s| {
+                    s.entity == st.entity && s.action == action && s.partition == st.partition
+                })
+            })
+        };
+        let (Some(get), Some(delete)) = (same(Action::Get), same(Action::Delete)) else {
+            failures.push(format!("{}: no get or delete of {}", save.name, st.entity));
+            continue;
+        };
+        let emu = Emulator::start(Config::new()).await.expect("starts");
+        let documented = documented_request(save);
+        // The record's address: the name and the partition, as the documented request gives them.
+        let mut address = Map::new();
+        for p in st.partition.iter().chain(st.id.as_ref()) {
+            if let Some(v) = documented.get(p) {
+                address.insert(p.clone(), v.clone());
+            }
+        }
+        let text_field = documented
+            .iter()
+            .find(|(k, v)| v.is_string() && !address.contains_key(*k))
+            .map(|(k, _)| k.clone());
+        let Some(text_field) = text_field else {
+            failures.push(format!(
+                "{}: no text field in its documented request",
+                save.name
+            ));
+            continue;
+        };
+        let (status, answer) = call(&emu, get, Value::Object(address.clone())).await;
+        if status == 200 || code_of(&answer) != not_found_code(get) {
+            failures.push(format!("{} before any save: {status} {answer}", get.name));
+        }
+        for text in ["first", "second"] {
+            let mut body = documented.clone();
+            body.insert(text_field.clone(), json!(text));
+            let (status, answer) = call(&emu, save, Value::Object(body)).await;
+            if status != 200 {
+                failures.push(format!("{}: {status} {answer}", save.name));
+            }
+            let (status, answer) = call(&emu, get, Value::Object(address.clone())).await;
+            let gst = get.state.as_ref().expect("has state");
+            if status != 200 || unwrapped(get, gst, &answer)[&text_field] != json!(text) {
+                failures.push(format!(
+                    "{} after saving {text}: {status} {answer}",
+                    get.name
+                ));
+            }
+        }
+        // Another item of the same owner has no record.
+        let mut other = address.clone();
+        if let Some(id) = st.id.as_ref() {
+            other.insert(id.clone(), json!(987_654));
+        }
+        let (status, answer) = call(&emu, get, Value::Object(other)).await;
+        if status == 200 {
+            failures.push(format!("{} of another name: {answer}", get.name));
+        }
+        let (status, answer) = call(&emu, delete, Value::Object(address.clone())).await;
+        if status != 200 {
+            failures.push(format!("{}: {status} {answer}", delete.name));
+        }
+        let (status, answer) = call(&emu, get, Value::Object(address)).await;
+        if status == 200 || code_of(&answer) != not_found_code(get) {
+            failures.push(format!("{} after delete: {status} {answer}", get.name));
+        }
+        covered.push(st.entity.clone());
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(!covered.is_empty(), "no upserting family");
+}

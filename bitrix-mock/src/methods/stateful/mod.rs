@@ -120,6 +120,9 @@ pub fn run(
             Ok(answer(method, st, json!(id), Some(fields), ctx.v3))
         }
         Action::Update => {
+            if st.upsert {
+                create_named(st, view, params, ctx, &partition, store)?;
+            }
             let id = record_id(st, params, ctx, &partition, store)?;
             let given = fields_param(st, params)?;
             if store.get(&st.entity, &partition, id).is_none() {
@@ -269,6 +272,30 @@ fn rows_param(
             _ => Err(Problem::Malformed("rows")),
         })
         .collect()
+}
+
+/// Creates the record an upserting update names when no record has the name yet, with the
+/// portal's system fields, so that the update then writes into it.
+fn create_named(
+    st: &StateDef,
+    view: View<'_>,
+    params: &Map<String, Value>,
+    ctx: Context,
+    partition: &Partition,
+    store: &mut Store,
+) -> Result<(), Problem> {
+    let name = record_name(st, params)?;
+    if store.named(&st.entity, partition, &st.key, &name).is_some() {
+        return Ok(());
+    }
+    let mut record = Map::new();
+    system_fields(view.shape, &mut record, partition, st, ctx, true);
+    view.template
+        .stamp(&mut record, &crate::clock::iso8601(ctx.now), ctx.user_id);
+    let given = at_path(params, st.id.as_deref().unwrap_or_default()).cloned();
+    let name_value = given.unwrap_or(Value::from(name));
+    store.insert_named(&st.entity, &st.key, partition.clone(), record, name_value);
+    Ok(())
 }
 
 /// The value at a parameter path: a name, or a dotted path into a nested parameter
