@@ -241,10 +241,4 @@ impl App {
     pub async fn unblock(&self, member_id: &str) -> Result<bool, AppError> {
         Ok(self.db().set_status(member_id, Status::Active).await?)
     }
-
-    /// The router: `POST /install` (the install URL), `POST /app` (the page and placements),
-    /// `POST /events` (every event, `ONAPPINSTALL` and `ONAPPUNINSTALL` included).
-    pub fn router(&self) -> axum::Router {
-        crate::handlers::router(self.clone())
-    }
 }

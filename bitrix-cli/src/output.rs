@@ -94,16 +94,10 @@ pub fn describe_code(
     text
 }
 
-/// What the errors common to all methods mean (they are not repeated in every spec).
+/// What the errors common to all methods mean (they are not repeated in every spec). An empty
+/// code says nothing of its own: the portal's text is the message.
 fn system_meaning(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "QUERY_LIMIT_EXCEEDED" => "Too many requests: the portal's request rate was exceeded (the client waits and retries).",
-        "OPERATION_TIME_LIMIT" => "The method used up its operating-time budget for the last ten minutes.",
-        "expired_token" => "The OAuth access token expired and could not be renewed.",
-        "invalid_token" | "NO_AUTH_FOUND" => "The credentials are not valid for this portal.",
-        "insufficient_scope" => "The webhook or application lacks the permission scope of this method.",
-        "ERROR_METHOD_NOT_FOUND" => "The portal has no such method (or it needs a scope not granted).",
-        "INTERNAL_SERVER_ERROR" => "The portal failed internally; trying again later may help.",
-        _ => return None,
-    })
+    bitrix_facts::SystemError::from_code(code)
+        .filter(|_| !code.is_empty())
+        .map(bitrix_facts::SystemError::meaning)
 }

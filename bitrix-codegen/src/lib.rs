@@ -14,6 +14,8 @@ pub mod build;
 pub mod diag;
 pub mod events;
 pub mod expand;
+#[cfg(test)]
+mod fuzz_regressions;
 pub mod model;
 pub mod names;
 pub mod read;

@@ -19,12 +19,17 @@ pub enum Plan {
     Unlimited,
 }
 
+/// A plan's rate as the emulator's bucket reads it.
+fn rate(r: bitrix_facts::Rate) -> (f64, f64) {
+    (r.per_second, f64::from(r.burst))
+}
+
 impl Plan {
     /// `(drain per second, capacity)`, or `None` when unlimited.
     pub fn bucket(self) -> Option<(f64, f64)> {
         match self {
-            Plan::Standard => Some((2.0, 50.0)),
-            Plan::Enterprise => Some((5.0, 250.0)),
+            Plan::Standard => Some(rate(bitrix_facts::STANDARD)),
+            Plan::Enterprise => Some(rate(bitrix_facts::ENTERPRISE)),
             Plan::Unlimited => None,
         }
     }
@@ -64,6 +69,32 @@ pub struct Config {
     pub(crate) events: crate::events::Settings,
 }
 
+// The event settings of the builder.
+impl Config {
+    /// How long the emulator waits for an event handler's answer before it counts the delivery
+    /// as failed (default 10 s). The write that raised the event never waits for it.
+    #[must_use]
+    pub fn event_timeout(mut self, timeout: Duration) -> Self {
+        self.events.timeout = timeout;
+        self
+    }
+
+    /// How many deliveries may wait for one handler (default 1024); more are dropped and counted
+    /// in [`EventCounters::dropped`](crate::EventCounters::dropped).
+    #[must_use]
+    pub fn event_queue(mut self, deliveries: usize) -> Self {
+        self.events.queue = deliveries.max(1);
+        self
+    }
+
+    /// How many offline events the portal keeps (default 10 000); more are dropped and counted.
+    #[must_use]
+    pub fn offline_queue(mut self, events: usize) -> Self {
+        self.events.offline = events;
+        self
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config::new()
@@ -77,8 +108,8 @@ impl Config {
         Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             plan: Plan::Unlimited,
-            token_ttl: Duration::from_secs(3600),
-            operating_limit: Duration::from_secs(480),
+            token_ttl: Duration::from_secs(bitrix_facts::ACCESS_TOKEN_LIFETIME_SECS),
+            operating_limit: Duration::from_secs(bitrix_facts::OPERATING_BUDGET_SECS),
             clock_speed: 1.0,
             scopes: None,
             default_cost: Duration::from_millis(10),

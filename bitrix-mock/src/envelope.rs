@@ -29,6 +29,12 @@ impl ApiError {
         }
     }
 
+    /// A system error (common to every method) with its code and documented status, and the
+    /// text the portal sends with it.
+    pub fn system(error: bitrix_facts::SystemError, description: impl Into<String>) -> Self {
+        ApiError::new(error.status(), error.code(), description)
+    }
+
     /// The same error with a REST 3.0 `validation` entry for `field`.
     #[must_use]
     pub fn with_validation(mut self, field: &str, message: impl Into<String>) -> Self {

@@ -1,6 +1,7 @@
 //! Faults: queued for the next REST calls, or drawn per method with a seeded generator, to
 //! exercise a client's error handling.
 
+use bitrix_facts::SystemError;
 use std::time::Duration;
 
 /// How an injected call fails.
@@ -142,8 +143,8 @@ impl FaultRule {
     pub(crate) fn error_code(&self) -> String {
         match (&self.code, self.status) {
             (Some(c), _) => c.clone(),
-            (None, Some(503)) => "QUERY_LIMIT_EXCEEDED".into(),
-            _ => "INTERNAL_SERVER_ERROR".into(),
+            (None, Some(503)) => SystemError::QueryLimitExceeded.code().into(),
+            _ => SystemError::InternalServerError.code().into(),
         }
     }
 }

@@ -23,9 +23,12 @@ mod idempotency;
 mod key_order;
 mod limits;
 mod methods;
+mod names;
 mod params;
 mod portals;
+mod problem;
 mod routes;
+mod scalar;
 mod seed;
 mod server;
 mod specs;
@@ -38,7 +41,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-pub use bots::model::{Bot, ChatMessage, Command};
+pub use bots::{Bot, ChatMessage, Command};
 pub use clock::Clock;
 pub use config::{Config, Plan};
 pub use events::{DeliveryReport, EventCounters};
@@ -291,8 +294,8 @@ impl Emulator {
     ///
     /// Only `http://` handlers on loopback addresses are called; others are an `InvalidInput` error.
     pub async fn user_writes(&self, bot_id: u64, text: &str) -> std::io::Result<DeliveryReport> {
-        let out = events::prepare(&self.shared, bot_id, text)?;
-        events::deliver(out).await
+        let out = methods::events::prepare(&self.shared, bot_id, text)?;
+        methods::events::deliver(out).await
     }
 
     /// The reports of event deliveries to handlers bound with `event.bind`, oldest first (at

@@ -130,9 +130,8 @@ async fn respond(
             return Ok(resp);
         }
         Ok(Err(_)) => {
-            let e = crate::envelope::ApiError::new(
-                400,
-                "INVALID_REQUEST",
+            let e = crate::envelope::ApiError::system(
+                bitrix_facts::SystemError::InvalidRequest,
                 "Unreadable or too large body",
             );
             return Ok(json_response(e.status, &e.body()));

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use bitrix_codegen::Method;
 use serde_json::Value;
 
-use crate::bots::model::BotState;
+use crate::bots::BotState;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::faults::{Fault, FaultRule, Rng};
@@ -18,6 +18,24 @@ use crate::limits::bucket::Bucket;
 use crate::limits::operating::OperatingTime;
 use crate::store::shape::Shape;
 use crate::store::Store;
+
+/// Who is calling.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// Webhook or OAuth.
+    pub kind: AuthKind,
+    /// The key operating time is counted under (one per application or webhook).
+    pub app: String,
+    /// The OAuth application's `client_id` (`None` for webhooks, which name it in `CLIENT_ID`).
+    pub client_id: Option<String>,
+}
+
+impl Caller {
+    /// Webhook calls must send `required = "webhook"` parameters.
+    pub fn is_webhook(&self) -> bool {
+        self.kind == AuthKind::Webhook
+    }
+}
 
 /// How a call authenticated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,7 +204,7 @@ pub(crate) struct Shared {
     pub clock: Clock,
     /// Every method of the specs, by name.
     pub methods: Arc<BTreeMap<String, Method>>,
-    /// What the specs say about each family's records (see [`crate::wire::family`]).
+    /// What the specs say about each family's records (see [`crate::names::family`]).
     pub shapes: BTreeMap<String, Shape>,
     /// How each family writes its records on the wire.
     pub templates: BTreeMap<String, crate::wire::Template>,

@@ -21,6 +21,7 @@ extern crate self as bitrix_rest;
 
 pub mod auth;
 pub mod batch;
+mod checks;
 mod client;
 mod download;
 mod envelope;
@@ -30,6 +31,7 @@ mod method;
 mod pacing;
 mod secret;
 mod stream;
+mod transport;
 pub mod v3;
 mod wire;
 
@@ -38,12 +40,12 @@ pub use batch::{
     Arg, Batch, BatchError, BatchResults, Handle, IntoArg, ListRef, MapRef, Referable, Reference,
     ValueRef,
 };
-pub use client::{Client, ClientBuilder, ConfigError};
+pub use client::{Client, ClientBuilder};
 pub use download::Download;
 pub use envelope::{Response, Time};
 pub use error::{
-    AnyMethodError, ApiError, AuthError, Error, ErrorRow, InvalidRequest, MethodError, RawError,
-    SystemError, TransportError, TransportErrorKind, UnexpectedResponse, UnknownCode,
+    AnyMethodError, ApiError, AuthError, ConfigError, Error, ErrorRow, InvalidRequest, MethodError,
+    RawError, SystemError, TransportError, TransportErrorKind, UnexpectedResponse, UnknownCode,
     MAX_KEPT_BODY,
 };
 pub use method::Method;
@@ -68,17 +70,17 @@ pub mod shared {
 /// Items generated code refers to. Not part of the public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::checks::examples::{check_examples, run_example_table};
+    pub use crate::checks::recorded::{
+        check_answer, check_batch_answer, find_row, AnswerCheck, AnswerRow, BatchCheck, Outcome,
+    };
     pub use crate::error::fmt_method_error;
-    pub use crate::wire::examples::{check_examples, run_example_table};
     pub use crate::wire::fields::{take_optional, take_required};
     pub use crate::wire::flag;
     pub use crate::wire::lenient::{
         lenient, lenient_value, object_or_empty_array, take_items, Lenient, TextOrNumber,
     };
     pub use crate::wire::record::{de_enum, de_record, debug_record, ser_record, Record, Writer};
-    pub use crate::wire::recorded::{
-        check_answer, check_batch_answer, find_row, AnswerCheck, AnswerRow, BatchCheck, Outcome,
-    };
     pub use crate::wire::validate::{check_url, join_path, Validate};
     pub use serde;
     pub use serde_json;
@@ -93,6 +95,6 @@ pub mod __private {
         status: u16,
         body: &[u8],
     ) -> Result<crate::Response<Value>, crate::Error<crate::RawError>> {
-        crate::client::answer::read(status, body)
+        crate::transport::answer::read(status, body)
     }
 }

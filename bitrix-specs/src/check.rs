@@ -163,7 +163,7 @@ fn fix_examples(spec: &mut Spec, method: &Method) -> bool {
             return e.request.is_some() || e.response.is_some();
         }
         let answer = e.response.as_deref().and_then(json).unwrap_or_default();
-        let known = crate::roundtrip::error_known(method, &answer, crate::roundtrip::SYSTEM_CODES);
+        let known = crate::roundtrip::error_known(method, &answer);
         if !known {
             let why = match answer.get("error") {
                 Some(serde_json::Value::String(c)) if c.is_empty() => "its error code is empty",

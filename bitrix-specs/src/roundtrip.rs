@@ -65,7 +65,7 @@ fn differs(method: &Method, ty: &Ty, v: &Value, path: &str) -> Option<String> {
 /// Whether a documented error answer maps to a row of the spec or to a system error.
 /// REST 3.0 answers carry `{"error": {"code", "message"}}` instead of `error` and
 /// `error_description`.
-pub fn error_known(method: &Method, answer: &Value, system: &[&str]) -> bool {
+pub fn error_known(method: &Method, answer: &Value) -> bool {
     let (code, description) = match answer.get("error") {
         Some(Value::Object(e)) => (e.get("code"), e.get("message")),
         _ => (answer.get("error"), answer.get("error_description")),
@@ -82,7 +82,7 @@ pub fn error_known(method: &Method, answer: &Value, system: &[&str]) -> bool {
     if let Some(Value::Array(v)) = answer.pointer("/error/validation") {
         texts.extend(v.iter().filter_map(|x| x.get("message").and_then(lower)));
     }
-    if system.contains(&code) {
+    if is_system_code(code) {
         return true;
     }
     let rows: Vec<_> = method.errors.iter().filter(|e| e.code == code).collect();
@@ -98,29 +98,8 @@ pub fn error_known(method: &Method, answer: &Value, system: &[&str]) -> bool {
     }
 }
 
-/// The codes `bitrix_rest::SystemError` knows (common to every method).
-pub const SYSTEM_CODES: &[&str] = &[
-    "INTERNAL_SERVER_ERROR",
-    "ERROR_UNEXPECTED_ANSWER",
-    "QUERY_LIMIT_EXCEEDED",
-    "ERROR_BATCH_METHOD_NOT_ALLOWED",
-    "ERROR_BATCH_LENGTH_EXCEEDED",
-    "NO_AUTH_FOUND",
-    "INVALID_REQUEST",
-    "OVERLOAD_LIMIT",
-    "ACCESS_DENIED",
-    "INVALID_CREDENTIALS",
-    "ERROR_MANIFEST_IS_NOT_AVAILABLE",
-    "insufficient_scope",
-    "expired_token",
-    "user_access_error",
-    "PORTAL_DELETED",
-    "OPERATION_TIME_LIMIT",
-    "ERROR_METHOD_NOT_FOUND",
-    "invalid_token",
-    "ERROR_CORE",
-    "WRONG_AUTH_TYPE",
-    "ERROR_OAUTH",
-    // An error sent without a code (`SystemError::Uncoded`) when no row of the method matches it.
-    "",
-];
+/// Whether `code` is one `bitrix_rest::SystemError` knows (common to every method; the empty
+/// code is `SystemError::Uncoded`, an error sent without a code that no row of the method matches).
+pub fn is_system_code(code: &str) -> bool {
+    bitrix_facts::SystemError::from_code(code).is_some()
+}

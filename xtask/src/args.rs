@@ -41,6 +41,8 @@ pub enum Command {
         /// Keep new inputs in `fuzz/corpus/<target>`.
         keep: bool,
     },
+    /// Check that no crate's modules import each other in a circle.
+    Circles,
     /// Print the usage.
     Help,
 }
@@ -54,6 +56,7 @@ usage: cargo xtask <command>
                               (--check: change nothing, fail if a file is out of date)
   package-check               package the published crates and build bitrix-rest from them
   docs-check                  rustdoc with warnings as errors; the seed method's page
+  circles                     no import circle between the modules of a crate
   msrv                        no dependency needs a newer Rust than rust-version
   one-folder [FOLDER]         clippy -D warnings on bitrix-rest with one folder (default crm)
   scale N|shipped [SCOPE]     build cost with N synthetic specs (SCOPE default crm)
@@ -71,6 +74,7 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Co
     let mut rest = rest.iter().map(String::as_str);
     let command = match name.as_str() {
         "help" | "--help" | "-h" => Command::Help,
+        "circles" => Command::Circles,
         "sync-features" => {
             let check = match rest.next() {
                 None => false,
@@ -160,6 +164,12 @@ mod tests {
     fn no_command_is_help() {
         assert_eq!(parse(&[], no_env), Ok(Command::Help));
         assert_eq!(parse(&args("--help"), no_env), Ok(Command::Help));
+    }
+
+    #[test]
+    fn circles_takes_no_argument() {
+        assert_eq!(parse(&args("circles"), no_env), Ok(Command::Circles));
+        assert!(parse(&args("circles bitrix-runtime"), no_env).is_err());
     }
 
     #[test]

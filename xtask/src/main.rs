@@ -3,6 +3,7 @@
 
 mod args;
 mod build_times;
+mod circles;
 mod docs;
 mod fuzz;
 mod msrv;
@@ -29,6 +30,7 @@ fn main() {
         }
         Command::SyncFeatures { check } => sync::run(&root, check),
         Command::PackageCheck => package::run_check(&root),
+        Command::Circles => circles::run_check(&root),
         Command::DocsCheck => docs::run_check(&root),
         Command::Msrv => msrv::run_msrv(&root),
         Command::OneFolder { folder } => msrv::run_one_folder(&root, &folder),

@@ -8,9 +8,14 @@ use std::path::{Path, PathBuf};
 
 /// The published crates, dependencies first.
 pub fn published() -> Vec<String> {
-    let mut crates: Vec<String> = ["bitrix-codegen", "bitrix-macros", "bitrix-runtime"]
-        .map(String::from)
-        .to_vec();
+    let mut crates: Vec<String> = [
+        "bitrix-facts",
+        "bitrix-codegen",
+        "bitrix-macros",
+        "bitrix-runtime",
+    ]
+    .map(String::from)
+    .to_vec();
     crates.extend((0..SHARDS).map(|i| format!("bitrix-api-{i}")));
     crates.push("bitrix-rest".into());
     crates
@@ -136,10 +141,10 @@ mod tests {
     #[test]
     fn published_crates_are_listed_dependencies_first() {
         let crates = published();
-        assert_eq!(crates.first().map(String::as_str), Some("bitrix-codegen"));
+        assert_eq!(crates.first().map(String::as_str), Some("bitrix-facts"));
         assert_eq!(crates.last().map(String::as_str), Some("bitrix-rest"));
         assert!(crates.contains(&format!("bitrix-api-{}", SHARDS - 1)));
-        assert_eq!(crates.len(), SHARDS + 4);
+        assert_eq!(crates.len(), SHARDS + 5);
     }
 
     #[test]

@@ -76,7 +76,7 @@ async fn install_event(app: &App, params: &Value) -> Result<Response, AppError> 
             ));
         };
         let domain = text(params, &["auth", "domain"]);
-        let installed = super::install::verified(app, &refresh, member_id, domain).await?;
+        let installed = super::proof::verified(app, &refresh, member_id, domain).await?;
         app.db().record_install(&installed).await?;
         app.forget(member_id);
     }

@@ -10,10 +10,10 @@ use axum::response::{Html, IntoResponse, Response};
 use bitrix_runtime::Secret;
 use serde_json::json;
 
+use super::proof::verified;
 use super::{parameters, required, text};
 use crate::app::{html_escape, App};
 use crate::error::AppError;
-use crate::verify::check_claims;
 
 pub(crate) async fn install(
     State(app): State<App>,
@@ -54,25 +54,6 @@ async fn run(
         html_escape(&installed.domain)
     ))
     .into_response())
-}
-
-/// Spends `refresh` at the OAuth server and checks the installer's claims against its answer.
-/// The refresh token is spent either way: when the claims are false but the tokens belong to a
-/// portal already stored, the new pair replaces the spent one there, so nothing is lost.
-pub(crate) async fn verified(
-    app: &App,
-    refresh: &Secret,
-    member_id: &str,
-    domain: Option<&str>,
-) -> Result<crate::db::Installed, AppError> {
-    let installed = app.verifier().grant(refresh).await?;
-    if let Err(e) = check_claims(&installed, member_id, domain) {
-        if app.db().adopt_pair(&installed, refresh).await? {
-            app.forget(&installed.member_id);
-        }
-        return Err(e);
-    }
-    Ok(installed)
 }
 
 /// Binds `ONAPPINSTALL`, `ONAPPUNINSTALL` and the configured events to the events endpoint.

@@ -3,6 +3,7 @@
 mod events;
 mod install;
 mod page;
+mod proof;
 mod uninstall;
 
 use axum::extract::DefaultBodyLimit;
@@ -17,13 +18,18 @@ use crate::error::AppError;
 /// Most bytes of a request body the handlers read.
 const MAX_BODY: usize = 1024 * 1024;
 
-pub(crate) fn router(app: App) -> Router {
-    Router::new()
-        .route("/install", post(install::install))
-        .route("/app", post(page::page))
-        .route("/events", post(events::events))
-        .layer(DefaultBodyLimit::max(MAX_BODY))
-        .with_state(app)
+// Declared here, beside the handlers it routes to, so that `app` does not depend on them.
+impl App {
+    /// The router: `POST /install` (the install URL), `POST /app` (the page and placements),
+    /// `POST /events` (every event, `ONAPPINSTALL` and `ONAPPUNINSTALL` included).
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route("/install", post(install::install))
+            .route("/app", post(page::page))
+            .route("/events", post(events::events))
+            .layer(DefaultBodyLimit::max(MAX_BODY))
+            .with_state(self.clone())
+    }
 }
 
 /// The content type of a request.

@@ -69,8 +69,8 @@ impl PlanArg {
     /// Requests a second the portal drains, `None` when unlimited.
     pub fn per_second(self) -> Option<f64> {
         match self {
-            PlanArg::Standard => Some(2.0),
-            PlanArg::Enterprise => Some(5.0),
+            PlanArg::Standard => Some(bitrix_facts::STANDARD.per_second),
+            PlanArg::Enterprise => Some(bitrix_facts::ENTERPRISE.per_second),
             PlanArg::Unlimited => None,
         }
     }

@@ -115,6 +115,15 @@ impl Stats {
         self.lock_reports().iter().cloned().collect()
     }
 
+    /// The newest `n` kept reports (fewer when fewer are kept), oldest first.
+    pub fn last_reports(&self, n: usize) -> Vec<DeliveryReport> {
+        let kept = self.lock_reports();
+        kept.iter()
+            .skip(kept.len().saturating_sub(n))
+            .cloned()
+            .collect()
+    }
+
     /// Returns once no delivery is queued or under way.
     pub async fn settled(&self) {
         loop {

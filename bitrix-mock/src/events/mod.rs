@@ -8,18 +8,11 @@
 //! ([`delivery`]), or it waits in the offline queue. Only `http://` handlers on loopback are
 //! called ([`wire`]).
 
-mod auth;
 pub(crate) mod book;
-pub(crate) mod bot;
 pub(crate) mod catalog;
-mod config;
 pub(crate) mod delivery;
-pub(crate) mod methods;
-pub(crate) mod raise;
 pub(crate) mod wire;
 
 pub(crate) use book::EventBook;
-pub(crate) use bot::{deliver, prepare};
 pub use delivery::{DeliveryReport, EventCounters};
 pub(crate) use delivery::{Dispatcher, Settings};
-pub(crate) use raise::raise;

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use crate::envelope::Operating;
 
 /// How long a minute bucket counts.
-const WINDOW: f64 = 600.0;
+const WINDOW: f64 = bitrix_facts::OPERATING_WINDOW_SECS as f64;
 /// The clock minute a bucket collects.
 const MINUTE: f64 = 60.0;
 

@@ -4,14 +4,16 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{call, flag, Caller};
+use super::call;
 use crate::envelope::{time_json, ApiError, Success};
 use crate::faults::FaultRule;
+use crate::params::flag;
 use crate::params::parse_query;
+use crate::state::Caller;
 use crate::state::Shared;
 
 /// Most sub-calls one batch may carry.
-pub const MAX_COMMANDS: usize = 50;
+pub const MAX_COMMANDS: usize = bitrix_facts::MAX_BATCH_COMMANDS;
 
 /// Runs a batch for `caller`.
 pub fn run(shared: &Shared, caller: &Caller, params: &Value) -> Result<Success, ApiError> {
@@ -34,9 +36,8 @@ pub fn run(shared: &Shared, caller: &Caller, params: &Value) -> Result<Success, 
     // In the order sent, as the portal runs them (the parsed map is sorted by key).
     crate::key_order::arrange(&mut commands, params.get(crate::key_order::CMD_KEYS));
     if commands.len() > MAX_COMMANDS {
-        return Err(ApiError::new(
-            400,
-            "ERROR_BATCH_LENGTH_EXCEEDED",
+        return Err(ApiError::system(
+            bitrix_facts::SystemError::ErrorBatchLengthExceeded,
             "Max batch length exceeded",
         ));
     }

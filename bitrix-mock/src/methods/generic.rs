@@ -29,7 +29,7 @@ pub fn answer(method: &Method, params: &Map<String, Value>, data: &mut Data) -> 
         }
     });
     let items = select(items, params);
-    let start = super::int(params, "start").unwrap_or(0);
+    let start = crate::params::int(params, "start").unwrap_or(0);
     // `start=-1` asks the portal not to count: first page, no `total`, no `next`.
     let (from, counted) = if start < 0 {
         (0, false)

@@ -3,37 +3,20 @@
 //! its sub-calls through the same path, so they reach the same store.
 
 pub mod batch;
+pub(crate) mod bots;
+pub(crate) mod events;
 pub mod generic;
 pub mod lenient;
-pub mod problem;
 pub mod stateful;
 
 use bitrix_codegen::model::{check_value_at, Required};
 use bitrix_codegen::Method;
 use serde_json::{Map, Value};
 
-use crate::bots;
 use crate::envelope::{ApiError, Operating, Success};
-use crate::state::{AuthKind, Data, Shared};
-use problem::Problem;
-
-/// Who is calling.
-#[derive(Debug, Clone)]
-pub struct Caller {
-    /// Webhook or OAuth.
-    pub kind: AuthKind,
-    /// The key operating time is counted under (one per application or webhook).
-    pub app: String,
-    /// The OAuth application's `client_id` (`None` for webhooks, which name it in `CLIENT_ID`).
-    pub client_id: Option<String>,
-}
-
-impl Caller {
-    /// Webhook calls must send `required = "webhook"` parameters.
-    pub fn is_webhook(&self) -> bool {
-        self.kind == AuthKind::Webhook
-    }
-}
+use crate::params::text;
+use crate::problem::{self, Problem};
+use crate::state::{Caller, Data, Shared};
 
 /// Which address a call came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,9 +40,8 @@ pub fn call(shared: &Shared, caller: &Caller, name: &str, params: Value, api: Ap
     if name.eq_ignore_ascii_case("batch") && !v3 {
         if api == Api::Batch {
             return (
-                Err(ApiError::new(
-                    405,
-                    "ERROR_BATCH_METHOD_NOT_ALLOWED",
+                Err(ApiError::system(
+                    bitrix_facts::SystemError::ErrorBatchMethodNotAllowed,
                     "Method is not allowed for batch usage",
                 )),
                 None,
@@ -132,7 +114,7 @@ pub fn call(shared: &Shared, caller: &Caller, name: &str, params: Value, api: Ap
         if let Some(shape) = method
             .state
             .as_ref()
-            .and_then(|_| shared.shapes.get(&crate::wire::family(method)))
+            .and_then(|_| shared.shapes.get(&crate::names::family(method)))
         {
             lenient::field_names(&mut params, shape);
         }
@@ -141,7 +123,7 @@ pub fn call(shared: &Shared, caller: &Caller, name: &str, params: Value, api: Ap
     let outcome = run(shared, method, caller, &params, &mut data, now, v3);
     // The writes of this call raise their events (a batch raises per command, in order).
     let connector = text(&params, "auth_connector").unwrap_or_default();
-    crate::events::raise(shared, &mut data, &connector);
+    events::raise(shared, &mut data, &connector);
     if !billed {
         return (outcome, None);
     }
@@ -152,9 +134,8 @@ pub fn call(shared: &Shared, caller: &Caller, name: &str, params: Value, api: Ap
 
 /// The answer of a method whose operating time is used up until its reset.
 fn blocked() -> Outcome {
-    let e = ApiError::new(
-        429,
-        "OPERATION_TIME_LIMIT",
+    let e = ApiError::system(
+        bitrix_facts::SystemError::OperationTimeLimit,
         "Method is blocked due to operation time limit.",
     );
     (Err(e), None)
@@ -212,7 +193,7 @@ fn run(
             problem::answer(method, &p)
         }
     };
-    let events = crate::events::methods::METHODS.contains(&method.name.as_str());
+    let events = events::methods::METHODS.contains(&method.name.as_str());
     let extension = events || bots::METHODS.contains(&method.name.as_str());
     // The extensions check presence themselves, in the portal's order (owner first); the event
     // methods check their values too, with the portal's own messages.
@@ -220,7 +201,7 @@ fn run(
         check(method, params, caller.is_webhook(), !extension, v3).map_err(answer)?;
     }
     if events {
-        if let Some(answer) = crate::events::methods::handle(shared, method, caller, params, data) {
+        if let Some(answer) = events::methods::handle(shared, method, caller, params, data) {
             return answer;
         }
     }
@@ -230,7 +211,7 @@ fn run(
         }
     }
     if let Some(st) = &method.state {
-        let family = crate::wire::family(method);
+        let family = crate::names::family(method);
         let (no_shape, no_template) = (Default::default(), Default::default());
         let view = stateful::View {
             shape: shared.shapes.get(&family).unwrap_or(&no_shape),
@@ -281,41 +262,4 @@ fn check(
         }
     }
     Ok(())
-}
-
-/// A string parameter; numbers are accepted in their text form, as PHP would see them.
-pub fn text(params: &Map<String, Value>, key: &str) -> Option<String> {
-    match params.get(key)? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(if *b { "Y" } else { "N" }.to_string()),
-        _ => None,
-    }
-}
-
-/// An integer parameter given as a number or as text.
-pub fn int(params: &Map<String, Value>, key: &str) -> Option<i64> {
-    match params.get(key)? {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-/// A `Y`/`N` flag (also `true`/`1`).
-pub fn flag(value: &Value) -> bool {
-    match value {
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_i64() == Some(1),
-        Value::String(s) => matches!(s.as_str(), "Y" | "y" | "true" | "1"),
-        _ => false,
-    }
-}
-
-/// Whether `url` is an absolute http(s) address with a host.
-pub fn is_http_url(url: &str) -> bool {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
-    rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/'))
 }

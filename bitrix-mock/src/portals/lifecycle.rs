@@ -9,9 +9,9 @@ use std::sync::{Mutex, OnceLock};
 use serde_json::{json, Value};
 
 use super::{AppRegistration, Portal};
-use crate::events::bot::Outgoing;
-use crate::events::deliver;
 use crate::events::wire::encode;
+use crate::methods::events::bot::Outgoing;
+use crate::methods::events::deliver;
 use crate::DeliveryReport;
 
 /// What an install did: the install POST's answer and the `ONAPPINSTALL` deliveries.
@@ -272,15 +272,13 @@ impl Portal {
             let mut data = shared.data();
             let partition = crate::methods::stateful::partition(&st, &fields);
             let id = data.store.insert(&st.entity, &st.key, partition, fields);
-            crate::events::raise::raise(shared, &mut data, "");
+            crate::methods::events::raise(shared, &mut data, "");
             id
         };
         dispatcher.stats.settled().await;
         let after = dispatcher.stats.counters();
         let made = (after.delivered + after.failed - before.delivered - before.failed) as usize;
-        let reports = dispatcher.stats.reports();
-        let reports = reports[reports.len().saturating_sub(made)..].to_vec();
-        Ok((id, reports))
+        Ok((id, dispatcher.stats.last_reports(made)))
     }
 
     /// Uninstalls the application: `ONAPPUNINSTALL` (`CLEAN` as given) to its handlers, then its

@@ -1,5 +1,6 @@
 //! Routing of one HTTP request to the REST handler or the OAuth server.
 
+mod auth;
 pub mod oauth;
 pub mod rest;
 pub mod v3;
@@ -86,16 +87,14 @@ pub fn parameters(req: &Request) -> Result<Value, ApiError> {
             Ok(v @ Value::Object(_)) => v,
             Ok(Value::Array(a)) if a.is_empty() => Value::Object(Default::default()),
             Ok(_) => {
-                return Err(ApiError::new(
-                    400,
-                    "INVALID_REQUEST",
+                return Err(ApiError::system(
+                    bitrix_facts::SystemError::InvalidRequest,
                     "The JSON body must be an object",
                 ))
             }
             Err(e) => {
-                return Err(ApiError::new(
-                    400,
-                    "INVALID_REQUEST",
+                return Err(ApiError::system(
+                    bitrix_facts::SystemError::InvalidRequest,
                     format!("The body is not valid JSON: {e}"),
                 ))
             }

@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::{parameters, Reply, Request};
 use crate::envelope::{success_body, time_json, ApiError};
 use crate::faults::{Fault, FaultRule};
-use crate::methods::{call, Api, Caller};
+use crate::methods::{call, Api};
 use crate::state::{AuthKind, CallRecord, Shared};
 
 /// Answers one REST call (REST 3.0 when `v3`: the path starts with `/rest/api/`) and records it.
@@ -64,15 +64,18 @@ pub async fn handle(shared: &Shared, req: Request, v3: bool) -> Reply {
         ),
         (fault, _) => match fault {
             Some(Fault::Status500) => (
-                err(ApiError::new(
-                    500,
-                    "INTERNAL_SERVER_ERROR",
+                err(ApiError::system(
+                    bitrix_facts::SystemError::InternalServerError,
                     "Internal server error",
                 )),
                 AuthKind::None,
             ),
             Some(Fault::Status503) => (
-                ApiError::new(503, "QUERY_LIMIT_EXCEEDED", "Too many requests").into(),
+                ApiError::system(
+                    bitrix_facts::SystemError::QueryLimitExceeded,
+                    "Too many requests",
+                )
+                .into(),
                 AuthKind::None,
             ),
             Some(Fault::NotJson) => (
@@ -139,7 +142,11 @@ fn answer(
 ) -> (Reply, AuthKind) {
     if method.is_empty() {
         return (
-            ApiError::new(404, "ERROR_METHOD_NOT_FOUND", "Method not found").into(),
+            ApiError::system(
+                bitrix_facts::SystemError::ErrorMethodNotFound,
+                "Method not found",
+            )
+            .into(),
             AuthKind::None,
         );
     }
@@ -151,7 +158,7 @@ fn answer(
         Value::Object(map) => map.remove("auth"),
         _ => None,
     };
-    let caller = match authenticate(shared, webhook, auth, start) {
+    let caller = match super::auth::authenticate(shared, webhook, auth, start) {
         Ok(c) => c,
         Err(e) => return (e.into(), AuthKind::None),
     };
@@ -164,7 +171,11 @@ fn answer(
     };
     if !allowed {
         return (
-            ApiError::new(503, "QUERY_LIMIT_EXCEEDED", "Too many requests").into(),
+            ApiError::system(
+                bitrix_facts::SystemError::QueryLimitExceeded,
+                "Too many requests",
+            )
+            .into(),
             caller.kind,
         );
     }
@@ -177,53 +188,4 @@ fn answer(
         Err(e) => e.into(),
     };
     (reply, caller.kind)
-}
-
-/// Who is calling, or the 401 a portal answers.
-pub(super) fn authenticate(
-    shared: &Shared,
-    webhook: Option<(&str, &str)>,
-    auth: Option<Value>,
-    now: f64,
-) -> Result<Caller, ApiError> {
-    let no_auth = || ApiError::new(401, "NO_AUTH_FOUND", "Wrong authorization data");
-    let data = shared.data();
-    let creds = &data.tokens.creds;
-    if let Some((user, code)) = webhook {
-        // A webhook address with an unknown user or code: the portal's answer (system errors
-        // table: `INVALID_CREDENTIALS`, "Invalid request credentials"; 401 as portals send it).
-        if user.parse::<u64>().ok() != Some(creds.webhook_user_id) || code != creds.webhook_code {
-            return Err(ApiError::new(
-                401,
-                "INVALID_CREDENTIALS",
-                "Invalid request credentials",
-            ));
-        }
-        return Ok(Caller {
-            kind: AuthKind::Webhook,
-            app: format!("webhook:{user}"),
-            client_id: None,
-        });
-    }
-    let token = match auth {
-        Some(Value::String(s)) if !s.is_empty() => s,
-        _ => return Err(no_auth()),
-    };
-    match data.tokens.access_expiry.get(&token) {
-        None => Err(ApiError::new(
-            401,
-            "invalid_token",
-            "Unable to get application by token",
-        )),
-        Some(expiry) if now >= *expiry => Err(ApiError::new(
-            401,
-            "expired_token",
-            "The access token provided has expired.",
-        )),
-        Some(_) => Ok(Caller {
-            kind: AuthKind::OAuth,
-            app: creds.client_id.clone(),
-            client_id: Some(creds.client_id.clone()),
-        }),
-    }
 }

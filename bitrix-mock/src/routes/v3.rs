@@ -25,7 +25,10 @@ pub fn answer(
     start: f64,
 ) -> (Reply, AuthKind) {
     if method.is_empty() {
-        let e = ApiError::new(404, "ERROR_METHOD_NOT_FOUND", "Method not found");
+        let e = ApiError::system(
+            bitrix_facts::SystemError::ErrorMethodNotFound,
+            "Method not found",
+        );
         return (fail(e), AuthKind::None);
     }
     // A batch body is a list (rest-v3.md, *Batch call*); it has no room for `auth`, which an
@@ -38,7 +41,7 @@ pub fn answer(
     let auth = params
         .remove("auth")
         .or_else(|| crate::params::parse_query(&req.query).get("auth").cloned());
-    let caller = match super::rest::authenticate(shared, webhook, auth, start) {
+    let caller = match super::auth::authenticate(shared, webhook, auth, start) {
         Ok(c) => c,
         Err(e) => return (fail(e), AuthKind::None),
     };
@@ -62,7 +65,10 @@ pub fn answer(
         }
     };
     if !allowed {
-        let e = ApiError::new(503, "QUERY_LIMIT_EXCEEDED", "Too many requests");
+        let e = ApiError::system(
+            bitrix_facts::SystemError::QueryLimitExceeded,
+            "Too many requests",
+        );
         return (fail(e), caller.kind);
     }
     // Only writes are kept: a read's repeat changes nothing (rest-v3.md). A batch is a write

@@ -6,7 +6,8 @@
 use serde_json::{Map, Value};
 
 use crate::envelope::{ApiError, Operating, Success};
-use crate::methods::{call, Api, Caller, Outcome};
+use crate::methods::{call, Api, Outcome};
+use crate::state::Caller;
 use crate::state::Shared;
 
 /// One command of a batch.

@@ -97,7 +97,7 @@ fn wants(pattern: &str, name: &str) -> bool {
         Some(prefix) => name.starts_with(prefix),
         // A name asked in the other casing is the same field (b24jssdk asks `tasks.task.get`
         // for `["ID", "TITLE"]`; a portal answers `id` and `title`).
-        None => pattern == name || crate::wire::names::loose_eq(pattern, name),
+        None => pattern == name || crate::names::loose_eq(pattern, name),
     }
 }
 

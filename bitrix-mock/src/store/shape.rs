@@ -68,7 +68,7 @@ pub struct Shape {
     pub partition: Vec<String>,
     /// Known fields and their kinds.
     pub fields: BTreeMap<String, Kind>,
-    /// Loose names (see [`crate::wire::names::loose`]) of the fields the add and update methods
+    /// Loose names (see [`crate::names::loose`]) of the fields the add and update methods
     /// take; the others a record shows are the portal's own to fill.
     pub writable: std::collections::BTreeSet<String>,
     /// The names of [`system`] this entity has, found once when the shapes are built: a write
@@ -150,12 +150,12 @@ pub fn is_user_field(name: &str) -> bool {
 }
 
 /// The shape of every family of methods with `[state]` (`crm.deal`, `crm.item`; see
-/// [`crate::wire::family`]): families that share an entity each keep their own names.
+/// [`crate::names::family`]): families that share an entity each keep their own names.
 pub fn catalog<'a>(methods: impl Iterator<Item = &'a Method>) -> BTreeMap<String, Shape> {
     let mut out: BTreeMap<String, Shape> = BTreeMap::new();
     for m in methods {
         let Some(st) = &m.state else { continue };
-        let shape = out.entry(crate::wire::family(m)).or_default();
+        let shape = out.entry(crate::names::family(m)).or_default();
         shape.key.clone_from(&st.key);
         for p in &st.partition {
             if !shape.partition.contains(p) {
@@ -170,7 +170,7 @@ pub fn catalog<'a>(methods: impl Iterator<Item = &'a Method>) -> BTreeMap<String
             if st.fields.as_deref() == Some("*") {
                 shape
                     .writable
-                    .extend(m.params.iter().map(|p| crate::wire::names::loose(&p.wire)));
+                    .extend(m.params.iter().map(|p| crate::names::loose(&p.wire)));
             }
             if let Some(path) = st.fields.as_deref().filter(|p| *p != "*") {
                 let ty = param_type(m, path);
@@ -182,7 +182,7 @@ pub fn catalog<'a>(methods: impl Iterator<Item = &'a Method>) -> BTreeMap<String
                 {
                     shape
                         .writable
-                        .extend(fields.iter().map(|f| crate::wire::names::loose(&f.wire)));
+                        .extend(fields.iter().map(|f| crate::names::loose(&f.wire)));
                 }
                 types.push(ty);
             }

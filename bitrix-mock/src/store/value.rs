@@ -6,12 +6,14 @@ use std::cmp::Ordering;
 
 use serde_json::{Map, Value};
 
+pub use crate::scalar::{number, text};
+
 /// The value of `name` in `record`: the exact key, else one spelled alike in the other casing
 /// (`stageId` finds `STAGE_ID`), as one record is seen through families of both casings, else
 /// the same system fact under another family's name (`createdTime` finds `DATE_CREATE`: b24jssdk
 /// filters companies added by `crm.company.add` with `>=createdTime` in `crm.item.list`).
 pub fn field<'a>(record: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
-    use crate::wire::names::{loose, loose_eq, same_as};
+    use crate::names::{loose, loose_eq, same_as};
     record
         .get(name)
         .or_else(|| {
@@ -30,25 +32,6 @@ pub fn field<'a>(record: &'a Map<String, Value>, name: &str) -> Option<&'a Value
                 .find(|(k, _)| others.iter().any(|o| loose_eq(k, o)))
                 .map(|(_, v)| v)
         })
-}
-
-/// A scalar as text (`5000`, `Y`, `NEW`); `None` for arrays, objects and null.
-pub fn text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(if *b { "Y" } else { "N" }.to_string()),
-        _ => None,
-    }
-}
-
-/// A scalar as a number, when it is one or is text of one.
-pub fn number(value: &Value) -> Option<f64> {
-    match value {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse::<f64>().ok(),
-        _ => None,
-    }
 }
 
 /// A total order over scalars: null (or absent) first, then numbers, then other text without

@@ -4,7 +4,7 @@
 
 use serde_json::{Number, Value};
 
-use crate::store::value::number;
+use crate::scalar::number;
 
 /// The shapes of dates the portal writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,7 +71,7 @@ impl Out {
         if v.is_null() {
             return Value::Null;
         }
-        let text = crate::store::value::text;
+        let text = crate::scalar::text;
         match self {
             Out::Raw => v.clone(),
             Out::Text => match v {

@@ -7,8 +7,7 @@
 //! record reads right through `crm.deal.get` and `crm.item.get` alike.
 
 pub mod form;
-pub mod names;
 pub mod php;
 mod template;
 
-pub use template::{catalog, family, Template};
+pub use template::{catalog, Template};

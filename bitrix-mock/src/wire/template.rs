@@ -9,7 +9,7 @@ use bitrix_codegen::Method;
 use serde_json::{Map, Value};
 
 use super::form::{DateShape, Out};
-use super::names::{self, is_upper, loose, same_as, to_camel, to_upper};
+use crate::names::{self, family, is_upper, loose, same_as, to_camel, to_upper};
 use crate::store::shape::{is_user_field, Kind, Shape};
 
 /// One output field.
@@ -36,20 +36,6 @@ pub struct Template {
     /// Built from a documented record (not from the result type alone, where every field reads
     /// `null` for want of an example).
     documented: bool,
-}
-
-/// The family of a method: its name without the last segment, `@v3` for REST 3.0 methods
-/// (`crm.deal.get` -> `crm.deal`). Shapes and templates are per family, records per entity.
-pub fn family(method: &Method) -> String {
-    let base = method
-        .name
-        .rsplit_once('.')
-        .map_or(method.name.as_str(), |(f, _)| f);
-    if method.rest == 3 {
-        format!("{base}@v3")
-    } else {
-        base.to_string()
-    }
 }
 
 impl Template {

@@ -4,7 +4,7 @@ use std::net::IpAddr;
 
 use reqwest::Url;
 
-use crate::client::ConfigError;
+use crate::error::ConfigError;
 
 /// Parses a portal address and refuses plain `http://` except on loopback.
 pub fn check_address(text: &str, what: &'static str) -> Result<Url, ConfigError> {

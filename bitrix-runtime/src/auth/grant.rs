@@ -4,10 +4,10 @@
 use reqwest::Url;
 use serde::Deserialize;
 
-use super::oauth::TokenPair;
-use crate::client::read::{read_body, ReadError};
+use super::tokens::TokenPair;
 use crate::error::{AuthError, TransportError, UnexpectedResponse};
 use crate::secret::{redact, Secret};
+use crate::transport::read::{read_body, ReadError};
 
 #[derive(Deserialize)]
 struct TokenAnswer {

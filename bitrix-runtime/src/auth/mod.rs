@@ -5,11 +5,13 @@ mod address;
 mod grant;
 mod oauth;
 mod store;
+mod tokens;
 mod webhook;
 
 pub use address::check_address;
-pub use oauth::{OAuth, OAuthConfig, RefreshCallback, TokenPair, DEFAULT_OAUTH_SERVER};
+pub use oauth::{OAuth, OAuthConfig, RefreshCallback, DEFAULT_OAUTH_SERVER};
 pub use store::{BoxFuture, Grant, Renewed, TokenStore};
+pub use tokens::TokenPair;
 pub use webhook::Webhook;
 
 /// The authorization of a client.

@@ -16,8 +16,9 @@ use tracing::Instrument;
 use super::check_address;
 use super::grant::Grant;
 use super::store::TokenStore;
-use crate::client::ConfigError;
+use super::tokens::TokenPair;
 use crate::error::AuthError;
+use crate::error::ConfigError;
 use crate::secret::Secret;
 
 /// The default Bitrix24 OAuth server.
@@ -65,17 +66,6 @@ impl OAuthConfig {
         self.oauth_server = url.into();
         self
     }
-}
-
-/// A freshly issued token pair, handed to the refresh callback so the app can store it.
-#[derive(Debug, Clone)]
-pub struct TokenPair {
-    /// The new access token.
-    pub access_token: Secret,
-    /// The new refresh token (the old one no longer works).
-    pub refresh_token: Secret,
-    /// Lifetime of the access token in seconds, when the server said.
-    pub expires_in: Option<u64>,
 }
 
 /// Called with each new token pair.

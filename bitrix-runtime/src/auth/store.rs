@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use super::oauth::TokenPair;
+use super::tokens::TokenPair;
 use crate::error::AuthError;
 use crate::secret::Secret;
 

@@ -5,7 +5,7 @@ use std::fmt;
 use reqwest::Url;
 
 use super::check_address;
-use crate::client::ConfigError;
+use crate::error::ConfigError;
 use crate::secret::Secret;
 
 /// An incoming webhook address, split so that the code never prints.

@@ -5,9 +5,9 @@
 
 use serde_json::{Map, Value};
 
-use crate::client::answer::typed_failure;
 use crate::envelope::{Response, Time};
 use crate::error::{Error, MethodError, SystemError, UnexpectedResponse};
+use crate::transport::answer::typed_failure;
 
 /// What one command answered.
 #[derive(Debug, Clone)]

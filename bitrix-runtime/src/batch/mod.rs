@@ -36,7 +36,7 @@ use crate::wire::query;
 use crate::Client;
 
 /// Most commands the portal accepts in one `batch`; longer batches are sent in chunks of this size.
-pub const MAX_COMMANDS: usize = 50;
+pub const MAX_COMMANDS: usize = bitrix_facts::MAX_BATCH_COMMANDS;
 
 /// Commands to send with [`Client::batch`], in the order added.
 #[derive(Debug, Clone, Default)]

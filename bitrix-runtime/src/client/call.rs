@@ -2,8 +2,6 @@
 
 use serde_json::Value;
 
-use super::answer::{classify, Answer};
-use super::read::{read_body, ReadError};
 use super::Client;
 use crate::auth::Auth;
 use crate::envelope::Response;
@@ -11,6 +9,8 @@ use crate::error::{
     AuthError, Error, InvalidRequest, RawError, TransportError, UnexpectedResponse,
 };
 use crate::method::Method;
+use crate::transport::answer::{classify, Answer};
+use crate::transport::read::{read_body, ReadError};
 
 impl Client {
     /// Calls a method with a typed request. Rules the spec states (required fields, "at least

@@ -1,15 +1,14 @@
 //! The client: one shared call path for every method, typed or not.
 
-pub(crate) mod answer;
 pub(crate) mod call;
 mod options;
-pub(crate) mod read;
 mod retry;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::auth::{Auth, OAuth, OAuthConfig, TokenPair, TokenStore, Webhook};
+use crate::error::ConfigError;
 
 /// A Bitrix24 REST client. Cheap to clone; clones share the connection pool and OAuth tokens.
 #[derive(Clone, Debug)]
@@ -25,29 +24,6 @@ pub(crate) struct Inner {
     pub(crate) max_body: usize,
     /// Rate, concurrency and operating-time pacing shared by every clone.
     pub(crate) pacer: crate::pacing::Pacer,
-}
-
-/// A client that cannot be built as configured.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ConfigError {
-    /// An address that cannot be used.
-    #[error("bad {what} address: {reason}")]
-    BadUrl {
-        /// Which address.
-        what: &'static str,
-        /// Why.
-        reason: String,
-    },
-    /// Plain `http://` to a host other than this machine would send secrets in clear text.
-    #[error("the {what} address uses plain http://; use https:// (plain http is allowed only for loopback addresses)")]
-    InsecureUrl {
-        /// Which address.
-        what: &'static str,
-    },
-    /// The HTTP client could not be created.
-    #[error("cannot create the HTTP client: {0}")]
-    Http(String),
 }
 
 impl Client {
@@ -180,7 +156,9 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 auth,
-                max_body: self.max_body.unwrap_or(read::DEFAULT_MAX_BODY),
+                max_body: self
+                    .max_body
+                    .unwrap_or(crate::transport::read::DEFAULT_MAX_BODY),
                 pacer: crate::pacing::Pacer::new(&self.pacing),
             }),
         })

@@ -6,9 +6,9 @@ use std::time::Duration;
 use serde_json::Value;
 use tracing::Instrument;
 
-use super::answer::Answer;
 use super::call::{SendError, Target};
 use super::Client;
+use crate::transport::answer::Answer;
 
 /// Why a finished try is tried again.
 enum Verdict {

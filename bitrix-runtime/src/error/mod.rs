@@ -2,11 +2,12 @@
 //! answer (limits, auth), what never left the process, what failed on the wire, and answers that
 //! could not be read (with their raw body).
 
-mod system;
+mod config;
 
 use std::fmt;
 
-pub use system::SystemError;
+pub use bitrix_facts::SystemError;
+pub use config::ConfigError;
 
 /// The error of a call. `Error<E>` is what a call of a method with error enum `E` returns; plain
 /// `Error` (any method's error, type erased) is what they all convert into with `?`.
@@ -34,7 +35,7 @@ pub enum Error<E = AnyMethodError> {
     Auth(#[from] AuthError),
     /// The client could not be built (a bad webhook address, plain `http://` to a remote host).
     #[error("client configuration: {0}")]
-    Config(#[from] crate::client::ConfigError),
+    Config(#[from] ConfigError),
 }
 
 impl<E> Error<E> {

@@ -45,12 +45,17 @@ pub enum Plan {
     Unlimited,
 }
 
+/// A plan's rate as the bucket reads it.
+fn rate(r: bitrix_facts::Rate) -> (f64, f64) {
+    (r.per_second, f64::from(r.burst))
+}
+
 impl Plan {
     /// `(drain per second, capacity)`, or `None` when unlimited (or a custom rate is not positive).
     pub fn bucket(self) -> Option<(f64, f64)> {
         match self {
-            Plan::Standard => Some((2.0, 50.0)),
-            Plan::Enterprise => Some((5.0, 250.0)),
+            Plan::Standard => Some(rate(bitrix_facts::STANDARD)),
+            Plan::Enterprise => Some(rate(bitrix_facts::ENTERPRISE)),
             Plan::Custom { per_second, burst }
                 if per_second.is_finite() && per_second > 0.0 && burst > 0 =>
             {
@@ -132,7 +137,7 @@ impl Default for PacingConfig {
             retry: RetryPolicy::default(),
             max_concurrent: 50,
             time_scale: 1.0,
-            operating_budget: Duration::from_secs(480),
+            operating_budget: Duration::from_secs(bitrix_facts::OPERATING_BUDGET_SECS),
             operating_reserve: None,
             shared: None,
         }

@@ -17,7 +17,7 @@ use crate::method::Method;
 use crate::Client;
 
 /// Items on a full page of a list method.
-pub const PAGE_SIZE: usize = 50;
+pub const PAGE_SIZE: usize = bitrix_facts::PAGE_SIZE;
 
 /// How a list method is exported by ID ([`Client::export`]): which field of an item is its
 /// stable, increasing numeric ID, and which parameters take the filter and the order.

@@ -2,12 +2,10 @@
 //! before a request is sent. Generated code reaches these through `__private`.
 
 pub mod compare;
-pub mod examples;
 pub mod fields;
 pub mod file;
 pub mod flag;
 pub mod lenient;
 pub mod query;
 pub mod record;
-pub mod recorded;
 pub mod validate;

@@ -6,11 +6,11 @@ use bitrix_codegen::Method;
 use serde_json::{json, Map, Value};
 
 use crate::envelope::Success;
-use crate::methods::problem::Problem;
+use crate::problem::Problem;
 use crate::store::{filter, order, select, value, Partition, Record, Store};
 
 /// Items on one page of a list method.
-pub const PAGE: usize = 50;
+pub const PAGE: usize = bitrix_facts::PAGE_SIZE;
 
 /// A list argument (`filter`, `order`, `select`, `start`) in whatever case the spec spells it
 /// (`voximplant.sip.get` takes `FILTER`); the parameters reach here in the spec's spelling.

@@ -10,8 +10,8 @@ mod fields;
 mod list;
 mod write;
 
-use super::problem::Problem;
 use crate::envelope::Success;
+use crate::problem::Problem;
 use crate::store::shape::Shape;
 use crate::store::{value, Partition, Store};
 use crate::wire::form::Out;
@@ -65,7 +65,7 @@ pub fn run(
             let mut given = fields_param(st, params)?;
             for (name, v) in &st.defaults {
                 // Given in either casing (a default is written in the family's own).
-                let given_too = given.keys().any(|k| crate::wire::names::loose_eq(k, name));
+                let given_too = given.keys().any(|k| crate::names::loose_eq(k, name));
                 if !given_too {
                     given.insert(name.clone(), v.clone());
                 }
@@ -227,9 +227,7 @@ impl Owner {
         } else {
             ("ownerType", "ownerId")
         };
-        record.retain(|k, _| {
-            !crate::wire::names::loose_eq(k, kind) && !crate::wire::names::loose_eq(k, id)
-        });
+        record.retain(|k, _| !crate::names::loose_eq(k, kind) && !crate::names::loose_eq(k, id));
         record.insert(kind.to_string(), self.kind.clone());
         record.insert(id.to_string(), self.id.clone());
     }

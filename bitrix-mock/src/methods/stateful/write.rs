@@ -36,7 +36,7 @@ pub(super) fn merge_into(
         }
         // One field whatever the casing it is written in (`TITLE` through crm.deal, `title`
         // through crm.item): the new spelling replaces the old.
-        let other = |k: &String| k != &name && crate::wire::names::loose_eq(k, &name);
+        let other = |k: &String| k != &name && crate::names::loose_eq(k, &name);
         if record.keys().any(other) {
             record.retain(|k, _| !other(k));
         }

@@ -4,10 +4,10 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::compare::same_json;
-use crate::client::answer::classify;
 use crate::error::{Error, MethodError};
 use crate::method::Method;
+use crate::transport::answer::classify;
+use crate::wire::compare::same_json;
 
 /// Checks one method's documented examples (a JSON list of `{name, request, status, response}`)
 /// and error rows; the error says which example or row fails and how. `required`: the spec must

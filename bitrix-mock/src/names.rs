@@ -1,6 +1,9 @@
 //! Field names in the two casings of the portal: UPPER_SNAKE (`STAGE_ID`, `UF_CRM_1721244482250`,
 //! REST 2 CRM) and camelCase (`stageId`, `ufCrm_1721244482250`, `crm.item`, tasks). One record
-//! is seen through families of both, so names are matched by their loose form.
+//! is seen through families of both, so names are matched by their loose form. A family is the
+//! methods sharing a name up to the last segment (`crm.deal.*`).
+
+use bitrix_codegen::Method;
 
 /// The name without case or underscores: `STAGE_ID`, `stageId` and `stage_id` are `stageid`.
 pub fn loose(name: &str) -> String {
@@ -127,5 +130,19 @@ mod tests {
         assert!(same_as("title").is_empty());
         assert!(loose_eq("STAGE_ID", "stageId"));
         assert!(!loose_eq("STAGE_ID", "stage"));
+    }
+}
+
+/// The family of a method: its name without the last segment, `@v3` for REST 3.0 methods
+/// (`crm.deal.get` -> `crm.deal`). Shapes and templates are per family, records per entity.
+pub fn family(method: &Method) -> String {
+    let base = method
+        .name
+        .rsplit_once('.')
+        .map_or(method.name.as_str(), |(f, _)| f);
+    if method.rest == 3 {
+        format!("{base}@v3")
+    } else {
+        base.to_string()
     }
 }

@@ -3,9 +3,9 @@
 //! test proves what an app would get, not what a separate decoder thinks.
 
 use crate::batch::ChunkAnswer;
-use crate::client::answer::classify;
 use crate::error::{Error, MethodError};
 use crate::method::Method;
+use crate::transport::answer::classify;
 
 /// What a recorded answer became.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,10 +8,11 @@
 use bitrix_codegen::Method;
 use serde_json::{json, Map, Value};
 
-use super::book::{hex32, Binding, MAX_BINDINGS};
-use super::catalog::catalog;
 use crate::envelope::{ApiError, Success};
-use crate::methods::{int, text, Caller};
+use crate::events::book::{hex32, Binding, MAX_BINDINGS};
+use crate::events::catalog::catalog;
+use crate::params::{int, text};
+use crate::state::Caller;
 use crate::state::{Data, Shared};
 use crate::store::shape::{Kind, Shape};
 use crate::store::{filter, order};
@@ -30,7 +31,7 @@ pub(crate) const METHODS: &[&str] = &[
 type Answer = Result<Success, ApiError>;
 
 /// The page size of `event.offline.list` and the default `limit` of `event.offline.get`.
-const PAGE: usize = 50;
+const PAGE: usize = bitrix_facts::PAGE_SIZE;
 
 /// Answers `method` if it is one of [`METHODS`].
 pub(crate) fn handle(
@@ -142,9 +143,8 @@ fn bind(shared: &Shared, app: &str, params: &Map<String, Value>, data: &mut Data
         .unwrap_or(1)
         .max(0) as u64;
     let unable = |why: &str| {
-        ApiError::new(
-            400,
-            "ERROR_CORE",
+        ApiError::system(
+            bitrix_facts::SystemError::ErrorCore,
             format!("Unable to set event handler: {why}"),
         )
     };
@@ -205,7 +205,7 @@ fn check_handler(url: &str) -> Result<(), ApiError> {
             "Wrong handler URL",
         ));
     }
-    if super::wire::loopback_target(url).is_err() {
+    if crate::events::wire::loopback_target(url).is_err() {
         return Err(ApiError::new(
             400,
             "ERROR_WRONG_HANDLER_URL",
@@ -289,7 +289,7 @@ fn select(
     params: &Map<String, Value>,
     data: &Data,
     default_order: &str,
-    keep: impl Fn(&super::book::OfflineEvent) -> bool,
+    keep: impl Fn(&crate::events::book::OfflineEvent) -> bool,
 ) -> Result<Vec<Placed>, ApiError> {
     let shape = offline_shape();
     let cond = filter::parse(params.get("filter"), &shape, false)

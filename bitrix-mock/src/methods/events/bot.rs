@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use serde_json::{json, Map, Value};
 
-use super::wire::{encode, invalid, post};
-use super::DeliveryReport;
+use crate::events::wire::{encode, invalid, post};
+use crate::events::DeliveryReport;
 use crate::state::Shared;
 
 /// What the simulated user wrote and which handler gets it.

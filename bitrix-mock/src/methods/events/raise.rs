@@ -7,10 +7,10 @@
 use bitrix_codegen::events::raise::{Raise, Source, Write};
 use serde_json::{json, Map, Value};
 
-use super::book::{hex32, Binding, OfflineEvent};
-use super::catalog::catalog;
-use super::delivery::Job;
-use super::wire::encode;
+use crate::events::book::{hex32, Binding, OfflineEvent};
+use crate::events::catalog::catalog;
+use crate::events::delivery::Job;
+use crate::events::wire::encode;
 use crate::state::{Data, Shared};
 use crate::store::value;
 

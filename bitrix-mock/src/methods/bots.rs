@@ -6,16 +6,14 @@
 //! The portal checks these methods in its own order (owner first, then each parameter), so
 //! presence is checked here and the rows are named by code and, where rows share a code, variant.
 
-pub mod model;
-
 use bitrix_codegen::Method;
 use serde_json::{json, Map, Value};
 
+use crate::bots::{Bot, BotState as Data, ChatMessage, Command};
 use crate::envelope::{ApiError, Success};
-use crate::methods::problem::row;
-use crate::methods::{flag, int, is_http_url, text, Caller};
-pub use model::Bot;
-use model::{BotState as Data, ChatMessage, Command};
+use crate::params::{flag, int, is_http_url, text};
+use crate::problem::row;
+use crate::state::Caller;
 
 /// The methods this module answers.
 pub const METHODS: [&str; 8] = [
