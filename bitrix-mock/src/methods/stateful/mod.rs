@@ -87,9 +87,16 @@ pub fn run(
                 }
                 let given = params.get(st.id.as_deref().unwrap_or_default());
                 let name_value = given.cloned().unwrap_or(Value::from(name));
-                // The answered ID is the store's own (`telephony.externalLine.add`'s `{"ID": 7}`).
+                // The answered ID is the store's own (`telephony.externalLine.add`'s `{"ID": 7}`),
+                // and the record shows it where the family has an ID field besides the name
+                // (`ai.engine.list`'s `id` beside its `code`).
                 let id =
                     store.insert_named(&st.entity, &st.key, partition.clone(), record, name_value);
+                if let Some(field) = counted_id_field(shape, &st.key) {
+                    if let Some(r) = store.get_mut(&st.entity, &partition, id) {
+                        r.fields.insert(field, json!(id));
+                    }
+                }
                 (id, json!(id))
             } else {
                 let id = store.insert(&st.entity, &st.key, partition.clone(), record);
@@ -294,6 +301,15 @@ fn create_named(
     let name_value = given.unwrap_or(Value::from(name));
     store.insert_named(&st.entity, &st.key, partition.clone(), record, name_value);
     Ok(())
+}
+
+/// The family's own ID field (`id`, `ID`) when its records go by another name (`code`).
+fn counted_id_field(shape: &Shape, key: &str) -> Option<String> {
+    shape
+        .fields
+        .keys()
+        .find(|f| f.eq_ignore_ascii_case("id") && !f.eq_ignore_ascii_case(key))
+        .cloned()
 }
 
 /// The value at a parameter path: a name, or a dotted path into a nested parameter
