@@ -515,3 +515,79 @@ async fn upserting_updates_create_then_change_the_named_record() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(!covered.is_empty(), "no upserting family");
 }
+
+#[tokio::test]
+async fn dotted_partitions_keep_records_apart() {
+    let all = shipped();
+    let mut covered = Vec::new();
+    let mut failures = Vec::new();
+    // Families split by a value inside a parameter (`preset.ID` of `crm.requisite.preset.field.*`).
+    for add in all.iter().filter(|m| {
+        m.state
+            .as_ref()
+            .is_some_and(|s| s.action == Action::Add && s.partition.iter().any(|p| p.contains('.')))
+    }) {
+        let st = add.state.as_ref().expect("filtered on state");
+        let of = |action: Action| {
+            all.iter().find(|m| {
+                m.state.as_ref().is_some_and(|s| {
+                    s.entity == st.entity && s.action == action && s.partition == st.partition
+                })
+            })
+        };
+        let (Some(get), Some(list)) = (of(Action::Get), of(Action::List)) else {
+            failures.push(format!("{}: no get or list beside it", add.name));
+            continue;
+        };
+        let emu = Emulator::start(Config::new()).await.expect("starts");
+        // The partition value at its path, as a nested object (`{"preset": {"ID": 1}}`).
+        let at = |value: i64| {
+            let mut body = Map::new();
+            for path in &st.partition {
+                let mut parts: Vec<&str> = path.split('.').collect();
+                let leaf = parts.pop().unwrap_or_default();
+                let mut inner = json!({ leaf: value });
+                while let Some(p) = parts.pop() {
+                    inner = json!({ p: inner });
+                }
+                if let Value::Object(m) = inner {
+                    body.extend(m);
+                }
+            }
+            body
+        };
+        let mut body = documented_request(add);
+        body.extend(at(1));
+        let (status, answer) = call(&emu, add, Value::Object(body)).await;
+        let id = answer["result"].clone();
+        if status != 200 {
+            failures.push(format!("{}: {status} {answer}", add.name));
+            continue;
+        }
+        let gid = get
+            .state
+            .as_ref()
+            .and_then(|s| s.id.clone())
+            .unwrap_or_default();
+        for (value, found) in [(1, true), (2, false)] {
+            let mut q = at(value);
+            q.insert(gid.clone(), id.clone());
+            let (status, answer) = call(&emu, get, Value::Object(q)).await;
+            if (status == 200) != found {
+                failures.push(format!(
+                    "{} in partition {value}: {status} {answer}",
+                    get.name
+                ));
+            }
+            let lst = list.state.as_ref().expect("has state");
+            let (_, answer) = call(&emu, list, Value::Object(at(value))).await;
+            let rows = unwrapped(list, lst, &answer).as_array().map(Vec::len);
+            if rows != Some(usize::from(found)) {
+                failures.push(format!("{} in partition {value}: {answer}", list.name));
+            }
+        }
+        covered.push(st.entity.clone());
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(!covered.is_empty(), "no family split by a nested value");
+}

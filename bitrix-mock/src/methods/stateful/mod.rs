@@ -198,8 +198,9 @@ pub fn run(
     }
 }
 
-/// The values of the partition: the fixed ones, then the partition parameters, then the
-/// parent's ID, as text (whole numbers in their plain form).
+/// The values of the partition: the fixed ones, then the partition parameters (a dotted path
+/// reaches into a nested one: `preset.ID`), then the parent's ID, as text (whole numbers in their
+/// plain form).
 pub fn partition(st: &StateDef, params: &Map<String, Value>) -> Partition {
     // Rows kept by owner share the entity's one partition; their parent is a field, not a part.
     let parent = st.parent.as_ref().filter(|_| st.owner_type.is_none());
@@ -207,7 +208,7 @@ pub fn partition(st: &StateDef, params: &Map<String, Value>) -> Partition {
         .partition
         .iter()
         .chain(parent)
-        .map(|p| params.get(p).and_then(value::text).unwrap_or_default())
+        .map(|p| at_path(params, p).and_then(value::text).unwrap_or_default())
         // `02` and ` 2` are the type 2, as PHP's intval reads them.
         .map(|t| t.trim().parse::<i64>().map_or(t, |n| n.to_string()));
     st.partition_value.iter().cloned().chain(given).collect()
