@@ -113,6 +113,20 @@ pub fn same_as(loose: &str) -> &'static [&'static str] {
         .unwrap_or(&[])
 }
 
+/// The family of a method: its name without the last segment, `@v3` for REST 3.0 methods
+/// (`crm.deal.get` -> `crm.deal`). Shapes and templates are per family, records per entity.
+pub fn family(method: &Method) -> String {
+    let base = method
+        .name
+        .rsplit_once('.')
+        .map_or(method.name.as_str(), |(f, _)| f);
+    if method.rest == 3 {
+        format!("{base}@v3")
+    } else {
+        base.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,19 +144,5 @@ mod tests {
         assert!(same_as("title").is_empty());
         assert!(loose_eq("STAGE_ID", "stageId"));
         assert!(!loose_eq("STAGE_ID", "stage"));
-    }
-}
-
-/// The family of a method: its name without the last segment, `@v3` for REST 3.0 methods
-/// (`crm.deal.get` -> `crm.deal`). Shapes and templates are per family, records per entity.
-pub fn family(method: &Method) -> String {
-    let base = method
-        .name
-        .rsplit_once('.')
-        .map_or(method.name.as_str(), |(f, _)| f);
-    if method.rest == 3 {
-        format!("{base}@v3")
-    } else {
-        base.to_string()
     }
 }

@@ -159,6 +159,43 @@ pub fn listify(value: Value) -> Value {
     }
 }
 
+/// A string parameter; numbers are accepted in their text form, as PHP would see them.
+pub fn text(params: &Map<String, Value>, key: &str) -> Option<String> {
+    match params.get(key)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(if *b { "Y" } else { "N" }.to_string()),
+        _ => None,
+    }
+}
+
+/// An integer parameter given as a number or as text.
+pub fn int(params: &Map<String, Value>, key: &str) -> Option<i64> {
+    match params.get(key)? {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// A `Y`/`N` flag (also `true`/`1`).
+pub fn flag(value: &Value) -> bool {
+    match value {
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_i64() == Some(1),
+        Value::String(s) => matches!(s.as_str(), "Y" | "y" | "true" | "1"),
+        _ => false,
+    }
+}
+
+/// Whether `url` is an absolute http(s) address with a host.
+pub fn is_http_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,41 +248,4 @@ mod tests {
         assert_eq!(parse_query("a[1]=x"), json!({"a":{"1":"x"}}));
         assert_eq!(parse_query("a[b=1"), json!({"a":"1"}));
     }
-}
-
-/// A string parameter; numbers are accepted in their text form, as PHP would see them.
-pub fn text(params: &Map<String, Value>, key: &str) -> Option<String> {
-    match params.get(key)? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(if *b { "Y" } else { "N" }.to_string()),
-        _ => None,
-    }
-}
-
-/// An integer parameter given as a number or as text.
-pub fn int(params: &Map<String, Value>, key: &str) -> Option<i64> {
-    match params.get(key)? {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-/// A `Y`/`N` flag (also `true`/`1`).
-pub fn flag(value: &Value) -> bool {
-    match value {
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_i64() == Some(1),
-        Value::String(s) => matches!(s.as_str(), "Y" | "y" | "true" | "1"),
-        _ => false,
-    }
-}
-
-/// Whether `url` is an absolute http(s) address with a host.
-pub fn is_http_url(url: &str) -> bool {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
-    rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/'))
 }
