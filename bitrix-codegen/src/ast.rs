@@ -113,6 +113,14 @@ pub struct StateAst {
     pub strict_filter: Option<Sp<bool>>,
     /// `owner_type`: the owner type code of nested rows kept by owner (`D` for a deal's).
     pub owner_type: Option<Sp<String>>,
+    /// `named`: records are found by the text of their `key` field, which the caller gives on add.
+    pub named: Option<Sp<bool>>,
+    /// `taken`: the error code answering a named add whose name a record already has.
+    pub taken: Option<Sp<String>>,
+    /// `documented`: the entity starts with the records of this list's documented answer.
+    pub documented: Option<Sp<bool>>,
+    /// `upsert`: a named update of a name no record has creates the record.
+    pub upsert: Option<Sp<bool>>,
 }
 
 /// Whether a field must be given.

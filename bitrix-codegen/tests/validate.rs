@@ -683,10 +683,79 @@ fn state_refuses_misplaced_rows_keys_and_unknown_forms() {
     );
     // Each points at its own line of the file.
     assert_eq!(p.iter().map(|d| d.line).collect::<Vec<_>>(), [19, 21, 24]);
-    let d = problem(&format!(
-        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"set_rows\"\n"
+    // A `set_rows` without `rows` empties the partition (`*.unset`).
+    let unset = ok(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"set_rows\"\nparent = \"id\"\n"
     ));
-    assert_eq!(d.message, "`[state]` of this action needs `rows`");
+    assert_eq!(unset.state.and_then(|s| s.rows), None);
+}
+
+#[test]
+fn state_reads_named_records_taken_rows_documented_lists_and_unpaged_lists() {
+    let named = ok(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"add\"\nid = \"id\"\nnamed = true\nfields = \"*\"\ntaken = \"NOT_FOUND\"\n"
+    ));
+    let st = named.state.expect("state");
+    assert!(st.named);
+    assert_eq!(st.taken.as_deref(), Some("NOT_FOUND"));
+    // A named add names the parameter its name comes from, and `taken` is a documented row.
+    let p = problems(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"add\"\nnamed = true\nfields = \"*\"\ntaken = \"GONE\"\n"
+    ));
+    let messages: Vec<_> = p.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "`[state]` of this action needs `id`",
+            "`taken = \"GONE\"` is no documented error row",
+        ]
+    );
+    let p = problems(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"get\"\nid = \"id\"\ntaken = \"NOT_FOUND\"\ndocumented = true\n"
+    ));
+    let messages: Vec<_> = p.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "`taken` needs `named = true`",
+            "`taken` means nothing to this action",
+            "`documented` means nothing to this action",
+        ]
+    );
+    // A list the reference shows unpaged is served unpaged; `documented` seeds it.
+    let list = ok(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.field\"\naction = \"list\"\nkey = \"name\"\ndocumented = true\n"
+    ));
+    assert!(list.state.expect("state").documented);
+    // An upserting update names its records.
+    let save = ok(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.note\"\naction = \"update\"\nid = \"id\"\nnamed = true\nupsert = true\nfields = \"*\"\n"
+    ));
+    assert!(save.state.expect("state").upsert);
+    let d = problem(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.note\"\naction = \"update\"\nid = \"id\"\nupsert = true\nfields = \"*\"\n"
+    ));
+    assert_eq!(d.message, "`upsert` needs `named = true`");
+    // Only a list answers the keys of its records.
+    let keys = ok(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"list\"\nkey = \"CODE\"\nanswer = \"keys\"\n"
+    ));
+    assert_eq!(
+        keys.state.map(|s| s.answer),
+        Some(bitrix_codegen::model::Answer::Keys)
+    );
+    let d = problem(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"get\"\nid = \"id\"\nanswer = \"keys\"\n"
+    ));
+    assert_eq!(
+        d.message,
+        "`answer = \"keys\"` means nothing to this action"
+    );
+    // A dotted `id` names a nested parameter by its first segment.
+    let nested = ok(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"delete\"\nid = \"id.inner\"\n"
+    ));
+    assert_eq!(nested.state.and_then(|s| s.id).as_deref(), Some("id.inner"));
 }
 
 #[test]

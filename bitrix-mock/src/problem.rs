@@ -18,6 +18,8 @@ pub enum Problem {
     NotAnObject,
     /// The record a stateful get, update or delete names does not exist (the ID as sent).
     NotFound(String),
+    /// A named add gives a name a record already has (the name).
+    Taken(String),
     /// A list's `filter` names a field the entity does not have.
     FilterField(String),
     /// A list's `filter` value does not fit its field.
@@ -64,6 +66,7 @@ pub fn answer(method: &Method, problem: &Problem) -> ApiError {
             "The parameters must be an object",
         ),
         Problem::NotFound(id) => not_found(method, id),
+        Problem::Taken(name) => taken(method, name),
         // The list rows share one code (`INVALID_ARG_VALUE`); specs tell them apart by these
         // variant names (crm.item.list), which name the problem, so the row is found by them.
         Problem::FilterField(f) => by_variant(method, "FilterFieldNotAllowed").unwrap_or_else(|| {
@@ -131,6 +134,7 @@ pub fn answer_v3(method: &Method, problem: &Problem) -> ApiError {
                 format!("Record with ID = `{id}` not found"),
             ),
         },
+        Problem::Taken(name) => taken(method, name),
         Problem::FilterField(f) | Problem::OrderField(f) => ApiError::new(
             400,
             "BITRIX_REST_V3_EXCEPTION_UNKNOWNDTOPROPERTYEXCEPTION",
@@ -168,6 +172,26 @@ fn not_found(method: &Method, id: &str) -> ApiError {
     };
     row.map(|r| from_row(r))
         .unwrap_or_else(|| generic_not_found(id))
+}
+
+/// The row answering a named add whose name is taken: the `[state] taken` row (by variant name,
+/// else by code), else a
+/// generic argument error naming the name.
+fn taken(method: &Method, name: &str) -> ApiError {
+    method
+        .state
+        .as_ref()
+        .and_then(|st| st.taken.as_ref())
+        .and_then(|t| {
+            let errors = &method.errors;
+            // A row's variant name tells it apart where rows share a code (`ERROR_CORE`).
+            errors
+                .iter()
+                .find(|e| &e.variant == t)
+                .or_else(|| errors.iter().find(|e| &e.code == t))
+        })
+        .map(from_row)
+        .unwrap_or_else(|| ApiError::new(400, "ERROR_ARGUMENT", format!("`{name}` already exists")))
 }
 
 /// Bitrix24's answer for a missing record when the method documents none: an EMPTY error code

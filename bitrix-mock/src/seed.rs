@@ -86,7 +86,50 @@ pub fn load(
         all.extend(records);
         store.replace(entity, &key, all, None);
     }
+    documented(methods, &mut store);
     Ok(store)
+}
+
+/// The records of each `[state] documented` list's documented answer, stored under the name
+/// their key field holds (REST 3.0 field descriptions: `tasks.task.field.list`'s `name`), so
+/// that the list serves them and the family's named get finds them. Seeding is no write: the
+/// journal that raises events is left empty.
+fn documented(methods: &BTreeMap<String, Method>, store: &mut Store) {
+    for m in methods.values() {
+        let Some(st) = m.state.as_ref().filter(|st| st.documented) else {
+            continue;
+        };
+        let Some(result) = m
+            .examples
+            .iter()
+            .filter(|e| e.status == 200)
+            .find_map(|e| e.response.as_ref()?.get("result"))
+        else {
+            continue;
+        };
+        let inner = match st.wrap.as_deref().or(m.result.items.as_deref()) {
+            Some(key) => result.get(key).unwrap_or(&Value::Null),
+            None => result,
+        };
+        let partition: Vec<String> = st.partition_value.clone();
+        for record in inner.as_array().into_iter().flatten() {
+            let (Some(fields), Some(name)) = (record.as_object(), record.get(&st.key)) else {
+                continue;
+            };
+            let taken = crate::store::value::text(name)
+                .is_some_and(|n| store.named(&st.entity, &partition, &st.key, &n).is_some());
+            if !taken {
+                store.insert_named(
+                    &st.entity,
+                    &st.key,
+                    partition.clone(),
+                    fields.clone(),
+                    name.clone(),
+                );
+            }
+        }
+    }
+    store.journal.clear();
 }
 
 #[cfg(test)]

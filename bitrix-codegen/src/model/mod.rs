@@ -116,6 +116,19 @@ pub struct StateDef {
     /// rows of the entity, told apart by their `OWNER_TYPE` and `OWNER_ID` fields (the `parent`
     /// parameter's value), as the portal's one product-row table keeps them.
     pub owner_type: Option<String>,
+    /// Records are named by the caller: the `id` parameter's text is the record's `key` field,
+    /// given on add and looked up by get, update and delete (`entity.add`'s `ENTITY`,
+    /// `bizproc.activity.add`'s `CODE`), instead of an ID the store counts.
+    pub named: bool,
+    /// The error code answering a named add whose name a record of the partition already has.
+    pub taken: Option<String>,
+    /// The entity's records at start are the records of this list's documented answer: static
+    /// reference data no method writes, such as REST 3.0 field descriptions
+    /// (`tasks.task.field.list`), which its named get (`tasks.task.field.get`) then finds.
+    pub documented: bool,
+    /// A named update of a name no record has creates the record (`crm.timeline.note.save`
+    /// writes the note of an item whether or not it has one).
+    pub upsert: bool,
 }
 
 /// The operation of a stateful method.
@@ -184,17 +197,20 @@ pub enum Answer {
     Fields,
     /// The current time, in the documented example's shape.
     Time,
+    /// The key of each listed record, not the record (`bizproc.activity.list` answers codes).
+    Keys,
 }
 
 impl Answer {
     /// Every answer with its spec word.
-    pub const ALL: [(&'static str, Answer); 6] = [
+    pub const ALL: [(&'static str, Answer); 7] = [
         ("id", Answer::Id),
         ("true", Answer::True),
         ("record", Answer::Record),
         ("records", Answer::Records),
         ("fields", Answer::Fields),
         ("time", Answer::Time),
+        ("keys", Answer::Keys),
     ];
 }
 

@@ -50,6 +50,10 @@ const STATE_KEYS: &[&str] = &[
     "not_found",
     "strict_filter",
     "owner_type",
+    "named",
+    "taken",
+    "documented",
+    "upsert",
 ];
 const DEPRECATED_KEYS: &[&str] = &["replacement", "note"];
 const FIELD_KEYS: &[&str] = &["name", "type", "required", "description", "default"];
@@ -157,6 +161,10 @@ pub fn read_spec(ctx: &mut Ctx<'_>, text: &str) -> Option<SpecAst> {
             not_found: r.string(ctx, "not_found"),
             strict_filter: r.boolean(ctx, "strict_filter"),
             owner_type: r.string(ctx, "owner_type"),
+            named: r.boolean(ctx, "named"),
+            taken: r.string(ctx, "taken"),
+            documented: r.boolean(ctx, "documented"),
+            upsert: r.boolean(ctx, "upsert"),
         });
         r.finish(ctx);
     }

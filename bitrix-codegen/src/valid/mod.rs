@@ -70,11 +70,10 @@ pub fn validate(
     sound &= types_sound;
     let result = result::result(ctx, &spec.result, &known);
     let errors = errors::errors(ctx, &spec.errors);
-    let paged = result.as_ref().is_some_and(|r| r.paged);
     let state = spec
         .state
         .as_ref()
-        .and_then(|s| state::state(ctx, s, &params, &errors, paged));
+        .and_then(|s| state::state(ctx, s, &params, &errors));
 
     let name = name.unwrap_or_default();
     let scope = scope.unwrap_or_default();

@@ -15,7 +15,6 @@ pub(super) fn state(
     ast: &StateAst,
     params: &[Field],
     errors: &[ErrorDef],
-    paged: bool,
 ) -> Option<StateDef> {
     // Every rule runs, so that one look at the messages shows all that is wrong.
     let action = action(ctx, ast);
@@ -42,8 +41,17 @@ pub(super) fn state(
         param_exists(ctx, p, params);
     }
     not_found_is_documented(ctx, ast, errors);
+    taken_is_documented(ctx, ast, errors);
     let action = action?;
+    let named = ast.named.as_ref().is_some_and(|n| n.value);
     let answer = answer(ctx, ast, action);
+    if answer == Some(Answer::Keys) && action != Action::List {
+        ctx.error_help(
+            ast.span.clone(),
+            "`answer = \"keys\"` means nothing to this action",
+            "only a `list` answers the keys of its records",
+        );
+    }
     needs_param(
         ctx,
         ast,
@@ -52,6 +60,63 @@ pub(super) fn state(
         "id",
         &[Action::Get, Action::Update, Action::Delete],
     );
+    // A named add takes the record's name from the `id` parameter.
+    if named {
+        needs_param(ctx, ast, action, &ast.id, "id", &[Action::Add]);
+        if ast.id.as_ref().is_some_and(|i| i.value == CALLER) {
+            ctx.error_help(
+                ast.span.clone(),
+                "`named` records cannot be the caller's",
+                "name the parameter that carries the record's name, e.g. `id = \"CODE\"`",
+            );
+        }
+    }
+    let flag = |b: &Option<Sp<bool>>| {
+        b.as_ref().map(|d| Sp {
+            value: String::new(),
+            span: d.span.clone(),
+        })
+    };
+    only_for(
+        ctx,
+        ast,
+        action,
+        &flag(&ast.named),
+        "named",
+        &[Action::Add, Action::Get, Action::Update, Action::Delete],
+    );
+    only_for(ctx, ast, action, &ast.taken, "taken", &[Action::Add]);
+    only_for(
+        ctx,
+        ast,
+        action,
+        &flag(&ast.upsert),
+        "upsert",
+        &[Action::Update],
+    );
+    let upsert = ast.upsert.as_ref().is_some_and(|u| u.value);
+    if upsert && !named {
+        ctx.error_help(
+            ast.span.clone(),
+            "`upsert` needs `named = true`",
+            "only a record the caller names can be created by its update",
+        );
+    }
+    only_for(
+        ctx,
+        ast,
+        action,
+        &flag(&ast.documented),
+        "documented",
+        &[Action::List],
+    );
+    if ast.taken.is_some() && !named {
+        ctx.error_help(
+            ast.span.clone(),
+            "`taken` needs `named = true`",
+            "only records the caller names can collide; leave `taken` out",
+        );
+    }
     needs_param(
         ctx,
         ast,
@@ -60,7 +125,7 @@ pub(super) fn state(
         "fields",
         &[Action::Add, Action::Update],
     );
-    needs_param(ctx, ast, action, &ast.rows, "rows", &[Action::SetRows]);
+    // A `set_rows` without `rows` removes every row of the owner (`booking.v1.booking.client.unset`).
     only_for(ctx, ast, action, &ast.rows, "rows", &[Action::SetRows]);
     only_for(
         ctx,
@@ -92,7 +157,6 @@ pub(super) fn state(
         "owner_type",
         &[Action::SetRows, Action::GetRows],
     );
-    list_is_paged(ctx, ast, action, paged);
     let (entity, answer, form) = (entity?, answer?, form?);
     Some(StateDef {
         entity,
@@ -122,6 +186,10 @@ pub(super) fn state(
         not_found: ast.not_found.as_ref().map(|n| n.value.clone()),
         strict_filter: ast.strict_filter.as_ref().is_some_and(|s| s.value),
         owner_type: ast.owner_type.as_ref().map(|s| s.value.clone()),
+        named,
+        taken: ast.taken.as_ref().map(|s| s.value.clone()),
+        documented: ast.documented.as_ref().is_some_and(|d| d.value),
+        upsert,
     })
 }
 
@@ -190,7 +258,7 @@ fn answer(ctx: &mut Ctx<'_>, ast: &StateAst, action: Action) -> Option<Answer> {
         ctx.error_help(
             a.span.clone(),
             format!("unknown answer `{}`", a.value),
-            "use one of id, true, record, records, fields, time",
+            "use one of id, true, record, records, fields, time, keys",
         );
     }
     found
@@ -240,14 +308,19 @@ fn not_found_is_documented(ctx: &mut Ctx<'_>, ast: &StateAst, errors: &[ErrorDef
     }
 }
 
-/// A list action pages like every list method.
-fn list_is_paged(ctx: &mut Ctx<'_>, ast: &StateAst, action: Action, paged: bool) {
-    if action == Action::List && !paged {
-        ctx.error_help(
-            ast.span.clone(),
-            "a `list` action needs `[result] paged = true`",
-            "add `paged = true` to `[result]`",
-        );
+/// `taken` names a documented error row, by code or by variant name (rows sharing a code).
+fn taken_is_documented(ctx: &mut Ctx<'_>, ast: &StateAst, errors: &[ErrorDef]) {
+    if let Some(code) = &ast.taken {
+        if !errors
+            .iter()
+            .any(|e| e.code == code.value || e.variant == code.value)
+        {
+            ctx.error_help(
+                code.span.clone(),
+                format!("`taken = \"{}\"` is no documented error row", code.value),
+                "add the row to `[[errors]]` or leave `taken` out (a generic error answers)",
+            );
+        }
     }
 }
 

@@ -99,6 +99,38 @@ impl Store {
         id
     }
 
+    /// Stores `fields` as a new record the caller named: its ID field `key` keeps the `name`
+    /// given (`ENTITY`, `CODE`), the store's own ID only finds it. See [`Store::named`].
+    pub fn insert_named(
+        &mut self,
+        entity: &str,
+        key: &str,
+        partition: Partition,
+        mut fields: Map<String, Value>,
+        name: Value,
+    ) -> u64 {
+        let id = self.insert(entity, key, partition.clone(), fields.clone());
+        fields.insert(key.to_string(), name);
+        if let Some(r) = self.get_mut(entity, &partition, id) {
+            r.fields = fields;
+        }
+        id
+    }
+
+    /// The store's ID of the record of `partition` whose `key` field is `name` (text compared, so
+    /// `"7"` finds `7`). Only named families look records up this way; it walks the partition.
+    pub fn named(&self, entity: &str, partition: &Partition, key: &str, name: &str) -> Option<u64> {
+        let part = self.entities.get(entity)?.get(partition)?;
+        part.records
+            .iter()
+            .find(|(_, r)| {
+                value::field(&r.fields, key)
+                    .and_then(value::text)
+                    .is_some_and(|t| t == name)
+            })
+            .map(|(id, _)| *id)
+    }
+
     /// Journals that the record `id` was changed (through [`Store::get_mut`]).
     pub fn updated(&mut self, entity: &str, partition: &Partition, id: u64) {
         self.journal.push(Written {

@@ -18,5 +18,6 @@ mod portal_form;
 mod portal_manners;
 mod rest_v3;
 mod robustness;
+mod state_kinds;
 mod store;
 mod tls;

@@ -1,7 +1,7 @@
 //! List methods: filter, order, select and paging over one partition's records, in the REST 2
 //! form (`start`, `next`, `total`) and the REST 3.0 one (`pagination`, `items` only).
 
-use bitrix_codegen::model::StateDef;
+use bitrix_codegen::model::{Answer, StateDef};
 use bitrix_codegen::Method;
 use serde_json::{json, Map, Value};
 
@@ -11,6 +11,27 @@ use crate::store::{filter, order, select, value, Partition, Record, Store};
 
 /// Items on one page of a list method.
 pub const PAGE: usize = bitrix_facts::PAGE_SIZE;
+
+/// A list argument (`filter`, `order`, `select`, `start`) in whatever case the spec spells it
+/// (`voximplant.sip.get` takes `FILTER`); the parameters reach here in the spec's spelling.
+fn arg<'a>(params: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    params.get(name).or_else(|| {
+        params
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    })
+}
+
+/// The field that orders records the caller's `order` leaves tied: the ID, except for records
+/// seeded from the documented answer, which keep its order (they are stored in it).
+fn tie(st: &StateDef) -> &str {
+    if st.documented {
+        ""
+    } else {
+        &st.key
+    }
+}
 
 /// A page of records.
 pub(super) fn list(
@@ -24,9 +45,9 @@ pub(super) fn list(
 ) -> Result<Success, Problem> {
     let shape = view.shape;
     let parsed = if v3 {
-        filter::parse_v3(params.get("filter"), shape)
+        filter::parse_v3(arg(params, "filter"), shape)
     } else {
-        filter::parse(params.get("filter"), shape, st.strict_filter)
+        filter::parse(arg(params, "filter"), shape, st.strict_filter)
     };
     let cond = parsed.map_err(|e| match e {
         filter::FilterError::Malformed => Problem::Malformed("filter"),
@@ -34,18 +55,18 @@ pub(super) fn list(
         filter::FilterError::UnknownOperator(op) => Problem::FilterOperator(op),
         filter::FilterError::BadValue(f) => Problem::FilterValue(f),
     })?;
-    let mut keys = order::parse(params.get("order"), shape).map_err(|e| match e {
+    let mut keys = order::parse(arg(params, "order"), shape).map_err(|e| match e {
         order::OrderError::Malformed => Problem::Malformed("order"),
         order::OrderError::UnknownField(f) => Problem::OrderField(f),
         order::OrderError::BadDirection(f) => Problem::OrderDirection(f),
     })?;
     // The keys in the order the caller sent them (the parsed map is sorted by name).
     crate::key_order::arrange(&mut keys, params.get(crate::key_order::ORDER_KEYS));
-    let pick = select::parse(params.get("select")).map_err(|_| Problem::Malformed("select"))?;
+    let pick = select::parse(arg(params, "select")).map_err(|_| Problem::Malformed("select"))?;
     if v3 {
         return list_v3(st, view, params, &cond, &keys, &pick, partition, store);
     }
-    let start = match params.get("start") {
+    let start = match arg(params, "start") {
         None | Some(Value::Null) => 0,
         Some(v) => value::text(v)
             .and_then(|t| t.trim().parse::<i64>().ok())
@@ -56,7 +77,23 @@ pub(super) fn list(
         .map(|r: &Record| &r.fields)
         .filter(|f| cond.matches(f))
         .collect();
-    order::sort(&mut rows, &keys, &st.key);
+    order::sort(&mut rows, &keys, tie(st));
+    let key = st.wrap.clone().or_else(|| method.result.items.clone());
+    // A list whose answer the spec does not page holds every matching record, and no `next`.
+    if !method.result.paged {
+        let all: Vec<Value> = rows
+            .iter()
+            .map(|r| match st.answer {
+                // Only the keys (`bizproc.activity.list` answers the codes).
+                Answer::Keys => value::field(r, &st.key).cloned().unwrap_or(Value::Null),
+                _ => Value::Object(pick.apply(&view.render(r), &st.key)),
+            })
+            .collect();
+        return Ok(Success::of(match key {
+            Some(key) => json!({ key: all }),
+            None => Value::Array(all),
+        }));
+    }
     // `start=-1` asks the portal not to count: first page, no `total`, no `next`.
     let (from, counted) = if start < 0 {
         (0, false)
@@ -70,7 +107,6 @@ pub(super) fn list(
         .map(|r| Value::Object(pick.apply(&view.render(r), &st.key)))
         .collect();
     let end = from.saturating_add(PAGE);
-    let key = st.wrap.clone().or_else(|| method.result.items.clone());
     let result = match key {
         Some(key) => json!({ key: page }),
         None => Value::Array(page),
@@ -124,7 +160,7 @@ fn list_v3(
         .map(|r: &Record| &r.fields)
         .filter(|f| cond.matches(f))
         .collect();
-    order::sort(&mut rows, keys, &st.key);
+    order::sort(&mut rows, keys, tie(st));
     let page: Vec<Value> = rows
         .iter()
         .skip(usize::try_from(from).unwrap_or(usize::MAX))

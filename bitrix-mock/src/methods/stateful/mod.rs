@@ -77,7 +77,31 @@ pub fn run(
                 .unset_shown_null(&mut record, &write::MODIFIERS);
             let now = crate::clock::iso8601(ctx.now);
             view.template.stamp(&mut record, &now, ctx.user_id);
-            let id = store.insert(&st.entity, &st.key, partition.clone(), record);
+            let (id, answered) = if st.named {
+                let name = record_name(st, params)?;
+                if store
+                    .named(&st.entity, &partition, &st.key, &name)
+                    .is_some()
+                {
+                    return Err(Problem::Taken(name));
+                }
+                let given = params.get(st.id.as_deref().unwrap_or_default());
+                let name_value = given.cloned().unwrap_or(Value::from(name));
+                // The answered ID is the store's own (`telephony.externalLine.add`'s `{"ID": 7}`),
+                // and the record shows it where the family has an ID field besides the name
+                // (`ai.engine.list`'s `id` beside its `code`).
+                let id =
+                    store.insert_named(&st.entity, &st.key, partition.clone(), record, name_value);
+                if let Some(field) = counted_id_field(shape, &st.key) {
+                    if let Some(r) = store.get_mut(&st.entity, &partition, id) {
+                        r.fields.insert(field, json!(id));
+                    }
+                }
+                (id, json!(id))
+            } else {
+                let id = store.insert(&st.entity, &st.key, partition.clone(), record);
+                (id, json!(id))
+            };
             // Rendered only where the answer shows it: most adds answer the ID alone.
             let stored = match st.answer {
                 Answer::Record | Answer::Records => store
@@ -85,10 +109,10 @@ pub fn run(
                     .map(|r| view.render(&r.fields)),
                 _ => None,
             };
-            Ok(answer(method, st, json!(id), stored, ctx.v3))
+            Ok(answer(method, st, answered, stored, ctx.v3))
         }
         Action::Get => {
-            let id = record_id(st, params, ctx)?;
+            let id = record_id(st, params, ctx, &partition, store)?;
             let record = store
                 .get(&st.entity, &partition, id)
                 .ok_or_else(|| Problem::NotFound(id.to_string()))?;
@@ -103,7 +127,10 @@ pub fn run(
             Ok(answer(method, st, json!(id), Some(fields), ctx.v3))
         }
         Action::Update => {
-            let id = record_id(st, params, ctx)?;
+            if st.upsert {
+                create_named(st, view, params, ctx, &partition, store)?;
+            }
+            let id = record_id(st, params, ctx, &partition, store)?;
             let given = fields_param(st, params)?;
             if store.get(&st.entity, &partition, id).is_none() {
                 return Err(Problem::NotFound(id.to_string()));
@@ -120,7 +147,7 @@ pub fn run(
             Ok(answer(method, st, json!(id), updated, ctx.v3))
         }
         Action::Delete => {
-            let id = record_id(st, params, ctx)?;
+            let id = record_id(st, params, ctx, &partition, store)?;
             if !store.remove(&st.entity, &partition, id) {
                 return Err(Problem::NotFound(id.to_string()));
             }
@@ -171,8 +198,9 @@ pub fn run(
     }
 }
 
-/// The values of the partition: the fixed ones, then the partition parameters, then the
-/// parent's ID, as text (whole numbers in their plain form).
+/// The values of the partition: the fixed ones, then the partition parameters (a dotted path
+/// reaches into a nested one: `preset.ID`), then the parent's ID, as text (whole numbers in their
+/// plain form).
 pub fn partition(st: &StateDef, params: &Map<String, Value>) -> Partition {
     // Rows kept by owner share the entity's one partition; their parent is a field, not a part.
     let parent = st.parent.as_ref().filter(|_| st.owner_type.is_none());
@@ -180,7 +208,7 @@ pub fn partition(st: &StateDef, params: &Map<String, Value>) -> Partition {
         .partition
         .iter()
         .chain(parent)
-        .map(|p| params.get(p).and_then(value::text).unwrap_or_default())
+        .map(|p| at_path(params, p).and_then(value::text).unwrap_or_default())
         // `02` and ` 2` are the type 2, as PHP's intval reads them.
         .map(|t| t.trim().parse::<i64>().map_or(t, |n| n.to_string()));
     st.partition_value.iter().cloned().chain(given).collect()
@@ -226,12 +254,15 @@ fn owner(st: &StateDef, params: &Map<String, Value>) -> Option<Owner> {
     })
 }
 
-/// The rows of `set_rows`: a list (or PHP's `0..n` object) of objects.
+/// The rows of `set_rows`: a list (or PHP's `0..n` object) of objects; none without `rows`.
 fn rows_param(
     st: &StateDef,
     params: &Map<String, Value>,
 ) -> Result<Vec<Map<String, Value>>, Problem> {
-    let name = st.rows.as_deref().unwrap_or("rows");
+    // No `rows` parameter: the method empties the partition (`*.unset`).
+    let Some(name) = st.rows.as_deref() else {
+        return Ok(Vec::new());
+    };
     let items: Vec<&Value> = match params.get(name) {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(a)) => a.iter().collect(),
@@ -249,16 +280,83 @@ fn rows_param(
         .collect()
 }
 
-/// The record's ID from the `id` parameter; a value that is no whole number finds nothing.
-fn record_id(st: &StateDef, params: &Map<String, Value>, ctx: Context) -> Result<u64, Problem> {
+/// Creates the record an upserting update names when no record has the name yet, with the
+/// portal's system fields, so that the update then writes into it.
+fn create_named(
+    st: &StateDef,
+    view: View<'_>,
+    params: &Map<String, Value>,
+    ctx: Context,
+    partition: &Partition,
+    store: &mut Store,
+) -> Result<(), Problem> {
+    let name = record_name(st, params)?;
+    if store.named(&st.entity, partition, &st.key, &name).is_some() {
+        return Ok(());
+    }
+    let mut record = Map::new();
+    system_fields(view.shape, &mut record, partition, st, ctx, true);
+    view.template
+        .stamp(&mut record, &crate::clock::iso8601(ctx.now), ctx.user_id);
+    let given = at_path(params, st.id.as_deref().unwrap_or_default()).cloned();
+    let name_value = given.unwrap_or(Value::from(name));
+    store.insert_named(&st.entity, &st.key, partition.clone(), record, name_value);
+    Ok(())
+}
+
+/// The family's own ID field (`id`, `ID`) when its records go by another name (`code`).
+fn counted_id_field(shape: &Shape, key: &str) -> Option<String> {
+    shape
+        .fields
+        .keys()
+        .find(|f| f.eq_ignore_ascii_case("id") && !f.eq_ignore_ascii_case(key))
+        .cloned()
+}
+
+/// The value at a parameter path: a name, or a dotted path into a nested parameter
+/// (`flowData.id` of `tasks.flow.Flow.update`).
+fn at_path<'a>(params: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
+    if let Some(v) = params.get(path) {
+        return Some(v);
+    }
+    let mut parts = path.split('.');
+    let mut node = params.get(parts.next()?)?;
+    for part in parts {
+        node = node.get(part)?;
+    }
+    Some(node)
+}
+
+/// The name a named family's record goes by: the `id` parameter's text.
+fn record_name(st: &StateDef, params: &Map<String, Value>) -> Result<String, Problem> {
+    let param = st.id.as_deref().unwrap_or("id");
+    at_path(params, param)
+        .and_then(value::text)
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| Problem::Missing(param.to_string()))
+}
+
+/// The record's ID from the `id` parameter; a value that is no whole number finds nothing. A
+/// named family's record is the one whose key field holds the parameter's text.
+fn record_id(
+    st: &StateDef,
+    params: &Map<String, Value>,
+    ctx: Context,
+    partition: &Partition,
+    store: &Store,
+) -> Result<u64, Problem> {
+    if st.named {
+        let name = record_name(st, params)?;
+        return store
+            .named(&st.entity, partition, &st.key, &name)
+            .ok_or(Problem::NotFound(name));
+    }
     let name = st.id.as_deref().unwrap_or("id");
     // `user.current` and `profile` read the caller's own record.
     if name == "$caller" {
         return Ok(ctx.user_id);
     }
-    let raw = params
-        .get(name)
-        .ok_or_else(|| Problem::Missing(name.to_string()))?;
+    let raw = at_path(params, name).ok_or_else(|| Problem::Missing(name.to_string()))?;
     value::text(raw)
         .and_then(|t| t.trim().parse::<u64>().ok())
         .ok_or_else(|| Problem::NotFound(value::text(raw).unwrap_or_default()))
@@ -313,7 +411,7 @@ fn answer(
         Answer::True if v3 => return Success::of(json!({"result": true})),
         Answer::True => return Success::of(truthy(&method.result.ty)),
         Answer::Record | Answer::Records => record.map(Value::Object).unwrap_or(Value::Null),
-        Answer::Fields | Answer::Time => id,
+        Answer::Fields | Answer::Time | Answer::Keys => id,
     };
     Success::of(wrap(st, inner))
 }
