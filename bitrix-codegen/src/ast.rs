@@ -38,6 +38,8 @@ pub struct SpecAst {
     pub origin: Option<Sp<String>>,
     /// `todo`: points left open by the importer.
     pub todo: Vec<String>,
+    /// `no_example`: why a hand-finished spec keeps no example (the page's are unusable).
+    pub no_example: Option<Sp<String>>,
     /// `[[reviewed]]`: differences from the reference a maintainer keeps on purpose.
     pub reviewed: Vec<ReviewedAst>,
     /// `[state]`: what the method does to portal state.

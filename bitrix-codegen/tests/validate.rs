@@ -801,6 +801,29 @@ fn auth_application_marks_a_method_webhooks_may_not_call() {
 }
 
 #[test]
+fn no_example_says_why_a_hand_spec_keeps_none() {
+    let m = ok(&format!(
+        "{HEAD}no_example = \"the page's only request names its ID as placeholder text\"\n[result]\ntype = \"boolean\"\n"
+    ));
+    assert_eq!(
+        m.no_example.as_deref(),
+        Some("the page's only request names its ID as placeholder text")
+    );
+    let d = problem(&format!(
+        "{HEAD}no_example = \" \"\n[result]\ntype = \"boolean\"\n"
+    ));
+    assert_at(&d, 4, 14, "`no_example` is empty", None);
+    let d = problem(&format!(
+        "{HEAD}origin = \"import\"\nno_example = \"x\"\n[result]\ntype = \"boolean\"\n"
+    ));
+    assert_at(&d, 5, 14, "`no_example` on an imported spec", None);
+    let d = problem(&format!(
+        "{HEAD}no_example = \"x\"\n[result]\ntype = \"boolean\"\n\n[[examples]]\nname = \"ok\"\nresponse = '{{\"result\": true}}'\n"
+    ));
+    assert_at(&d, 4, 14, "`no_example`, but the spec has examples", None);
+}
+
+#[test]
 fn param_case_exact_marks_names_read_only_as_documented() {
     let m = ok(&format!(
         "{HEAD}param_case = \"exact\"\n[result]\ntype = \"boolean\"\n"

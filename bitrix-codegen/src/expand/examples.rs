@@ -19,7 +19,8 @@ pub fn expand_tests(methods: &[Method], api: &TokenStream, opts: &Options) -> To
         let examples = serde_json::to_string(&m.examples.iter().map(|e| serde_json::json!({"name": e.name, "request": e.request, "status": e.status, "response": e.response})).collect::<Vec<_>>()).unwrap_or_default();
         let folder = &m.folder;
         let gate = opts.feature_per_folder.then(|| quote!(#[cfg(feature = #folder)]));
-        let required = !m.imported;
+        // A hand spec needs an example unless it says why the page has none to keep.
+        let required = !m.imported && m.no_example.is_none();
         quote! {
             #gate
             (#rt::__private::check_examples::<#api::#(#segments::)*#ty> as fn(&str, bool) -> ::std::result::Result<(), ::std::string::String>, #examples, #required),

@@ -45,6 +45,8 @@ pub struct Method {
     pub twin: bool,
     /// Written by the importer (rewritten by the next import) rather than finished by hand.
     pub imported: bool,
+    /// Why a hand-finished spec keeps no example (`no_example`).
+    pub no_example: Option<String>,
     /// Points the importer left open.
     pub todo: Vec<String>,
     /// What the method does to portal state, for the emulator.
@@ -395,6 +397,7 @@ impl Method {
             rest: 2,
             twin: false,
             imported: false,
+            no_example: None,
             todo: Vec::new(),
             state: None,
             deprecated: None,

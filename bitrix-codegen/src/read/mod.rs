@@ -24,6 +24,7 @@ const TOP_KEYS: &[&str] = &[
     "rest",
     "origin",
     "todo",
+    "no_example",
     "reviewed",
     "state",
     "deprecated",
@@ -91,6 +92,7 @@ pub fn read_spec(ctx: &mut Ctx<'_>, text: &str) -> Option<SpecAst> {
         param_case: top.string(ctx, "param_case"),
         rest: top.integer(ctx, "rest"),
         origin: top.string(ctx, "origin"),
+        no_example: top.string(ctx, "no_example"),
         todo: top
             .strings(ctx, "todo")
             .map(|t| t.value.into_iter().map(|s| s.value).collect())

@@ -188,6 +188,42 @@ pub(super) fn origin(ctx: &mut Ctx<'_>, origin: &Option<Sp<String>>) -> bool {
     }
 }
 
+/// `no_example` says why a hand-finished spec keeps no example: it needs a reason, and a spec
+/// that has examples, or that the importer writes (its `todo` says it), has nothing to explain.
+pub(super) fn no_example(
+    ctx: &mut Ctx<'_>,
+    no_example: &Option<Sp<String>>,
+    imported: bool,
+    examples: usize,
+) -> Option<String> {
+    let why = no_example.as_ref()?;
+    let help = if why.value.trim().is_empty() {
+        Some((
+            "`no_example` is empty",
+            "say why the page's examples cannot be kept",
+        ))
+    } else if imported {
+        Some((
+            "`no_example` on an imported spec",
+            "the importer says so in `todo`; set `no_example` when finishing the spec by hand",
+        ))
+    } else if examples > 0 {
+        Some((
+            "`no_example`, but the spec has examples",
+            "drop `no_example`: the examples are the spec's tests",
+        ))
+    } else {
+        None
+    };
+    match help {
+        Some((message, help)) => {
+            ctx.error_help(why.span.clone(), message.to_string(), help);
+            None
+        }
+        None => Some(why.value.trim().to_string()),
+    }
+}
+
 /// A deprecation's replacement is a method name.
 pub(super) fn replacement(ctx: &mut Ctx<'_>, deprecated: &Option<DeprecatedAst>) {
     if let Some(r) = deprecated.as_ref().and_then(|d| d.replacement.as_ref()) {

@@ -47,6 +47,7 @@ pub fn validate(
     let rest = header::rest_version(ctx, &spec.rest);
     let twin = header::twin(ctx, &spec.method, stem, rest);
     let imported = header::origin(ctx, &spec.origin);
+    let no_example = header::no_example(ctx, &spec.no_example, imported, spec.examples.len());
     let application_only = header::application_only(ctx, &spec.auth);
     let exact_names = header::exact_names(ctx, &spec.param_case);
     header::replacement(ctx, &spec.deprecated);
@@ -101,6 +102,7 @@ pub fn validate(
         rest,
         twin,
         imported,
+        no_example,
         todo: spec.todo.clone(),
         state,
         deprecated: spec.deprecated.as_ref().map(|d| Deprecation {
