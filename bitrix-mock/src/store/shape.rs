@@ -283,7 +283,7 @@ fn kind(m: &Method, ty: &Ty) -> Kind {
             _ => Kind::Other,
         },
         Ty::Select(_) => Kind::List,
-        Ty::Map(_) | Ty::Any | Ty::Filter(_) => Kind::Other,
+        Ty::Map(_) | Ty::Any | Ty::Filter(_) | Ty::LangText | Ty::OneOrMany(_) => Kind::Other,
     }
 }
 
