@@ -149,7 +149,7 @@ mod tests {
     fn sends_the_form_the_caller_gave() {
         let body = json!({
             "ONE": OneOrMany::from(5),
-            "LIST": OneOrMany::from(vec![5]),
+            "LIST": OneOrMany::<i64>::from(vec![5]),
             "TEXTS": OneOrMany::<String>::from(["a", "b"].map(String::from)),
         });
         assert_eq!(
