@@ -207,7 +207,10 @@ mod tests {
             parse_type("filter<Task>?").unwrap().to_string(),
             "filter<Task>?"
         );
-        assert_eq!(parse_type("lang_text?"), Ok(Ty::Nullable(Box::new(Ty::LangText))));
+        assert_eq!(
+            parse_type("lang_text?"),
+            Ok(Ty::Nullable(Box::new(Ty::LangText)))
+        );
         assert_eq!(
             parse_type("one_or_many<integer>"),
             Ok(Ty::OneOrMany(Box::new(Ty::Integer)))
@@ -227,7 +230,11 @@ mod tests {
         assert!(parse_type("select<string>").is_err());
         assert!(parse_type("filter<Task").is_err());
         assert!(parse_type("one_or_many<integer").is_err());
-        for bad in ["one_or_many<[integer]>", "one_or_many<Task>", "one_or_many<flag>"] {
+        for bad in [
+            "one_or_many<[integer]>",
+            "one_or_many<Task>",
+            "one_or_many<flag>",
+        ] {
             let e = parse_type(bad).unwrap_err();
             assert!(e.contains("takes one plain value type"), "{e}");
         }

@@ -140,10 +140,7 @@ mod tests {
         assert_eq!(by.for_lang("fr"), None);
         assert_eq!(LangText::from("x").for_lang("fr"), Some("x"));
         // Numbers read as their digits, `[]` as no translations.
-        assert_eq!(
-            LangText::from_value(json!(7)).unwrap(),
-            LangText::from("7")
-        );
+        assert_eq!(LangText::from_value(json!(7)).unwrap(), LangText::from("7"));
         assert_eq!(
             LangText::from_value(json!([])).unwrap(),
             LangText::ByLang(BTreeMap::new())

@@ -152,10 +152,7 @@ mod tests {
             "LIST": OneOrMany::<i64>::from(vec![5]),
             "TEXTS": OneOrMany::<String>::from(["a", "b"].map(String::from)),
         });
-        assert_eq!(
-            body,
-            json!({"ONE": 5, "LIST": [5], "TEXTS": ["a", "b"]})
-        );
+        assert_eq!(body, json!({"ONE": 5, "LIST": [5], "TEXTS": ["a", "b"]}));
         assert_eq!(
             crate::wire::query::encode(&body),
             "LIST[0]=5&ONE=5&TEXTS[0]=a&TEXTS[1]=b"
