@@ -15,9 +15,15 @@ pub enum Union {
 
 /// The type of a union of `words` (`null` already left out); `None` when no expression takes
 /// every member honestly (it stays `any`). `description` is the row's text (a text-or-object
-/// union is a text by language only where the row says so); `input`: a request parameter, where
-/// a list of unnamed items is the caller's to fill.
-pub fn union_type(words: &[&str], description: &str, input: bool) -> Option<Union> {
+/// union is a text by language only where the row says so); `input`: a request parameter;
+/// `bare_list`: a bare `array` member is a list (a request parameter whose name or example shows
+/// a list: in an answer it may hold anything, and `order` is an associative array).
+pub fn union_type(
+    words: &[&str],
+    description: &str,
+    input: bool,
+    bare_list: bool,
+) -> Option<Union> {
     let lower: Vec<String> = words
         .iter()
         .map(|w| w.trim().trim_matches('`').to_ascii_lowercase())
@@ -64,7 +70,7 @@ pub fn union_type(words: &[&str], description: &str, input: bool) -> Option<Unio
         if let Some(inner) = w.strip_suffix("[]") {
             items.push(scalar(inner)?);
             many = true;
-        } else if w == "array" && input {
+        } else if w == "array" && bare_list {
             many = true;
         } else {
             items.push(scalar(w)?);
@@ -91,7 +97,7 @@ mod tests {
 
     fn of(words: &str, description: &str, input: bool) -> Option<Union> {
         let w: Vec<&str> = words.split(" | ").collect();
-        union_type(&w, description, input)
+        union_type(&w, description, input, input)
     }
 
     fn expr(e: &str) -> Option<Union> {
@@ -130,6 +136,8 @@ mod tests {
         // A list of unnamed items in an answer may hold anything (`[{}, "getTitle"]`).
         assert_eq!(of("string | array", "", false), None);
         assert_eq!(of("string[] | integer[]", "", true), None);
+        // `order`: `string | array` where the array is associative.
+        assert_eq!(union_type(&["string", "array"], "", true, false), None);
     }
 
     #[test]
