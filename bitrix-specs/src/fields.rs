@@ -158,7 +158,7 @@ impl<'a> FieldReader<'a> {
             if mapped.windows(2).any(|w| w[0] != w[1]) {
                 let nulled = |t: String| if nullable { format!("{t}?") } else { t };
                 let bare_list = input && self.array_is_list(path, &info.name, input);
-                match union_type(&not_null, &info.description, input, bare_list) {
+                match union_type(&not_null, &info.name, &info.description, input, bare_list) {
                     Some(Union::Expr(e)) => return nulled(e),
                     // The object's own table, if any; else the union stays open below.
                     Some(Union::Object) => {

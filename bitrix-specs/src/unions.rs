@@ -14,12 +14,14 @@ pub enum Union {
 }
 
 /// The type of a union of `words` (`null` already left out); `None` when no expression takes
-/// every member honestly (it stays `any`). `description` is the row's text (a text-or-object
-/// union is a text by language only where the row says so); `input`: a request parameter;
+/// every member honestly (it stays `any`). `name` and `description` are the row's (a
+/// text-or-object union is a text by language where the row says so or the field is a label:
+/// `NAME`, `DESCRIPTION`, `TITLE`, `*_LABEL`); `input`: a request parameter;
 /// `bare_list`: a bare `array` member is a list (a request parameter whose name or example shows
 /// a list: in an answer it may hold anything, and `order` is an associative array).
 pub fn union_type(
     words: &[&str],
+    name: &str,
     description: &str,
     input: bool,
     bare_list: bool,
@@ -35,7 +37,11 @@ pub fn union_type(
         && (has("lang_map") || has("textwithtranslation"));
     let localized = {
         let d = description.to_ascii_lowercase();
-        d.contains("locali") || d.contains("language")
+        let n = name.to_ascii_lowercase();
+        d.contains("locali")
+            || d.contains("language")
+            || matches!(n.as_str(), "name" | "description" | "title" | "label")
+            || n.ends_with("_label")
     };
     if by_lang || (only(&["string", "object"]) && has("object") && localized) {
         return Some(Union::Expr("lang_text".into()));
@@ -51,7 +57,8 @@ pub fn union_type(
     if has("object") && only(&["object", "array", "boolean"]) {
         return Some(Union::Object);
     }
-    // Texts and numbers: text (numbers read as their digits), else the widest number.
+    // Texts and numbers: text (numbers read as their digits), else the widest number. (A text
+    // or `false` stays open: the examples' check takes no `false` for a text.)
     let scalar = |w: &str| match map_word(w, false) {
         Mapped::Expr(e)
             if matches!(
@@ -97,7 +104,7 @@ mod tests {
 
     fn of(words: &str, description: &str, input: bool) -> Option<Union> {
         let w: Vec<&str> = words.split(" | ").collect();
-        union_type(&w, description, input, input)
+        union_type(&w, "VALUE", description, input, input)
     }
 
     fn expr(e: &str) -> Option<Union> {
@@ -116,6 +123,16 @@ mod tests {
             expr("lang_text")
         );
         assert_eq!(of("string | object", "Settings", true), None);
+        assert_eq!(
+            union_type(
+                &["string", "object"],
+                "Name",
+                "Name of the parameter",
+                true,
+                true
+            ),
+            expr("lang_text")
+        );
     }
 
     #[test]
@@ -137,7 +154,10 @@ mod tests {
         assert_eq!(of("string | array", "", false), None);
         assert_eq!(of("string[] | integer[]", "", true), None);
         // `order`: `string | array` where the array is associative.
-        assert_eq!(union_type(&["string", "array"], "", true, false), None);
+        assert_eq!(
+            union_type(&["string", "array"], "order", "", true, false),
+            None
+        );
     }
 
     #[test]
@@ -148,6 +168,8 @@ mod tests {
         assert_eq!(of("object | boolean", "", false), Some(Union::Object));
         assert_eq!(of("object | array", "", false), Some(Union::Object));
         assert_eq!(of("datetime | string", "", false), expr("string"));
+        assert_eq!(of("string | boolean", "", false), None);
+        assert_eq!(of("integer | boolean", "", false), expr("boolean"));
         assert_eq!(of("integer | object", "", false), None);
         assert_eq!(of("file | integer | string", "", true), None);
         assert_eq!(
