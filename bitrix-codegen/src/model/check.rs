@@ -125,7 +125,7 @@ pub fn check_value_at(
         },
         Ty::LangText => match value {
             Value::String(_) => Ok(()),
-            Value::Object(map) if map.values().all(Value::is_string) => Ok(()),
+            Value::Object(map) if map.values().all(|v| v.is_string() || v.is_null()) => Ok(()),
             Value::Array(a) if a.is_empty() => Ok(()),
             _ => wrong("a string or an object of strings by language code"),
         },

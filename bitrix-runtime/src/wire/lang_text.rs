@@ -18,7 +18,7 @@ use super::lenient::Lenient;
 pub enum LangText {
     /// One text for every language.
     Text(String),
-    /// Language code -> text.
+    /// Language code -> text (a language the answer gives as `null` is left out).
     ByLang(BTreeMap<String, String>),
 }
 
@@ -103,8 +103,10 @@ impl Lenient for LangText {
 
     fn from_value(value: Value) -> Result<Self, serde_json::Error> {
         match value {
+            // A language whose text is `null` has none (`{"de": null, "en": "Label"}`).
             Value::Object(map) => map
                 .into_iter()
+                .filter(|(_, v)| !v.is_null())
                 .map(|(k, v)| match String::from_value(v) {
                     Ok(v) => Ok((k, v)),
                     Err(e) => Err(serde_json::Error::custom(format_args!("`{k}`: {e}"))),
@@ -144,6 +146,11 @@ mod tests {
         assert_eq!(
             LangText::from_value(json!([])).unwrap(),
             LangText::ByLang(BTreeMap::new())
+        );
+        // A language without a text (portals answer `null` for it) is left out.
+        assert_eq!(
+            LangText::from_value(json!({"de": null, "en": "Label"})).unwrap(),
+            LangText::by_lang([("en", "Label")])
         );
         // Through serde, as a plain `Deserialize` (`Option<LangText>` fields of `any` maps).
         let plain: LangText = serde_json::from_str(r#"{"en":"a"}"#).unwrap();
