@@ -106,6 +106,25 @@ fn unknown_top_level_key_without_close_match_lists_the_keys() {
 }
 
 #[test]
+fn one_or_many_of_a_list_or_a_struct() {
+    let d = problem(&format!(
+        "{HEAD}\n[[params]]\nname = \"ID\"\ntype = \"one_or_many<[integer]>\"\n\n[result]\ntype = \"boolean\"\n"
+    ));
+    assert_at(
+        &d,
+        7,
+        8,
+        "`one_or_many<[integer]>`: `one_or_many` takes one plain value type (integer, double, string, date, datetime or boolean), not `[integer]`",
+        Some("see the type table in specs/README.md"),
+    );
+    let m = ok(&format!(
+        "{HEAD}\n[[params]]\nname = \"ID\"\ntype = \"one_or_many<integer>\"\n\n[[params]]\nname = \"NAME\"\ntype = \"lang_text?\"\n\n[result]\ntype = \"boolean\"\n"
+    ));
+    assert_eq!(m.params[0].ty.to_string(), "one_or_many<integer>");
+    assert_eq!(m.params[1].ty.to_string(), "lang_text?");
+}
+
+#[test]
 fn unknown_type_name() {
     let d = problem(&format!(
         "{HEAD}\n[[params]]\nname = \"ID\"\ntype = \"integr\"\n\n[result]\ntype = \"boolean\"\n"

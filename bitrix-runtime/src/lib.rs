@@ -55,6 +55,8 @@ pub use pacing::{Plan, RetryPolicy, SharedBucket, SharedBucketError};
 pub use secret::Secret;
 pub use stream::{FastExport, Items, PAGE_SIZE};
 pub use wire::file::File;
+pub use wire::lang_text::LangText;
+pub use wire::one_or_many::OneOrMany;
 pub use wire::query::encode as encode_query;
 pub use wire::validate::Validate;
 

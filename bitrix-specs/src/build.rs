@@ -42,10 +42,11 @@ pub fn build(docs: &Docs, page: &Page, method: &str, scope: &str, rest: u8) -> S
     crate::reconcile::reconcile(&mut spec);
     // What the plain shapes of `reconcile` leave open.
     crate::infer::from_examples(&mut spec);
+    crate::state::annotate(&mut spec);
+    // After the paging is read: a list wrapped in `result.items` is `[T]` by then.
     if spec.rest == 2 {
         conditions(&mut spec);
     }
-    crate::state::annotate(&mut spec);
     crate::reconcile::prune(&mut spec);
     spec
 }

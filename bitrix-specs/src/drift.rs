@@ -136,6 +136,15 @@ fn narrows(reference: &str, spec: &str) -> bool {
         return matches!(reference, "any" | "{any}" | "[any]" | "object")
             || reference.starts_with("filter<");
     }
+    // A union of one value and a list: a hand spec may keep one of the two forms.
+    if let Some(r) = reference
+        .strip_prefix("one_or_many<")
+        .and_then(|r| r.strip_suffix('>'))
+    {
+        let s = inner(spec, '[', ']').unwrap_or(spec);
+        // `string` stands for "text or number" in an imported union.
+        return s == r || narrows(r, s) || r == "string" && matches!(s, "integer" | "double");
+    }
     if let (Some(r), Some(s)) = (inner(reference, '[', ']'), inner(spec, '[', ']')) {
         return narrows(r, s);
     }
@@ -323,5 +332,9 @@ mod tests {
         assert!(!narrows("integer", "select<Task>"));
         assert!(!narrows("string", "[integer]"));
         assert!(!narrows("integer", "string"));
+        assert!(narrows("one_or_many<string>", "[integer]"));
+        assert!(narrows("one_or_many<integer>", "integer"));
+        assert!(!narrows("one_or_many<integer>", "{string}"));
+        assert!(!narrows("one_or_many<integer>", "[string]"));
     }
 }

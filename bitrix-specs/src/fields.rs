@@ -10,6 +10,7 @@ pub use crate::row::{is_field_table, is_wire_name, read_row, RowInfo};
 use crate::rules::{convention, listed_values, prose_rules};
 use crate::spec::{Field, Spec, TypeDef};
 use crate::types::{map_word, only_y_n, type_name, Mapped};
+use crate::unions::{union_type, Union};
 
 /// Builds fields and the struct types they need for one spec.
 pub struct FieldReader<'a> {
@@ -155,6 +156,19 @@ impl<'a> FieldReader<'a> {
                 };
             }
             if mapped.windows(2).any(|w| w[0] != w[1]) {
+                let nulled = |t: String| if nullable { format!("{t}?") } else { t };
+                let bare_list = input && self.array_is_list(path, &info.name, input);
+                match union_type(&not_null, &info.name, &info.description, input, bare_list) {
+                    Some(Union::Expr(e)) => return nulled(e),
+                    // The object's own table, if any; else the union stays open below.
+                    Some(Union::Object) => {
+                        if let Some(name) = self.nested(spec, page, info, path, input, depth, None)
+                        {
+                            return nulled(name);
+                        }
+                    }
+                    None => {}
+                }
                 spec.todo(format!(
                     "`{path}`: documented as a union ({}); typed as any",
                     words.join(" | ")

@@ -33,5 +33,6 @@ pub mod spec;
 pub mod state;
 pub mod stats;
 pub mod types;
+pub mod unions;
 pub mod validate;
 pub mod write;

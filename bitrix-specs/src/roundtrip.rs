@@ -34,6 +34,13 @@ fn differs(method: &Method, ty: &Ty, v: &Value, path: &str) -> Option<String> {
         (Ty::Conditions(_), Value::Object(_)) => None,
         (Ty::Flag, Value::String(s)) if s == "Y" || s == "N" => None,
         (Ty::File, Value::Array(a)) if a.iter().all(Value::is_string) && !a.is_empty() => None,
+        (Ty::LangText, Value::String(_)) => None,
+        (Ty::LangText, Value::Object(m)) if m.values().all(Value::is_string) => None,
+        (Ty::OneOrMany(inner), Value::Array(a)) => a
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| differs(method, inner, x, &format!("{path}[{i}]"))),
+        (Ty::OneOrMany(inner), _) if !v.is_object() => differs(method, inner, v, path),
         (Ty::List(inner), Value::Array(a)) => a
             .iter()
             .enumerate()

@@ -91,6 +91,11 @@ pub fn rust_type(m: &Method, ty: &Ty, p: &Paths) -> TokenStream {
             let t = rust_type(m, t, p);
             quote!(::std::option::Option<#t>)
         }
+        Ty::LangText => quote!(#rt::LangText),
+        Ty::OneOrMany(t) => {
+            let t = rust_type(m, t, p);
+            quote!(#rt::OneOrMany<#t>)
+        }
     }
 }
 
@@ -148,6 +153,8 @@ pub fn adapter(ty: &Ty) -> Adapter {
                 | Ty::Date
                 | Ty::DateTime
                 | Ty::Url
+                | Ty::LangText
+                | Ty::OneOrMany(_)
         )
     }) {
         Adapter::Lenient

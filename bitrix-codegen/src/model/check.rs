@@ -128,6 +128,18 @@ pub fn check_value_at(
                 .try_for_each(|(k, v)| check_value_at(method, inner, v, &format!("{path}[{k}]"))),
             _ => wrong("an array"),
         },
+        Ty::LangText => match value {
+            Value::String(_) => Ok(()),
+            Value::Object(map) if map.values().all(|v| v.is_string() || v.is_null()) => Ok(()),
+            Value::Array(a) if a.is_empty() => Ok(()),
+            _ => wrong("a string or an object of strings by language code"),
+        },
+        Ty::OneOrMany(inner) => match value {
+            Value::Array(_) | Value::Object(_) => {
+                check_value_at(method, &Ty::List(inner.clone()), value, path)
+            }
+            one => check_value_at(method, inner, one, path),
+        },
         Ty::Map(inner) => match value {
             Value::Object(map) => map
                 .iter()

@@ -40,6 +40,10 @@ pub enum Ty {
     /// `conditions<T>` or `conditions`: a REST 2 filter, an object of prefixed field names
     /// (`{">=OPPORTUNITY": 100, "@ID": [1, 2]}`), over the struct `T` when given.
     Conditions(Option<String>),
+    /// `lang_text`: a text, or texts by language code (`"Label"` or `{"en": "Label"}`).
+    LangText,
+    /// `one_or_many<T>`: one plain value or a list of them (`5` or `[5, 7]`).
+    OneOrMany(Box<Ty>),
 }
 
 /// The primitive type names, for suggestions.
@@ -55,6 +59,7 @@ pub const PRIMITIVES: &[&str] = &[
     "file",
     "any",
     "conditions",
+    "lang_text",
 ];
 
 /// Parses a type expression. The error says what is wrong.
@@ -84,6 +89,20 @@ pub fn parse_type(text: &str) -> Result<Ty, String> {
             };
         }
     }
+    if let Some(inner) = text.strip_prefix("one_or_many<") {
+        let inner = inner
+            .strip_suffix('>')
+            .ok_or_else(|| format!("`{text}` opens `<` but does not close it"))?;
+        return match parse_type(inner)? {
+            t @ (Ty::Integer | Ty::Double | Ty::String | Ty::Date | Ty::DateTime | Ty::Boolean) => {
+                Ok(Ty::OneOrMany(Box::new(t)))
+            }
+            other => Err(format!(
+                "`{text}`: `one_or_many` takes one plain value type (integer, double, string, \
+                 date, datetime or boolean), not `{other}`"
+            )),
+        };
+    }
     if let Some(inner) = text.strip_prefix('[') {
         let inner = inner
             .strip_suffix(']')
@@ -108,6 +127,7 @@ pub fn parse_type(text: &str) -> Result<Ty, String> {
         "file" => Ty::File,
         "any" => Ty::Any,
         "conditions" => Ty::Conditions(None),
+        "lang_text" => Ty::LangText,
         "" => return Err("empty type".to_string()),
         name if name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
             && name.chars().all(|c| c.is_ascii_alphanumeric()) =>
@@ -125,7 +145,7 @@ impl Ty {
             Ty::Named(n) | Ty::Select(n) | Ty::Filter(n) | Ty::Conditions(Some(n)) => {
                 vec![n.as_str()]
             }
-            Ty::List(t) | Ty::Map(t) | Ty::Nullable(t) => t.named(),
+            Ty::List(t) | Ty::Map(t) | Ty::Nullable(t) | Ty::OneOrMany(t) => t.named(),
             _ => Vec::new(),
         }
     }
@@ -143,7 +163,7 @@ impl Ty {
     pub fn contains(&self, pred: &dyn Fn(&Ty) -> bool) -> bool {
         pred(self)
             || match self {
-                Ty::List(t) | Ty::Map(t) | Ty::Nullable(t) => t.contains(pred),
+                Ty::List(t) | Ty::Map(t) | Ty::Nullable(t) | Ty::OneOrMany(t) => t.contains(pred),
                 _ => false,
             }
     }
@@ -170,6 +190,8 @@ impl fmt::Display for Ty {
             Ty::Filter(n) => write!(f, "filter<{n}>"),
             Ty::Conditions(Some(n)) => write!(f, "conditions<{n}>"),
             Ty::Conditions(None) => f.write_str("conditions"),
+            Ty::LangText => f.write_str("lang_text"),
+            Ty::OneOrMany(t) => write!(f, "one_or_many<{t}>"),
         }
     }
 }
@@ -195,6 +217,18 @@ mod tests {
             parse_type("filter<Task>?").unwrap().to_string(),
             "filter<Task>?"
         );
+        assert_eq!(
+            parse_type("lang_text?"),
+            Ok(Ty::Nullable(Box::new(Ty::LangText)))
+        );
+        assert_eq!(
+            parse_type("one_or_many<integer>"),
+            Ok(Ty::OneOrMany(Box::new(Ty::Integer)))
+        );
+        assert_eq!(
+            parse_type("[one_or_many<string>]").unwrap().to_string(),
+            "[one_or_many<string>]"
+        );
     }
 
     #[test]
@@ -207,6 +241,15 @@ mod tests {
         assert!(parse_type("filter<Task").is_err());
         assert!(parse_type("conditions<integer>").is_err());
         assert!(parse_type("conditions<Deal").is_err());
+        assert!(parse_type("one_or_many<integer").is_err());
+        for bad in [
+            "one_or_many<[integer]>",
+            "one_or_many<Task>",
+            "one_or_many<flag>",
+        ] {
+            let e = parse_type(bad).unwrap_err();
+            assert!(e.contains("takes one plain value type"), "{e}");
+        }
     }
 
     #[test]

@@ -83,8 +83,8 @@ fn default_for(ty: &Ty) -> Value {
         Ty::Flag => json!("Y"),
         Ty::Integer => json!(1),
         Ty::Double => json!(1.0),
-        Ty::String | Ty::Url | Ty::Date | Ty::DateTime => json!(""),
-        Ty::List(_) | Ty::Select(_) | Ty::Filter(_) => json!([]),
+        Ty::String | Ty::Url | Ty::Date | Ty::DateTime | Ty::LangText => json!(""),
+        Ty::List(_) | Ty::Select(_) | Ty::Filter(_) | Ty::OneOrMany(_) => json!([]),
         Ty::Map(_) | Ty::Named(_) | Ty::Any | Ty::File | Ty::Conditions(_) => json!({}),
         Ty::Nullable(_) => Value::Null,
     }

@@ -200,6 +200,8 @@ fn coerce(method: &Method, ty: &Ty, value: &mut Value, depth: usize) {
             }
             None => {}
         },
+        // Either form is kept as sent.
+        Ty::LangText | Ty::OneOrMany(_) => {}
         Ty::Integer | Ty::Double | Ty::Boolean | Ty::Flag | Ty::File | Ty::Any => {}
     }
 }

@@ -283,7 +283,12 @@ fn kind(m: &Method, ty: &Ty) -> Kind {
             _ => Kind::Other,
         },
         Ty::Select(_) => Kind::List,
-        Ty::Map(_) | Ty::Any | Ty::Filter(_) | Ty::Conditions(_) => Kind::Other,
+        Ty::Map(_)
+        | Ty::Any
+        | Ty::Filter(_)
+        | Ty::Conditions(_)
+        | Ty::LangText
+        | Ty::OneOrMany(_) => Kind::Other,
     }
 }
 

@@ -11,6 +11,8 @@ use super::typed::{ListRef, MapRef, ValueRef};
 use crate::error::InvalidRequest;
 use crate::wire::file::File;
 use crate::wire::flag::FlagForm;
+use crate::wire::lang_text::LangText;
+use crate::wire::one_or_many::OneOrMany;
 use crate::wire::record::Record;
 use crate::wire::validate::{UrlField, Validate};
 
@@ -62,6 +64,24 @@ macro_rules! scalar {
 }
 
 scalar!(i64, f64, String);
+
+impl<V: Into<LangText>> IntoArg<LangText> for V {
+    fn into_arg(self) -> Arg<LangText> {
+        Arg::Value(self.into())
+    }
+}
+
+macro_rules! one_or_many {
+    ($($t:ty),*) => {$(
+        impl<V: Into<OneOrMany<$t>>> IntoArg<OneOrMany<$t>> for V {
+            fn into_arg(self) -> Arg<OneOrMany<$t>> {
+                Arg::Value(self.into())
+            }
+        }
+    )*};
+}
+
+one_or_many!(i64, f64, String, bool);
 
 impl IntoArg<bool> for bool {
     fn into_arg(self) -> Arg<bool> {

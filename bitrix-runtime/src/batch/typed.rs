@@ -9,6 +9,8 @@ use serde_json::Value;
 
 use super::reference::Reference;
 use crate::wire::file::File;
+use crate::wire::lang_text::LangText;
+use crate::wire::one_or_many::OneOrMany;
 
 /// A type a batch [`Reference`] can point into. Every generated result type implements it: a
 /// struct's `Ref` has one method per field, a list's has [`ListRef::index`], a map's
@@ -26,7 +28,13 @@ macro_rules! leaf {
     )*};
 }
 
-leaf!(i64, f64, bool, String, Value, File);
+leaf!(i64, f64, bool, String, Value, File, LangText);
+
+/// One value or a list is referenced as a whole: which of the two the answer holds is not known
+/// before the batch runs.
+impl<T> Referable for OneOrMany<T> {
+    type Ref = ValueRef<OneOrMany<T>>;
+}
 
 impl<T: Referable> Referable for Option<T> {
     type Ref = T::Ref;
