@@ -35,7 +35,12 @@ pub fn from_examples(spec: &mut Spec) {
             .collect();
         said.iter().all(|t| is_open(t))
     };
-    if spec.result.ty == "any" && loose(spec, "result") {
+    // An answer that only ever shows `null` carries nothing: an optional boolean reads it as
+    // unset, and also takes the `true` such methods answer elsewhere.
+    if spec.result.ty == "any" && loose(spec, "result") && answers.iter().all(Value::is_null) {
+        spec.result.ty = "boolean?".to_string();
+        settle_todo(spec, "result");
+    } else if spec.result.ty == "any" && loose(spec, "result") {
         let refs: Vec<&Value> = answers.iter().collect();
         let before = spec.types.len();
         if let Some(ty) = infer(spec, &refs, "result", "result") {
