@@ -8,13 +8,12 @@ use syn::{Ident, Lit, LitStr, Token};
 pub struct Args {
     pub path: LitStr,
     pub options: Options,
-    /// Path of the generated API, for `example_tests!`.
-    pub api: proc_macro2::TokenStream,
-    /// The crates that generate the shards, for `include_api!`.
+    /// The crates that generate the shards, for `include_api!`, `example_tests!` and
+    /// `answer_table!`.
     pub crates: Vec<proc_macro2::TokenStream>,
 }
 
-const OPTIONS: &str = "runtime, scope_features, shard, shared, methods, api, crates";
+const OPTIONS: &str = "runtime, scope_features, shard, shared, methods, tables, crates";
 
 impl Parse for Args {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
@@ -23,7 +22,6 @@ impl Parse for Args {
             track_files: true,
             ..Options::default()
         };
-        let mut api = quote::quote!(::bitrix_rest::api);
         let mut crates = Vec::new();
         while input.parse::<Option<Token![,]>>()?.is_some() {
             if input.is_empty() {
@@ -51,10 +49,10 @@ impl Parse for Args {
                 Ok(quote::quote!(#path))
             };
             match key.to_string().as_str() {
-                "api" => api = path(text()?)?,
                 "runtime" => options.runtime = path(text()?)?,
                 "scope_features" => options.feature_per_folder = flag()?,
                 "methods" => options.methods = flag()?,
+                "tables" => options.tables = Some(text()?),
                 "shared" => options.shared = Shared::Extern(path(text()?)?),
                 "shard" => {
                     options.shard = Some(shard(&text()?).ok_or_else(|| {
@@ -78,7 +76,6 @@ impl Parse for Args {
         Ok(Args {
             path,
             options,
-            api,
             crates,
         })
     }

@@ -24,7 +24,9 @@ use quote::quote;
 /// Options (all optional): `runtime = "path"` (default `::bitrix_rest`), `scope_features = true`
 /// (gate each folder's module on the Cargo feature of that name), `shard = "I/N"` (only the
 /// methods of shard I of N), `shared = "path"` (the folders' `_types.toml` types are generated
-/// at `path::<folder>` instead of here), `methods = false` (only the shared types).
+/// at `path::<folder>` instead of here), `methods = false` (only the shared types),
+/// `tables = "feature"` (behind that Cargo feature, `__tables` with every method's example and
+/// answer checks, for `example_tests!` and `answer_table!`).
 ///
 /// A bad spec fails the build with `file:line:col: what is wrong` and a hint; the other specs are
 /// still generated, and so is what could be understood of the bad one, so one mistake does not
@@ -85,20 +87,23 @@ pub fn include_api(input: TokenStream) -> TokenStream {
     })
 }
 
-/// Generates one `#[test]` per spec of a folder from its documented examples: the typed request
-/// rebuilds the documented JSON body, the documented success answer decodes into the result type,
-/// each documented error answer and each error row maps to its own variant. A spec without
-/// examples fails its test.
+/// Generates `#[test] fn documented_examples()` over the example tables of the API's crates:
+/// for every generated method, the typed request rebuilds the documented JSON body, the
+/// documented success answer decodes into the result type, each documented error answer and
+/// each error row maps to its own variant. A hand spec without examples (and without
+/// `no_example`) fails. The crates build the rows themselves with their `tables` feature on
+/// (`include_specs!(…, tables = "test-tables")`), so the test compiles no method code.
 ///
 /// ```ignore
-/// bitrix_macros::example_tests!("specs", api = "bitrix_rest::api");
+/// bitrix_macros::example_tests!("specs", crates = "::bitrix_api_0 ::bitrix_api_1", scope_features = true);
 /// ```
 #[proc_macro]
 pub fn example_tests(input: TokenStream) -> TokenStream {
     with_sources(input, |args, sources| {
         let checked = bitrix_codegen::check_all(sources);
-        let tests =
-            bitrix_codegen::expand::expand_tests(&checked.methods, &args.api, &args.options);
+        let mut methods = checked.methods;
+        methods.extend(checked.fallback);
+        let tests = bitrix_codegen::expand::expand_tests(&methods, &args.crates, &args.options);
         (
             checked.problems.iter().map(ToString::to_string).collect(),
             tests,
@@ -106,24 +111,33 @@ pub fn example_tests(input: TokenStream) -> TokenStream {
     })
 }
 
-/// Generates `static ANSWER_TABLE`: for every spec of a folder, the method's name, its REST
-/// version and the runtime's checks of a whole answer (`check_answer`, `check_batch_answer`):
-/// what the recorded-answers test reads real portals' answers through.
+/// Generates `static ANSWER_TABLE`: for every generated method (from the API crates' tables, as
+/// for `example_tests!`), the method's name, its REST version and the runtime's checks of a
+/// whole answer (`check_answer`, `check_batch_answer`): what the recorded-answers test reads real
+/// portals' answers through.
 ///
 /// ```ignore
-/// bitrix_macros::answer_table!("specs", api = "bitrix_rest::api");
+/// bitrix_macros::answer_table!(crates = "::bitrix_api_0 ::bitrix_api_1");
 /// ```
 #[proc_macro]
 pub fn answer_table(input: TokenStream) -> TokenStream {
-    with_sources(input, |args, sources| {
-        let checked = bitrix_codegen::check_all(sources);
-        let table =
-            bitrix_codegen::expand::expand_answer_table(&checked.methods, &args.api, &args.options);
-        (
-            checked.problems.iter().map(ToString::to_string).collect(),
-            table,
-        )
-    })
+    over_crates(input, bitrix_codegen::expand::expand_answer_table)
+}
+
+/// `crates = "…"` (and optionally `runtime = "…"`, default `::bitrix_rest`), with no folder.
+fn over_crates(
+    input: TokenStream,
+    expand: fn(&[proc_macro2::TokenStream], &proc_macro2::TokenStream) -> proc_macro2::TokenStream,
+) -> TokenStream {
+    let input = proc_macro2::TokenStream::from(input);
+    let parsed = syn::parse2::<args::Args>(quote!("" , #input));
+    match parsed {
+        Ok(args) if args.crates.is_empty() => {
+            quote!(compile_error!("name the API crates: `crates = \"::bitrix_api_0 …\"`");).into()
+        }
+        Ok(args) => expand(&args.crates, &args.options.runtime).into(),
+        Err(e) => e.to_compile_error().into(),
+    }
 }
 
 /// With `scope_features`, each folder of specs needs its Cargo feature in the calling crate's

@@ -20,7 +20,7 @@ use std::time::Instant;
 use bitrix_rest::__private::{find_row, Outcome};
 use serde_json::Value;
 
-bitrix_macros::answer_table!("specs", api = "bitrix_rest::api", scope_features = true);
+bitrix_macros::answer_table!(crates = "::bitrix_api_0 ::bitrix_api_1 ::bitrix_api_2 ::bitrix_api_3 ::bitrix_api_4 ::bitrix_api_5 ::bitrix_api_6 ::bitrix_api_7");
 
 /// One recorded answer, ready to decode.
 enum Case {
@@ -109,7 +109,7 @@ fn load(dir: &Path) -> (Vec<Case>, usize) {
         } else {
             method
         };
-        let Some(row) = find_row(ANSWER_TABLE, name, rest) else {
+        let Some(row) = find_row(&ANSWER_TABLE, name, rest) else {
             skipped += 1;
             continue;
         };

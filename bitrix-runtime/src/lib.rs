@@ -74,7 +74,7 @@ pub mod shared {
 /// Items generated code refers to. Not part of the public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::checks::examples::{check_examples, run_example_table};
+    pub use crate::checks::examples::{check_examples, run_example_table, ExampleRow};
     pub use crate::checks::recorded::{
         check_answer, check_batch_answer, find_row, AnswerCheck, AnswerRow, BatchCheck, Outcome,
     };

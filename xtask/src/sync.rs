@@ -21,11 +21,25 @@ const WRITER: &str = "cargo xtask sync-features";
 pub struct Current {
     /// `bitrix-rest/Cargo.toml`.
     pub rest_manifest: String,
-    /// `bitrix-rest/src/lib.rs`.
-    pub rest_lib: String,
+    /// The files that name every part in a `crates = "…"` argument ([`CRATE_LISTS`]), with
+    /// their text.
+    pub crate_lists: Vec<(PathBuf, String)>,
     /// `bitrix-runtime/Cargo.toml`.
     pub runtime_manifest: String,
 }
+
+/// The files whose `crates = "…"` macro arguments name every part: the facade, and the tests
+/// and the benchmark that read the parts' check tables.
+pub const CRATE_LISTS: &[&str] = &[
+    "bitrix-rest/src/lib.rs",
+    "bitrix-rest/tests/api/examples.rs",
+    "bitrix-rest/tests/api/recorded.rs",
+    "bitrix-rest/benches/decode_corpus.rs",
+];
+
+/// The Cargo feature under which each part compiles its methods' example and answer checks
+/// (`include_specs!`'s `tables`); only `bitrix-rest`'s tests turn it on, as a dev-dependency.
+pub const TABLES_FEATURE: &str = "test-tables";
 
 /// The links every part has, and where they point, from the part's folder. The build script is
 /// `bitrix-rest`'s (one file to keep, not eight copies); `cargo package` copies what a link
@@ -88,10 +102,12 @@ pub fn render(folders: &[String], current: &Current) -> Result<Vec<Output>, Stri
         path: "bitrix-rest/Cargo.toml".into(),
         text: rest_manifest(folders, &current.rest_manifest)?,
     });
-    out.push(Output {
-        path: "bitrix-rest/src/lib.rs".into(),
-        text: rest_lib(&current.rest_lib)?,
-    });
+    for (path, text) in &current.crate_lists {
+        out.push(Output {
+            path: path.clone(),
+            text: crate_list(text).map_err(|e| format!("{}: {e}", path.display()))?,
+        });
+    }
     out.push(Output {
         path: "bitrix-runtime/Cargo.toml".into(),
         text: runtime_manifest(&features, &current.runtime_manifest)?,
@@ -119,6 +135,9 @@ doctest = false
 [features]
 # One feature per folder of specs/; bitrix-rest turns them on.
 {features}
+# The methods' example and answer checks as tables, compiled here (on every core) rather than in
+# the test that runs them; only bitrix-rest's tests turn it on.
+{TABLES_FEATURE} = []
 
 [package.metadata.docs.rs]
 all-features = true
@@ -139,7 +158,8 @@ bitrix_macros::include_specs!(
     runtime = "::bitrix_runtime",
     shared = "::bitrix_runtime::shared",
     shard = "{i}/{SHARDS}",
-    scope_features = true
+    scope_features = true,
+    tables = "{TABLES_FEATURE}"
 );
 "#
     )
@@ -190,14 +210,51 @@ fn rest_manifest(folders: &[String], text: &str) -> Result<String, String> {
             )
         })
         .collect();
-    Ok(format!(
+    let text = format!(
         "{}# The shards (written by {WRITER}).\n{deps}{}",
+        &text[..from],
+        &text[to..]
+    );
+    dev_tables(&text)
+}
+
+/// The parts again as dev-dependencies with their check tables on, so that only the tests and
+/// benchmarks of `bitrix-rest` compile them: the marker line and the lines after it, or, the
+/// first time, right after `[dev-dependencies]`.
+fn dev_tables(text: &str) -> Result<String, String> {
+    let marker = "# The shards with their check tables (written by ";
+    let (from, mut to) = match text.find(marker) {
+        Some(from) => (
+            from,
+            from + text[from..].find('\n').map_or(text.len() - from, |n| n + 1),
+        ),
+        None => {
+            let at = text
+                .find("[dev-dependencies]\n")
+                .ok_or("bitrix-rest/Cargo.toml: no [dev-dependencies] table")?
+                + "[dev-dependencies]\n".len();
+            (at, at)
+        }
+    };
+    while text[to..].starts_with("bitrix-api-") {
+        to += text[to..].find('\n').map_or(text.len() - to, |n| n + 1);
+    }
+    let deps: String = (0..SHARDS)
+        .map(|i| {
+            format!(
+                "bitrix-api-{i} = {{ path = \"../bitrix-api/part-{i}\", version = \"0.1.0\", features = [\"{TABLES_FEATURE}\"] }}\n"
+            )
+        })
+        .collect();
+    Ok(format!(
+        "{}{marker}{WRITER}).\n{deps}{}",
         &text[..from],
         &text[to..]
     ))
 }
 
-fn rest_lib(text: &str) -> Result<String, String> {
+/// Every `crates = "…"` argument in `text` names all the parts.
+fn crate_list(text: &str) -> Result<String, String> {
     let crates: Vec<String> = (0..SHARDS).map(|i| format!("::bitrix_api_{i}")).collect();
     let wanted = format!("crates = \"{}\"", crates.join(" "));
     let mut out = String::new();
@@ -214,7 +271,7 @@ fn rest_lib(text: &str) -> Result<String, String> {
         found = true;
     }
     if !found {
-        return Err("bitrix-rest/src/lib.rs: no `crates = \"…\"` argument".into());
+        return Err("no `crates = \"…\"` argument".into());
     }
     out += rest;
     Ok(out)
@@ -241,7 +298,10 @@ fn runtime_manifest(features: &str, text: &str) -> Result<String, String> {
 pub fn current(root: &Path) -> std::io::Result<Current> {
     Ok(Current {
         rest_manifest: fs::read_to_string(root.join("bitrix-rest/Cargo.toml"))?,
-        rest_lib: fs::read_to_string(root.join("bitrix-rest/src/lib.rs"))?,
+        crate_lists: CRATE_LISTS
+            .iter()
+            .map(|p| Ok((PathBuf::from(p), fs::read_to_string(root.join(p))?)))
+            .collect::<std::io::Result<_>>()?,
         runtime_manifest: fs::read_to_string(root.join("bitrix-runtime/Cargo.toml"))?,
     })
 }
@@ -411,7 +471,10 @@ mod tests {
         assert!(!out.contains("gone"));
         assert!(!out.contains("bitrix-api-9"));
         assert!(out.contains("# The shards (written by cargo xtask sync-features).\nbitrix-api-0 = { path = \"../bitrix-api/part-0\", version = \"0.1.0\" }\n"));
-        assert!(out.ends_with("bitrix-api-7 = { path = \"../bitrix-api/part-7\", version = \"0.1.0\" }\n\n[dev-dependencies]\n"));
+        assert!(out.contains("bitrix-api-7 = { path = \"../bitrix-api/part-7\", version = \"0.1.0\" }\n\n[dev-dependencies]\n# The shards with their check tables (written by cargo xtask sync-features).\nbitrix-api-0 = { path = \"../bitrix-api/part-0\", version = \"0.1.0\", features = [\"test-tables\"] }\n"));
+        assert!(out.ends_with("bitrix-api-7 = { path = \"../bitrix-api/part-7\", version = \"0.1.0\", features = [\"test-tables\"] }\n"));
+        // Written again, the dev block replaces itself instead of growing.
+        assert_eq!(rest_manifest(&names(&["a", "b"]), &out).unwrap(), out);
         assert!(rest_manifest(&names(&["a"]), "[features]\n").is_err());
     }
 
@@ -433,12 +496,12 @@ mod tests {
     #[test]
     fn the_facade_names_every_part() {
         let lib = "x!(\"specs\", crates = \"::bitrix_api_0\", shared = \"s\");\n";
-        let out = rest_lib(lib).unwrap();
+        let out = crate_list(lib).unwrap();
         assert_eq!(
             out,
             "x!(\"specs\", crates = \"::bitrix_api_0 ::bitrix_api_1 ::bitrix_api_2 ::bitrix_api_3 ::bitrix_api_4 ::bitrix_api_5 ::bitrix_api_6 ::bitrix_api_7\", shared = \"s\");\n"
         );
-        assert!(rest_lib("no argument").is_err());
+        assert!(crate_list("no argument").is_err());
     }
 
     #[test]

@@ -5,5 +5,6 @@ bitrix_macros::include_specs!(
     runtime = "::bitrix_runtime",
     shared = "::bitrix_runtime::shared",
     shard = "1/8",
-    scope_features = true
+    scope_features = true,
+    tables = "test-tables"
 );

@@ -18,7 +18,7 @@ pub(crate) mod types;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-pub use examples::{expand_answer_table, expand_tests};
+pub use examples::{expand_answer_table, expand_tables, expand_tests};
 
 use crate::model::{Method, TypeDef};
 use crate::valid::SharedTypes;
@@ -49,6 +49,9 @@ pub struct Options {
     pub shared: Shared,
     /// Generate the methods (off: only the shared types, for the crate that hosts them).
     pub methods: bool,
+    /// Also generate the methods' example and answer checks as tables (`__tables`), behind the
+    /// Cargo feature of this name, for the SDK's own tests.
+    pub tables: Option<String>,
 }
 
 impl Default for Options {
@@ -60,6 +63,7 @@ impl Default for Options {
             shard: None,
             shared: Shared::Emit,
             methods: true,
+            tables: None,
         }
     }
 }
@@ -98,7 +102,14 @@ pub fn expand(methods: &[Method], shared: &SharedTypes, opts: &Options) -> Token
             expand_method(m, opts, &mut tree);
         }
     }
-    tree.render(opts.feature_per_folder)
+    let code = tree.render(opts.feature_per_folder);
+    match &opts.tables {
+        Some(feature) if opts.methods => {
+            let tables = expand_tables(methods, opts, feature);
+            quote!(#code #tables)
+        }
+        _ => code,
+    }
 }
 
 /// Everything generated for one method: the request and its `Method` impl in the method's
