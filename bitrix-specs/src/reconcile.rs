@@ -14,7 +14,7 @@
 use serde_json::{Map, Value};
 
 use crate::examples::json;
-use crate::spec::{Field, Spec, TypeDef};
+use bitrix_codegen::write::spec::{Field, Spec, TypeDef};
 
 /// Applies what the first success example shows to the result type.
 pub fn reconcile(spec: &mut Spec) {

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use crate::examples::json;
-use crate::spec::{Spec, State};
+use bitrix_codegen::write::spec::{Spec, State};
 
 /// Fills in `spec.state` and the paging keys of `spec.result`.
 pub fn annotate(spec: &mut Spec) {

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::spec::{Field, TypeDef};
+use bitrix_codegen::write::spec::{Field, TypeDef};
 
 /// Checks `data` against the payload fields; demotes what does not fit and says why in `notes`.
 pub fn fit(fields: &mut [Field], types: &mut [TypeDef], data: &Value, notes: &mut Vec<String>) {
