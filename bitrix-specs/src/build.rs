@@ -4,7 +4,7 @@ use crate::docs::Docs;
 use crate::fields::{read_row, FieldReader};
 use crate::markdown::{self, Block};
 use crate::page::{is_method_name, Page};
-use bitrix_codegen::write::spec::{ResultDef, Spec};
+use bitrix_codegen::write::spec::{Required, ResultDef, Spec};
 
 /// Builds the spec of `method` from its page. Problems become todo points, never panics.
 /// `rest`: 2, or 3 for a REST 3.0 page.
@@ -278,7 +278,7 @@ fn result_v3(spec: &mut Spec, reader: &mut FieldReader<'_>, page: &Page) -> Opti
     let field = |name: &str, ty: &str| bitrix_codegen::write::spec::Field {
         name: name.to_string(),
         ty: ty.to_string(),
-        required: false,
+        required: Required::No,
     };
     let list = ty_word.contains("array") || ty_word.ends_with("[]");
     match key.as_str() {

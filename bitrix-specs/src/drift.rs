@@ -17,7 +17,7 @@ use crate::check::{settle, validator_mode};
 use crate::discover::discover;
 use crate::docs::Docs;
 use crate::existing::{read_folder, Existing};
-use bitrix_codegen::write::spec::Spec;
+use bitrix_codegen::write::spec::{Required, Spec};
 
 /// Every difference, one line each, sorted by method.
 pub fn drift(docs_dir: &Path, specs: &Path) -> Result<Vec<String>, String> {
@@ -239,10 +239,11 @@ fn compare(spec: &Spec, e: &Existing, shared: &Value) -> Vec<String> {
         match old.iter().find(|(n, _, _)| *n == p.name) {
             None => out.push(format!("parameter `{}` is new in the reference", p.name)),
             Some((_, req, ty)) => {
-                if *req != p.required {
+                let required = p.required == Required::Yes;
+                if *req != required {
                     out.push(format!(
-                        "parameter `{}`: required is {} in the reference, {req} in the spec",
-                        p.name, p.required
+                        "parameter `{}`: required is {required} in the reference, {req} in the spec",
+                        p.name
                     ));
                 }
                 let new_ty = shape(&p.ty, &new_named);

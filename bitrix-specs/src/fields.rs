@@ -93,7 +93,7 @@ impl<'a> FieldReader<'a> {
             out.push(Field {
                 name: info.name.clone(),
                 ty,
-                required: input && info.required,
+                required: (input && info.required).into(),
             });
             prose_rules(spec, &path, &info.description);
         }

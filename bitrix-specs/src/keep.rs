@@ -9,7 +9,7 @@
 
 use serde_json::Value;
 
-use bitrix_codegen::write::spec::Spec;
+use bitrix_codegen::write::spec::{Required, Spec};
 
 /// Before validating a freshly built spec: what the spec it replaces decides instead of the
 /// importer. A spec that has `[state]` keeps it (so the importer's own `[state]` and its todo
@@ -39,7 +39,7 @@ pub fn prepare(spec: &mut Spec, old: &Value) {
             continue;
         };
         if let Some(p) = spec.params.iter_mut().find(|p| p.name == name) {
-            p.required = mark == "true";
+            p.required = Required::from(mark == "true");
         }
     }
     if old.get("state").is_some() {

@@ -2,11 +2,11 @@
 //! Keys the model does not hold (descriptions, `auth`, `[[reviewed]]`, most of `[state]`) are
 //! left out here; [`super::merge`] keeps them when the file is written over.
 
-use crate::ast::{Required, Sp, SpecAst};
+use crate::ast::{Sp, SpecAst};
 use crate::diag::{Ctx, Diagnostic};
 use crate::source::SpecSource;
 
-use super::spec::{ErrorRow, Example, Field, ResultDef, Spec, State, TypeDef};
+use super::spec::{ErrorRow, Example, Field, Origin, ResultDef, Spec, State, TypeDef};
 
 /// The writer's model of a spec file, or the problems that kept its TOML from being read (syntax
 /// errors and unknown keys; the rules of the format are not checked).
@@ -29,10 +29,15 @@ pub fn from_ast(ast: &SpecAst, twin: bool) -> Spec {
     let field = |f: &crate::ast::FieldAst| Field {
         name: text(&f.name).unwrap_or_default(),
         ty: text(&f.ty).unwrap_or_default(),
-        required: f.required == Required::Yes,
+        required: f.required,
     };
     Spec {
         method: text(&ast.method).unwrap_or_default(),
+        origin: match text(&ast.origin).as_deref() {
+            Some("import") => Origin::Import,
+            Some(_) => Origin::Hand,
+            None => Origin::Unsaid,
+        },
         scope: text(&ast.scope).unwrap_or_default(),
         rest: ast.rest.as_ref().map_or(2, |r| u8::try_from(r.value).unwrap_or(0)),
         twin,

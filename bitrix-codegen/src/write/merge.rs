@@ -73,7 +73,9 @@ pub fn merge(old: &str, new: &str) -> Result<String, String> {
         match get(n, "state").filter(|v| !inline(n, "state", v)) {
             Some(_) => {
                 let range = section_range(new, &new_heads, "state");
-                m.edits.push((range.start, range.end, text));
+                // Up to the section's last line: the blank line before the next table stays.
+                let end = range.start + new[range.clone()].trim_end().len() + 1;
+                m.edits.push((range.start, end.min(range.end), text));
             }
             None => {
                 let at = new_heads

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::spec::{Field, Spec};
+use super::spec::{Field, Origin, Required, Spec};
 use super::toml::{block, quote};
 
 /// What a range of output lines came from, so a validator problem can be traced to it.
@@ -91,7 +91,11 @@ pub fn render(spec: &Spec, mode: Mode) -> Rendered {
             t.push_str("rest = 3\n");
         }
         if mode == Mode::Full {
-            t.push_str("origin = \"import\"\n");
+            match spec.origin {
+                Origin::Import => t.push_str("origin = \"import\"\n"),
+                Origin::Hand => t.push_str("origin = \"hand\"\n"),
+                Origin::Unsaid => {}
+            }
         } else {
             t.push_str("summary = \"Imported.\"\n");
         }
@@ -205,7 +209,9 @@ pub fn render(spec: &Spec, mode: Mode) -> Rendered {
 fn field(t: &mut String, f: &Field) {
     let _ = writeln!(t, "name = {}", quote(&f.name));
     let _ = writeln!(t, "type = {}", quote(&f.ty));
-    if f.required {
-        t.push_str("required = true\n");
+    match f.required {
+        Required::Yes => t.push_str("required = true\n"),
+        Required::Webhook => t.push_str("required = \"webhook\"\n"),
+        Required::No => {}
     }
 }

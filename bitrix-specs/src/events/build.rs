@@ -11,7 +11,7 @@ use crate::fields::{is_field_table, read_row, FieldReader};
 use crate::markdown::{Block, Row, Table};
 use crate::page::Page;
 use bitrix_codegen::write::event::{EventSpec, ExampleKind};
-use bitrix_codegen::write::spec::{Field, Spec};
+use bitrix_codegen::write::spec::{Field, Required, Spec};
 
 /// Token-like wire names: secrets wherever they occur.
 const SECRET_NAMES: &[&str] = &["access_token", "refresh_token", "application_token"];
@@ -114,7 +114,7 @@ pub fn build(
         .chain(ev.types.iter_mut().flat_map(|t| t.fields.iter_mut()))
     {
         f.ty = f.ty.replace('?', "");
-        f.required = false;
+        f.required = Required::No;
     }
     if let Some(data) = &sample_data {
         let mut notes = Vec::new();

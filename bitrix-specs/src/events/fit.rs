@@ -161,13 +161,14 @@ fn absent(v: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bitrix_codegen::write::spec::Required;
     use serde_json::json;
 
     fn field(name: &str, ty: &str) -> Field {
         Field {
             name: name.into(),
             ty: ty.into(),
-            required: false,
+            required: Required::No,
         }
     }
 
