@@ -151,7 +151,10 @@ impl Merge<'_> {
             if !inline(o, key, v) {
                 continue;
             }
-            let line = format!("{} = {}\n", bare_or_quoted(key), &self.old[v.span()]);
+            // The value as written, with the comment after it on its line.
+            let end = line_end(self.old, v.span().end);
+            let value = self.old[v.span().start..end].trim_end();
+            let line = format!("{} = {value}\n", bare_or_quoted(key));
             self.edits.push((anchor, anchor, line));
         }
     }

@@ -15,6 +15,8 @@ pub mod event;
 pub mod merge;
 pub mod render;
 pub mod spec;
+#[cfg(test)]
+mod tests;
 pub mod toml;
 
 use std::path::Path;
