@@ -52,7 +52,10 @@ fn every_shipped_spec_survives_read_write_read() {
                 "{}: the written model reads back differently:\n{spec:#?}\n{back:#?}",
                 source.display
             )),
-            Err(p) => failures.push(format!("{}: written text unreadable: {p:?}", source.display)),
+            Err(p) => failures.push(format!(
+                "{}: written text unreadable: {p:?}",
+                source.display
+            )),
         }
         let merged = match merge(&source.text, &text) {
             Ok(m) => m,
@@ -70,7 +73,11 @@ fn every_shipped_spec_survives_read_write_read() {
                 ));
             }
         }
-        let reviewed = |text: &str| read::raw(text).ok().and_then(|v| v.get("reviewed").cloned());
+        let reviewed = |text: &str| {
+            read::raw(text)
+                .ok()
+                .and_then(|v| v.get("reviewed").cloned())
+        };
         if reviewed(&source.text) != reviewed(&merged) {
             failures.push(format!("{}: [[reviewed]] rows changed", source.display));
         }

@@ -45,7 +45,9 @@ pub fn annotate(spec: &mut Spec) {
         spec.params
             .iter()
             .find(|p| {
-                p.required == Required::Yes && p.name.to_ascii_lowercase().ends_with("id") && p.ty == "integer"
+                p.required == Required::Yes
+                    && p.name.to_ascii_lowercase().ends_with("id")
+                    && p.ty == "integer"
             })
             .map(|p| p.name.clone())
     });

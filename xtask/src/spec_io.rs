@@ -20,24 +20,42 @@ const LIBRARY: &[&str] = &[
 /// Other files that touch the file system or parse TOML, and what they touch: never a spec.
 const OTHERS: &[(&str, &str)] = &[
     ("bitrix-cli/src/auth.rs", "the saved credentials file"),
-    ("bitrix-cli/src/params/mod.rs", "a call's parameters (`--json @file`)"),
+    (
+        "bitrix-cli/src/params/mod.rs",
+        "a call's parameters (`--json @file`)",
+    ),
     ("bitrix-cli/src/export/sink.rs", "an export's output file"),
-    ("bitrix-cli/src/commands/batch.rs", "a batch's commands file"),
-    ("bitrix-macros/src/lib.rs", "the calling crate's Cargo.toml (its features)"),
-    ("bitrix-mock/src/lib.rs", "the emulator's CA certificate, written for clients"),
+    (
+        "bitrix-cli/src/commands/batch.rs",
+        "a batch's commands file",
+    ),
+    (
+        "bitrix-macros/src/lib.rs",
+        "the calling crate's Cargo.toml (its features)",
+    ),
+    (
+        "bitrix-mock/src/lib.rs",
+        "the emulator's CA certificate, written for clients",
+    ),
     ("bitrix-mock/src/seed.rs", "a seed file of portal records"),
     (
         "bitrix-runtime/build.rs",
         "lists the folders of specs/ to watch their _types.toml (no dependency on the library)",
     ),
     ("bitrix-specs/src/docs.rs", "the reference's Markdown"),
-    ("bitrix-specs/src/coverage.rs", "answers recorded from portals"),
+    (
+        "bitrix-specs/src/coverage.rs",
+        "answers recorded from portals",
+    ),
     ("xtask/src/circles.rs", "Rust sources"),
     ("xtask/src/spec_io.rs", "Rust sources"),
     ("xtask/src/docs.rs", "generated rustdoc pages"),
     ("xtask/src/package.rs", "cargo's unpacked registry sources"),
     ("xtask/src/util.rs", "measurement reports"),
-    ("xtask/src/sync.rs", "manifests; lists the folders of specs/ by name"),
+    (
+        "xtask/src/sync.rs",
+        "manifests; lists the folders of specs/ by name",
+    ),
     (
         "xtask/src/scale.rs",
         "a benchmark: copies the workspace, makes synthetic specs from the shipped ones as text",
@@ -173,14 +191,22 @@ mod tests {
             "// std::fs::read_to_string(comment)\nfn f(p: &Path) {\n    let t = std::fs::read_to_string(p);\n    let d = toml::de::DeTable::parse(&t);\n}\n",
         )
         .unwrap();
-        std::fs::write(src.join("lib.rs"), "fn g() { bitrix_codegen::load_dir(p); }\n").unwrap();
+        std::fs::write(
+            src.join("lib.rs"),
+            "fn g() { bitrix_codegen::load_dir(p); }\n",
+        )
+        .unwrap();
         let found = check(&root).unwrap();
         std::fs::remove_dir_all(&root).unwrap();
         assert!(found
             .iter()
             .any(|f| f == "bitrix-specs/src/stats.rs:3: let t = std::fs::read_to_string(p);"));
-        assert!(found.iter().any(|f| f.starts_with("bitrix-specs/src/stats.rs:4: ")));
-        assert!(!found.iter().any(|f| f.contains("stats.rs:1:") || f.starts_with("bitrix-specs/src/lib.rs")));
+        assert!(found
+            .iter()
+            .any(|f| f.starts_with("bitrix-specs/src/stats.rs:4: ")));
+        assert!(!found
+            .iter()
+            .any(|f| f.contains("stats.rs:1:") || f.starts_with("bitrix-specs/src/lib.rs")));
         // The listed files are not in this tree: each is reported as stale.
         assert!(found
             .iter()

@@ -19,8 +19,9 @@ mod tests {
 
     #[test]
     fn every_kind_of_value() {
-        let v = raw("a = \"x\"\nb = 0x10\nc = 1.5\nd = true\ne = [1, { f = \"g\" }]\n\n[t]\nk = 'v'\n")
-            .unwrap();
+        let v =
+            raw("a = \"x\"\nb = 0x10\nc = 1.5\nd = true\ne = [1, { f = \"g\" }]\n\n[t]\nk = 'v'\n")
+                .unwrap();
         assert_eq!(
             v,
             serde_json::json!({"a": "x", "b": 16, "c": 1.5, "d": true, "e": [1, {"f": "g"}], "t": {"k": "v"}})

@@ -39,7 +39,10 @@ pub fn from_ast(ast: &SpecAst, twin: bool) -> Spec {
             None => Origin::Unsaid,
         },
         scope: text(&ast.scope).unwrap_or_default(),
-        rest: ast.rest.as_ref().map_or(2, |r| u8::try_from(r.value).unwrap_or(0)),
+        rest: ast
+            .rest
+            .as_ref()
+            .map_or(2, |r| u8::try_from(r.value).unwrap_or(0)),
         twin,
         docs: ast.docs.clone().unwrap_or_default(),
         deprecated: ast.deprecated.as_ref().map(|d| text(&d.replacement)),
@@ -61,11 +64,14 @@ pub fn from_ast(ast: &SpecAst, twin: bool) -> Spec {
                     .unwrap_or_default(),
             })
             .collect(),
-        result: ast.result.as_ref().map_or_else(ResultDef::default, |r| ResultDef {
-            ty: text(&r.ty).unwrap_or_else(|| "any".into()),
-            paged: r.paged,
-            items: text(&r.items),
-        }),
+        result: ast
+            .result
+            .as_ref()
+            .map_or_else(ResultDef::default, |r| ResultDef {
+                ty: text(&r.ty).unwrap_or_else(|| "any".into()),
+                paged: r.paged,
+                items: text(&r.items),
+            }),
         errors: ast
             .errors
             .iter()

@@ -141,7 +141,6 @@ fn field(t: &mut String, f: &Field) {
     let _ = writeln!(t, "type = {}", quote(&f.ty));
 }
 
-
 #[cfg(test)]
 mod raise_tests {
     use super::with_raise;

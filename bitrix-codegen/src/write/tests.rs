@@ -118,7 +118,14 @@ fn empty_lists_and_absent_parts_are_not_written() {
         ..Spec::default()
     };
     let text = render(&spec, Mode::Full).text;
-    for absent in ["todo", "origin", "[[params]]", "[state]", "[deprecated]", "[[errors]]"] {
+    for absent in [
+        "todo",
+        "origin",
+        "[[params]]",
+        "[state]",
+        "[deprecated]",
+        "[[errors]]",
+    ] {
         assert!(!text.contains(absent), "{absent} in\n{text}");
     }
     assert_eq!(read_back(&text), spec);
@@ -152,7 +159,9 @@ fn written_over_a_file_its_other_keys_stay_as_written() {
     let merged = merge(&old, &new).unwrap();
     assert_eq!(merged, old, "written over itself, a file does not change");
     // The old file with the facts of an older import: the writer's facts win, the rest stays.
-    let older = old.replace("required = \"webhook\"\n", "").replace("paged = true\n", "");
+    let older = old
+        .replace("required = \"webhook\"\n", "")
+        .replace("paged = true\n", "");
     let merged = merge(&older, &new).unwrap();
     assert_eq!(raw(&merged).unwrap(), raw(&old).unwrap());
 }
@@ -161,8 +170,14 @@ fn written_over_a_file_its_other_keys_stay_as_written() {
 fn save_writes_only_a_change() {
     let dir = std::env::temp_dir().join(format!("bitrix-codegen-save-{}", std::process::id()));
     let path = dir.join("demo/demo.ping.toml");
-    assert!(save(&path, "a = 1\n").unwrap(), "a new file is written, folder and all");
-    assert!(!save(&path, "a = 1\n").unwrap(), "the same text is not written again");
+    assert!(
+        save(&path, "a = 1\n").unwrap(),
+        "a new file is written, folder and all"
+    );
+    assert!(
+        !save(&path, "a = 1\n").unwrap(),
+        "the same text is not written again"
+    );
     assert!(save(&path, "a = 2\n").unwrap());
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "a = 2\n");
     assert!(!path.with_extension("toml.tmp").exists());

@@ -69,7 +69,8 @@ pub fn existing(dir: &Path) -> Result<Vec<ExistingEvent>, String> {
         return Ok(out);
     };
     for s in sources {
-        let value = bitrix_codegen::read::raw(&s.text).map_err(|e| format!("{}: {e}", s.display))?;
+        let value =
+            bitrix_codegen::read::raw(&s.text).map_err(|e| format!("{}: {e}", s.display))?;
         let Some(name) = value.get("event").and_then(Value::as_str) else {
             return Err(format!("{}: no `event`", s.display));
         };
