@@ -4,7 +4,7 @@
 //! `[state]` facts such as `partition` or `[state.defaults]`, `[[reviewed]]` rows, descriptions
 //! in our words). The importer decides here what the old file overrides in the spec it builds
 //! ([`prepare`]); the spec library's writer then copies the rest over from the file it replaces
-//! ([`bitrix_codegen::write::merge`]). `[state]` belongs to whoever wrote it once a spec has one:
+//! ([`bitrix_codegen::write::merge()`]). `[state]` belongs to whoever wrote it once a spec has one:
 //! the importer's guess only fills a spec without it.
 
 use serde_json::Value;

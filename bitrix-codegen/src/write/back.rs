@@ -1,6 +1,6 @@
 //! A spec file read back into the writer's model ([`Spec`]): what the writer would write for it.
 //! Keys the model does not hold (descriptions, `auth`, `[[reviewed]]`, most of `[state]`) are
-//! left out here; [`super::merge`] keeps them when the file is written over.
+//! left out here; [`super::merge()`] keeps them when the file is written over.
 
 use crate::ast::{Sp, SpecAst};
 use crate::diag::{Ctx, Diagnostic};

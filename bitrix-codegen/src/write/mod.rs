@@ -1,14 +1,14 @@
 //! The other half of the spec library: specs as TOML text, and the files written. Everything in
 //! the workspace that writes a spec file goes through here (the importer builds a [`Spec`] or an
-//! [`event::EventSpec`] and calls [`render`] or [`event::render`], [`merge`] and [`save`]); what
+//! [`event::EventSpec`] and calls [`render()`] or [`event::render`], [`merge()`] and [`save`]); what
 //! reads them back is [`crate::read`] through [`crate::source`].
 //!
-//! - [`toml`]: the lexical forms (strings, keys, multi-line strings, lists);
+//! - [`mod@toml`]: the lexical forms (strings, keys, multi-line strings, lists);
 //! - [`spec`]: the method spec as a writer holds it (the keys the importer decides);
-//! - [`render`]: a [`Spec`] as text, line ranges included so that a validator problem can be
+//! - [`mod@render`]: a [`Spec`] as text, line ranges included so that a validator problem can be
 //!   traced to the part that caused it; [`back`] reads a spec into that model again;
 //! - [`event`]: an event spec as text;
-//! - [`merge`]: the text over the file it replaces, keeping that file's other keys.
+//! - [`mod@merge`]: the text over the file it replaces, keeping that file's other keys.
 
 pub mod back;
 pub mod event;

@@ -1,5 +1,5 @@
 //! A method spec as the writer holds it: the keys the importer decides from a reference page.
-//! [`super::render`] writes it, [`super::back`] reads a spec file into it again.
+//! [`super::render()`] writes it, [`super::back`] reads a spec file into it again.
 
 pub use crate::ast::Required;
 

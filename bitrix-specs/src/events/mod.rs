@@ -62,12 +62,15 @@ pub struct ExistingEvent {
     pub value: Value,
 }
 
-/// Reads every event spec below `dir`.
+/// Reads every event spec below `dir` (none when it does not exist).
 pub fn existing(dir: &Path) -> Result<Vec<ExistingEvent>, String> {
     let mut out = Vec::new();
-    let Ok(sources) = bitrix_codegen::load_dir(dir) else {
-        return Ok(out);
-    };
+    let sources = bitrix_codegen::load_dir_if_present(dir).map_err(|p| {
+        p.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
     for s in sources {
         let value =
             bitrix_codegen::read::raw(&s.text).map_err(|e| format!("{}: {e}", s.display))?;
