@@ -18,14 +18,16 @@ pub fn embed_events() {
 fn embed(folder: &str, name: &str, file: &str) {
     use std::fmt::Write as _;
     let root = Path::new(folder);
-    let mut files = Vec::new();
-    walk(root, &mut files);
-    files.sort();
+    let listing = crate::source::list(root);
+    // A folder's mtime changes when a file is added to it; each file is a trigger of its own,
+    // since editing a file does not touch its folder.
+    for dir in &listing.folders {
+        println!("cargo:rerun-if-changed={}", dir.display());
+    }
     let mut out = format!(
         "/// Every spec file: (path below `{folder}/`, TOML text).\npub static {name}: &[(&str, &str)] = &[\n"
     );
-    for file in files {
-        // A folder's mtime does not change when a file in it is edited: each file is a trigger.
+    for file in listing.files {
         println!("cargo:rerun-if-changed={}", file.display());
         let display = file
             .strip_prefix(root)
@@ -42,21 +44,4 @@ fn embed(folder: &str, name: &str, file: &str) {
     out.push_str("];\n");
     let dest = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join(file);
     std::fs::write(dest, out).expect("OUT_DIR is writable");
-}
-
-/// Collects `*.toml` files below `dir`, following the linked folder; folders are triggers too
-/// (a new file changes its folder).
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
-    println!("cargo:rerun-if-changed={}", dir.display());
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            walk(&path, files);
-        } else if path.extension().is_some_and(|e| e == "toml") {
-            files.push(path);
-        }
-    }
 }

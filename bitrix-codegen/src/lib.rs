@@ -7,6 +7,9 @@
 //! 3. [`model`]: the resolved description of each method, shared with the emulator;
 //! 4. [`mod@expand`]: Rust tokens for request types, result types, error enums and client methods.
 //!
+//! [`source`] is where spec files are found and read from disk; [`mod@write`] is where they are
+//! written (the importer's writer, with the round trip tested against every shipped spec).
+//!
 //! The proc-macro crate only reads the folder and turns [`Diagnostic`]s into `compile_error!`s.
 
 pub mod ast;
@@ -21,11 +24,12 @@ pub mod names;
 pub mod read;
 pub mod source;
 pub mod valid;
+pub mod write;
 
 pub use diag::Diagnostic;
 pub use expand::{expand, Options};
 pub use model::Method;
-pub use source::{load_dir, SpecSource};
+pub use source::{load_dir, load_dir_if_present, SpecSource};
 
 /// Reads and validates one spec (without shared types). All of its problems are returned together.
 pub fn parse_spec(source: &SpecSource) -> Result<Method, Vec<Diagnostic>> {

@@ -67,13 +67,37 @@ impl SpecSource {
     }
 }
 
+/// The spec files below a folder, as [`list`] finds them.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Every `*.toml` file, sorted by path.
+    pub files: Vec<PathBuf>,
+    /// Every folder walked (the root included), sorted: a build script watches them for new
+    /// files.
+    pub folders: Vec<PathBuf>,
+    /// Folders that could not be read.
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Finds every `*.toml` below `dir`, following linked folders. The one walk over spec folders:
+/// [`load_dir`] reads what it finds, and `build::embed_specs` embeds it.
+pub fn list(dir: &Path) -> Listing {
+    let mut out = Listing::default();
+    collect(dir, &mut out);
+    out.files.sort();
+    out.folders.sort();
+    out
+}
+
 /// Reads every `*.toml` below `dir`, sorted by path, skipping nothing silently: an unreadable file
-/// is a diagnostic.
+/// is a diagnostic. This is how everything in the workspace reads spec files from disk (the
+/// macros, the importer's tools); binaries read the copies [`crate::build`] embeds.
 pub fn load_dir(dir: &Path) -> Result<Vec<SpecSource>, Vec<Diagnostic>> {
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    collect(dir, &mut files, &mut problems);
-    files.sort();
+    let Listing {
+        files,
+        mut problems,
+        ..
+    } = list(dir);
     let base = dir.parent().unwrap_or(dir);
     let mut out = Vec::new();
     for path in files {
@@ -106,11 +130,22 @@ pub fn load_dir(dir: &Path) -> Result<Vec<SpecSource>, Vec<Diagnostic>> {
     }
 }
 
-fn collect(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<Diagnostic>) {
+/// Like [`load_dir`], but a folder that does not exist holds no spec (an import into a new
+/// folder) instead of being a problem.
+pub fn load_dir_if_present(dir: &Path) -> Result<Vec<SpecSource>, Vec<Diagnostic>> {
+    if dir.exists() {
+        load_dir(dir)
+    } else {
+        Ok(Vec::new())
+    }
+}
+
+fn collect(dir: &Path, out: &mut Listing) {
+    out.folders.push(dir.to_path_buf());
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            problems.push(io_problem(
+            out.problems.push(io_problem(
                 &dir.display().to_string(),
                 format!("cannot read spec folder: {e}"),
             ));
@@ -120,9 +155,9 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<Diagnostic>)
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            collect(&path, files, problems);
+            collect(&path, out);
         } else if path.extension().is_some_and(|e| e == "toml") {
-            files.push(path);
+            out.files.push(path);
         }
     }
 }

@@ -4,7 +4,7 @@ use crate::docs::Docs;
 use crate::fields::{read_row, FieldReader};
 use crate::markdown::{self, Block};
 use crate::page::{is_method_name, Page};
-use crate::spec::{ResultDef, Spec};
+use bitrix_codegen::write::spec::{Required, ResultDef, Spec};
 
 /// Builds the spec of `method` from its page. Problems become todo points, never panics.
 /// `rest`: 2, or 3 for a REST 3.0 page.
@@ -228,7 +228,7 @@ fn flat_result(
         name = format!("{base}{n}");
         n += 1;
     }
-    spec.types.push(crate::spec::TypeDef {
+    spec.types.push(bitrix_codegen::write::spec::TypeDef {
         name: name.clone(),
         fields,
         values: Vec::new(),
@@ -275,10 +275,10 @@ fn result_v3(spec: &mut Spec, reader: &mut FieldReader<'_>, page: &Page) -> Opti
         .unwrap_or_default()
         .to_ascii_lowercase();
     let wrapper = crate::types::type_name("result");
-    let field = |name: &str, ty: &str| crate::spec::Field {
+    let field = |name: &str, ty: &str| bitrix_codegen::write::spec::Field {
         name: name.to_string(),
         ty: ty.to_string(),
-        required: false,
+        required: Required::No,
     };
     let list = ty_word.contains("array") || ty_word.ends_with("[]");
     match key.as_str() {
@@ -287,7 +287,7 @@ fn result_v3(spec: &mut Spec, reader: &mut FieldReader<'_>, page: &Page) -> Opti
             let mut one = t.clone();
             one.rows = vec![rest[0].1.clone()];
             let f = reader.fields(spec, page, &one, "result", false, 1).pop()?;
-            spec.types.push(crate::spec::TypeDef {
+            spec.types.push(bitrix_codegen::write::spec::TypeDef {
                 name: wrapper.clone(),
                 fields: vec![field("result", &f.ty)],
                 values: Vec::new(),
@@ -317,7 +317,7 @@ fn result_v3(spec: &mut Spec, reader: &mut FieldReader<'_>, page: &Page) -> Opti
                 if spec.types.iter().any(|x| x.name == name) {
                     return None;
                 }
-                spec.types.push(crate::spec::TypeDef {
+                spec.types.push(bitrix_codegen::write::spec::TypeDef {
                     name: name.clone(),
                     fields,
                     values: Vec::new(),
@@ -331,7 +331,7 @@ fn result_v3(spec: &mut Spec, reader: &mut FieldReader<'_>, page: &Page) -> Opti
             if spec.types.iter().any(|x| x.name == wrapper) {
                 return None;
             }
-            spec.types.push(crate::spec::TypeDef {
+            spec.types.push(bitrix_codegen::write::spec::TypeDef {
                 name: wrapper.clone(),
                 fields: vec![field(&key, &ty)],
                 values: Vec::new(),

@@ -6,8 +6,8 @@ use bitrix_codegen::model::{check_value, Method};
 use bitrix_codegen::SpecSource;
 
 use crate::examples::json;
-use crate::spec::Spec;
-use crate::write::{render, Mode, Part};
+use bitrix_codegen::write::spec::Spec;
+use bitrix_codegen::write::{render, Mode, Part};
 
 /// Whether the validator in use knows `origin`, `todo` and `[state]` (else [`Mode::Compat`]).
 pub fn validator_mode() -> Mode {

@@ -230,7 +230,7 @@ pub fn coverage_with(
         t.push('\n');
     }
     let path = specs.join("COVERAGE.md");
-    crate::write::write_atomic(&path, &t).map_err(|e| e.to_string())?;
+    bitrix_codegen::write::write_atomic(&path, &t).map_err(|e| e.to_string())?;
     Ok(path)
 }
 

@@ -26,7 +26,7 @@ pub struct Found {
 impl Found {
     /// The spec file's name without `.toml`, lower-cased: the key specs are matched by.
     pub fn key(&self) -> String {
-        crate::spec::stem(&self.method, self.twin).to_ascii_lowercase()
+        bitrix_codegen::write::spec::stem(&self.method, self.twin).to_ascii_lowercase()
     }
 }
 

@@ -16,22 +16,19 @@ use crate::build::build;
 use crate::check::{settle, validator_mode};
 use crate::discover::discover;
 use crate::docs::Docs;
-use crate::existing::{read_all, Existing};
-use crate::spec::Spec;
+use crate::existing::{read_folder, Existing};
+use bitrix_codegen::write::spec::{Required, Spec};
 
 /// Every difference, one line each, sorted by method.
 pub fn drift(docs_dir: &Path, specs: &Path) -> Result<Vec<String>, String> {
     let docs = Docs::load(docs_dir).map_err(|e| e.to_string())?;
     let found = discover(&docs);
-    let (existing, problems) = read_all(specs);
-    if !problems.is_empty() {
-        return Err(problems.join("\n"));
-    }
+    let folder = read_folder(specs).map_err(|problems| problems.join("\n"))?;
+    let existing = &folder.specs;
     let mode = validator_mode();
     let by_method: BTreeMap<String, &Existing> = existing.iter().map(|e| (e.key(), e)).collect();
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
-    let mut shared_by_folder = BTreeMap::new();
     for f in &found.found {
         let key = f.key();
         seen.insert(key.clone());
@@ -50,10 +47,12 @@ pub fn drift(docs_dir: &Path, specs: &Path) -> Result<Vec<String>, String> {
         if settle(&mut spec, mode).is_err() {
             continue;
         }
-        let folder = e.path.parent().unwrap_or(Path::new(""));
-        let shared = shared_by_folder
-            .entry(folder.to_path_buf())
-            .or_insert_with(|| shared_types(folder));
+        let shared = e
+            .path
+            .parent()
+            .and_then(|dir| folder.shared.get(dir))
+            .and_then(|types| types.get("types"))
+            .unwrap_or(&Value::Null);
         let found = compare(&spec, e, shared);
         out.extend(
             unreviewed(e, found)
@@ -61,7 +60,7 @@ pub fn drift(docs_dir: &Path, specs: &Path) -> Result<Vec<String>, String> {
                 .map(|l| format!("{}: {l}", f.method)),
         );
     }
-    for e in &existing {
+    for e in existing {
         if !seen.contains(&e.key()) {
             out.push(format!(
                 "{}: spec {} has no page in the reference",
@@ -72,15 +71,6 @@ pub fn drift(docs_dir: &Path, specs: &Path) -> Result<Vec<String>, String> {
     }
     out.sort();
     Ok(out)
-}
-
-/// The `types` table of the folder's `_types.toml` (empty without one); read once per folder.
-fn shared_types(folder: &Path) -> Value {
-    std::fs::read_to_string(folder.join("_types.toml"))
-        .ok()
-        .and_then(|text| crate::existing::parse(&text).ok())
-        .and_then(|mut v| v.get_mut("types").map(Value::take))
-        .unwrap_or(Value::Null)
 }
 
 /// The spec's `[[reviewed]]` lines.
@@ -249,10 +239,11 @@ fn compare(spec: &Spec, e: &Existing, shared: &Value) -> Vec<String> {
         match old.iter().find(|(n, _, _)| *n == p.name) {
             None => out.push(format!("parameter `{}` is new in the reference", p.name)),
             Some((_, req, ty)) => {
-                if *req != p.required {
+                let required = p.required == Required::Yes;
+                if *req != required {
                     out.push(format!(
-                        "parameter `{}`: required is {} in the reference, {req} in the spec",
-                        p.name, p.required
+                        "parameter `{}`: required is {required} in the reference, {req} in the spec",
+                        p.name
                     ));
                 }
                 let new_ty = shape(&p.ty, &new_named);

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use crate::markdown::{self, Block, Table};
 use crate::page::Page;
-use crate::spec::{ErrorRow, Spec};
+use bitrix_codegen::write::spec::{ErrorRow, Spec};
 
 /// Reads every error table of the page into `spec.errors`, leaving out system errors.
 /// `v3_statuses`: the statuses of REST 3.0 codes from the overview (used for `rest = 3`).
@@ -640,7 +640,7 @@ fn rows_from_examples(spec: &mut Spec) {
 #[cfg(test)]
 mod tests {
     use crate::page::Page;
-    use crate::spec::{ErrorRow, Spec};
+    use bitrix_codegen::write::spec::{ErrorRow, Spec};
 
     fn rows(page: &str) -> (Vec<ErrorRow>, Vec<String>) {
         let page = Page::parse("demo/demo-thing-get.md", page);

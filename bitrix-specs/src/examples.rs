@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::markdown::Block;
 use crate::page::Page;
-use crate::spec::{Example, Spec};
+use bitrix_codegen::write::spec::{Example, Spec};
 
 /// Reads the examples of a page into `spec.examples`.
 pub fn read(spec: &mut Spec, page: &Page) {
@@ -367,7 +367,7 @@ mod tests {
     fn an_error_answer_takes_the_error_status_of_the_stated_list() {
         let page = |line: &str| {
             let text = format!("# Delete a thing\n\n## Error Handling\n\n{line}\n\n```json\n{{\n    \"error\": \"NOT_FOUND\",\n    \"error_description\": \"Element not found\"\n}}\n```\n");
-            let mut spec = crate::spec::Spec {
+            let mut spec = bitrix_codegen::write::spec::Spec {
                 method: "demo.thing.delete".into(),
                 rest: 2,
                 ..Default::default()

@@ -1,10 +1,11 @@
-//! The specs already in the folder: read just enough to decide what import may overwrite and
-//! what drift compares.
+//! The specs already in the folder, as read by the spec library (`bitrix_codegen::source`): just
+//! enough to decide what import may overwrite and what drift and stats compare.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde_json::{Map, Value};
-use toml::de::{DeTable, DeValue};
+use bitrix_codegen::SpecSource;
+use serde_json::Value;
 
 /// The facts of a spec file that the tool compares.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -19,6 +20,9 @@ pub struct Existing {
     pub todo: Vec<String>,
     /// The whole spec as JSON, for comparisons.
     pub value: Value,
+    /// The file's text, for the tools that write it over (import keeps its other keys, mark
+    /// edits it).
+    pub text: String,
 }
 
 impl Existing {
@@ -31,35 +35,64 @@ impl Existing {
     }
 }
 
-/// Reads every spec below `dir` (not `_types.toml`), sorted by path. Unreadable files are
-/// returned as problems.
-pub fn read_all(dir: &Path) -> (Vec<Existing>, Vec<String>) {
-    let mut files = Vec::new();
-    collect(dir, &mut files);
-    files.sort();
-    let mut out = Vec::new();
-    let mut problems = Vec::new();
-    for f in files {
-        match read_one(&f) {
-            Ok(e) => out.push(e),
-            Err(p) => problems.push(format!("{}: {p}", f.display())),
-        }
-    }
-    (out, problems)
+/// A spec folder as the tools see it: the method specs and each folder's `_types.toml`.
+#[derive(Debug, Default)]
+pub struct Folder {
+    /// Every method spec (not `_types.toml`), sorted by path.
+    pub specs: Vec<Existing>,
+    /// Each folder's `_types.toml` as JSON, by the folder's path.
+    pub shared: BTreeMap<PathBuf, Value>,
 }
 
-/// Reads one spec file.
-pub fn read_one(path: &Path) -> Result<Existing, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-    let value = parse(&text)?;
-    let method = value
-        .get("method")
-        .and_then(Value::as_str)
-        .ok_or("no `method`")?
-        .to_string();
+/// Reads every spec below `dir` (not `_types.toml`), sorted by path. Unreadable files are
+/// returned as problems; a folder that does not exist holds no spec.
+pub fn read_all(dir: &Path) -> (Vec<Existing>, Vec<String>) {
+    match read_folder(dir) {
+        Ok(f) => (f.specs, Vec::new()),
+        Err(problems) => (Vec::new(), problems),
+    }
+}
+
+/// Reads every spec and shared types file below `dir`; the problems of all files that could not
+/// be read or parsed.
+pub fn read_folder(dir: &Path) -> Result<Folder, Vec<String>> {
+    let sources = bitrix_codegen::load_dir_if_present(dir)
+        .map_err(|p| p.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+    let mut out = Folder::default();
+    let mut problems = Vec::new();
+    for s in sources {
+        if s.is_shared_types() {
+            match bitrix_codegen::read::raw(&s.text) {
+                Ok(v) => {
+                    let folder = s.path.parent().unwrap_or(Path::new("")).to_path_buf();
+                    out.shared.insert(folder, v);
+                }
+                Err(p) => problems.push(format!("{}: {p}", s.path.display())),
+            }
+            continue;
+        }
+        match from_source(s) {
+            Ok(e) => out.specs.push(e),
+            Err((path, p)) => problems.push(format!("{}: {p}", path.display())),
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
+fn from_source(s: SpecSource) -> Result<Existing, (PathBuf, String)> {
+    let value = match bitrix_codegen::read::raw(&s.text) {
+        Ok(v) => v,
+        Err(p) => return Err((s.path, p)),
+    };
+    let Some(method) = value.get("method").and_then(Value::as_str) else {
+        return Err((s.path, "no `method`".into()));
+    };
     Ok(Existing {
-        path: path.to_path_buf(),
-        method,
+        method: method.to_string(),
         imported: value.get("origin").and_then(Value::as_str) == Some("import"),
         todo: value
             .get("todo")
@@ -70,50 +103,8 @@ pub fn read_one(path: &Path) -> Result<Existing, String> {
                     .collect()
             })
             .unwrap_or_default(),
+        path: s.path,
+        text: s.text,
         value,
     })
-}
-
-/// TOML text to JSON.
-pub fn parse(text: &str) -> Result<Value, String> {
-    let doc = DeTable::parse(text).map_err(|e| e.message().to_string())?;
-    Ok(table(doc.get_ref()))
-}
-
-fn table(t: &DeTable<'_>) -> Value {
-    let mut m = Map::new();
-    for (k, v) in t.iter() {
-        m.insert(k.get_ref().to_string(), value(v.get_ref()));
-    }
-    Value::Object(m)
-}
-
-fn value(v: &DeValue<'_>) -> Value {
-    match v {
-        DeValue::String(s) => Value::String(s.to_string()),
-        DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
-            .map(Value::from)
-            .unwrap_or_else(|_| Value::String(i.as_str().to_string())),
-        DeValue::Float(f) => Value::String(f.as_str().to_string()),
-        DeValue::Boolean(b) => Value::Bool(*b),
-        DeValue::Datetime(d) => Value::String(d.to_string()),
-        DeValue::Array(a) => Value::Array(a.iter().map(|x| value(x.get_ref())).collect()),
-        DeValue::Table(t) => table(t),
-    }
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            collect(&p, out);
-        } else if p.extension().is_some_and(|x| x == "toml")
-            && p.file_name().is_some_and(|n| n != "_types.toml")
-        {
-            out.push(p);
-        }
-    }
 }

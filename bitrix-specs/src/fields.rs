@@ -8,9 +8,9 @@ use crate::markdown::{self, Table};
 use crate::page::{squash, Page};
 pub use crate::row::{is_field_table, is_wire_name, read_row, RowInfo};
 use crate::rules::{convention, listed_values, prose_rules};
-use crate::spec::{Field, Spec, TypeDef};
 use crate::types::{map_word, only_y_n, type_name, Mapped};
 use crate::unions::{union_type, Union};
+use bitrix_codegen::write::spec::{Field, Spec, TypeDef};
 
 /// Builds fields and the struct types they need for one spec.
 pub struct FieldReader<'a> {
@@ -93,7 +93,7 @@ impl<'a> FieldReader<'a> {
             out.push(Field {
                 name: info.name.clone(),
                 ty,
-                required: input && info.required,
+                required: (input && info.required).into(),
             });
             prose_rules(spec, &path, &info.description);
         }

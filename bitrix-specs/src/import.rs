@@ -10,7 +10,7 @@ use crate::discover::{discover, Discovery};
 use crate::docs::Docs;
 use crate::existing::read_all;
 use crate::keep;
-use crate::write::write_atomic;
+use bitrix_codegen::write::{merge, remove, save};
 
 /// Counts and messages of one import run.
 #[derive(Debug, Default)]
@@ -88,7 +88,7 @@ pub fn run(docs: &Docs, found: &Discovery, out: &Path, print: bool) -> Result<Re
         spec.twin = f.twin;
         let old = by_method.get(&f.key()).map(|e| {
             keep::prepare(&mut spec, &e.value);
-            std::fs::read_to_string(&e.path).map_err(|err| format!("{}: {err}", e.path.display()))
+            e.text.as_str()
         });
         let text = match settle(&mut spec, mode) {
             Ok(t) => t,
@@ -99,7 +99,7 @@ pub fn run(docs: &Docs, found: &Discovery, out: &Path, print: bool) -> Result<Re
                 continue;
             }
         };
-        let text = match old.map(|o| o.and_then(|o| kept(&o, &text, &spec))) {
+        let text = match old.map(|o| kept(o, &text, &spec)) {
             Some(Err(problem)) => {
                 report
                     .failed
@@ -110,14 +110,10 @@ pub fn run(docs: &Docs, found: &Discovery, out: &Path, print: bool) -> Result<Re
             None => text,
         };
         let path = out.join(&f.folder).join(format!("{}.toml", spec.stem()));
-        if let Some(e) = by_method.get(&f.key()) {
-            if e.path != path {
-                let _ = std::fs::remove_file(&e.path);
-            }
+        if let Some(e) = by_method.get(&f.key()).filter(|e| e.path != path) {
+            remove(&e.path).map_err(|err| format!("{}: {err}", e.path.display()))?;
         }
-        let same = std::fs::read_to_string(&path).is_ok_and(|old| old == text);
-        if !same {
-            write_atomic(&path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
+        if save(&path, &text).map_err(|e| format!("{}: {e}", path.display()))? {
             report.changed += 1;
         }
         report.written += 1;
@@ -154,8 +150,8 @@ pub fn run(docs: &Docs, found: &Discovery, out: &Path, print: bool) -> Result<Re
 
 /// The importer's `text` with what the spec it replaces (`old`) carries beyond the importer's
 /// keys, validated again.
-fn kept(old: &str, text: &str, spec: &crate::spec::Spec) -> Result<String, String> {
-    let merged = keep::merge(old, text)?;
+fn kept(old: &str, text: &str, spec: &bitrix_codegen::write::Spec) -> Result<String, String> {
+    let merged = merge(old, text)?;
     let display = format!("{}/{}.toml", spec.scope, spec.stem());
     bitrix_codegen::parse_spec(&bitrix_codegen::SpecSource::new(display, merged.clone())).map_err(
         |problems| {

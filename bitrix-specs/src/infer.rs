@@ -12,7 +12,7 @@
 use serde_json::Value;
 
 use crate::examples::json;
-use crate::spec::{Field, Spec, TypeDef};
+use bitrix_codegen::write::spec::{Field, Required, Spec, TypeDef};
 
 /// Types `result` (when `any` and not a documented union) and the loose result fields from the
 /// success examples.
@@ -269,14 +269,14 @@ fn infer(spec: &mut Spec, values: &[&Value], name: &str, path: &str) -> Option<S
                 fields.push(Field {
                     name: k.clone(),
                     ty: "any".into(),
-                    required: false,
+                    required: Required::No,
                 });
                 continue;
             };
             fields.push(Field {
                 name: k.clone(),
                 ty,
-                required: false,
+                required: Required::No,
             });
         }
         if fields.is_empty() {
@@ -415,7 +415,7 @@ fn fresh_name(spec: &Spec, path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::Example;
+    use bitrix_codegen::write::spec::Example;
 
     fn spec_with(answer: &str) -> Spec {
         Spec {

@@ -11,7 +11,8 @@ use serde_json::Value;
 use crate::discover::discover;
 use crate::docs::Docs;
 use crate::existing::read_all;
-use crate::write::{quote, write_atomic};
+use bitrix_codegen::write::toml::quote;
+use bitrix_codegen::write::write_atomic;
 
 /// What one run changed.
 #[derive(Debug, Default)]
@@ -41,8 +42,7 @@ pub fn mark(docs: Option<&Path>, specs: &Path) -> Result<Marked, String> {
     }
     let mut out = Marked::default();
     for e in &existing {
-        let text =
-            std::fs::read_to_string(&e.path).map_err(|x| format!("{}: {x}", e.path.display()))?;
+        let text = &e.text;
         let mut new = text.clone();
         let read = crate::reads::is_read(&e.method);
         if read && e.value.get("idempotent").is_none() {
@@ -60,7 +60,7 @@ pub fn mark(docs: Option<&Path>, specs: &Path) -> Result<Marked, String> {
                 out.scope.push(e.path.clone());
             }
         }
-        if new != text {
+        if new != *text {
             write_atomic(&e.path, &new).map_err(|x| format!("{}: {x}", e.path.display()))?;
         }
     }

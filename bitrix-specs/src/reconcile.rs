@@ -14,7 +14,7 @@
 use serde_json::{Map, Value};
 
 use crate::examples::json;
-use crate::spec::{Field, Spec, TypeDef};
+use bitrix_codegen::write::spec::{Field, Required, Spec, TypeDef};
 
 /// Applies what the first success example shows to the result type.
 pub fn reconcile(spec: &mut Spec) {
@@ -88,7 +88,7 @@ fn field_descriptions(spec: &mut Spec, result: &Value) -> bool {
                 None => fields.push(Field {
                     name: k.clone(),
                     ty: ty.to_string(),
-                    required: false,
+                    required: Required::No,
                 }),
             }
         }
@@ -113,7 +113,7 @@ fn field_descriptions(spec: &mut Spec, result: &Value) -> bool {
                 fields: vec![Field {
                     name: k,
                     ty: format!("{map_ty}?"),
-                    required: false,
+                    required: Required::No,
                 }],
                 values: Vec::new(),
             });
@@ -262,7 +262,7 @@ fn wrap(spec: &mut Spec, result: &Value) {
         fields: vec![Field {
             name: key.clone(),
             ty: format!("{field_ty}?"),
-            required: false,
+            required: Required::No,
         }],
         values: Vec::new(),
     });
@@ -407,7 +407,7 @@ fn example_fields(objects: &[&Map<String, Value>]) -> Option<Vec<Field>> {
                 None => fields.push(Field {
                     name: k.clone(),
                     ty,
-                    required: false,
+                    required: Required::No,
                 }),
             }
         }
@@ -546,12 +546,12 @@ mod tests {
             Field {
                 name: "title".into(),
                 ty: "string?".into(),
-                required: false,
+                required: Required::No,
             },
             Field {
                 name: "value".into(),
                 ty: "string?".into(),
-                required: false,
+                required: Required::No,
             },
         ];
         let data = json!({"Number": {"title": "N"}, "Date": {"value": "x"}});

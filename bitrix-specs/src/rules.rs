@@ -2,7 +2,7 @@
 //! `filter`), values listed as bullets (enums), and rules only the prose states (todo points).
 
 use crate::row::RowInfo;
-use crate::spec::Spec;
+use bitrix_codegen::write::spec::Spec;
 
 /// The shapes of the list conventions every list method shares: `select`, `order`, `filter`.
 pub fn convention(info: &RowInfo) -> Option<&'static str> {

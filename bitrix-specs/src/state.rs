@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use crate::examples::json;
-use crate::spec::{Spec, State};
+use bitrix_codegen::write::spec::{Required, Spec, State};
 
 /// Fills in `spec.state` and the paging keys of `spec.result`.
 pub fn annotate(spec: &mut Spec) {
@@ -45,7 +45,9 @@ pub fn annotate(spec: &mut Spec) {
         spec.params
             .iter()
             .find(|p| {
-                p.required && p.name.to_ascii_lowercase().ends_with("id") && p.ty == "integer"
+                p.required == Required::Yes
+                    && p.name.to_ascii_lowercase().ends_with("id")
+                    && p.ty == "integer"
             })
             .map(|p| p.name.clone())
     });

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::existing::{parse, read_all};
+use crate::existing::read_folder;
 
 /// The counts of one folder.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -36,12 +36,9 @@ pub fn is_any(ty: &str) -> bool {
 
 /// Counts the specs below `dir`.
 pub fn stats(dir: &Path) -> Result<Stats, String> {
-    let (existing, problems) = read_all(dir);
-    if !problems.is_empty() {
-        return Err(problems.join("\n"));
-    }
+    let folder = read_folder(dir).map_err(|problems| problems.join("\n"))?;
     let mut s = Stats::default();
-    for e in &existing {
+    for e in &folder.specs {
         s.specs += 1;
         let n = any_in(&e.value);
         s.any_fields += n;
@@ -58,13 +55,7 @@ pub fn stats(dir: &Path) -> Result<Stats, String> {
             s.reads_not_idempotent.push(e.method.clone());
         }
     }
-    let mut shared = Vec::new();
-    collect_shared(dir, &mut shared);
-    for p in shared {
-        let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
-        let v = parse(&text).map_err(|e| format!("{}: {e}", p.display()))?;
-        s.any_shared += any_in(&v);
-    }
+    s.any_shared = folder.shared.values().map(any_in).sum();
     Ok(s)
 }
 
@@ -85,20 +76,6 @@ pub(crate) fn any_in(v: &Value) -> usize {
         n += 1;
     }
     n
-}
-
-fn collect_shared(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            collect_shared(&p, out);
-        } else if p.file_name().is_some_and(|n| n == "_types.toml") {
-            out.push(p);
-        }
-    }
 }
 
 impl std::fmt::Display for Stats {

@@ -21,7 +21,7 @@ fn scratch(name: &str) -> PathBuf {
 
 fn spec(dir: &Path, rel: &str) -> (String, Value) {
     let text = std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
-    let value = bitrix_specs::existing::parse(&text).unwrap();
+    let value = bitrix_codegen::read::raw(&text).unwrap();
     (text, value)
 }
 

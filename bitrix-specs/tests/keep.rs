@@ -184,11 +184,11 @@ fn reimport_rewrites_the_facts_it_reads() {
 fn merge_puts_unknown_keys_back_next_to_their_neighbours() {
     let old = "# c\nmethod = \"a.b\"\nx_new = 1\nscope = \"a\"\n\n[[params]]\nname = \"p\"\ntype = \"integer\"\nnote = [1,\n  2]\n\n[types.Kind]\nvalues = [\n    { value = \"A\", description = \"first\" },\n    { value = \"B\" },\n]\n\n[result]\ntype = \"any\"\n\n[[other]]\nk = \"v\"\n";
     let new = "# c\nmethod = \"a.b\"\nscope = \"a\"\n\n[[params]]\nname = \"p\"\ntype = \"string\"\n\n[types.Kind]\nvalues = [\n    { value = \"A\" },\n    { value = \"B\" },\n]\n\n[result]\ntype = \"any\"\n";
-    let merged = bitrix_specs::keep::merge(old, new).unwrap();
+    let merged = bitrix_codegen::write::merge(old, new).unwrap();
     assert_eq!(
         merged,
         "# c\nmethod = \"a.b\"\nx_new = 1\nscope = \"a\"\n\n[[params]]\nname = \"p\"\ntype = \"string\"\nnote = [1,\n  2]\n\n[types.Kind]\nvalues = [\n    { value = \"A\", description = \"first\" },\n    { value = \"B\" },\n]\n\n[result]\ntype = \"any\"\n\n[[other]]\nk = \"v\"\n"
     );
     // Merging again changes nothing.
-    assert_eq!(bitrix_specs::keep::merge(&merged, new).unwrap(), merged);
+    assert_eq!(bitrix_codegen::write::merge(&merged, new).unwrap(), merged);
 }

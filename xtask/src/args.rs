@@ -43,6 +43,8 @@ pub enum Command {
     },
     /// Check that no crate's modules import each other in a circle.
     Circles,
+    /// Check that only the spec library reads and writes spec files.
+    SpecIo,
     /// Print the usage.
     Help,
 }
@@ -57,6 +59,7 @@ usage: cargo xtask <command>
   package-check               package the published crates and build bitrix-rest from them
   docs-check                  rustdoc with warnings as errors; the seed method's page
   circles                     no import circle between the modules of a crate
+  spec-io                     only the spec library (bitrix-codegen) reads and writes spec files
   msrv                        no dependency needs a newer Rust than rust-version
   one-folder [FOLDER]         clippy -D warnings on bitrix-rest with one folder (default crm)
   scale N|shipped [SCOPE]     build cost with N synthetic specs (SCOPE default crm)
@@ -75,6 +78,7 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Co
     let command = match name.as_str() {
         "help" | "--help" | "-h" => Command::Help,
         "circles" => Command::Circles,
+        "spec-io" => Command::SpecIo,
         "sync-features" => {
             let check = match rest.next() {
                 None => false,

@@ -52,7 +52,7 @@ pub fn run_check(root: &Path) -> Result<(), String> {
 
 /// The workspace's crate folders: every folder (one level, or two under `bitrix-api/` and
 /// `tests/`) with a `Cargo.toml` and a `src/`.
-fn crate_dirs(root: &Path) -> Result<Vec<PathBuf>, String> {
+pub(crate) fn crate_dirs(root: &Path) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     let mut stack = vec![(root.to_path_buf(), 0)];
     while let Some((dir, depth)) = stack.pop() {

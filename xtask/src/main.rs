@@ -9,6 +9,7 @@ mod fuzz;
 mod msrv;
 mod package;
 mod scale;
+mod spec_io;
 mod sync;
 mod util;
 
@@ -31,6 +32,7 @@ fn main() {
         Command::SyncFeatures { check } => sync::run(&root, check),
         Command::PackageCheck => package::run_check(&root),
         Command::Circles => circles::run_check(&root),
+        Command::SpecIo => spec_io::run_check(&root),
         Command::DocsCheck => docs::run_check(&root),
         Command::Msrv => msrv::run_msrv(&root),
         Command::OneFolder { folder } => msrv::run_one_folder(&root, &folder),

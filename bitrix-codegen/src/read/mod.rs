@@ -1,7 +1,10 @@
 //! Step 1: TOML text to [`SpecAst`]. Reports syntax errors, unknown keys and values of the wrong
 //! kind; meaning is checked later, in `valid`.
 
+mod raw;
 pub(crate) mod table;
+
+pub use raw::raw;
 
 use std::ops::Range;
 

@@ -10,45 +10,8 @@ use crate::examples::{json, without_elisions};
 use crate::fields::{is_field_table, read_row, FieldReader};
 use crate::markdown::{Block, Row, Table};
 use crate::page::Page;
-use crate::spec::{Field, Spec, TypeDef};
-
-/// One imported event.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct EventSpec {
-    /// Upper-case name (`ONCRMDEALADD`).
-    pub name: String,
-    /// PascalCase Rust name.
-    pub rust_name: String,
-    /// Permission scope as the page gives it (or the folder's).
-    pub scope: String,
-    /// Folder below `events/`: module and Cargo feature.
-    pub folder: String,
-    /// Official page.
-    pub docs: String,
-    /// Deprecated upstream.
-    pub deprecated: bool,
-    /// Token-like fields (`access_token`, …) present in the payload.
-    pub secrets: Vec<String>,
-    /// The keys of `data`.
-    pub fields: Vec<Field>,
-    /// Named types.
-    pub types: Vec<TypeDef>,
-    /// The keys of `auth` the page documents.
-    pub auth: Vec<String>,
-    /// The example: a whole body (`event`, `data`, …) or only `data`.
-    pub example: Option<(ExampleKind, String)>,
-    /// Points the importer could not decide.
-    pub todo: Vec<String>,
-}
-
-/// What a documented example holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExampleKind {
-    /// The whole delivered body.
-    Body,
-    /// Only the `data` object.
-    Data,
-}
+use bitrix_codegen::write::event::{EventSpec, ExampleKind};
+use bitrix_codegen::write::spec::{Field, Required, Spec};
 
 /// Token-like wire names: secrets wherever they occur.
 const SECRET_NAMES: &[&str] = &["access_token", "refresh_token", "application_token"];
@@ -151,7 +114,7 @@ pub fn build(
         .chain(ev.types.iter_mut().flat_map(|t| t.fields.iter_mut()))
     {
         f.ty = f.ty.replace('?', "");
-        f.required = false;
+        f.required = Required::No;
     }
     if let Some(data) = &sample_data {
         let mut notes = Vec::new();

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::spec::{Field, TypeDef};
+use bitrix_codegen::write::spec::{Field, TypeDef};
 
 /// Checks `data` against the payload fields; demotes what does not fit and says why in `notes`.
 pub fn fit(fields: &mut [Field], types: &mut [TypeDef], data: &Value, notes: &mut Vec<String>) {
@@ -161,13 +161,14 @@ fn absent(v: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bitrix_codegen::write::spec::Required;
     use serde_json::json;
 
     fn field(name: &str, ty: &str) -> Field {
         Field {
             name: name.into(),
             ty: ty.into(),
-            required: false,
+            required: Required::No,
         }
     }
 

@@ -9,15 +9,15 @@ pub mod build;
 pub mod discover;
 pub mod fit;
 pub mod report;
-pub mod write;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use bitrix_codegen::write::{event, remove, save};
+
 use crate::docs::Docs;
-use crate::write::write_atomic;
 use discover::{discover, words_of, Discovery};
 
 /// Counts and messages of one event import.
@@ -62,14 +62,18 @@ pub struct ExistingEvent {
     pub value: Value,
 }
 
-/// Reads every event spec below `dir`.
+/// Reads every event spec below `dir` (none when it does not exist).
 pub fn existing(dir: &Path) -> Result<Vec<ExistingEvent>, String> {
     let mut out = Vec::new();
-    let Ok(sources) = bitrix_codegen::load_dir(dir) else {
-        return Ok(out);
-    };
+    let sources = bitrix_codegen::load_dir_if_present(dir).map_err(|p| {
+        p.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
     for s in sources {
-        let value = crate::existing::parse(&s.text).map_err(|e| format!("{}: {e}", s.display))?;
+        let value =
+            bitrix_codegen::read::raw(&s.text).map_err(|e| format!("{}: {e}", s.display))?;
         let Some(name) = value.get("event").and_then(Value::as_str) else {
             return Err(format!("{}: no `event`", s.display));
         };
@@ -206,7 +210,7 @@ pub fn run(docs: &Docs, found: &Discovery, out: &Path, print: bool) -> Result<Re
         let rust = discover::rust_name(&f.name, page, f.anchor.is_some(), &words);
         let ev = build::build(docs, page, f, rust, &folder);
         let kept = by_name.get(&f.name).and_then(|e| e.value.get("raise"));
-        let text = write::with_raise(write::render(&ev), kept);
+        let text = event::with_raise(event::render(&ev), kept);
         let display = format!("{folder}/{}.toml", ev.name);
         let source = bitrix_codegen::SpecSource::below_root(display.clone(), text.clone());
         if let Err(problems) = bitrix_codegen::events::parse_event(&source) {
@@ -223,10 +227,9 @@ pub fn run(docs: &Docs, found: &Discovery, out: &Path, print: bool) -> Result<Re
         let path = out.join(&folder).join(format!("{}.toml", ev.name));
         // A spec of the same event in another folder (the folder rule changed) is replaced.
         if let Some(old) = by_name.get(&f.name).filter(|e| e.path != path) {
-            let _ = std::fs::remove_file(&old.path);
+            remove(&old.path).map_err(|e| format!("{}: {e}", old.path.display()))?;
         }
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-            write_atomic(&path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
+        if save(&path, &text).map_err(|e| format!("{}: {e}", path.display()))? {
             report.changed += 1;
         }
         report.written += 1;

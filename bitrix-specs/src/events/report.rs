@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::build::{build, EventSpec};
+use super::build::build;
 use super::discover::{discover, rust_name, Discovery};
 use super::{existing, folder_of, ExistingEvent};
 use crate::docs::Docs;
+use bitrix_codegen::write::event::EventSpec;
 
 /// The reference's events, built as the importer would, by name.
 fn reference(docs: &Docs, found: &Discovery) -> BTreeMap<String, (String, EventSpec)> {
@@ -185,6 +186,7 @@ pub fn coverage(docs_dir: &Path, dir: &Path) -> Result<PathBuf, String> {
         let _ = writeln!(t, "- {p}: {why}");
     }
     let path = dir.join("COVERAGE.md");
-    crate::write::write_atomic(&path, &t).map_err(|e| format!("{}: {e}", path.display()))?;
+    bitrix_codegen::write::write_atomic(&path, &t)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(path)
 }

@@ -1,9 +1,48 @@
-//! An [`EventSpec`] as the TOML of `events/README.md`.
+//! An [`EventSpec`] (what the importer builds for one event page) as the TOML of
+//! `events/README.md`.
 
 use std::fmt::Write as _;
 
-use super::build::{EventSpec, ExampleKind};
-use crate::write::quote;
+use super::spec::{Field, TypeDef};
+use super::toml::{block, list, quote};
+
+/// One imported event.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EventSpec {
+    /// Upper-case name (`ONCRMDEALADD`).
+    pub name: String,
+    /// PascalCase Rust name.
+    pub rust_name: String,
+    /// Permission scope as the page gives it (or the folder's).
+    pub scope: String,
+    /// Folder below `events/`: module and Cargo feature.
+    pub folder: String,
+    /// Official page.
+    pub docs: String,
+    /// Deprecated upstream.
+    pub deprecated: bool,
+    /// Token-like fields (`access_token`, …) present in the payload.
+    pub secrets: Vec<String>,
+    /// The keys of `data`.
+    pub fields: Vec<Field>,
+    /// Named types.
+    pub types: Vec<TypeDef>,
+    /// The keys of `auth` the page documents.
+    pub auth: Vec<String>,
+    /// The example: a whole body (`event`, `data`, …) or only `data`.
+    pub example: Option<(ExampleKind, String)>,
+    /// Points the importer could not decide.
+    pub todo: Vec<String>,
+}
+
+/// What a documented example holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExampleKind {
+    /// The whole delivered body.
+    Body,
+    /// Only the `data` object.
+    Data,
+}
 
 /// The spec file's text.
 pub fn render(ev: &EventSpec) -> String {
@@ -97,39 +136,9 @@ pub fn with_raise(text: String, raise: Option<&serde_json::Value>) -> String {
     }
 }
 
-fn field(t: &mut String, f: &crate::spec::Field) {
+fn field(t: &mut String, f: &Field) {
     let _ = writeln!(t, "name = {}", quote(&f.name));
     let _ = writeln!(t, "type = {}", quote(&f.ty));
-}
-
-fn list(items: &[String]) -> String {
-    let q: Vec<String> = items.iter().map(|s| quote(s)).collect();
-    format!("[{}]", q.join(", "))
-}
-
-/// A multi-line TOML string: literal when it can be, basic otherwise.
-fn block(s: &str) -> String {
-    if !s.contains("'''")
-        && !s.ends_with('\'')
-        && s.chars().all(|c| c == '\n' || c == '\t' || !c.is_control())
-    {
-        return format!("'''\n{s}\n'''");
-    }
-    let mut out = String::from("\"\"\"\n");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push('\n'),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push_str("\n\"\"\"");
-    out
 }
 
 #[cfg(test)]

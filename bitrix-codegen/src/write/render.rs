@@ -1,9 +1,9 @@
-//! Spec to TOML text (deterministic), and writing files without ever leaving half a file.
+//! A [`Spec`] as TOML text, the same text for the same spec: the layout every imported spec has.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
-use crate::spec::{Field, Spec};
+use super::spec::{Field, Origin, Required, Spec};
+use super::toml::{block, quote};
 
 /// What a range of output lines came from, so a validator problem can be traced to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,7 +91,11 @@ pub fn render(spec: &Spec, mode: Mode) -> Rendered {
             t.push_str("rest = 3\n");
         }
         if mode == Mode::Full {
-            t.push_str("origin = \"import\"\n");
+            match spec.origin {
+                Origin::Import => t.push_str("origin = \"import\"\n"),
+                Origin::Hand => t.push_str("origin = \"hand\"\n"),
+                Origin::Unsaid => {}
+            }
         } else {
             t.push_str("summary = \"Imported.\"\n");
         }
@@ -205,64 +209,9 @@ pub fn render(spec: &Spec, mode: Mode) -> Rendered {
 fn field(t: &mut String, f: &Field) {
     let _ = writeln!(t, "name = {}", quote(&f.name));
     let _ = writeln!(t, "type = {}", quote(&f.ty));
-    if f.required {
-        t.push_str("required = true\n");
+    match f.required {
+        Required::Yes => t.push_str("required = true\n"),
+        Required::Webhook => t.push_str("required = \"webhook\"\n"),
+        Required::No => {}
     }
-}
-
-/// A TOML basic string.
-pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A JSON text as a multi-line TOML string: literal when it can be, basic otherwise.
-fn block(s: &str) -> String {
-    let literal_ok = !s.contains("'''")
-        && !s.ends_with('\'')
-        && s.chars().all(|c| c == '\n' || c == '\t' || !c.is_control());
-    if literal_ok {
-        format!("'''\n{s}\n'''")
-    } else {
-        let mut out = String::from("\"\"\"\n");
-        for c in s.chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                '\n' => out.push('\n'),
-                '\t' => out.push_str("\\t"),
-                c if c.is_control() => {
-                    let _ = write!(out, "\\u{:04X}", c as u32);
-                }
-                c => out.push(c),
-            }
-        }
-        out.push_str("\n\"\"\"");
-        out
-    }
-}
-
-/// Writes `text` to `path` through a temporary file in the same folder and a rename.
-pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension("toml.tmp");
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path)
 }

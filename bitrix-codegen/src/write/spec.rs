@@ -1,10 +1,15 @@
-//! The spec the importer builds for one page, before it is written as TOML.
+//! A method spec as the writer holds it: the keys the importer decides from a reference page.
+//! [`super::render()`] writes it, [`super::back`] reads a spec file into it again.
+
+pub use crate::ast::Required;
 
 /// One imported spec.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Spec {
     /// REST method name.
     pub method: String,
+    /// `origin`: who keeps the spec up to date.
+    pub origin: Origin,
     /// Permission scope.
     pub scope: String,
     /// REST version: 2 (`/rest/<method>`) or 3 (`/rest/api/<method>`).
@@ -41,7 +46,30 @@ pub struct Field {
     /// Spec type expression.
     pub ty: String,
     /// Marked required (`**NAME***`).
-    pub required: bool,
+    pub required: Required,
+}
+
+/// Who keeps a spec up to date (`origin`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Origin {
+    /// `origin = "import"`: the importer rewrites it.
+    #[default]
+    Import,
+    /// `origin = "hand"`: finished by hand; the importer leaves it alone.
+    Hand,
+    /// No `origin` key: finished by hand too.
+    Unsaid,
+}
+
+impl From<bool> for Required {
+    /// A reference page's required mark: required or not, never only on webhook calls.
+    fn from(required: bool) -> Self {
+        if required {
+            Required::Yes
+        } else {
+            Required::No
+        }
+    }
 }
 
 /// A named struct type.
