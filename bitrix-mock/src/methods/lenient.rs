@@ -50,6 +50,32 @@ pub fn rename_keys(params: &mut Map<String, Value>, known: &[&str]) {
     }
 }
 
+/// Brings a parameter sent under one of its older names (spec `aliases`: `id` for
+/// `tasks.task.get`'s `taskId`) to its documented name, unless the documented name is given too
+/// (then it wins and the old one is ignored). Names compare up to case unless the method reads
+/// them exactly (`param_case = "exact"`).
+pub fn aliases(params: &mut Map<String, Value>, method: &Method) {
+    let same = |a: &str, b: &str| {
+        if method.exact_names {
+            a == b
+        } else {
+            a.eq_ignore_ascii_case(b)
+        }
+    };
+    for p in method.params.iter().filter(|p| !p.aliases.is_empty()) {
+        if params.keys().any(|k| same(k, &p.wire)) {
+            continue;
+        }
+        let old = params
+            .keys()
+            .find(|k| p.aliases.iter().any(|a| same(k, a)))
+            .cloned();
+        if let Some(v) = old.and_then(|k| params.remove(&k)) {
+            params.insert(p.wire.clone(), v);
+        }
+    }
+}
+
 /// The top-level names `method` reads: its parameters, and the `[state]` ones the store reads
 /// (`id`, the fields object, partitions) and the list arguments every list method takes.
 pub fn known_names(method: &Method) -> Vec<&str> {

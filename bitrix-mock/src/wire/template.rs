@@ -39,6 +39,11 @@ pub struct Template {
 }
 
 impl Template {
+    /// Whether the family documents no record (its records are answered as stored).
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
     /// Stamps a new record with what the portal fills itself: the fields the family shows filled
     /// in its example but its add and update methods do not take. Dates get the creation time,
     /// user fields (`createdBy`, `MODIFIED_BY`, `authorId`) the caller, others the empty value of
@@ -163,7 +168,7 @@ pub fn catalog<'a>(
             // The caller's own record (`user.current`) shows a user in session, dates of activity
             // filled; a list's is the better witness of a record as added.
             Action::Get if st.id.as_deref() == Some("$caller") => 2,
-            Action::Get => 0,
+            Action::Get | Action::GetValues => 0,
             Action::List | Action::GetRows => 1,
             Action::Add | Action::Update => 2,
             _ => continue,

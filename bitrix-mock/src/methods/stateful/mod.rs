@@ -1,5 +1,5 @@
-//! Every method with `[state]`, served by the generic store: add, get, list, update, delete and
-//! fields, each answering in the shape its spec names (`answer`, `wrap`). Writing fields, listing
+//! Every method with `[state]`, served by the generic store: add, get, list, update, delete,
+//! fields, rows and settings, each answering in the shape its spec names (`answer`, `wrap`). Writing fields, listing
 //! and describing live in the submodules.
 
 use bitrix_codegen::model::{Action, Answer, StateDef, Ty};
@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value};
 
 mod fields;
 mod list;
+mod values;
 mod write;
 
 use crate::envelope::Success;
@@ -195,6 +196,8 @@ pub fn run(
                 .unwrap_or(Out::Raw);
             Ok(Success::of(wrap(st, shape.apply(&json!(now)))))
         }
+        Action::SetValues => values::set(method, st, view, params, &partition, store, ctx.v3),
+        Action::GetValues => values::get(method, st, view, params, &partition, store),
     }
 }
 
