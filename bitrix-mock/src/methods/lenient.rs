@@ -191,6 +191,7 @@ fn coerce(method: &Method, ty: &Ty, value: &mut Value, depth: usize) {
         Ty::Select(_) | Ty::Filter(_) => empty_object_to_list(value),
         Ty::List(inner) => {
             empty_object_to_list(value);
+            keyed_object_to_list(value);
             match value {
                 Value::Array(items) => items
                     .iter_mut()
@@ -240,6 +241,17 @@ fn to_text(value: &mut Value) {
         _ => return,
     };
     *value = Value::String(text);
+}
+
+/// PHP has one array type: `{"UA": "UA"}` (`users[UA]=UA`) where a list is documented is a list
+/// whose keys the method does not read, so its values are taken. Objects keyed `0..n` are left
+/// to the check, which reads them as lists already.
+fn keyed_object_to_list(value: &mut Value) {
+    if let Value::Object(map) = value {
+        if map.keys().any(|k| k.parse::<usize>().is_err()) {
+            *value = Value::Array(map.values().cloned().collect());
+        }
+    }
 }
 
 /// PHP has one array type: an empty `{}` is the same empty array as `[]`.

@@ -9,6 +9,7 @@ use bitrix_codegen::Method;
 use serde_json::{Map, Value};
 
 use super::form::{DateShape, Out};
+use super::keyed::Keyed;
 use crate::names::{self, family, is_upper, loose, same_as, to_camel, to_upper};
 use crate::store::shape::{is_user_field, Kind, Shape};
 
@@ -23,6 +24,8 @@ struct Slot {
     unset: Value,
     /// The example's value when it shows one (not `null`).
     filled: Option<Value>,
+    /// The object the portal answers the value inside, when the example shows one.
+    keyed: Option<Keyed>,
 }
 
 /// How a family writes its records.
@@ -95,6 +98,23 @@ impl Template {
         }
     }
 
+    /// Puts given values the family answers with value IDs (`{"3743": "1269"}`, `{value,
+    /// valueId}`) into that form, IDs from `next_id`, so that every read shows the same IDs.
+    pub fn with_value_ids(&self, given: &mut Map<String, Value>, next_id: &mut u64) {
+        for (name, v) in given.iter_mut() {
+            let l = loose(name);
+            let keyed = self
+                .slots
+                .iter()
+                .find(|s| s.loose == l)
+                .and_then(|s| s.keyed)
+                .filter(|k| k.needs_ids());
+            if let Some(k) = keyed {
+                *v = k.wrap(v, next_id);
+            }
+        }
+    }
+
     /// `record` as the family answers it: every documented key in its form, then the stored
     /// fields the family knows or the user fields, in its casing.
     pub fn render(&self, record: &Map<String, Value>, shape: &Shape) -> Map<String, Value> {
@@ -118,6 +138,8 @@ impl Template {
                     used.insert(k.as_str());
                     if v.is_null() {
                         slot.unset.clone()
+                    } else if let Some(keyed) = slot.keyed {
+                        keyed.render(v)
                     } else {
                         slot.out.apply(v)
                     }
@@ -270,6 +292,7 @@ fn build(
         .map(|name| {
             let v = &rec[name];
             let given = forms.and_then(|f| f.get(name)).map(|f| from_word(*f));
+            let keyed = given.is_none().then(|| Keyed::of_example(v)).flatten();
             let out = given
                 .or_else(|| Out::of_example(v))
                 .or_else(|| {
@@ -290,6 +313,7 @@ fn build(
                 out,
                 unset,
                 filled: (!v.is_null()).then(|| v.clone()),
+                keyed,
             }
         })
         .collect();

@@ -71,6 +71,8 @@ pub fn run(
                     given.insert(name.clone(), v.clone());
                 }
             }
+            view.template
+                .with_value_ids(&mut given, &mut store.next_multi);
             let mut record = Map::new();
             write(shape, &mut record, given, store);
             system_fields(shape, &mut record, &partition, st, ctx, true);
@@ -132,7 +134,9 @@ pub fn run(
                 create_named(st, view, params, ctx, &partition, store)?;
             }
             let id = record_id(st, params, ctx, &partition, store)?;
-            let given = fields_param(st, params)?;
+            let mut given = fields_param(st, params)?;
+            view.template
+                .with_value_ids(&mut given, &mut store.next_multi);
             if store.get(&st.entity, &partition, id).is_none() {
                 return Err(Problem::NotFound(id.to_string()));
             }
