@@ -35,7 +35,6 @@ const ALLOWED: &[(&str, &str)] = &[
     ("sale.delivery.handler", "the add's spec types `DESCRIPTION` as integer, so the documented text is refused and left out"),
     ("sale.businessValuePersonDomain", "the add requires `domain`, which the documented record does not show"),
     ("sale.shipment", "`priceDelivery` and `statusId` are filled by the portal (delivery price, first status); the emulator leaves them null"),
-    ("sale.status", "the add requires `id` (the status code), which the test takes as the record ID and leaves out"),
     ("sonet_group", "the add takes `SITE_ID` as a list of sites, and the documented record writes the one site as text"),
     ("task.stages", "its answers key the stages by ID (`{\"5\": {...}}`), which this comparison does not unwrap"),
     ("tasks.api.scrum.epic", "`files` is answered as a user-field description object where the add takes a list of files"),
