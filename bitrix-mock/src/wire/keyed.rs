@@ -14,7 +14,7 @@ pub enum Keyed {
     /// `{}`: an object without public fields, whatever the value.
     Opaque,
     /// `{"UA": "UA"}`: each value keyed by itself.
-    SelfKeyed,
+    ByItself,
     /// `{"3743": "1269", "3745": "1271"}`: each value keyed by its value ID.
     ById,
     /// `{"value": "test", "valueId": "9743"}`: the value with its value ID (a list of them for
@@ -34,7 +34,7 @@ impl Keyed {
             return Some(Keyed::ValueWithId);
         }
         if map.values().all(scalar) && map.iter().all(|(k, v)| v.as_str() == Some(k.as_str())) {
-            return Some(Keyed::SelfKeyed);
+            return Some(Keyed::ByItself);
         }
         let id = |k: &String| !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit());
         if map.values().all(scalar) && map.keys().all(id) {
@@ -66,7 +66,7 @@ impl Keyed {
         };
         match self {
             Keyed::Opaque => Value::Object(Map::new()),
-            Keyed::SelfKeyed => Value::Object(
+            Keyed::ByItself => Value::Object(
                 items
                     .iter()
                     .map(|i| (text(i), Value::from(text(i))))
@@ -113,7 +113,7 @@ mod tests {
         assert_eq!(Keyed::of_example(&json!({})), Some(Keyed::Opaque));
         assert_eq!(
             Keyed::of_example(&json!({"UA": "UA"})),
-            Some(Keyed::SelfKeyed)
+            Some(Keyed::ByItself)
         );
         assert_eq!(
             Keyed::of_example(&json!({"3743": "1269", "3745": 12})),
@@ -135,7 +135,7 @@ mod tests {
             json!({"value": "3", "valueId": "7"})
         );
         assert_eq!(next, 8);
-        assert_eq!(Keyed::SelfKeyed.render(&json!(["UA"])), json!({"UA": "UA"}));
+        assert_eq!(Keyed::ByItself.render(&json!(["UA"])), json!({"UA": "UA"}));
         assert_eq!(
             Keyed::Opaque.render(&json!("2024-01-01T00:00:00+00:00")),
             json!({})
