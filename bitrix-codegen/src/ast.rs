@@ -123,6 +123,8 @@ pub struct StateAst {
     pub documented: Option<Sp<bool>>,
     /// `upsert`: a named update of a name no record has creates the record.
     pub upsert: Option<Sp<bool>>,
+    /// `pick`: the one stored setting a `get_values` answers alone.
+    pub pick: Option<Sp<String>>,
 }
 
 /// Whether a field must be given.
@@ -151,6 +153,8 @@ pub struct FieldAst {
     pub description: Option<String>,
     /// The server's default, as documentation.
     pub default: Option<serde_json::Value>,
+    /// `aliases`: older names the portal still reads the parameter under.
+    pub aliases: Option<Sp<Vec<Sp<String>>>>,
 }
 
 /// `[types.Name]`.

@@ -970,3 +970,92 @@ fn state_reads_strict_filter_and_the_caller_id() {
     let messages: Vec<_> = p.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(messages, ["`owner_type` means nothing to this action"]);
 }
+
+#[test]
+fn aliases_name_old_spellings_no_other_parameter_takes() {
+    let params = |aliases: &str| {
+        format!(
+            "{HEAD}\n[[params]]\nname = \"taskId\"\ntype = \"integer\"\naliases = {aliases}\n\n[[params]]\nname = \"select\"\ntype = \"[string]\"\n\n[result]\ntype = \"boolean\"\n"
+        )
+    };
+    let m = ok(&params("[\"id\"]"));
+    assert_eq!(m.params[0].aliases, ["id"]);
+    assert!(m.params[1].aliases.is_empty());
+    // Another parameter's name, in any case: a portal that reads any case finds both there.
+    let d = problem(&params("[\"SELECT\"]"));
+    assert_at(
+        &d,
+        8,
+        12,
+        "alias `SELECT` of `taskId` clashes with `select`",
+        Some("a name may read one parameter only; remove the alias, or check which parameter the portal reads under it"),
+    );
+    // Read exactly, `SELECT` is another name.
+    let exact = params("[\"SELECT\"]").replacen("summary", "param_case = \"exact\"\nsummary", 1);
+    assert_eq!(ok(&exact).params[0].aliases, ["SELECT"]);
+    // Twice the same alias, and the parameter's own name.
+    let d = problem(&params("[\"id\", \"ID\"]"));
+    assert_at(
+        &d,
+        8,
+        18,
+        "alias `ID` of `taskId` clashes with `taskId`",
+        None,
+    );
+    let d = problem(&params("[\"TASKID\"]"));
+    assert_at(
+        &d,
+        8,
+        12,
+        "alias `TASKID` is the parameter's own name",
+        Some("a portal reads any case of the name already; leave it out"),
+    );
+    // Not on a type's fields, and only strings.
+    let d = problem(&format!(
+        "{HEAD}\n[types.Item]\nfields = [{{ name = \"taskId\", type = \"integer\", aliases = [\"id\"] }}]\n\n[result]\ntype = \"Item\"\n"
+    ));
+    assert_eq!(d.message, "a field of `Item` has `aliases`");
+    let d = problem(&params("[5]"));
+    assert!(d.message.contains("aliases"), "{d}");
+}
+
+#[test]
+fn state_reads_settings_and_refuses_misplaced_pick() {
+    use bitrix_codegen::model::{Action, Answer};
+    let set = ok(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.option\"\naction = \"set_values\"\nfields = \"*\"\n"
+    ));
+    let st = set.state.expect("state");
+    assert_eq!((st.action, st.answer), (Action::SetValues, Answer::True));
+    let get = ok(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.option\"\naction = \"get_values\"\npick = \"STATUS\"\ndocumented = true\n"
+    ));
+    let st = get.state.expect("state");
+    assert_eq!((st.action, st.answer), (Action::GetValues, Answer::Record));
+    assert_eq!(st.pick.as_deref(), Some("STATUS"));
+    assert!(st.documented);
+    // The parameter asking for one setting is a parameter of the method.
+    let d = problem(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.option\"\naction = \"get_values\"\nid = \"option\"\n"
+    ));
+    assert_eq!(d.message, "`option` is not a parameter of this method");
+    // A set names where its settings come from.
+    let d = problem(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.option\"\naction = \"set_values\"\n"
+    ));
+    assert_eq!(d.message, "`[state]` of this action needs `fields`");
+    // `pick` is a get_values' own, not beside `id`, and not empty.
+    let p = problems(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.option\"\naction = \"get\"\nid = \"id\"\npick = \"\"\n"
+    ));
+    let messages: Vec<_> = p.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "`pick` means nothing to this action",
+            "`pick` is empty",
+            "`[state]` has both `id` and `pick`",
+        ]
+    );
+    assert_eq!(p[0].line, 20);
+}

@@ -8,8 +8,9 @@
 
 use std::collections::BTreeMap;
 
+use bitrix_codegen::model::Action;
 use bitrix_codegen::Method;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::config::Config;
 use crate::store::{Record, Store};
@@ -92,7 +93,8 @@ pub fn load(
 
 /// The records of each `[state] documented` list's documented answer, stored under the name
 /// their key field holds (REST 3.0 field descriptions: `tasks.task.field.list`'s `name`), so
-/// that the list serves them and the family's named get finds them. Seeding is no write: the
+/// that the list serves them and the family's named get finds them; and the settings a
+/// `documented` `get_values` answers before anything is set. Seeding is no write: the
 /// journal that raises events is left empty.
 fn documented(methods: &BTreeMap<String, Method>, store: &mut Store) {
     for m in methods.values() {
@@ -112,6 +114,17 @@ fn documented(methods: &BTreeMap<String, Method>, store: &mut Store) {
             None => result,
         };
         let partition: Vec<String> = st.partition_value.clone();
+        // Settings start as the documented answer shows them: the one `pick`ed value, or every
+        // key of the documented object.
+        if st.action == Action::GetValues {
+            let start: Map<String, Value> = match (&st.pick, inner) {
+                (Some(key), v) if !v.is_null() => Map::from_iter([(key.clone(), v.clone())]),
+                (None, Value::Object(map)) => map.clone(),
+                _ => continue,
+            };
+            store.settings_mut(&st.entity, &partition).extend(start);
+            continue;
+        }
         for record in inner.as_array().into_iter().flatten() {
             let (Some(fields), Some(name)) = (record.as_object(), record.get(&st.key)) else {
                 continue;

@@ -131,6 +131,9 @@ pub struct StateDef {
     /// A named update of a name no record has creates the record (`crm.timeline.note.save`
     /// writes the note of an item whether or not it has one).
     pub upsert: bool,
+    /// The one stored setting a `get_values` answers alone, as a bare value (`STATUS` of
+    /// `im.user.status.get`, the setting `im.user.status.set` writes).
+    pub pick: Option<String>,
 }
 
 /// The operation of a stateful method.
@@ -154,11 +157,16 @@ pub enum Action {
     GetRows,
     /// Answers the emulated clock's current time.
     Now,
+    /// Merges the given keys into the partition's one set of settings (`app.option.set`).
+    SetValues,
+    /// Answers the partition's settings: all of them, or the one key a parameter or `pick`
+    /// names (`app.option.get`).
+    GetValues,
 }
 
 impl Action {
     /// Every action with its spec word.
-    pub const ALL: [(&'static str, Action); 9] = [
+    pub const ALL: [(&'static str, Action); 11] = [
         ("add", Action::Add),
         ("get", Action::Get),
         ("list", Action::List),
@@ -168,6 +176,8 @@ impl Action {
         ("set_rows", Action::SetRows),
         ("get_rows", Action::GetRows),
         ("now", Action::Now),
+        ("set_values", Action::SetValues),
+        ("get_values", Action::GetValues),
     ];
 
     /// The answer the action gives when the spec names none.
@@ -176,10 +186,11 @@ impl Action {
             Action::Add => Answer::Id,
             Action::Get => Answer::Record,
             Action::List => Answer::Records,
-            Action::Update | Action::Delete | Action::SetRows => Answer::True,
+            Action::Update | Action::Delete | Action::SetRows | Action::SetValues => Answer::True,
             Action::Fields => Answer::Fields,
             Action::GetRows => Answer::Records,
             Action::Now => Answer::Time,
+            Action::GetValues => Answer::Record,
         }
     }
 }
@@ -278,6 +289,9 @@ pub struct Field {
     pub description: Option<String>,
     /// The server's default.
     pub default: Option<Value>,
+    /// Older names the portal still reads the parameter under (spec `aliases`): the emulator
+    /// takes them, the generated client sends only `wire`.
+    pub aliases: Vec<String>,
 }
 
 impl Field {

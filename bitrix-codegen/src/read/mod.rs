@@ -58,9 +58,17 @@ const STATE_KEYS: &[&str] = &[
     "taken",
     "documented",
     "upsert",
+    "pick",
 ];
 const DEPRECATED_KEYS: &[&str] = &["replacement", "note"];
-const FIELD_KEYS: &[&str] = &["name", "type", "required", "description", "default"];
+const FIELD_KEYS: &[&str] = &[
+    "name",
+    "type",
+    "required",
+    "description",
+    "default",
+    "aliases",
+];
 const TYPE_KEYS: &[&str] = &["description", "fields", "min_fields", "values"];
 const VALUE_KEYS: &[&str] = &["value", "description"];
 const RESULT_KEYS: &[&str] = &["type", "description", "paged", "items"];
@@ -170,6 +178,7 @@ pub fn read_spec(ctx: &mut Ctx<'_>, text: &str) -> Option<SpecAst> {
             taken: r.string(ctx, "taken"),
             documented: r.boolean(ctx, "documented"),
             upsert: r.boolean(ctx, "upsert"),
+            pick: r.string(ctx, "pick"),
         });
         r.finish(ctx);
     }
@@ -324,6 +333,7 @@ pub(crate) fn read_field(
         required,
         description: text_of(r.string(ctx, "description")),
         default: r.get("default").map(|v| to_json(v.get_ref())),
+        aliases: r.strings(ctx, "aliases"),
     };
     r.finish(ctx);
     field

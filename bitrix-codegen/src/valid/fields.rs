@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use crate::ast::{FieldAst, Sp};
+use crate::ast::{FieldAst, Sp, TypeAst};
 use crate::diag::{did_you_mean, Ctx};
 use crate::model::{parse_type, Field, Method, Ty, TypeKind, PRIMITIVES};
 use crate::names;
@@ -38,6 +38,11 @@ pub(crate) fn fields(
                 required: row.required,
                 description: row.description.clone(),
                 default: row.default.clone(),
+                aliases: row
+                    .aliases
+                    .iter()
+                    .flat_map(|a| a.value.iter().map(|n| n.value.clone()))
+                    .collect(),
             });
         }
     }
@@ -190,6 +195,73 @@ pub(super) fn query_types_name_structs(ctx: &mut Ctx<'_>, rows: &[FieldAst], met
                     t.span.clone(),
                     format!("`{}` needs a struct type, and `{n}` is not one", t.value),
                     "name the struct a REST 3.0 method answers (e.g. `select<Task>` with `[types.Task]` declaring `fields`)",
+                );
+            }
+        }
+    }
+}
+
+/// `aliases` name older spellings the portal still reads a parameter under: each must be a name
+/// no other parameter (or alias) takes, and differ from the parameter's own name; compared up to
+/// case unless the spec says `param_case = "exact"`, since a portal that reads any case would
+/// find the clash under either. Only `[[params]]` have them: a type's fields are read by the
+/// portal inside a parameter, where no older name is documented.
+pub(crate) fn aliases(ctx: &mut Ctx<'_>, params: &[FieldAst], types: &[TypeAst], exact: bool) {
+    let same = |a: &str, b: &str| {
+        if exact {
+            a == b
+        } else {
+            a.eq_ignore_ascii_case(b)
+        }
+    };
+    // Every name a parameter is read under so far: (name, the parameter it reads).
+    let mut taken: Vec<(&str, &str)> = params
+        .iter()
+        .filter_map(|p| p.name.as_ref())
+        .map(|n| (n.value.as_str(), n.value.as_str()))
+        .collect();
+    for p in params {
+        let (Some(name), Some(list)) = (&p.name, &p.aliases) else {
+            continue;
+        };
+        for alias in &list.value {
+            if alias.value.trim().is_empty() {
+                ctx.error(alias.span.clone(), "an empty alias");
+                continue;
+            }
+            if same(&alias.value, &name.value) {
+                ctx.error_help(
+                    alias.span.clone(),
+                    format!("alias `{}` is the parameter's own name", alias.value),
+                    if exact {
+                        "leave it out"
+                    } else {
+                        "a portal reads any case of the name already; leave it out"
+                    },
+                );
+                continue;
+            }
+            if let Some((_, owner)) = taken.iter().find(|(n, _)| same(n, &alias.value)) {
+                ctx.error_help(
+                    alias.span.clone(),
+                    format!(
+                        "alias `{}` of `{}` clashes with `{owner}`",
+                        alias.value, name.value
+                    ),
+                    "a name may read one parameter only; remove the alias, or check which parameter the portal reads under it",
+                );
+                continue;
+            }
+            taken.push((alias.value.as_str(), name.value.as_str()));
+        }
+    }
+    for t in types {
+        for row in t.fields.iter().flat_map(|f| f.value.iter()) {
+            if let Some(list) = &row.aliases {
+                ctx.error_help(
+                    list.span.clone(),
+                    format!("a field of `{}` has `aliases`", t.name.value),
+                    "only `[[params]]` take aliases: the portal reads older names of top-level parameters",
                 );
             }
         }

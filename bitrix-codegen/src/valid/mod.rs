@@ -67,6 +67,7 @@ pub fn validate(
         )
         .collect();
     let params = fields::fields(ctx, &spec.params, &known, "parameter");
+    fields::aliases(ctx, &spec.params, &spec.types, exact_names);
     let (types, types_sound) = types::named_types(ctx, &spec.types, &known);
     sound &= types_sound;
     let result = result::result(ctx, &spec.result, &known);

@@ -108,8 +108,10 @@ pub(super) fn state(
         action,
         &flag(&ast.documented),
         "documented",
-        &[Action::List],
+        &[Action::List, Action::GetValues],
     );
+    only_for(ctx, ast, action, &ast.pick, "pick", &[Action::GetValues]);
+    one_way_to_pick(ctx, ast);
     if ast.taken.is_some() && !named {
         ctx.error_help(
             ast.span.clone(),
@@ -123,7 +125,7 @@ pub(super) fn state(
         action,
         &ast.fields,
         "fields",
-        &[Action::Add, Action::Update],
+        &[Action::Add, Action::Update, Action::SetValues],
     );
     // A `set_rows` without `rows` removes every row of the owner (`booking.v1.booking.client.unset`).
     only_for(ctx, ast, action, &ast.rows, "rows", &[Action::SetRows]);
@@ -190,7 +192,28 @@ pub(super) fn state(
         taken: ast.taken.as_ref().map(|s| s.value.clone()),
         documented: ast.documented.as_ref().is_some_and(|d| d.value),
         upsert,
+        pick: ast.pick.as_ref().map(|p| p.value.clone()),
     })
+}
+
+/// A `get_values` answers the one setting a parameter names (`id`) or a fixed one (`pick`),
+/// not both; a `pick` names a setting, so it is not empty.
+fn one_way_to_pick(ctx: &mut Ctx<'_>, ast: &StateAst) {
+    let Some(pick) = &ast.pick else { return };
+    if pick.value.trim().is_empty() {
+        ctx.error_help(
+            pick.span.clone(),
+            "`pick` is empty",
+            "name the stored setting the method answers, e.g. `pick = \"STATUS\"`",
+        );
+    }
+    if ast.id.is_some() {
+        ctx.error_help(
+            pick.span.clone(),
+            "`[state]` has both `id` and `pick`",
+            "`id` names the parameter that asks for one setting, `pick` the one setting always answered; keep one",
+        );
+    }
 }
 
 /// `entity` is present and a dotted name.
@@ -227,7 +250,7 @@ fn action(ctx: &mut Ctx<'_>, ast: &StateAst) -> Option<Action> {
         ctx.error_help(
             ast.span.clone(),
             "`[state]` has no `action`",
-            "add `action = \"add\"` (or get, list, update, delete, fields, set_rows, get_rows, now)",
+            "add `action = \"add\"` (or get, list, update, delete, fields, set_rows, get_rows, now, set_values, get_values)",
         );
         return None;
     };
@@ -239,7 +262,7 @@ fn action(ctx: &mut Ctx<'_>, ast: &StateAst) -> Option<Action> {
         ctx.error_help(
             a.span.clone(),
             format!("unknown action `{}`", a.value),
-            "use one of add, get, list, update, delete, fields, set_rows, get_rows, now",
+            "use one of add, get, list, update, delete, fields, set_rows, get_rows, now, set_values, get_values",
         );
     }
     found

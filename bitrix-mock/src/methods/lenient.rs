@@ -50,6 +50,32 @@ pub fn rename_keys(params: &mut Map<String, Value>, known: &[&str]) {
     }
 }
 
+/// Brings a parameter sent under one of its older names (spec `aliases`: `id` for
+/// `tasks.task.get`'s `taskId`) to its documented name, unless the documented name is given too
+/// (then it wins and the old one is ignored). Names compare up to case unless the method reads
+/// them exactly (`param_case = "exact"`).
+pub fn aliases(params: &mut Map<String, Value>, method: &Method) {
+    let same = |a: &str, b: &str| {
+        if method.exact_names {
+            a == b
+        } else {
+            a.eq_ignore_ascii_case(b)
+        }
+    };
+    for p in method.params.iter().filter(|p| !p.aliases.is_empty()) {
+        if params.keys().any(|k| same(k, &p.wire)) {
+            continue;
+        }
+        let old = params
+            .keys()
+            .find(|k| p.aliases.iter().any(|a| same(k, a)))
+            .cloned();
+        if let Some(v) = old.and_then(|k| params.remove(&k)) {
+            params.insert(p.wire.clone(), v);
+        }
+    }
+}
+
 /// The top-level names `method` reads: its parameters, and the `[state]` ones the store reads
 /// (`id`, the fields object, partitions) and the list arguments every list method takes.
 pub fn known_names(method: &Method) -> Vec<&str> {
@@ -165,6 +191,7 @@ fn coerce(method: &Method, ty: &Ty, value: &mut Value, depth: usize) {
         Ty::Select(_) | Ty::Filter(_) => empty_object_to_list(value),
         Ty::List(inner) => {
             empty_object_to_list(value);
+            keyed_object_to_list(value);
             match value {
                 Value::Array(items) => items
                     .iter_mut()
@@ -214,6 +241,17 @@ fn to_text(value: &mut Value) {
         _ => return,
     };
     *value = Value::String(text);
+}
+
+/// PHP has one array type: `{"UA": "UA"}` (`users[UA]=UA`) where a list is documented is a list
+/// whose keys the method does not read, so its values are taken. Objects keyed `0..n` are left
+/// to the check, which reads them as lists already.
+fn keyed_object_to_list(value: &mut Value) {
+    if let Value::Object(map) = value {
+        if map.keys().any(|k| k.parse::<usize>().is_err()) {
+            *value = Value::Array(map.values().cloned().collect());
+        }
+    }
 }
 
 /// PHP has one array type: an empty `{}` is the same empty array as `[]`.

@@ -104,6 +104,9 @@ pub fn call(shared: &Shared, caller: &Caller, name: &str, params: Value, api: Ap
         Value::Object(map) => map,
         _ => Map::new(),
     };
+    // Older names the spec documents the portal reading (`aliases`), before anything else
+    // looks a parameter up by name.
+    lenient::aliases(&mut params, method);
     // REST 3.0 reads a typed JSON object: its names and types are taken as sent.
     if !v3 {
         if !method.exact_names {

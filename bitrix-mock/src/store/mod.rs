@@ -52,6 +52,9 @@ pub struct Written {
     pub removed: Option<Map<String, Value>>,
 }
 
+/// The ID of the one record that holds a partition's settings (`[state]` `set_values`).
+pub const SETTINGS_ID: u64 = 1;
+
 /// Every entity's records.
 #[derive(Debug, Default)]
 pub struct Store {
@@ -201,6 +204,32 @@ impl Store {
         {
             p.records.retain(|_, r| keep(&r.fields));
         }
+    }
+
+    /// The settings of `partition` (`[state]` `set_values`, `get_values`): its one record's
+    /// fields, when anything was set.
+    pub fn settings(&self, entity: &str, partition: &Partition) -> Option<&Map<String, Value>> {
+        self.get(entity, partition, SETTINGS_ID).map(|r| &r.fields)
+    }
+
+    /// The settings of `partition`, to change; created empty (no ID field: every key is a
+    /// setting) when nothing was set yet.
+    pub fn settings_mut(&mut self, entity: &str, partition: &Partition) -> &mut Map<String, Value> {
+        let part = self
+            .entities
+            .entry(entity.to_string())
+            .or_default()
+            .entry(partition.clone())
+            .or_default();
+        part.next_id = part.next_id.max(SETTINGS_ID + 1);
+        &mut part
+            .records
+            .entry(SETTINGS_ID)
+            .or_insert_with(|| Record {
+                partition: partition.clone(),
+                fields: Map::new(),
+            })
+            .fields
     }
 
     /// The records of `partition`, in ID order.

@@ -166,7 +166,7 @@ pub fn catalog<'a>(methods: impl Iterator<Item = &'a Method>) -> BTreeMap<String
         if matches!(st.answer, Answer::Record | Answer::Records) {
             types.push(record_type(m, &m.result.ty, st.wrap.as_deref()));
         }
-        if matches!(st.action, Action::Add | Action::Update) {
+        if matches!(st.action, Action::Add | Action::Update | Action::SetValues) {
             if st.fields.as_deref() == Some("*") {
                 shape
                     .writable

@@ -7,6 +7,7 @@
 //! record reads right through `crm.deal.get` and `crm.item.get` alike.
 
 pub mod form;
+pub mod keyed;
 pub mod php;
 mod template;
 

@@ -9,6 +9,7 @@ use bitrix_codegen::Method;
 use serde_json::{Map, Value};
 
 use super::form::{DateShape, Out};
+use super::keyed::Keyed;
 use crate::names::{self, family, is_upper, loose, same_as, to_camel, to_upper};
 use crate::store::shape::{is_user_field, Kind, Shape};
 
@@ -23,6 +24,8 @@ struct Slot {
     unset: Value,
     /// The example's value when it shows one (not `null`).
     filled: Option<Value>,
+    /// The object the portal answers the value inside, when the example shows one.
+    keyed: Option<Keyed>,
 }
 
 /// How a family writes its records.
@@ -39,6 +42,11 @@ pub struct Template {
 }
 
 impl Template {
+    /// Whether the family documents no record (its records are answered as stored).
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
     /// Stamps a new record with what the portal fills itself: the fields the family shows filled
     /// in its example but its add and update methods do not take. Dates get the creation time,
     /// user fields (`createdBy`, `MODIFIED_BY`, `authorId`) the caller, others the empty value of
@@ -90,6 +98,23 @@ impl Template {
         }
     }
 
+    /// Puts given values the family answers with value IDs (`{"3743": "1269"}`, `{value,
+    /// valueId}`) into that form, IDs from `next_id`, so that every read shows the same IDs.
+    pub fn with_value_ids(&self, given: &mut Map<String, Value>, next_id: &mut u64) {
+        for (name, v) in given.iter_mut() {
+            let l = loose(name);
+            let keyed = self
+                .slots
+                .iter()
+                .find(|s| s.loose == l)
+                .and_then(|s| s.keyed)
+                .filter(|k| k.needs_ids());
+            if let Some(k) = keyed {
+                *v = k.wrap(v, next_id);
+            }
+        }
+    }
+
     /// `record` as the family answers it: every documented key in its form, then the stored
     /// fields the family knows or the user fields, in its casing.
     pub fn render(&self, record: &Map<String, Value>, shape: &Shape) -> Map<String, Value> {
@@ -113,6 +138,8 @@ impl Template {
                     used.insert(k.as_str());
                     if v.is_null() {
                         slot.unset.clone()
+                    } else if let Some(keyed) = slot.keyed {
+                        keyed.render(v)
                     } else {
                         slot.out.apply(v)
                     }
@@ -163,7 +190,7 @@ pub fn catalog<'a>(
             // The caller's own record (`user.current`) shows a user in session, dates of activity
             // filled; a list's is the better witness of a record as added.
             Action::Get if st.id.as_deref() == Some("$caller") => 2,
-            Action::Get => 0,
+            Action::Get | Action::GetValues => 0,
             Action::List | Action::GetRows => 1,
             Action::Add | Action::Update => 2,
             _ => continue,
@@ -265,6 +292,7 @@ fn build(
         .map(|name| {
             let v = &rec[name];
             let given = forms.and_then(|f| f.get(name)).map(|f| from_word(*f));
+            let keyed = given.is_none().then(|| Keyed::of_example(v)).flatten();
             let out = given
                 .or_else(|| Out::of_example(v))
                 .or_else(|| {
@@ -285,6 +313,7 @@ fn build(
                 out,
                 unset,
                 filled: (!v.is_null()).then(|| v.clone()),
+                keyed,
             }
         })
         .collect();

@@ -1,7 +1,8 @@
 //! What third-party SDKs' own test suites (fast_bitrix24, b24jssdk), written against real
 //! portals, expect of an answer, one test per class of portal behaviour: batch commands' timing,
 //! `LIKE` patterns in filters, legacy lists ignoring filter keys they do not know, names asked in
-//! the other casing, system facts under another family's name, and the defaults of a new lead.
+//! the other casing, system facts under another family's name, the defaults of a new lead, and
+//! parameters sent under the older names a spec lists as `aliases`.
 
 use crate::common;
 
@@ -208,4 +209,39 @@ async fn the_current_user_is_a_stored_record() {
     let profile = ok(&format!("{hook}profile"), json!({})).await;
     assert_eq!(profile["result"]["NAME"], "Renamed", "{profile}");
     assert_eq!(profile["result"]["ADMIN"], true, "{profile}");
+}
+
+/// b24jssdk's `callMethod tasks.task.get` sends the task's ID as `id` where the reference
+/// documents `taskId`, and the portal answers the task: the spec lists `id` among the
+/// parameter's `aliases`. The documented name wins when both are sent, and a batch command reads
+/// the alias too.
+#[tokio::test]
+async fn parameters_under_their_older_names() {
+    let emu = shipped().await;
+    let hook = emu.webhook_url();
+    for title in ["First", "Second"] {
+        ok(
+            &format!("{hook}tasks.task.add"),
+            json!({"fields": {"TITLE": title, "RESPONSIBLE_ID": 1}}),
+        )
+        .await;
+    }
+    let get = format!("{hook}tasks.task.get");
+    let task = ok(&get, json!({"id": 1, "select": ["ID", "TITLE"]})).await;
+    assert_eq!(task["result"]["task"]["title"], "First", "{task}");
+    assert_eq!(task["result"]["task"]["id"], "1", "{task}");
+    let both = ok(&get, json!({"id": 1, "taskId": 2})).await;
+    assert_eq!(both["result"]["task"]["title"], "Second", "{both}");
+    let batch = ok(
+        &format!("{hook}batch"),
+        json!({"cmd": {"t": "tasks.task.get?id=2&select[]=TITLE"}}),
+    )
+    .await;
+    assert_eq!(
+        batch["result"]["result"]["t"]["task"]["title"], "Second",
+        "{batch}"
+    );
+    // Without either name the call is still refused, under the documented name.
+    let refused = post_json(&get, &json!({"ID_X": 1})).await;
+    assert_eq!(refused.0, 400, "{refused:?}");
 }

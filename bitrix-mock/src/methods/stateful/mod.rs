@@ -1,5 +1,5 @@
-//! Every method with `[state]`, served by the generic store: add, get, list, update, delete and
-//! fields, each answering in the shape its spec names (`answer`, `wrap`). Writing fields, listing
+//! Every method with `[state]`, served by the generic store: add, get, list, update, delete,
+//! fields, rows and settings, each answering in the shape its spec names (`answer`, `wrap`). Writing fields, listing
 //! and describing live in the submodules.
 
 use bitrix_codegen::model::{Action, Answer, StateDef, Ty};
@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value};
 
 mod fields;
 mod list;
+mod values;
 mod write;
 
 use crate::envelope::Success;
@@ -70,6 +71,8 @@ pub fn run(
                     given.insert(name.clone(), v.clone());
                 }
             }
+            view.template
+                .with_value_ids(&mut given, &mut store.next_multi);
             let mut record = Map::new();
             write(shape, &mut record, given, store);
             system_fields(shape, &mut record, &partition, st, ctx, true);
@@ -131,7 +134,9 @@ pub fn run(
                 create_named(st, view, params, ctx, &partition, store)?;
             }
             let id = record_id(st, params, ctx, &partition, store)?;
-            let given = fields_param(st, params)?;
+            let mut given = fields_param(st, params)?;
+            view.template
+                .with_value_ids(&mut given, &mut store.next_multi);
             if store.get(&st.entity, &partition, id).is_none() {
                 return Err(Problem::NotFound(id.to_string()));
             }
@@ -195,6 +200,8 @@ pub fn run(
                 .unwrap_or(Out::Raw);
             Ok(Success::of(wrap(st, shape.apply(&json!(now)))))
         }
+        Action::SetValues => values::set(method, st, view, params, &partition, store, ctx.v3),
+        Action::GetValues => values::get(method, st, view, params, &partition, store),
     }
 }
 
