@@ -26,6 +26,8 @@ pub struct Current {
     pub crate_lists: Vec<(PathBuf, String)>,
     /// `bitrix-runtime/Cargo.toml`.
     pub runtime_manifest: String,
+    /// The workspace's `Cargo.toml`.
+    pub root_manifest: String,
 }
 
 /// The files whose `crates = "…"` macro arguments name every part: the facade, and the tests
@@ -112,7 +114,28 @@ pub fn render(folders: &[String], current: &Current) -> Result<Vec<Output>, Stri
         path: "bitrix-runtime/Cargo.toml".into(),
         text: runtime_manifest(&features, &current.runtime_manifest)?,
     });
+    out.push(Output {
+        path: "Cargo.toml".into(),
+        text: root_manifest(&current.root_manifest),
+    });
     Ok(out)
+}
+
+/// The workspace manifest ends with the parts' profile: no debug info in development builds.
+/// Every span of generated code is the macro call, so line tables would say nothing, and they
+/// would double the size of every binary that links the API (the parts' check tables included).
+fn root_manifest(text: &str) -> String {
+    let marker = "# The parts' generated code: no line tables (written by ";
+    let kept = text.find(marker).map_or(text, |at| &text[..at]);
+    let mut out = kept.trim_end().to_string();
+    out += &format!("\n\n{marker}{WRITER}).\n");
+    for i in 0..SHARDS {
+        out += &format!("[profile.dev.package.bitrix-api-{i}]\ndebug = false\n");
+        if i + 1 < SHARDS {
+            out += "\n";
+        }
+    }
+    out
 }
 
 fn part_manifest(i: usize, features: &str) -> String {
@@ -303,6 +326,7 @@ pub fn current(root: &Path) -> std::io::Result<Current> {
             .map(|p| Ok((PathBuf::from(p), fs::read_to_string(root.join(p))?)))
             .collect::<std::io::Result<_>>()?,
         runtime_manifest: fs::read_to_string(root.join("bitrix-runtime/Cargo.toml"))?,
+        root_manifest: fs::read_to_string(root.join("Cargo.toml"))?,
     })
 }
 
@@ -491,6 +515,15 @@ mod tests {
             runtime_manifest(features, &with).unwrap(),
             runtime_manifest(features, without).unwrap()
         );
+    }
+
+    #[test]
+    fn the_root_manifest_ends_with_the_parts_profile_once() {
+        let once = root_manifest("[workspace]\n");
+        assert!(once.starts_with("[workspace]\n\n# The parts' generated code"));
+        assert!(once.contains("[profile.dev.package.bitrix-api-0]\ndebug = false\n\n"));
+        assert!(once.ends_with("[profile.dev.package.bitrix-api-7]\ndebug = false\n"));
+        assert_eq!(root_manifest(&once), once);
     }
 
     #[test]
