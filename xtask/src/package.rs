@@ -1,10 +1,12 @@
-//! `cargo xtask package-check`: the published crates are self-contained. `cargo package` builds
-//! `bitrix-rest` from its `.crate` file and those of its dependencies, so the specs and event
-//! specs the API is generated from, and the license texts, must travel inside them.
+//! `cargo xtask package-check`: the published crates are self-contained. `cargo package` writes
+//! their `.crate` files; a crate outside the workspace then checks `bitrix-rest` built from them
+//! alone, so the specs and event specs the API is generated from, and the license texts, must
+//! travel inside them.
 
 use crate::sync::SHARDS;
 use crate::util::{cargo, output, run, target_dir};
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// The published crates, dependencies first.
 pub fn published() -> Vec<String> {
@@ -21,8 +23,8 @@ pub fn published() -> Vec<String> {
     crates
 }
 
-/// The features the verification build turns on: the seed method's folder.
-const VERIFIED_FEATURES: &str = "bitrix-rest/imbot";
+/// The folder the verification build turns on: the seed method's.
+const VERIFIED_FOLDER: &str = "imbot";
 
 /// Files every published crate carries.
 const LICENSES: &[&str] = &["LICENSE-MIT", "LICENSE-APACHE"];
@@ -41,8 +43,8 @@ fn required(krate: &str) -> &'static [&'static str] {
     }
 }
 
-/// Whether `name` (a folder in cargo's registry sources) is an unpacked copy of one of `crates`:
-/// `NAME-VERSION` with a version that starts with a digit.
+/// Whether `name` (a `.crate` file's name without the extension) is a version of one of
+/// `crates`: `NAME-VERSION` with a version that starts with a digit.
 pub fn is_unpacked_copy(name: &str, crates: &[String]) -> bool {
     crates.iter().any(|k| {
         name.strip_prefix(k.as_str())
@@ -60,36 +62,59 @@ pub fn lacking<'a>(list: &str, needles: &[&'a str]) -> Vec<&'a str> {
         .collect()
 }
 
-fn cargo_home() -> Option<PathBuf> {
-    std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+/// The `.crate` file of `krate` that `cargo package` wrote into `dir`.
+fn crate_file(dir: &Path, krate: &str) -> Result<PathBuf, String> {
+    std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".crate"))
+                .is_some_and(|n| is_unpacked_copy(n, std::slice::from_ref(&krate.to_string())))
+        })
+        .ok_or_else(|| format!("package: no .crate file of {krate} in {}", dir.display()))
+}
+
+/// The files inside a `.crate` file, one per line, without the `NAME-VERSION/` folder.
+fn files_inside(file: &Path) -> Result<String, String> {
+    let list = output(Command::new("tar").arg("tzf").arg(file))?;
+    Ok(list
+        .lines()
+        .filter_map(|l| l.split_once('/').map(|(_, rest)| rest))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n"))
+}
+
+/// A crate outside the workspace that depends on the packaged `bitrix-rest` (every published
+/// crate patched in from its unpacked `.crate` file) and names the seed method.
+fn verifier(unpacked: &Path, crates: &[String]) -> String {
+    let patches: String = crates
+        .iter()
+        .map(|k| format!("{k} = {{ path = \"{}\" }}\n", unpacked.join(k).display()))
+        .collect();
+    format!(
+        r#"[package]
+name = "verify-packaged"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+bitrix-rest = {{ version = "0.1", default-features = false, features = ["{VERIFIED_FOLDER}"] }}
+
+[patch.crates-io]
+{patches}
+[workspace]
+"#
+    )
 }
 
 /// The command.
 pub fn run_check(root: &Path) -> Result<(), String> {
     let crates = published();
-    // Verification unpacks our .crate files into cargo's registry sources, and cargo reuses an
-    // unpacked copy of the same name and version: drop copies left by earlier runs so today's
-    // files are built. Only the local registry's folders (named `-HASH`) are touched.
-    if let Some(sources) = cargo_home().map(|h| h.join("registry/src")) {
-        for registry in std::fs::read_dir(&sources).into_iter().flatten().flatten() {
-            if !registry.file_name().to_string_lossy().starts_with('-') {
-                continue;
-            }
-            for copy in std::fs::read_dir(registry.path())
-                .into_iter()
-                .flatten()
-                .flatten()
-            {
-                if is_unpacked_copy(&copy.file_name().to_string_lossy(), &crates) {
-                    std::fs::remove_dir_all(copy.path())
-                        .map_err(|e| format!("{}: {e}", copy.path().display()))?;
-                }
-            }
-        }
-    }
-    // Likewise, cargo takes a registry crate's build output as final for its version.
     let packaged = target_dir(root).join("package");
     if packaged.exists() {
         std::fs::remove_dir_all(&packaged).map_err(|e| format!("{}: {e}", packaged.display()))?;
@@ -98,39 +123,63 @@ pub fn run_check(root: &Path) -> Result<(), String> {
         .iter()
         .flat_map(|k| ["-p".to_string(), k.clone()])
         .collect();
-    let below = &selected[..selected.len() - 2];
     run(cargo()
         .current_dir(root)
         .args(["package", "-q", "--allow-dirty", "--no-verify"])
-        .args(below))?;
-    // Only bitrix-rest is verified (built from the .crate files); it builds every crate below it.
-    // One folder (the seed method's) is enough to prove the generator finds its specs inside the
-    // .crate files; every folder's files are counted below, and the whole API is built by the
-    // tests, so a second build of it here would only cost CI minutes.
-    run(cargo()
-        .current_dir(root)
-        .args(["package", "-q", "--allow-dirty", "--no-default-features"])
-        .args(["--features", VERIFIED_FEATURES])
         .args(&selected))?;
+
+    // The files: licenses, specs and build scripts inside every .crate file.
+    let verify = target_dir(root).join("package-verify");
+    let unpacked = verify.join("crates");
+    if unpacked.exists() {
+        std::fs::remove_dir_all(&unpacked).map_err(|e| format!("{}: {e}", unpacked.display()))?;
+    }
+    std::fs::create_dir_all(&unpacked).map_err(|e| format!("{}: {e}", unpacked.display()))?;
     for krate in &crates {
-        let list = output(cargo().current_dir(root).args([
-            "package",
-            "-q",
-            "--allow-dirty",
-            "--list",
-            "-p",
-            krate,
-        ]))?;
+        let file = crate_file(&packaged, krate)?;
+        let list = files_inside(&file)?;
         let needles: Vec<&str> = LICENSES.iter().chain(required(krate)).copied().collect();
-        if let Some(file) = lacking(&list, &needles).first() {
-            return Err(format!("package: {krate}'s .crate lacks {file}"));
+        if let Some(missing) = lacking(&list, &needles).first() {
+            return Err(format!("package: {krate}'s .crate lacks {missing}"));
         }
         let specs = list
             .lines()
             .filter(|l| l.starts_with("specs/") && l.ends_with(".toml"))
             .count();
         println!("package: {krate} ok ({specs} spec files inside)");
+        // Unpacked as `crates/NAME`, whatever the version, so the patch paths stay fixed.
+        let into = unpacked.join(krate);
+        std::fs::create_dir_all(&into).map_err(|e| format!("{}: {e}", into.display()))?;
+        run(Command::new("tar")
+            .arg("xzf")
+            .arg(&file)
+            .arg("--strip-components=1")
+            .arg("-C")
+            .arg(&into))?;
     }
+
+    // The build: cargo's own verification builds each of the 13 crates on its own, the API
+    // parts twice; one crate that depends on the packaged bitrix-rest checks them all once.
+    // One folder (the seed method's) proves the generator finds its specs inside the .crate
+    // files; the whole API is built by the tests.
+    let app = verify.join("app");
+    std::fs::create_dir_all(app.join("src")).map_err(|e| format!("{}: {e}", app.display()))?;
+    let write = |path: PathBuf, text: &str| {
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    write(app.join("Cargo.toml"), &verifier(&unpacked, &crates))?;
+    write(
+        app.join("src/lib.rs"),
+        "//! Names the seed method of the packaged API.\n#[allow(deprecated)]\npub use bitrix_rest::api::imbot::command::Update;\n",
+    )?;
+    // The workspace's versions of everything else, so that the check needs no network.
+    std::fs::copy(root.join("Cargo.lock"), app.join("Cargo.lock"))
+        .map_err(|e| format!("Cargo.lock: {e}"))?;
+    run(cargo()
+        .current_dir(&app)
+        .env("CARGO_TARGET_DIR", verify.join("target"))
+        .args(["check", "-q", "--offline"]))?;
+    println!("package: the packaged bitrix-rest (`{VERIFIED_FOLDER}`) builds from the .crate files alone");
     Ok(())
 }
 
@@ -148,7 +197,7 @@ mod tests {
     }
 
     #[test]
-    fn only_our_crates_unpacked_copies_are_dropped() {
+    fn crate_files_are_matched_by_name_and_version() {
         let crates = published();
         assert!(is_unpacked_copy("bitrix-rest-0.1.0", &crates));
         assert!(is_unpacked_copy("bitrix-api-7-0.1.0", &crates));
@@ -156,6 +205,25 @@ mod tests {
         assert!(!is_unpacked_copy("bitrix-restx-0.1.0", &crates));
         assert!(!is_unpacked_copy("serde-1.0.0", &crates));
         assert!(!is_unpacked_copy("bitrix-api-7-beta", &crates));
+    }
+
+    #[test]
+    fn the_verifier_patches_in_every_packaged_crate() {
+        let crates = published();
+        let text = verifier(Path::new("/v/crates"), &crates);
+        assert!(text.contains(
+            "bitrix-rest = { version = \"0.1\", default-features = false, features = [\"imbot\"] }"
+        ));
+        for k in &crates {
+            assert!(
+                text.contains(&format!("\n{k} = {{ path = \"/v/crates/{k}\" }}\n")),
+                "{k}"
+            );
+        }
+        assert!(
+            text.trim_end().ends_with("[workspace]"),
+            "outside the SDK's workspace"
+        );
     }
 
     #[test]
