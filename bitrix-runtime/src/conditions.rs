@@ -42,20 +42,28 @@ pub enum Compare {
 }
 
 impl Compare {
+    /// The comparison, as the portal facts name it.
+    pub fn op(self) -> bitrix_facts::FilterOp {
+        use bitrix_facts::FilterOp;
+        match self {
+            Compare::Eq => FilterOp::Eq,
+            Compare::Ne => FilterOp::Ne,
+            Compare::Gt => FilterOp::Gt,
+            Compare::Ge => FilterOp::Ge,
+            Compare::Lt => FilterOp::Lt,
+            Compare::Le => FilterOp::Le,
+            Compare::In => FilterOp::In,
+            Compare::NotIn => FilterOp::NotIn,
+            Compare::Contains => FilterOp::Contains,
+            Compare::Like => FilterOp::Like,
+        }
+    }
+
     /// The prefix as sent before the field name.
     pub fn prefix(self) -> &'static str {
-        match self {
-            Compare::Eq => "=",
-            Compare::Ne => "!=",
-            Compare::Gt => ">",
-            Compare::Ge => ">=",
-            Compare::Lt => "<",
-            Compare::Le => "<=",
-            Compare::In => "@",
-            Compare::NotIn => "!@",
-            Compare::Contains => "%",
-            Compare::Like => "=%",
-        }
+        // Every comparison above has a REST 2 prefix (a unit test holds it); `=` is the plain
+        // key's meaning anyway.
+        self.op().rest2_prefix().unwrap_or("=")
     }
 }
 
@@ -317,6 +325,25 @@ impl<'de, T> Deserialize<'de> for Conditions<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_comparison_has_its_rest2_prefix_in_the_portal_facts() {
+        let all = [
+            (Compare::Eq, "="),
+            (Compare::Ne, "!="),
+            (Compare::Gt, ">"),
+            (Compare::Ge, ">="),
+            (Compare::Lt, "<"),
+            (Compare::Le, "<="),
+            (Compare::In, "@"),
+            (Compare::NotIn, "!@"),
+            (Compare::Contains, "%"),
+            (Compare::Like, "=%"),
+        ];
+        for (compare, prefix) in all {
+            assert_eq!(compare.op().rest2_prefix(), Some(prefix), "{compare:?}");
+        }
+    }
 
     /// A record type with two fields, as the generator writes its reference type.
     struct Deal;

@@ -26,6 +26,8 @@ pub enum Command {
         specs: Option<usize>,
         /// The folder measured alone.
         scope: String,
+        /// Measure the API laid out by domain (`domains`) instead of the shipped hash parts.
+        domains: bool,
     },
     /// Measure clean and incremental builds of `bitrix-rest`.
     BuildTimes {
@@ -62,7 +64,9 @@ usage: cargo xtask <command>
   spec-io                     only the spec library (bitrix-codegen) reads and writes spec files
   msrv                        no dependency needs a newer Rust than rust-version
   one-folder [FOLDER]         clippy -D warnings on bitrix-rest with one folder (default crm)
-  scale N|shipped [SCOPE]     build cost with N synthetic specs (SCOPE default crm)
+  scale N|shipped [SCOPE [parts|domains]]
+                              build cost with N synthetic specs (SCOPE default crm), of the
+                              shipped hash parts or of the API laid out by domain
   build-times [RUNS]          clean and incremental build times of bitrix-rest (default 3 runs)
   fuzz-smoke [--seconds S] [--keep] [TARGET…]
                               every fuzz target briefly (FUZZ_SECONDS, FUZZ_KEEP=1 also work)
@@ -100,7 +104,20 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Co
                 Some(n) => Some(number(n, "scale: the number of specs")?),
             };
             let scope = rest.next().unwrap_or("crm").to_string();
-            Command::Scale { specs, scope }
+            let domains = match rest.next() {
+                None | Some("parts") => false,
+                Some("domains") => true,
+                Some(other) => {
+                    return Err(format!(
+                        "scale: the layout is `parts` or `domains`, not `{other}`"
+                    ))
+                }
+            };
+            Command::Scale {
+                specs,
+                scope,
+                domains,
+            }
         }
         "build-times" => {
             let runs = match rest.next() {
@@ -195,14 +212,24 @@ mod tests {
             parse(&args("scale 2000"), no_env),
             Ok(Command::Scale {
                 specs: Some(2000),
-                scope: "crm".into()
+                scope: "crm".into(),
+                domains: false
             })
         );
         assert_eq!(
             parse(&args("scale shipped imbot"), no_env),
             Ok(Command::Scale {
                 specs: None,
-                scope: "imbot".into()
+                scope: "imbot".into(),
+                domains: false
+            })
+        );
+        assert_eq!(
+            parse(&args("scale shipped crm domains"), no_env),
+            Ok(Command::Scale {
+                specs: None,
+                scope: "crm".into(),
+                domains: true
             })
         );
         assert!(parse(&args("scale"), no_env).is_err());

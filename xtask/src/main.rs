@@ -6,6 +6,7 @@ mod build_times;
 mod circles;
 mod docs;
 mod fuzz;
+mod layout;
 mod msrv;
 mod package;
 mod scale;
@@ -36,7 +37,11 @@ fn main() {
         Command::DocsCheck => docs::run_check(&root),
         Command::Msrv => msrv::run_msrv(&root),
         Command::OneFolder { folder } => msrv::run_one_folder(&root, &folder),
-        Command::Scale { specs, scope } => scale::run_scale(&root, specs, &scope),
+        Command::Scale {
+            specs,
+            scope,
+            domains,
+        } => scale::run_scale(&root, specs, &scope, domains),
         Command::BuildTimes { runs } => build_times::run_build_times(&root, runs),
         Command::FuzzSmoke {
             targets,

@@ -50,7 +50,14 @@ const OTHERS: &[(&str, &str)] = &[
     ("xtask/src/circles.rs", "Rust sources"),
     ("xtask/src/spec_io.rs", "Rust sources"),
     ("xtask/src/docs.rs", "generated rustdoc pages"),
-    ("xtask/src/package.rs", "cargo's unpacked registry sources"),
+    (
+        "xtask/src/package.rs",
+        "the .crate files and the manifest of the crate that checks them",
+    ),
+    (
+        "xtask/src/layout.rs",
+        "a benchmark: rewrites a copy of the workspace's manifests into domain crates",
+    ),
     ("xtask/src/util.rs", "measurement reports"),
     (
         "xtask/src/sync.rs",

@@ -6,6 +6,7 @@
 //! a list: `[["status", "=", "NEW"], {"logic": "or", "conditions": [["id", [1, 2]]]}]` with
 //! `=`, `!=`, `>`, `>=`, `<`, `<=`, `in`, `between`.
 
+use bitrix_facts::FilterOp as Op;
 use serde_json::{Map, Value};
 
 use super::shape::Shape;
@@ -24,43 +25,6 @@ pub enum FilterError {
     /// A REST 3.0 operator that does not exist.
     UnknownOperator(String),
 }
-
-/// A comparison.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Op {
-    Eq,
-    Ne,
-    Gt,
-    Ge,
-    Lt,
-    Le,
-    Like,
-    NotLike,
-    Pattern,
-    NotPattern,
-    In,
-    NotIn,
-    Between,
-}
-
-/// Longest prefixes first, so that `>=` is not read as `>` and `!@` not as `!`.
-const PREFIXES: [(&str, Op); 15] = [
-    ("!=%", Op::NotPattern),
-    ("!%=", Op::NotPattern),
-    ("!@", Op::NotIn),
-    ("!%", Op::NotLike),
-    ("=%", Op::Pattern),
-    ("%=", Op::Pattern),
-    ("!=", Op::Ne),
-    (">=", Op::Ge),
-    ("<=", Op::Le),
-    ("@", Op::In),
-    ("!", Op::Ne),
-    (">", Op::Gt),
-    ("<", Op::Lt),
-    ("%", Op::Like),
-    ("=", Op::Eq),
-];
 
 /// A parsed filter.
 #[derive(Debug, Clone, PartialEq)]
@@ -191,17 +155,8 @@ fn condition_v3(item: &Value, shape: &Shape, depth: usize) -> Result<Cond, Filte
                 [Value::String(n), Value::String(op), v] => (n, op.as_str(), v),
                 _ => return Err(FilterError::Malformed),
             };
-            let op = match op.to_ascii_lowercase().as_str() {
-                "=" => Op::Eq,
-                "!=" => Op::Ne,
-                ">" => Op::Gt,
-                ">=" => Op::Ge,
-                "<" => Op::Lt,
-                "<=" => Op::Le,
-                "in" => Op::In,
-                "between" => Op::Between,
-                _ => return Err(FilterError::UnknownOperator(op.to_string())),
-            };
+            let op =
+                Op::from_rest3(op).ok_or_else(|| FilterError::UnknownOperator(op.to_string()))?;
             if op == Op::Between && value.as_array().is_none_or(|a| a.len() != 2) {
                 return Err(FilterError::BadValue(name.clone()));
             }
@@ -212,10 +167,7 @@ fn condition_v3(item: &Value, shape: &Shape, depth: usize) -> Result<Cond, Filte
 }
 
 fn field(key: &str, value: &Value, shape: &Shape) -> Result<Cond, FilterError> {
-    let (op, name) = PREFIXES
-        .iter()
-        .find_map(|(p, op)| key.strip_prefix(p).map(|rest| (*op, rest)))
-        .unwrap_or((Op::Eq, key));
+    let (op, name) = Op::split_rest2_key(key);
     condition(name, op, value, shape)
 }
 
@@ -233,7 +185,7 @@ fn condition(name: &str, op: Op, value: &Value, shape: &Shape) -> Result<Cond, F
     if matches!(value, Value::Object(_)) {
         return Err(FilterError::BadValue(name.to_string()));
     }
-    let textual = matches!(op, Op::Like | Op::NotLike | Op::Pattern | Op::NotPattern);
+    let textual = matches!(op, Op::Contains | Op::NotContains | Op::Like | Op::NotLike);
     if kind.numeric() && !textual {
         let values: Vec<&Value> = match value {
             Value::Array(items) => items.iter().collect(),
@@ -276,12 +228,12 @@ fn test(have: Option<&Value>, op: Op, want: &Value) -> bool {
         Op::Ne => !equal(have, want),
         Op::In => list().iter().any(|w| equal(have, w)),
         Op::NotIn => !list().iter().any(|w| equal(have, w)),
-        Op::Like => {
+        Op::Contains => {
             let needle = text(want).unwrap_or_default().to_lowercase();
             any_item(have, |v| like(v, &needle))
         }
-        Op::NotLike => !test(have, Op::Like, want),
-        Op::Pattern => {
+        Op::NotContains => !test(have, Op::Contains, want),
+        Op::Like => {
             let pattern: Vec<char> = text(want)
                 .unwrap_or_default()
                 .to_lowercase()
@@ -294,7 +246,7 @@ fn test(have: Option<&Value>, op: Op, want: &Value) -> bool {
                 })
             })
         }
-        Op::NotPattern => !test(have, Op::Pattern, want),
+        Op::NotLike => !test(have, Op::Like, want),
         Op::Between => {
             let (Some(lo), Some(hi)) = (want.get(0), want.get(1)) else {
                 return false;

@@ -33,18 +33,25 @@ pub enum Op {
 }
 
 impl Op {
+    /// The comparison, as the portal facts name it.
+    pub fn op(self) -> bitrix_facts::FilterOp {
+        use bitrix_facts::FilterOp;
+        match self {
+            Op::Eq => FilterOp::Eq,
+            Op::Ne => FilterOp::Ne,
+            Op::Gt => FilterOp::Gt,
+            Op::Ge => FilterOp::Ge,
+            Op::Lt => FilterOp::Lt,
+            Op::Le => FilterOp::Le,
+            Op::In => FilterOp::In,
+            Op::Between => FilterOp::Between,
+        }
+    }
+
     /// The operator as sent.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Op::Eq => "=",
-            Op::Ne => "!=",
-            Op::Gt => ">",
-            Op::Ge => ">=",
-            Op::Lt => "<",
-            Op::Le => "<=",
-            Op::In => "in",
-            Op::Between => "between",
-        }
+        // Every operator above is a REST 3.0 one (a unit test holds it).
+        self.op().rest3_operator().unwrap_or("=")
     }
 }
 
@@ -251,5 +258,27 @@ impl<T> Serialize for Filter<T> {
 impl<'de, T> Deserialize<'de> for Filter<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         Vec::<Value>::deserialize(d).map(Filter::from_items)
+    }
+}
+
+#[cfg(test)]
+mod op_tests {
+    use super::Op;
+
+    #[test]
+    fn every_operator_is_a_rest3_operator_of_the_portal_facts() {
+        let all = [
+            (Op::Eq, "="),
+            (Op::Ne, "!="),
+            (Op::Gt, ">"),
+            (Op::Ge, ">="),
+            (Op::Lt, "<"),
+            (Op::Le, "<="),
+            (Op::In, "in"),
+            (Op::Between, "between"),
+        ];
+        for (op, sent) in all {
+            assert_eq!(op.op().rest3_operator(), Some(sent), "{op:?}");
+        }
     }
 }
