@@ -212,11 +212,14 @@ pub enum Answer {
     Time,
     /// The key of each listed record, not the record (`bizproc.activity.list` answers codes).
     Keys,
+    /// The listed records as an object keyed by each one's key (`task.stages.get` answers
+    /// `{"5": {...}, "6": {...}}`).
+    Keyed,
 }
 
 impl Answer {
     /// Every answer with its spec word.
-    pub const ALL: [(&'static str, Answer); 7] = [
+    pub const ALL: [(&'static str, Answer); 8] = [
         ("id", Answer::Id),
         ("true", Answer::True),
         ("record", Answer::Record),
@@ -224,6 +227,7 @@ impl Answer {
         ("fields", Answer::Fields),
         ("time", Answer::Time),
         ("keys", Answer::Keys),
+        ("keyed", Answer::Keyed),
     ];
 }
 

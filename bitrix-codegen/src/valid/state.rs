@@ -52,6 +52,13 @@ pub(super) fn state(
             "only a `list` answers the keys of its records",
         );
     }
+    if answer == Some(Answer::Keyed) && action != Action::List {
+        ctx.error_help(
+            ast.span.clone(),
+            "`answer = \"keyed\"` means nothing to this action",
+            "only a `list` answers its records keyed by their key",
+        );
+    }
     needs_param(
         ctx,
         ast,
@@ -281,7 +288,7 @@ fn answer(ctx: &mut Ctx<'_>, ast: &StateAst, action: Action) -> Option<Answer> {
         ctx.error_help(
             a.span.clone(),
             format!("unknown answer `{}`", a.value),
-            "use one of id, true, record, records, fields, time, keys",
+            "use one of id, true, record, records, fields, time, keys, keyed",
         );
     }
     found

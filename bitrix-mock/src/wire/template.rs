@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use bitrix_codegen::model::{Action, StateDef, WireForm};
+use bitrix_codegen::model::{Action, Answer, StateDef, WireForm};
 use bitrix_codegen::Method;
 use serde_json::{Map, Value};
 
@@ -259,6 +259,12 @@ pub fn documented_record(m: &Method, st: &StateDef) -> Option<Map<String, Value>
     }
     if let Value::Array(items) = node {
         node = items.into_iter().next()?;
+    }
+    // Records keyed by their key (`{"5": {...}}`): the first one.
+    if st.answer == Answer::Keyed {
+        if let Value::Object(map) = node {
+            node = map.into_iter().next()?.1;
+        }
     }
     match node {
         Value::Object(map) if !map.is_empty() && !map.keys().all(|k| k.parse::<u64>().is_ok()) => {

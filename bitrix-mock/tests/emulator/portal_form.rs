@@ -32,11 +32,9 @@ const ALLOWED: &[(&str, &str)] = &[
     ("humanresources.node@v3", "the add requires `parentId`, which the documented record (the root node) shows as null"),
     ("sale.basketitem", "`measureName` is the portal's name of the measure `measureCode` names (`g`); the emulator has no measure table and leaves it null"),
     ("sale.cashbox.handler", "the add requires `SETTINGS.CONFIG.LABEL`, which the documented record does not show"),
-    ("sale.delivery.handler", "the add's spec types `DESCRIPTION` as integer, so the documented text is refused and left out"),
     ("sale.businessValuePersonDomain", "the add requires `domain`, which the documented record does not show"),
     ("sale.shipment", "`priceDelivery` is filled by the portal (the delivery service's price); the emulator leaves it null"),
     ("sonet_group", "the add takes `SITE_ID` as a list of sites, and the documented record writes the one site as text"),
-    ("task.stages", "its answers key the stages by ID (`{\"5\": {...}}`), which this comparison does not unwrap"),
     ("tasks.api.scrum.epic", "`files` is answered as a user-field description object where the add takes a list of files"),
     ("tasks.task.result@v3", "its list requires `filter`, which no documented request gives"),
     ("tasks.template", "`REPLICATE_PARAMS`: the add takes an object, the documented record shows the PHP-serialized text the portal stores; the emulator answers a sent object that way (portal_manners), but the documented text cannot be sent as the object"),
@@ -83,6 +81,12 @@ fn record_in(m: &Method, result: &Value) -> Option<Map<String, Value>> {
     }
     if let Value::Array(items) = node {
         node = items.into_iter().next()?;
+    }
+    // Records keyed by their key (`task.stages.get`): the first one.
+    if st.answer == Answer::Keyed {
+        if let Value::Object(map) = node {
+            node = map.into_iter().next()?.1;
+        }
     }
     match node {
         Value::Object(map) if !map.is_empty() => Some(map),
@@ -316,6 +320,10 @@ async fn score(hook: &str, fam: &Family<'_>) -> Score {
             if let Some(inner) = node.get(k) {
                 node = inner.clone();
             }
+        }
+        // Records keyed by their key are the object's values.
+        if let (Answer::Keyed, Value::Object(map)) = (reader_st.answer, &node) {
+            node = Value::Array(map.values().cloned().collect());
         }
         node.as_array()
             .and_then(|rows| {

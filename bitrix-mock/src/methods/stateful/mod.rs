@@ -418,7 +418,7 @@ fn answer(
         Answer::True if v3 => return Success::of(json!({"result": true})),
         Answer::True => return Success::of(truthy(&method.result.ty)),
         Answer::Record | Answer::Records => record.map(Value::Object).unwrap_or(Value::Null),
-        Answer::Fields | Answer::Time | Answer::Keys => id,
+        Answer::Fields | Answer::Time | Answer::Keys | Answer::Keyed => id,
     };
     Success::of(wrap(st, inner))
 }
