@@ -105,6 +105,9 @@ pub struct StateDef {
     pub defaults: serde_json::Map<String, serde_json::Value>,
     /// Wire forms of fields the documented example cannot tell, by field name.
     pub form: BTreeMap<String, WireForm>,
+    /// Fields an added record takes from another of its fields when it leaves them out, by
+    /// field name (`sale.shipment`'s `priceDelivery` is its `basePriceDelivery`).
+    pub copy: BTreeMap<String, String>,
     /// What `result` holds.
     pub answer: Answer,
     /// The key `result` puts the record(s) under.

@@ -33,8 +33,6 @@ const ALLOWED: &[(&str, &str)] = &[
     ("sale.basketitem", "`measureName` is the portal's name of the measure `measureCode` names (`g`); the emulator has no measure table and leaves it null"),
     ("sale.cashbox.handler", "the add requires `SETTINGS.CONFIG.LABEL`, which the documented record does not show"),
     ("sale.businessValuePersonDomain", "the add requires `domain`, which the documented record does not show"),
-    ("sale.shipment", "`priceDelivery` is filled by the portal (the delivery service's price); the emulator leaves it null"),
-    ("sonet_group", "the add takes `SITE_ID` as a list of sites, and the documented record writes the one site as text"),
     ("tasks.api.scrum.epic", "`files` is answered as a user-field description object where the add takes a list of files"),
     ("tasks.task.result@v3", "its list requires `filter`, which no documented request gives"),
     ("tasks.template", "`REPLICATE_PARAMS`: the add takes an object, the documented record shows the PHP-serialized text the portal stores; the emulator answers a sent object that way (portal_manners), but the documented text cannot be sent as the object"),
@@ -128,6 +126,35 @@ fn declared(add: &Method, path: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Whether the add takes the field `name` (under its `fields` parameter `path`) as a list.
+fn takes_list(add: &Method, path: &str, name: &str) -> bool {
+    use bitrix_codegen::model::Ty;
+    let is_list = |ty: &Ty| match ty {
+        Ty::Nullable(inner) => matches!(**inner, Ty::List(_)),
+        other => matches!(other, Ty::List(_)),
+    };
+    if path == "*" {
+        return add.param(name).is_some_and(|p| is_list(&p.ty));
+    }
+    let Some(p) = add.param(path) else {
+        return false;
+    };
+    let name_of = match &p.ty {
+        Ty::Named(n) => n,
+        Ty::Nullable(inner) => match &**inner {
+            Ty::Named(n) => n,
+            _ => return false,
+        },
+        _ => return false,
+    };
+    match add.type_def(name_of).map(|t| &t.kind) {
+        Some(TypeKind::Struct { fields, .. }) => fields
+            .iter()
+            .any(|f| loose(&f.wire) == loose(name) && is_list(&f.ty)),
+        _ => false,
+    }
+}
+
 fn struct_fields(m: &Method, ty: &bitrix_codegen::model::Ty) -> Option<Vec<String>> {
     use bitrix_codegen::model::Ty;
     let name = match ty {
@@ -193,9 +220,17 @@ async fn score(hook: &str, fam: &Family<'_>) -> Score {
         if !writable.is_empty() && !writable.iter().any(|w| loose(w) == loose(k)) {
             continue;
         }
-        if !v.is_null() {
-            fields.insert(k.clone(), natural(v));
+        if v.is_null() {
+            continue;
         }
+        // One value where the add takes a list (`sonet_group.create`'s `SITE_ID`) goes as a
+        // list of one, as the add's types make an app send it.
+        let value = if !v.is_array() && !v.is_object() && takes_list(add, path, k) {
+            Value::Array(vec![natural(v)])
+        } else {
+            natural(v)
+        };
+        fields.insert(k.clone(), value);
     }
     let sent = fields.clone();
     // The add's documented request gives the parameters besides the fields (entityTypeId, moduleId…).

@@ -71,6 +71,17 @@ pub fn run(
                     given.insert(name.clone(), v.clone());
                 }
             }
+            // Fields the portal fills from another the caller gave (`priceDelivery`).
+            for (to, from) in &st.copy {
+                let given_too = given.keys().any(|k| crate::names::loose_eq(k, to));
+                let source = given
+                    .iter()
+                    .find(|(k, _)| crate::names::loose_eq(k, from))
+                    .map(|(_, v)| v.clone());
+                if let (false, Some(v)) = (given_too, source) {
+                    given.insert(to.clone(), v);
+                }
+            }
             view.template
                 .with_value_ids(&mut given, &mut store.next_multi);
             let mut record = Map::new();
