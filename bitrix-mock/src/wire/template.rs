@@ -82,7 +82,8 @@ impl Template {
 
     /// Takes out of a new record the fields of `names` the family's documented record shows
     /// `null`: a requisite or generated document nobody changed yet has no modifier
-    /// (`MODIFY_BY_ID`, `updatedBy`), while a deal's example shows it filled from creation.
+    /// (`MODIFY_BY_ID`, `updatedBy`), while a deal's example shows it filled from creation; a
+    /// task template's checklist item has no creator (`createdBy`).
     pub fn unset_shown_null(&self, record: &mut Map<String, Value>, names: &[&str]) {
         if !self.documented {
             return;

@@ -36,7 +36,6 @@ const ALLOWED: &[(&str, &str)] = &[
     ("tasks.api.scrum.epic", "`files` is answered as a user-field description object where the add takes a list of files"),
     ("tasks.task.result@v3", "its list requires `filter`, which no documented request gives"),
     ("tasks.template", "`REPLICATE_PARAMS`: the add takes an object, the documented record shows the PHP-serialized text the portal stores; the emulator answers a sent object that way (portal_manners), but the documented text cannot be sent as the object"),
-    ("tasks.template.checklist", "the documented item shows `createdBy` null, where the emulator stamps the caller on creation"),
 ];
 
 /// The methods of one family, by action.

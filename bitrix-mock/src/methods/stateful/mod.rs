@@ -87,8 +87,12 @@ pub fn run(
             let mut record = Map::new();
             write(shape, &mut record, given, store);
             system_fields(shape, &mut record, &partition, st, ctx, true);
+            // Nobody changed it yet; and a family whose record shows no creator
+            // (`tasks.template.checklist`'s items) keeps none.
             view.template
                 .unset_shown_null(&mut record, &write::MODIFIERS);
+            view.template
+                .unset_shown_null(&mut record, &crate::store::shape::system::CREATED_BY);
             let now = crate::clock::iso8601(ctx.now);
             view.template.stamp(&mut record, &now, ctx.user_id);
             let (id, answered) = if st.named {
