@@ -105,6 +105,8 @@ pub struct StateAst {
     pub defaults: Option<Sp<serde_json::Map<String, serde_json::Value>>>,
     /// `[state.form]`: field name -> wire form word.
     pub form: Vec<(Sp<String>, Sp<String>)>,
+    /// `[state.copy]`: field name -> the field whose value it takes when an add leaves it out.
+    pub copy: Vec<(Sp<String>, Sp<String>)>,
     /// What `result` holds.
     pub answer: Option<Sp<String>>,
     /// The key around the record(s).

@@ -770,6 +770,37 @@ fn state_reads_named_records_taken_rows_documented_lists_and_unpaged_lists() {
         d.message,
         "`answer = \"keys\"` means nothing to this action"
     );
+    // Only a list answers its records keyed by their key.
+    let keyed = ok(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"list\"\nanswer = \"keyed\"\n"
+    ));
+    assert_eq!(
+        keyed.state.map(|s| s.answer),
+        Some(bitrix_codegen::model::Answer::Keyed)
+    );
+    let d = problem(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"add\"\nfields = \"*\"\nanswer = \"keyed\"\n"
+    ));
+    assert_eq!(
+        d.message,
+        "`answer = \"keyed\"` means nothing to this action"
+    );
+    // An add fills a field it leaves out from another (`[state.copy]`); nothing else does.
+    let copy = ok(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"add\"\nfields = \"*\"\n\n[state.copy]\nprice = \"basePrice\"\n"
+    ));
+    assert_eq!(
+        copy.state.map(|s| s.copy.get("price").cloned()),
+        Some(Some("basePrice".to_string()))
+    );
+    let d = problem(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"get\"\nid = \"id\"\n\n[state.copy]\nprice = \"basePrice\"\n"
+    ));
+    assert_eq!(d.message, "`copy` means nothing to this action");
+    let d = problem(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"add\"\nfields = \"*\"\n\n[state.copy]\nprice = \"price\"\n"
+    ));
+    assert_eq!(d.message, "`[state.copy]` field `price` copies itself");
     // A dotted `id` names a nested parameter by its first segment.
     let nested = ok(&format!(
         "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"delete\"\nid = \"id.inner\"\n"

@@ -105,6 +105,9 @@ pub struct StateDef {
     pub defaults: serde_json::Map<String, serde_json::Value>,
     /// Wire forms of fields the documented example cannot tell, by field name.
     pub form: BTreeMap<String, WireForm>,
+    /// Fields an added record takes from another of its fields when it leaves them out, by
+    /// field name (`sale.shipment`'s `priceDelivery` is its `basePriceDelivery`).
+    pub copy: BTreeMap<String, String>,
     /// What `result` holds.
     pub answer: Answer,
     /// The key `result` puts the record(s) under.
@@ -212,11 +215,14 @@ pub enum Answer {
     Time,
     /// The key of each listed record, not the record (`bizproc.activity.list` answers codes).
     Keys,
+    /// The listed records as an object keyed by each one's key (`task.stages.get` answers
+    /// `{"5": {...}, "6": {...}}`).
+    Keyed,
 }
 
 impl Answer {
     /// Every answer with its spec word.
-    pub const ALL: [(&'static str, Answer); 7] = [
+    pub const ALL: [(&'static str, Answer); 8] = [
         ("id", Answer::Id),
         ("true", Answer::True),
         ("record", Answer::Record),
@@ -224,6 +230,7 @@ impl Answer {
         ("fields", Answer::Fields),
         ("time", Answer::Time),
         ("keys", Answer::Keys),
+        ("keyed", Answer::Keyed),
     ];
 }
 

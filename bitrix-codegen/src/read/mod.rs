@@ -49,6 +49,7 @@ const STATE_KEYS: &[&str] = &[
     "rows",
     "defaults",
     "form",
+    "copy",
     "answer",
     "wrap",
     "not_found",
@@ -161,6 +162,39 @@ pub fn read_spec(ctx: &mut Ctx<'_>, text: &str) -> Option<SpecAst> {
                                             key.value
                                         ),
                                         "write a form word, e.g. `OPPORTUNITY = \"money\"`",
+                                    );
+                                    None
+                                }
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            copy: r
+                .table(ctx, "copy")
+                .map(|(t, _)| {
+                    t.iter()
+                        .filter_map(|(k, v)| {
+                            let key = Sp {
+                                value: k.get_ref().to_string(),
+                                span: k.span(),
+                            };
+                            match v.get_ref() {
+                                DeValue::String(w) => Some((
+                                    key,
+                                    Sp {
+                                        value: w.to_string(),
+                                        span: v.span(),
+                                    },
+                                )),
+                                _ => {
+                                    ctx.error_help(
+                                        v.span(),
+                                        format!(
+                                            "`[state.copy]` value of `{}` is not a string",
+                                            key.value
+                                        ),
+                                        "name the field it copies, e.g. `priceDelivery = \"basePriceDelivery\"`",
                                     );
                                     None
                                 }

@@ -52,6 +52,13 @@ pub(super) fn state(
             "only a `list` answers the keys of its records",
         );
     }
+    if answer == Some(Answer::Keyed) && action != Action::List {
+        ctx.error_help(
+            ast.span.clone(),
+            "`answer = \"keyed\"` means nothing to this action",
+            "only a `list` answers its records keyed by their key",
+        );
+    }
     needs_param(
         ctx,
         ast,
@@ -140,6 +147,28 @@ pub(super) fn state(
         "defaults",
         &[Action::Add],
     );
+    if let Some((first, _)) = ast.copy.first() {
+        only_for(
+            ctx,
+            ast,
+            action,
+            &Some(Sp {
+                value: String::new(),
+                span: first.span.clone(),
+            }),
+            "copy",
+            &[Action::Add],
+        );
+    }
+    for (to, from) in &ast.copy {
+        if to.value == from.value {
+            ctx.error_help(
+                from.span.clone(),
+                format!("`[state.copy]` field `{}` copies itself", to.value),
+                "name another field of the record",
+            );
+        }
+    }
     only_for(
         ctx,
         ast,
@@ -183,6 +212,11 @@ pub(super) fn state(
             .map(|d| d.value.clone())
             .unwrap_or_default(),
         form,
+        copy: ast
+            .copy
+            .iter()
+            .map(|(to, from)| (to.value.clone(), from.value.clone()))
+            .collect(),
         answer,
         wrap: ast.wrap.as_ref().map(|w| w.value.clone()),
         not_found: ast.not_found.as_ref().map(|n| n.value.clone()),
@@ -281,7 +315,7 @@ fn answer(ctx: &mut Ctx<'_>, ast: &StateAst, action: Action) -> Option<Answer> {
         ctx.error_help(
             a.span.clone(),
             format!("unknown answer `{}`", a.value),
-            "use one of id, true, record, records, fields, time, keys",
+            "use one of id, true, record, records, fields, time, keys, keyed",
         );
     }
     found

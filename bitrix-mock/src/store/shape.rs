@@ -163,7 +163,7 @@ pub fn catalog<'a>(methods: impl Iterator<Item = &'a Method>) -> BTreeMap<String
             }
         }
         let mut types = Vec::new();
-        if matches!(st.answer, Answer::Record | Answer::Records) {
+        if matches!(st.answer, Answer::Record | Answer::Records | Answer::Keyed) {
             types.push(record_type(m, &m.result.ty, st.wrap.as_deref()));
         }
         if matches!(st.action, Action::Add | Action::Update | Action::SetValues) {
@@ -212,7 +212,11 @@ pub fn catalog<'a>(methods: impl Iterator<Item = &'a Method>) -> BTreeMap<String
 
 /// The record type inside a result type: through the `wrap` key, lists and nullables.
 fn record_type(m: &Method, ty: &Ty, wrap: Option<&str>) -> Option<Ty> {
-    let ty = strip(ty);
+    // Records keyed by their key (`answer = "keyed"`: `{KanbanStage}`) are each the map's value.
+    let ty = match strip(ty) {
+        Ty::Map(inner) => strip(inner),
+        other => other,
+    };
     let Some(wrap) = wrap else {
         return Some(ty.clone());
     };

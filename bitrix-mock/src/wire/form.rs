@@ -76,7 +76,15 @@ impl Out {
             Out::Raw => v.clone(),
             Out::Text => match v {
                 Value::Number(_) => Value::String(text(v).unwrap_or_default()),
-                // An array kept where the portal shows text is answered as PHP stored it.
+                // A list of values where the portal shows one text is the list's first, the one
+                // its own column keeps (`sonet_group`'s `SITE_ID`: the sites sent, `"s1"` shown).
+                Value::Array(items)
+                    if !items.is_empty()
+                        && items.iter().all(|i| i.is_string() || i.is_number()) =>
+                {
+                    Value::String(text(&items[0]).unwrap_or_default())
+                }
+                // Other arrays kept where the portal shows text are answered as PHP stored them.
                 Value::Array(_) | Value::Object(_) => Value::String(super::php::serialize(v)),
                 _ => v.clone(),
             },

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use bitrix_codegen::model::{Action, StateDef, WireForm};
+use bitrix_codegen::model::{Action, Answer, StateDef, WireForm};
 use bitrix_codegen::Method;
 use serde_json::{Map, Value};
 
@@ -82,7 +82,8 @@ impl Template {
 
     /// Takes out of a new record the fields of `names` the family's documented record shows
     /// `null`: a requisite or generated document nobody changed yet has no modifier
-    /// (`MODIFY_BY_ID`, `updatedBy`), while a deal's example shows it filled from creation.
+    /// (`MODIFY_BY_ID`, `updatedBy`), while a deal's example shows it filled from creation; a
+    /// task template's checklist item has no creator (`createdBy`).
     pub fn unset_shown_null(&self, record: &mut Map<String, Value>, names: &[&str]) {
         if !self.documented {
             return;
@@ -259,6 +260,12 @@ pub fn documented_record(m: &Method, st: &StateDef) -> Option<Map<String, Value>
     }
     if let Value::Array(items) = node {
         node = items.into_iter().next()?;
+    }
+    // Records keyed by their key (`{"5": {...}}`): the first one.
+    if st.answer == Answer::Keyed {
+        if let Value::Object(map) = node {
+            node = map.into_iter().next()?.1;
+        }
     }
     match node {
         Value::Object(map) if !map.is_empty() && !map.keys().all(|k| k.parse::<u64>().is_ok()) => {

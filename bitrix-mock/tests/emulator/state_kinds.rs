@@ -261,8 +261,22 @@ async fn unpaged_lists_answer_every_added_record_at_once() {
                 failures.push(format!("{}: {status} {answer}", add.name));
             }
         }
-        let (status, answer) = call(&emu, list, json!({})).await;
-        let listed = unwrapped(list, lst, &answer).as_array();
+        // The list's required parameters as its documented request gives them (`entityId`).
+        let query: Map<String, Value> = documented_request(list)
+            .into_iter()
+            .filter(|(k, _)| {
+                list.params
+                    .iter()
+                    .any(|p| p.wire == *k && p.required == bitrix_codegen::ast::Required::Yes)
+            })
+            .collect();
+        let (status, answer) = call(&emu, list, Value::Object(query)).await;
+        // Records keyed by their key (`answer = "keyed"`) are the object's values.
+        let keyed: Option<Vec<Value>> = (lst.answer == Answer::Keyed)
+            .then(|| unwrapped(list, lst, &answer).as_object())
+            .flatten()
+            .map(|m| m.values().cloned().collect());
+        let listed = keyed.as_ref().or(unwrapped(list, lst, &answer).as_array());
         let rows = listed.map(Vec::len);
         // A list answering keys answers the names the adds gave, as text.
         if lst.answer == Answer::Keys && !listed.is_some_and(|r| r.iter().all(Value::is_string)) {

@@ -89,9 +89,23 @@ pub(super) fn list(
                 _ => Value::Object(pick.apply(&view.render(r), &st.key)),
             })
             .collect();
+        // Keyed by each record's key (`task.stages.get`); none is PHP's empty array, `[]`.
+        let all = if st.answer == Answer::Keyed && !all.is_empty() {
+            Value::Object(
+                rows.iter()
+                    .zip(all)
+                    .map(|(r, v)| {
+                        let id = value::field(r, &st.key).and_then(value::text);
+                        (id.unwrap_or_default(), v)
+                    })
+                    .collect(),
+            )
+        } else {
+            Value::Array(all)
+        };
         return Ok(Success::of(match key {
             Some(key) => json!({ key: all }),
-            None => Value::Array(all),
+            None => all,
         }));
     }
     // `start=-1` asks the portal not to count: first page, no `total`, no `next`.

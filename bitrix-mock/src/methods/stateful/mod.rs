@@ -71,13 +71,28 @@ pub fn run(
                     given.insert(name.clone(), v.clone());
                 }
             }
+            // Fields the portal fills from another the caller gave (`priceDelivery`).
+            for (to, from) in &st.copy {
+                let given_too = given.keys().any(|k| crate::names::loose_eq(k, to));
+                let source = given
+                    .iter()
+                    .find(|(k, _)| crate::names::loose_eq(k, from))
+                    .map(|(_, v)| v.clone());
+                if let (false, Some(v)) = (given_too, source) {
+                    given.insert(to.clone(), v);
+                }
+            }
             view.template
                 .with_value_ids(&mut given, &mut store.next_multi);
             let mut record = Map::new();
             write(shape, &mut record, given, store);
             system_fields(shape, &mut record, &partition, st, ctx, true);
+            // Nobody changed it yet; and a family whose record shows no creator
+            // (`tasks.template.checklist`'s items) keeps none.
             view.template
                 .unset_shown_null(&mut record, &write::MODIFIERS);
+            view.template
+                .unset_shown_null(&mut record, &crate::store::shape::system::CREATED_BY);
             let now = crate::clock::iso8601(ctx.now);
             view.template.stamp(&mut record, &now, ctx.user_id);
             let (id, answered) = if st.named {
@@ -418,7 +433,7 @@ fn answer(
         Answer::True if v3 => return Success::of(json!({"result": true})),
         Answer::True => return Success::of(truthy(&method.result.ty)),
         Answer::Record | Answer::Records => record.map(Value::Object).unwrap_or(Value::Null),
-        Answer::Fields | Answer::Time | Answer::Keys => id,
+        Answer::Fields | Answer::Time | Answer::Keys | Answer::Keyed => id,
     };
     Success::of(wrap(st, inner))
 }
