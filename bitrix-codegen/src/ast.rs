@@ -113,6 +113,8 @@ pub struct StateAst {
     pub wrap: Option<Sp<String>>,
     /// The error code answering a missing ID.
     pub not_found: Option<Sp<String>>,
+    /// `missing = "empty"`: a get of a missing ID answers an empty success.
+    pub missing: Option<Sp<String>>,
     /// `strict_filter`: a list refuses filter keys naming no field of the entity.
     pub strict_filter: Option<Sp<bool>>,
     /// `owner_type`: the owner type code of nested rows kept by owner (`D` for a deal's).

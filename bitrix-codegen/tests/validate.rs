@@ -1090,3 +1090,31 @@ fn state_reads_settings_and_refuses_misplaced_pick() {
     );
     assert_eq!(p[0].line, 20);
 }
+
+#[test]
+fn a_missing_record_may_be_an_empty_success_of_a_get_only() {
+    let get = ok(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"get\"\nid = \"id\"\nmissing = \"empty\"\n"
+    ));
+    assert!(get.state.expect("state").missing_empty);
+    let plain = ok(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"get\"\nid = \"id\"\n"
+    ));
+    assert!(!plain.state.expect("state").missing_empty);
+    let d = problem(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"get\"\nid = \"id\"\nmissing = \"null\"\n"
+    ));
+    assert_eq!(d.message, "`missing = \"null\"` is not a known answer");
+    assert_eq!(d.line, 20, "the `missing` line");
+    let d = problem(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"delete\"\nid = \"id\"\nmissing = \"empty\"\n"
+    ));
+    assert_eq!(d.message, "`missing` is for a `get`");
+    let d = problem(&format!(
+        "{STATEFUL}\n[state]\nentity = \"demo.thing\"\naction = \"get\"\nid = \"id\"\nnot_found = \"NOT_FOUND\"\nmissing = \"empty\"\n"
+    ));
+    assert_eq!(
+        d.message,
+        "`missing = \"empty\"` and `not_found` say two answers for a missing ID"
+    );
+}

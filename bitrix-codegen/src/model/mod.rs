@@ -114,6 +114,9 @@ pub struct StateDef {
     pub wrap: Option<String>,
     /// The error code answering a missing ID.
     pub not_found: Option<String>,
+    /// A get of a missing ID answers an empty success (`[]`, PHP's empty array) instead of an
+    /// error, as portals do for some REST 2 reads (`missing = "empty"`).
+    pub missing_empty: bool,
     /// A list refuses a filter key naming no field of the entity (engine controllers such as
     /// `crm.item.list`); without it the key is ignored, as the legacy lists ignore it.
     pub strict_filter: bool,

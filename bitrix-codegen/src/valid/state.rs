@@ -43,6 +43,7 @@ pub(super) fn state(
     not_found_is_documented(ctx, ast, errors);
     taken_is_documented(ctx, ast, errors);
     let action = action?;
+    missing_is_empty_on_a_get(ctx, ast, action);
     let named = ast.named.as_ref().is_some_and(|n| n.value);
     let answer = answer(ctx, ast, action);
     if answer == Some(Answer::Keys) && action != Action::List {
@@ -220,6 +221,7 @@ pub(super) fn state(
         answer,
         wrap: ast.wrap.as_ref().map(|w| w.value.clone()),
         not_found: ast.not_found.as_ref().map(|n| n.value.clone()),
+        missing_empty: ast.missing.is_some(),
         strict_filter: ast.strict_filter.as_ref().is_some_and(|s| s.value),
         owner_type: ast.owner_type.as_ref().map(|s| s.value.clone()),
         named,
@@ -362,6 +364,32 @@ fn not_found_is_documented(ctx: &mut Ctx<'_>, ast: &StateAst, errors: &[ErrorDef
         if !errors.iter().any(|e| e.code == code.value) {
             ctx.error_help(code.span.clone(), format!("`not_found = \"{}\"` is no documented error code", code.value), "add the row to `[[errors]]` or leave `not_found` out (the generic `NOT_FOUND` answers)");
         }
+    }
+}
+
+/// `missing` is `"empty"`, on a get that has no `not_found` row.
+fn missing_is_empty_on_a_get(ctx: &mut Ctx<'_>, ast: &StateAst, action: Action) {
+    let Some(missing) = &ast.missing else {
+        return;
+    };
+    if missing.value != "empty" {
+        ctx.error_help(
+            missing.span.clone(),
+            format!("`missing = \"{}\"` is not a known answer", missing.value),
+            "`missing = \"empty\"` (a missing ID answers an empty success), or leave it out",
+        );
+    } else if action != Action::Get {
+        ctx.error_help(
+            missing.span.clone(),
+            "`missing` is for a `get`",
+            "leave it out: other actions answer a missing ID with the `not_found` row",
+        );
+    } else if ast.not_found.is_some() {
+        ctx.error_help(
+            missing.span.clone(),
+            "`missing = \"empty\"` and `not_found` say two answers for a missing ID",
+            "keep the one the portal sends",
+        );
     }
 }
 

@@ -245,3 +245,14 @@ async fn parameters_under_their_older_names() {
     let refused = post_json(&get, &json!({"ID_X": 1})).await;
     assert_eq!(refused.0, 400, "{refused:?}");
 }
+
+/// A task that does not exist is an empty success without `task`, as the official JS SDK's
+/// test written against a real portal expects (`missing = "empty"` in the spec).
+#[tokio::test]
+async fn a_missing_task_is_an_empty_success() {
+    let emu = shipped().await;
+    let get = format!("{}tasks.task.get", emu.webhook_url());
+    let answer = ok(&get, json!({"taskId": 999_999, "select": ["ID", "TITLE"]})).await;
+    assert_eq!(answer["result"], json!([]), "{answer}");
+    assert!(answer["time"]["operating"].is_number(), "{answer}");
+}

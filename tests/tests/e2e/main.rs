@@ -15,6 +15,7 @@ mod events_bind_e2e;
 mod events_e2e;
 mod faults;
 mod hardening;
+mod missing;
 mod pacing;
 mod query_roundtrip;
 mod rest_v3;

@@ -131,9 +131,12 @@ pub fn run(
         }
         Action::Get => {
             let id = record_id(st, params, ctx, &partition, store)?;
-            let record = store
-                .get(&st.entity, &partition, id)
-                .ok_or_else(|| Problem::NotFound(id.to_string()))?;
+            let Some(record) = store.get(&st.entity, &partition, id) else {
+                if st.missing_empty {
+                    return Ok(Success::of(json!([])));
+                }
+                return Err(Problem::NotFound(id.to_string()));
+            };
             let rendered = view.render(&record.fields);
             // A REST 3.0 `get` takes a `select` too (`["id", "responsible.name"]`).
             let fields = match params.get("select") {
