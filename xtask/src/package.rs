@@ -35,14 +35,14 @@ fn required(krate: &str) -> &'static [&'static str] {
     match krate {
         "bitrix-rest" => &[
             "specs/imbot/imbot.command.update.toml",
-            "specs/crm/crm.deal.add.toml",
+            "specs/crm/crm.item.add.toml",
             "specs/README.md",
             "build.rs",
         ],
         "bitrix-runtime" => &["events/imbot/ONIMCOMMANDADD.toml", "build.rs"],
         k if k.starts_with("bitrix-api-") => &[
             "specs/imbot/imbot.command.update.toml",
-            "specs/crm/crm.deal.add.toml",
+            "specs/crm/crm.item.add.toml",
             "build.rs",
         ],
         _ => &[],
@@ -176,7 +176,7 @@ pub fn run_check(root: &Path) -> Result<(), String> {
     write(app.join("Cargo.toml"), &verifier(&unpacked, &crates))?;
     write(
         app.join("src/lib.rs"),
-        "//! Names a method of the packaged API.\npub use bitrix_rest::api::crm::deal::Add;\n",
+        "//! Names a method of the packaged API.\npub use bitrix_rest::api::crm::item::Add;\n",
     )?;
     // The workspace's versions of everything else, so that the check needs no network.
     std::fs::copy(root.join("Cargo.lock"), app.join("Cargo.lock"))

@@ -138,72 +138,16 @@ pub fn read_spec(ctx: &mut Ctx<'_>, text: &str) -> Option<SpecAst> {
                     .collect(),
                 span,
             }),
-            form: r
-                .table(ctx, "form")
-                .map(|(t, _)| {
-                    t.iter()
-                        .filter_map(|(k, v)| {
-                            let key = Sp {
-                                value: k.get_ref().to_string(),
-                                span: k.span(),
-                            };
-                            match v.get_ref() {
-                                DeValue::String(w) => Some((
-                                    key,
-                                    Sp {
-                                        value: w.to_string(),
-                                        span: v.span(),
-                                    },
-                                )),
-                                _ => {
-                                    ctx.error_help(
-                                        v.span(),
-                                        format!(
-                                            "`[state.form]` value of `{}` is not a string",
-                                            key.value
-                                        ),
-                                        "write a form word, e.g. `OPPORTUNITY = \"money\"`",
-                                    );
-                                    None
-                                }
-                            }
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
-            copy: r
-                .table(ctx, "copy")
-                .map(|(t, _)| {
-                    t.iter()
-                        .filter_map(|(k, v)| {
-                            let key = Sp {
-                                value: k.get_ref().to_string(),
-                                span: k.span(),
-                            };
-                            match v.get_ref() {
-                                DeValue::String(w) => Some((
-                                    key,
-                                    Sp {
-                                        value: w.to_string(),
-                                        span: v.span(),
-                                    },
-                                )),
-                                _ => {
-                                    ctx.error_help(
-                                        v.span(),
-                                        format!(
-                                            "`[state.copy]` value of `{}` is not a string",
-                                            key.value
-                                        ),
-                                        "name the field it copies, e.g. `priceDelivery = \"basePriceDelivery\"`",
-                                    );
-                                    None
-                                }
-                            }
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
+            form: r.text_pairs(
+                ctx,
+                "form",
+                "write a form word, e.g. `OPPORTUNITY = \"money\"`",
+            ),
+            copy: r.text_pairs(
+                ctx,
+                "copy",
+                "name the field it copies, e.g. `priceDelivery = \"basePriceDelivery\"`",
+            ),
             answer: r.string(ctx, "answer"),
             wrap: r.string(ctx, "wrap"),
             not_found: r.string(ctx, "not_found"),

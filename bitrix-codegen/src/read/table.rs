@@ -136,6 +136,45 @@ impl<'t, 'i> TableReader<'t, 'i> {
         }
     }
 
+    /// A table of texts (`[state.form]`: field name -> word), each key and value with its span;
+    /// a value that is not text is reported with `hint` and left out.
+    pub fn text_pairs(
+        &self,
+        ctx: &mut Ctx<'_>,
+        key: &str,
+        hint: &str,
+    ) -> Vec<(Sp<String>, Sp<String>)> {
+        let Some((table, _)) = self.table(ctx, key) else {
+            return Vec::new();
+        };
+        let mut pairs = Vec::new();
+        for (k, v) in table {
+            let name = Sp {
+                value: k.get_ref().to_string(),
+                span: k.span(),
+            };
+            match v.get_ref() {
+                DeValue::String(w) => pairs.push((
+                    name,
+                    Sp {
+                        value: w.to_string(),
+                        span: v.span(),
+                    },
+                )),
+                _ => ctx.error_help(
+                    v.span(),
+                    format!(
+                        "`{}.{key}]` value of `{}` is not a string",
+                        self.what.trim_end_matches(']'),
+                        name.value
+                    ),
+                    hint,
+                ),
+            }
+        }
+        pairs
+    }
+
     /// An array of tables (`[[key]]` or `key = [{...}]`); each with its span.
     pub fn tables(&self, ctx: &mut Ctx<'_>, key: &str) -> Option<SpannedTables<'t, 'i>> {
         let v = self.get(key)?;

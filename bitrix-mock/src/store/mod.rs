@@ -67,6 +67,15 @@ pub struct Store {
 }
 
 impl Store {
+    /// The records of one entity and partition, made empty if there were none.
+    fn part_mut(&mut self, entity: &str, partition: &Partition) -> &mut Part {
+        self.entities
+            .entry(entity.to_string())
+            .or_default()
+            .entry(partition.clone())
+            .or_default()
+    }
+
     /// Stores `fields` as a new record and returns its ID (IDs count from 1 per entity and
     /// partition). The ID field `key` is set to the ID.
     pub fn insert(
@@ -76,12 +85,7 @@ impl Store {
         partition: Partition,
         mut fields: Map<String, Value>,
     ) -> u64 {
-        let part = self
-            .entities
-            .entry(entity.to_string())
-            .or_default()
-            .entry(partition.clone())
-            .or_default();
+        let part = self.part_mut(entity, &partition);
         let id = part.next_id.max(1);
         part.next_id = id + 1;
         fields.insert(key.to_string(), Value::from(id));
@@ -215,12 +219,7 @@ impl Store {
     /// The settings of `partition`, to change; created empty (no ID field: every key is a
     /// setting) when nothing was set yet.
     pub fn settings_mut(&mut self, entity: &str, partition: &Partition) -> &mut Map<String, Value> {
-        let part = self
-            .entities
-            .entry(entity.to_string())
-            .or_default()
-            .entry(partition.clone())
-            .or_default();
+        let part = self.part_mut(entity, partition);
         part.next_id = part.next_id.max(SETTINGS_ID + 1);
         &mut part
             .records
